@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Nagle's algorithm (RFC 896) with Minshall's variant, and GLASS_CORK: the
+ * decision whether a segment shorter than the MSS may leave now.
+ */
+#ifndef _GLASS_CORE_NAGLE_H
+#define _GLASS_CORE_NAGLE_H
+
+#include "core_types.h"
+
+/**
+ * struct glass_nagle_in - what the decision looks at.
+ * @len: payload bytes of the segment that would be sent.
+ * @mss: the connection's MSS.
+ * @nodelay: GLASS_NODELAY is set.
+ * @cork: GLASS_CORK is set (and its 200 ms ceiling has not passed).
+ * @fin: the segment carries FIN (the application closed its side).
+ * @snd_una: oldest unacknowledged sequence number.
+ * @snd_sml: end sequence of the last small (< mss) segment sent.
+ */
+struct glass_nagle_in {
+	uint32_t len;
+	uint32_t mss;
+	bool nodelay;
+	bool cork;
+	bool fin;
+	uint32_t snd_una;
+	uint32_t snd_sml;
+};
+
+/*
+ * May the segment be sent now? Yes if:
+ * 1. it is full sized (len >= mss), or
+ * 2. it carries FIN and cork is off, or
+ * 3. cork is off and nodelay is on, or
+ * 4. cork is off and no small segment sent earlier is still unacknowledged
+ *    (Minshall: snd_sml <= snd_una).
+ * Otherwise it waits for an ACK, for more data to fill it, or for uncork.
+ */
+bool glass_nagle_may_send(const struct glass_nagle_in *in);
+
+#endif /* _GLASS_CORE_NAGLE_H */
