@@ -1,19 +1,151 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module entry and exit for glass. Placeholder while the protocol lands.
+ * Module entry and exit: registers the pieces of glass with the kernel in
+ * dependency order (per-namespace state, tables, the socket family, the
+ * frame handler, the device kind) and unwinds exactly what was done. The
+ * protocol itself lives in the other files; see glass.h for the map.
  */
 #include <linux/module.h>
+#include <linux/net.h>
+#include <net/netns/generic.h>
+
+#include <net/tcp_states.h>
+
+#include "glass.h"
+
+unsigned int glass_net_id __read_mostly;
+
+struct proto glass_proto = {
+	.name		= "GLASS",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct glass_sock),
+	.backlog_rcv	= glass_backlog_rcv,
+	.release_cb	= glass_release_cb,
+};
+
+static const struct net_proto_family glass_family_ops = {
+	.family	= PF_GLASS,
+	.create	= glass_create,
+	.owner	= THIS_MODULE,
+};
+
+static struct packet_type glass_packet_type __read_mostly = {
+	.type	= cpu_to_be16(ETH_P_GLASS),
+	.func	= glass_rcv,
+};
+
+struct glass_net *glass_pernet(const struct net *net)
+{
+	return net_generic(net, glass_net_id);
+}
+
+static int __net_init glass_net_init(struct net *net)
+{
+	struct glass_net *gn = glass_pernet(net);
+	int err;
+
+	gn->mib = alloc_percpu(struct glass_mib_counters);
+	if (!gn->mib)
+		return -ENOMEM;
+	err = glass_sysctl_init_net(net);
+	if (err)
+		goto free_mib;
+	err = glass_proc_init_net(net);
+	if (err)
+		goto free_sysctl;
+	return 0;
+
+free_sysctl:
+	glass_sysctl_exit_net(net);
+free_mib:
+	free_percpu(gn->mib);
+	return err;
+}
+
+static void __net_exit glass_net_exit(struct net *net)
+{
+	struct glass_net *gn = glass_pernet(net);
+
+	glass_proc_exit_net(net);
+	glass_sysctl_exit_net(net);
+	free_percpu(gn->mib);
+}
+
+static struct pernet_operations glass_net_ops = {
+	.init	= glass_net_init,
+	.exit	= glass_net_exit,
+	.id	= &glass_net_id,
+	.size	= sizeof(struct glass_net),
+};
+
+/* Pin the ABI: these sizes are what userspace compiled against. */
+static void glass_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct sockaddr_glass) != 16);
+	BUILD_BUG_ON(sizeof(struct sockaddr_glass) != sizeof(struct sockaddr_in));
+	BUILD_BUG_ON(sizeof(struct glass_hdr) != GLASS_HDR_LEN);
+	BUILD_BUG_ON(sizeof(struct glass_info) != 192);
+	BUILD_BUG_ON(offsetof(struct glass_info, gi_segs_out) != 128);
+	BUILD_BUG_ON(sizeof(struct glass_skb_cb) > sizeof_field(struct sk_buff, cb));
+	BUILD_BUG_ON((int)GLASS_ESTABLISHED != (int)TCP_ESTABLISHED);
+	BUILD_BUG_ON((int)GLASS_CLOSING != (int)TCP_CLOSING);
+}
 
 static int __init glass_init(void)
 {
+	bool pernet = false, table = false, proto = false, family = false;
+	int err;
+
+	glass_check_abi();
+	err = register_pernet_subsys(&glass_net_ops);
+	if (err)
+		goto error;
+	pernet = true;
+	err = glass_table_init();
+	if (err)
+		goto error;
+	table = true;
+	err = proto_register(&glass_proto, 1);
+	if (err)
+		goto error;
+	proto = true;
+	err = sock_register(&glass_family_ops);
+	if (err)
+		goto error;
+	family = true;
+	dev_add_pack(&glass_packet_type);
+	err = glass_dev_init();
+	if (err) {
+		dev_remove_pack(&glass_packet_type);
+		goto error;
+	}
 	return 0;
+
+error:
+	if (family)
+		sock_unregister(PF_GLASS);
+	if (proto)
+		proto_unregister(&glass_proto);
+	if (table)
+		glass_table_exit();
+	if (pernet)
+		unregister_pernet_subsys(&glass_net_ops);
+	return err;
 }
 
 static void __exit glass_exit(void)
 {
+	glass_dev_exit();
+	dev_remove_pack(&glass_packet_type);
+	sock_unregister(PF_GLASS);
+	proto_unregister(&glass_proto);
+	glass_table_exit();
+	unregister_pernet_subsys(&glass_net_ops);
 }
 
 module_init(glass_init);
 module_exit(glass_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("glass: a TCP-like transport you can see through");
+MODULE_ALIAS_NETPROTO(PF_GLASS);
+MODULE_ALIAS_RTNL_LINK("glass");

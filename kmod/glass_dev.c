@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The glass network device. `ip link add NAME type glass` makes a
+ * loopback device: every frame it transmits comes back in on itself. With
+ * a GLASS_INFO_PEER attribute (as veth's VETH_INFO_PEER) it makes a pair:
+ * what one end transmits, the other receives, across namespaces too.
+ * Frames leave through the normal queueing path (qdiscs, netem, AF_PACKET
+ * taps apply) and arrive through netif_rx, like veth. A notifier fails the
+ * connections that used a device when it goes away.
+ */
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <net/rtnetlink.h>
+#include <net/tcp_states.h>
+
+#include "glass.h"
+
+/**
+ * struct glass_priv - per-device state.
+ * @peer: the other end of a pair (RCU; RTNL for writers), NULL if none.
+ * @loopback: this device answers itself.
+ */
+struct glass_priv {
+	struct net_device __rcu *peer;
+	bool loopback;
+};
+
+static struct rtnl_link_ops glass_link_ops;
+
+bool glass_dev_is_glass(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &glass_link_ops;
+}
+
+static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	unsigned int len = skb->len;
+	struct net_device *rcv;
+
+	rcu_read_lock();
+	rcv = priv->loopback ? dev : rcu_dereference(priv->peer);
+	if (unlikely(!rcv || !(rcv->flags & IFF_UP))) {
+		kfree_skb(skb);
+		dev_core_stats_tx_dropped_inc(dev);
+		goto out;
+	}
+	skb_tx_timestamp(skb);
+	if (likely(dev_forward_skb(rcv, skb) == NET_RX_SUCCESS)) {
+		dev_sw_netstats_tx_add(dev, 1, len);
+		dev_sw_netstats_rx_add(rcv, len);
+	} else {
+		dev_core_stats_tx_dropped_inc(dev);
+	}
+out:
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}
+
+static int glass_ndo_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void glass_ndo_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+/* A pair has carrier when both ends are up; a loopback when it is. */
+static int glass_open(struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	if (priv->loopback) {
+		netif_carrier_on(dev);
+	} else if (peer && (peer->flags & IFF_UP)) {
+		netif_carrier_on(dev);
+		netif_carrier_on(peer);
+	}
+	return 0;
+}
+
+static int glass_close(struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	netif_carrier_off(dev);
+	if (peer)
+		netif_carrier_off(peer);
+	return 0;
+}
+
+static int glass_get_iflink(const struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *peer;
+	int iflink;
+
+	rcu_read_lock();
+	peer = rcu_dereference(priv->peer);
+	iflink = peer ? peer->ifindex : dev->ifindex;
+	rcu_read_unlock();
+	return iflink;
+}
+
+static const struct net_device_ops glass_netdev_ops = {
+	.ndo_init		= glass_ndo_init,
+	.ndo_uninit		= glass_ndo_uninit,
+	.ndo_open		= glass_open,
+	.ndo_stop		= glass_close,
+	.ndo_start_xmit		= glass_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_get_iflink		= glass_get_iflink,
+};
+
+static void glass_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &glass_netdev_ops;
+	dev->needs_free_netdev = true;
+	dev->flags |= IFF_NOARP;
+	dev->flags &= ~IFF_MULTICAST;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
+	dev->features |= NETIF_F_LLTX;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = 65535;
+}
+
+static const struct nla_policy glass_policy[GLASS_INFO_MAX + 1] = {
+	[GLASS_INFO_PEER] = { .len = sizeof(struct ifinfomsg) },
+};
+
+static int glass_validate(struct nlattr *tb[], struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN)
+			return -EINVAL;
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS])))
+			return -EADDRNOTAVAIL;
+	}
+	if (tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > 65535) {
+		NL_SET_ERR_MSG(extack, "glass: MTU above 65535");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void glass_set_name(struct net_device *dev, struct nlattr *tb[])
+{
+	if (tb[IFLA_IFNAME])
+		nla_strscpy(dev->name, tb[IFLA_IFNAME], IFNAMSIZ);
+	else
+		snprintf(dev->name, IFNAMSIZ, "glass%%d");
+}
+
+/* Create and register the peer described by GLASS_INFO_PEER. */
+static struct net_device *glass_create_peer(struct net *src_net,
+					    struct net_device *dev,
+					    struct nlattr *nla_peer,
+					    struct netlink_ext_ack *extack)
+{
+	struct ifinfomsg *ifmp = nla_data(nla_peer);
+	struct nlattr *tbp[IFLA_MAX + 1];
+	unsigned char assign = NET_NAME_ENUM;
+	char ifname[IFNAMSIZ] = "glass%d";
+	struct net_device *peer;
+	struct net *net;
+	int err;
+
+	err = rtnl_nla_parse_ifinfomsg(tbp, nla_peer, extack);
+	if (err < 0)
+		return ERR_PTR(err);
+	err = glass_validate(tbp, NULL, extack);
+	if (err < 0)
+		return ERR_PTR(err);
+	if (tbp[IFLA_IFNAME]) {
+		nla_strscpy(ifname, tbp[IFLA_IFNAME], IFNAMSIZ);
+		assign = NET_NAME_USER;
+	}
+	net = rtnl_link_get_net(src_net, tbp);
+	if (IS_ERR(net))
+		return ERR_CAST(net);
+	peer = rtnl_create_link(net, ifname, assign, &glass_link_ops, tbp,
+				extack);
+	if (IS_ERR(peer)) {
+		put_net(net);
+		return peer;
+	}
+	if (!tbp[IFLA_ADDRESS])
+		eth_hw_addr_random(peer);
+	if (dev->ifindex)
+		peer->ifindex = ifmp->ifi_index;
+	err = register_netdevice(peer);
+	put_net(net);
+	if (err < 0) {
+		free_netdev(peer);
+		return ERR_PTR(err);
+	}
+	netif_carrier_off(peer);
+	err = rtnl_configure_link(peer, ifmp, 0, NULL);
+	if (err < 0) {
+		unregister_netdevice(peer);
+		return ERR_PTR(err);
+	}
+	return peer;
+}
+
+static int glass_newlink(struct net *src_net, struct net_device *dev,
+			 struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *peer = NULL;
+	int err;
+
+	if (data && data[GLASS_INFO_PEER]) {
+		peer = glass_create_peer(src_net, dev, data[GLASS_INFO_PEER],
+					 extack);
+		if (IS_ERR(peer))
+			return PTR_ERR(peer);
+	} else {
+		priv->loopback = true;
+	}
+	if (!tb[IFLA_ADDRESS])
+		eth_hw_addr_random(dev);
+	glass_set_name(dev, tb);
+	err = register_netdevice(dev);
+	if (err < 0) {
+		if (peer)
+			unregister_netdevice(peer);
+		return err;
+	}
+	netif_carrier_off(dev);
+	if (peer) {
+		rcu_assign_pointer(priv->peer, peer);
+		priv = netdev_priv(peer);
+		rcu_assign_pointer(priv->peer, dev);
+	}
+	return 0;
+}
+
+static void glass_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	RCU_INIT_POINTER(priv->peer, NULL);
+	unregister_netdevice_queue(dev, head);
+	if (peer) {
+		priv = netdev_priv(peer);
+		RCU_INIT_POINTER(priv->peer, NULL);
+		unregister_netdevice_queue(peer, head);
+	}
+}
+
+static struct net *glass_get_link_net(const struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(priv->peer);
+
+	return peer ? dev_net(peer) : dev_net(dev);
+}
+
+static struct rtnl_link_ops glass_link_ops = {
+	.kind		= "glass",
+	.priv_size	= sizeof(struct glass_priv),
+	.setup		= glass_setup,
+	.validate	= glass_validate,
+	.newlink	= glass_newlink,
+	.dellink	= glass_dellink,
+	.policy		= glass_policy,
+	.maxtype	= GLASS_INFO_MAX,
+	.get_link_net	= glass_get_link_net,
+};
+
+/* Fail a connection whose device is going away; true if it was one. */
+static bool glass_dev_gone_sock(struct sock *sk, void *arg)
+{
+	int ifindex = *(int *)arg;
+	bool acted = false;
+
+	lock_sock(sk);
+	if (glass_sk(sk)->oif == ifindex &&
+	    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
+		glass_reset_conn(sk, ENETDOWN);
+		acted = true;
+	}
+	release_sock(sk);
+	return acted;
+}
+
+static int glass_netdev_event(struct notifier_block *nb, unsigned long event,
+			      void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	int ifindex = dev->ifindex;
+
+	if (event != NETDEV_UNREGISTER || !glass_dev_is_glass(dev))
+		return NOTIFY_DONE;
+	glass_for_each_sock(dev_net(dev), glass_dev_gone_sock, &ifindex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block glass_netdev_notifier = {
+	.notifier_call = glass_netdev_event,
+};
+
+int glass_dev_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&glass_netdev_notifier);
+	if (err)
+		return err;
+	err = rtnl_link_register(&glass_link_ops);
+	if (err)
+		unregister_netdevice_notifier(&glass_netdev_notifier);
+	return err;
+}
+
+void glass_dev_exit(void)
+{
+	rtnl_link_unregister(&glass_link_ops);
+	unregister_netdevice_notifier(&glass_netdev_notifier);
+}

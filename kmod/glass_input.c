@@ -1,0 +1,790 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive side of the engine: frames arrive from a glass device in
+ * softirq (glass_rcv), are validated (version, flags, length, checksum,
+ * local destination), matched to a socket and processed under its lock, or
+ * queued to its backlog when a program owns it. Then the state machine:
+ * handshakes, RST and SYN checks (RFC 5961), ACK processing (window,
+ * congestion control, retransmission), and data: in order to the receive
+ * queue, out of order to the ooo queue, and the ACK that answers it.
+ * Every discarded frame increments a named counter.
+ */
+#include <linux/etherdevice.h>
+#include <net/route.h>
+#include <net/tcp_states.h>
+
+#include "glass.h"
+#include "core/window.h"
+
+static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
+{
+	return (struct glass_hdr *)skb_transport_header(skb);
+}
+
+static void glass_drop(struct net *net, struct sk_buff *skb,
+		       enum glass_mib why)
+{
+	glass_inc_stat(net, why);
+	kfree_skb(skb);
+}
+
+void glass_rcv_space_init(struct sock *sk)
+{
+	glass_sk(sk)->rcv_space = READ_ONCE(sk->sk_rcvbuf) / 2;
+}
+
+/* The peer's SYN fixes its ISN, our receive sequence and its MSS. */
+static void glass_take_syn(struct sock *sk, const struct glass_hdr *gh)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 peer_mss = ntohs(gh->mss);
+
+	gs->irs = ntohl(gh->seq);
+	gs->rcv_nxt = gs->irs + 1;
+	gs->rcv_adv = gs->rcv_nxt;
+	gs->rcv_acked = gs->rcv_nxt;
+	gs->peer_mss = peer_mss ? peer_mss : GLASS_DEFAULT_MSS;
+	gs->mss = min(gs->mss, max_t(u32, gs->peer_mss, GLASS_MIN_MSS));
+	gs->snd_wnd = ntohl(gh->window);
+	gs->max_snd_wnd = gs->snd_wnd;
+	gs->snd_wl1 = gs->irs;
+}
+
+/* The handshake's ACK arrived: the connection is established. */
+static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 ack = ntohl(gh->ack);
+
+	gs->snd_una = ack;
+	gs->snd_wl2 = ack;
+	gs->snd_wnd = ntohl(gh->window);
+	gs->max_snd_wnd = max(gs->max_snd_wnd, gs->snd_wnd);
+	gs->snd_wl1 = ntohl(gh->seq);
+	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
+	gs->retries = 0;
+	glass_stop_write_timer(sk);
+	glass_cc_init(&gs->cc, gs->mss, gs->snd_nxt);
+	glass_set_state(sk, TCP_ESTABLISHED);
+}
+
+/* A SYN for a listener: a child in SYN_RECV answers with SYN-ACK. */
+static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_hdr *gh = glass_hdr(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	struct glass_sock *cgs;
+	struct sock *child;
+
+	if (READ_ONCE(gs->accept_len) + READ_ONCE(gs->pending_len) >
+	    READ_ONCE(sk->sk_max_ack_backlog))
+		return glass_drop(net, skb, GLASS_MIB_DROP_LISTEN_OVERFLOW);
+	child = glass_child_alloc(sk, GFP_ATOMIC);
+	if (!child)
+		return glass_drop(net, skb, GLASS_MIB_DROP_NOMEM);
+	cgs = glass_sk(child);
+	child->sk_rcv_saddr = gh->daddr;
+	child->sk_num = sk->sk_num;
+	child->sk_daddr = gh->saddr;
+	child->sk_dport = gh->sport;
+	cgs->oif = skb->dev->ifindex;
+	cgs->mss = glass_mss_for_dev(skb->dev);
+	if (cgs->user_mss && cgs->user_mss < cgs->mss)
+		cgs->mss = cgs->user_mss;
+	cgs->rcv_mss = cgs->mss;
+	glass_init_conn_vars(child);
+	glass_take_syn(child, gh);
+	glass_set_state(child, TCP_SYN_RECV);
+
+	local_bh_disable();
+	bh_lock_sock_nested(child);
+	if (glass_conn_hash(child)) {
+		bh_unlock_sock(child);
+		local_bh_enable();
+		glass_done(child);
+		sock_put(child);
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_SYN);
+	}
+	spin_lock(&gs->accept_lock);
+	list_add_tail(&cgs->accept_node, &gs->pending);
+	gs->pending_len++;
+	spin_unlock(&gs->accept_lock);
+	glass_send_syn(child, false);
+	bh_unlock_sock(child);
+	local_bh_enable();
+	kfree_skb(skb);
+}
+
+static void glass_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_hdr *gh = glass_hdr(skb);
+	struct net *net = sock_net(sk);
+
+	if (gh->flags & GLASS_RST)
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_RST);
+	if (gh->flags & GLASS_ACK) {
+		glass_send_rst_reply(net, gh, skb->dev->ifindex);
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_ACK);
+	}
+	if (!(gh->flags & GLASS_SYN))
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_STATE);
+	glass_listen_syn(sk, skb);
+}
+
+/* Our SYN is out: expect SYN-ACK, or RST (refused). */
+static void glass_synsent_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_hdr *gh = glass_hdr(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	u8 flags = gh->flags;
+
+	if ((flags & GLASS_ACK) && ntohl(gh->ack) != gs->iss + 1) {
+		glass_send_rst_reply(net, gh, gs->oif);
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_ACK);
+	}
+	if (flags & GLASS_RST) {
+		if (!(flags & GLASS_ACK))
+			return glass_drop(net, skb, GLASS_MIB_DROP_BAD_RST);
+		glass_inc_stat(net, GLASS_MIB_RSTS_RECV);
+		glass_inc_stat(net, GLASS_MIB_ATTEMPT_FAILS);
+		glass_reset_conn(sk, ECONNREFUSED);
+		kfree_skb(skb);
+		return;
+	}
+	/* Simultaneous open (SYN without ACK) is not supported. */
+	if (!(flags & GLASS_SYN) || !(flags & GLASS_ACK))
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_STATE);
+	glass_take_syn(sk, gh);
+	glass_handshake_done(sk, gh);
+	glass_send_ack(sk);
+	sk->sk_state_change(sk);
+	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	kfree_skb(skb);
+}
+
+/*
+ * Is the segment worth looking at (Linux's tcp_sequence)? Not if it lies
+ * wholly before rcv_nxt or starts past the right edge we advertised.
+ */
+static bool glass_seq_acceptable(const struct glass_sock *gs, u32 seq, u32 end)
+{
+	u32 right = glass_seq_max(gs->rcv_adv, gs->rcv_nxt);
+
+	if (glass_seq_before(end, gs->rcv_nxt))
+		return false;
+	return !glass_seq_after(seq, right);
+}
+
+static void glass_challenge_ack(struct sock *sk)
+{
+	glass_inc_stat(sock_net(sk), GLASS_MIB_CHALLENGE_ACKS);
+	glass_send_ack(sk);
+}
+
+/* RFC 5961 3.2: only an RST exactly at rcv_nxt resets; others challenge. */
+static void glass_rst_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	int state = sk->sk_state;
+
+	if (GLASS_SKB_CB(skb)->seq != gs->rcv_nxt) {
+		glass_challenge_ack(sk);
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_RST);
+	}
+	glass_inc_stat(net, GLASS_MIB_RSTS_RECV);
+	if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT)
+		glass_inc_stat(net, GLASS_MIB_ESTAB_RESETS);
+	if (state == TCP_SYN_RECV || state == TCP_TIME_WAIT)
+		glass_done(sk);
+	else
+		glass_reset_conn(sk, state == TCP_CLOSE_WAIT ? EPIPE :
+				 ECONNRESET);
+	kfree_skb(skb);
+}
+
+/* Free the segments an ACK covers; trim one it covers in part. */
+static void glass_clean_write_queue(struct sock *sk, u32 ack)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (glass_seq_leq(cb->end_seq, ack)) {
+			if (skb == gs->send_head)
+				gs->send_head = NULL;
+			__skb_unlink(skb, &sk->sk_write_queue);
+			sk_wmem_queued_add(sk, -skb->truesize);
+			kfree_skb(skb);
+			continue;
+		}
+		if (glass_seq_after(ack, cb->seq)) {
+			__skb_pull(skb, ack - cb->seq);
+			cb->seq = ack;
+			cb->csum = skb_checksum(skb, 0, skb->len, 0);
+		}
+		break;
+	}
+}
+
+/* After a rewind freed send_head, find the first unsent segment again. */
+static void glass_fix_send_head(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (gs->send_head || !skb ||
+	    !glass_seq_after(GLASS_SKB_CB(skb)->end_seq, gs->snd_nxt))
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (glass_seq_geq(GLASS_SKB_CB(skb)->seq, gs->snd_nxt)) {
+			gs->send_head = skb;
+			return;
+		}
+	}
+}
+
+/* Our FIN is acknowledged: move on as RFC 793 says. */
+static void glass_fin_acked(struct sock *sk)
+{
+	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
+
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		glass_set_state(sk, TCP_FIN_WAIT2);
+		if (sock_flag(sk, SOCK_DEAD))
+			glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
+					      msecs_to_jiffies(sc->time_wait_ms));
+		sk->sk_state_change(sk);
+		break;
+	case TCP_CLOSING:
+		glass_start_timewait(sk);
+		break;
+	case TCP_LAST_ACK:
+		glass_done(sk);
+		break;
+	}
+}
+
+/* An ACK for new data: free it, sample RTT, grow cwnd, restart the timer. */
+static void glass_ack_new(struct sock *sk, u32 ack)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 acked = ack - gs->snd_una;
+	u32 flight = gs->snd_max - gs->snd_una;
+
+	glass_clean_write_queue(sk, ack);
+	gs->snd_una = ack;
+	if (glass_seq_before(gs->snd_nxt, ack))
+		gs->snd_nxt = ack;
+	glass_fix_send_head(sk);
+	gs->bytes_acked += acked;
+	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
+	gs->retries = 0;
+	if (glass_cc_on_ack(&gs->cc, ack, acked, flight) == GLASS_CC_RETRANSMIT)
+		glass_retransmit_head(sk);
+	if (gs->snd_una == gs->snd_max) {
+		if (gs->timer_kind == GLASS_TIMER_RETRANS)
+			glass_stop_write_timer(sk);
+	} else {
+		glass_rearm_rtx(sk);
+	}
+	if (gs->fin_queued && gs->snd_una == gs->write_seq)
+		glass_fin_acked(sk);
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
+}
+
+static void glass_dupack(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+
+	gs->dupacks_in++;
+	glass_inc_stat(net, GLASS_MIB_DUP_ACKS);
+	if (glass_cc_on_dupack(&gs->cc, gs->snd_una, gs->snd_max,
+			       gs->snd_max - gs->snd_una) != GLASS_CC_RETRANSMIT)
+		return;
+	gs->fast_retrans++;
+	glass_inc_stat(net, GLASS_MIB_FAST_RETRANS);
+	glass_retransmit_head(sk);
+	glass_rearm_rtx(sk);
+}
+
+/* RFC 793's window update rule: only newer segments may move the window. */
+static void glass_update_window(struct sock *sk, const struct glass_hdr *gh,
+				u32 seq, u32 ack)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 wnd = ntohl(gh->window);
+
+	if (!glass_seq_before(gs->snd_wl1, seq) &&
+	    !(gs->snd_wl1 == seq && glass_seq_leq(gs->snd_wl2, ack)))
+		return;
+	if (wnd && !gs->snd_wnd) {
+		gs->probe_backoff = 0;
+		if (gs->timer_kind == GLASS_TIMER_PROBE)
+			glass_stop_write_timer(sk);
+	}
+	gs->snd_wnd = wnd;
+	gs->max_snd_wnd = max(gs->max_snd_wnd, wnd);
+	gs->snd_wl1 = seq;
+	gs->snd_wl2 = ack;
+}
+
+/* Process the ACK field. Return false if the segment must be dropped. */
+static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_hdr *gh = glass_hdr(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	u32 ack = ntohl(gh->ack);
+	u32 old_wnd = gs->snd_wnd;
+
+	if (glass_seq_after(ack, gs->snd_max)) {
+		glass_send_ack(sk);
+		glass_drop(sock_net(sk), skb, GLASS_MIB_DROP_BAD_ACK);
+		return false;
+	}
+	if (glass_seq_before(ack, gs->snd_una))
+		return true;	/* old: nothing to learn from it */
+	gs->probes_unanswered = 0;
+	glass_update_window(sk, gh, cb->seq, ack);
+	if (glass_seq_after(ack, gs->snd_una))
+		glass_ack_new(sk, ack);
+	else if (cb->seq == cb->end_seq && gs->snd_wnd == old_wnd &&
+		 gs->snd_una != gs->snd_max)
+		glass_dupack(sk);
+	if (sk->sk_state != TCP_CLOSE)
+		glass_push(sk);
+	return true;
+}
+
+static void glass_arm_delack(struct sock *sk)
+{
+	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->delack_pending)
+		return;
+	gs->delack_pending = true;
+	sk_reset_timer(sk, &gs->delack_timer,
+		       jiffies + msecs_to_jiffies(sc->delack_ms));
+}
+
+/* The peer's FIN arrived in order (RFC 793 "eighth, check the FIN bit"). */
+static void glass_fin_rcv(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+		glass_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		glass_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		glass_start_timewait(sk);
+		break;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+	}
+}
+
+/* Hand an in-order skb to the reader; false if nothing was readable. */
+static bool glass_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	u32 bytes = skb->len > cb->offset ? skb->len - cb->offset : 0;
+
+	gs->rcv_nxt = cb->end_seq;
+	if (!bytes)
+		return false;
+	gs->rcv_unread += bytes;
+	gs->bytes_received += bytes;
+	glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_IN, bytes);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	return true;
+}
+
+/* Deliver one in-order skb; handle its FIN; report whether FIN came. */
+static bool glass_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bool fin = GLASS_SKB_CB(skb)->flags & GLASS_FIN;
+
+	if (!glass_queue_rcv(sk, skb))
+		kfree_skb(skb);
+	if (fin)
+		glass_fin_rcv(sk);
+	return fin;
+}
+
+/* The gap closed: move what the ooo queue holds in order. */
+static bool glass_ooo_drain(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+	bool fin = false;
+
+	while ((skb = skb_peek(&gs->ooo_queue))) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (glass_seq_after(cb->seq, gs->rcv_nxt))
+			break;
+		__skb_unlink(skb, &gs->ooo_queue);
+		if (glass_seq_leq(cb->end_seq, gs->rcv_nxt) || fin) {
+			kfree_skb(skb);
+			continue;
+		}
+		cb->offset = min_t(u32, gs->rcv_nxt - cb->seq, skb->len);
+		fin = glass_deliver(sk, skb);
+	}
+	glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
+	return fin;
+}
+
+/* Insert into the ooo queue, sorted by seq (usually at the tail). */
+static void glass_ooo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 seq = GLASS_SKB_CB(skb)->seq;
+	struct sk_buff *pos;
+
+	skb_queue_reverse_walk(&gs->ooo_queue, pos) {
+		if (glass_seq_leq(GLASS_SKB_CB(pos)->seq, seq)) {
+			__skb_queue_after(&gs->ooo_queue, pos, skb);
+			return;
+		}
+	}
+	__skb_queue_head(&gs->ooo_queue, skb);
+}
+
+static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
+			   u32 end)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	s64 added = glass_ooo_add(&gs->ooo, start, end);
+
+	glass_send_ack(sk);	/* an immediate duplicate ACK */
+	if (added < 0)
+		return glass_drop(net, skb, GLASS_MIB_DROP_OOO_FULL);
+	if (!added)
+		return glass_drop(net, skb, GLASS_MIB_DROP_DUPLICATE);
+	glass_inc_stat(net, GLASS_MIB_OOO_SEGS);
+	skb_set_owner_r(skb, sk);
+	glass_ooo_insert(sk, skb);
+}
+
+static void glass_data_ack(struct sock *sk, bool now)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
+				 gs->quickack, gs->ooo.n))
+		glass_send_ack(sk);
+	else
+		glass_arm_delack(sk);
+}
+
+static void glass_data_ready(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (sock_flag(sk, SOCK_DEAD))
+		return;
+	if (gs->rcv_unread >= (u32)READ_ONCE(sk->sk_rcvlowat) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN))
+		sk->sk_data_ready(sk);
+}
+
+/*
+ * Clip a data segment to the window we offered. Return false (segment
+ * consumed) when nothing of it is new and inside.
+ */
+static bool glass_data_clip(struct sock *sk, struct sk_buff *skb,
+			    struct glass_range *r)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	u32 right = glass_seq_max(gs->rcv_adv, gs->rcv_nxt);
+
+	r->start = cb->seq;
+	r->end = cb->end_seq;
+	if (!glass_range_clip(r, gs->rcv_nxt, right)) {
+		glass_send_ack(sk);
+		glass_drop(sock_net(sk), skb,
+			   glass_seq_leq(cb->end_seq, gs->rcv_nxt) ?
+			   GLASS_MIB_DROP_DUPLICATE :
+			   GLASS_MIB_DROP_OUT_OF_WINDOW);
+		return false;
+	}
+	if (r->end != cb->end_seq) {
+		/* The window cut the tail (and any FIN with it). */
+		cb->flags &= ~GLASS_FIN;
+		pskb_trim(skb, r->end - cb->seq);
+		cb->end_seq = r->end;
+		glass_inc_stat(sock_net(sk), GLASS_MIB_DROP_OUT_OF_WINDOW);
+	}
+	return true;
+}
+
+/* Payload and FIN of an acceptable segment in a state that takes data. */
+static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	struct glass_range r;
+	bool fin;
+
+	if (sock_flag(sk, SOCK_DEAD) && skb->len &&
+	    glass_seq_after(cb->seq + skb->len, gs->rcv_nxt)) {
+		/* Data for a program that closed: it can never be read. */
+		glass_send_rst(sk);
+		glass_reset_conn(sk, ECONNRESET);
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_STATE);
+	}
+	if (!glass_data_clip(sk, skb, &r))
+		return;
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		glass_send_ack(sk);
+		return glass_drop(net, skb, GLASS_MIB_DROP_RCVBUF);
+	}
+	if (skb->len) {
+		gs->data_segs_in++;
+		gs->rcv_mss = max(gs->rcv_mss, skb->len);
+	}
+	if (r.start != gs->rcv_nxt)
+		return glass_data_ooo(sk, skb, r.start, r.end);
+
+	cb->offset = r.start - cb->seq;
+	skb_set_owner_r(skb, sk);
+	fin = glass_deliver(sk, skb);
+	if (gs->ooo.n)
+		fin |= glass_ooo_drain(sk);
+	glass_data_ack(sk, fin);
+	glass_data_ready(sk);
+}
+
+/* TIME_WAIT: a retransmitted FIN means our ACK was lost; ACK again. */
+static void glass_timewait_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (GLASS_SKB_CB(skb)->flags & GLASS_FIN) {
+		glass_send_ack(sk);
+		glass_start_timewait(sk);
+	}
+	kfree_skb(skb);
+}
+
+static void glass_synrecv_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_hdr *gh = glass_hdr(skb);
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (ntohl(gh->ack) != gs->iss + 1) {
+		glass_send_rst_reply(sock_net(sk), gh, gs->oif);
+		return glass_drop(sock_net(sk), skb, GLASS_MIB_DROP_BAD_ACK);
+	}
+	glass_handshake_done(sk, gh);
+	glass_child_established(sk);
+	if (sk->sk_state == TCP_CLOSE)
+		return glass_drop(sock_net(sk), skb,
+				  GLASS_MIB_DROP_LISTEN_OVERFLOW);
+	if (GLASS_SKB_CB(skb)->seq != GLASS_SKB_CB(skb)->end_seq)
+		return glass_data_rcv(sk, skb);
+	kfree_skb(skb);
+}
+
+/* States past the handshake (and SYN_RECV): RFC 793's "Otherwise" steps. */
+static void glass_synced_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	u8 flags = cb->flags;
+
+	if (!glass_seq_acceptable(gs, cb->seq, cb->end_seq)) {
+		if (!(flags & GLASS_RST))
+			glass_send_ack(sk);
+		return glass_drop(net, skb,
+				  glass_seq_before(cb->end_seq, gs->rcv_nxt) ||
+				  cb->seq == cb->end_seq ?
+				  GLASS_MIB_DROP_DUPLICATE :
+				  GLASS_MIB_DROP_OUT_OF_WINDOW);
+	}
+	if (flags & GLASS_RST)
+		return glass_rst_rcv(sk, skb);
+	if (flags & GLASS_SYN) {
+		if (sk->sk_state == TCP_SYN_RECV && cb->seq == gs->irs) {
+			glass_send_syn(sk, true);
+			kfree_skb(skb);
+			return;
+		}
+		glass_challenge_ack(sk);
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_SYN);
+	}
+	if (!(flags & GLASS_ACK))
+		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_STATE);
+	if (sk->sk_state == TCP_SYN_RECV)
+		return glass_synrecv_ack(sk, skb);
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return glass_timewait_rcv(sk, skb);
+	if (!glass_ack_rcv(sk, skb))
+		return;
+	if (cb->seq == cb->end_seq || sk->sk_state == TCP_CLOSE) {
+		kfree_skb(skb);
+		return;
+	}
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		return glass_data_rcv(sk, skb);
+	}
+	/* Data after the peer's FIN: nothing can be done with it. */
+	glass_drop(net, skb, GLASS_MIB_DROP_BAD_STATE);
+}
+
+/* Process one segment with the socket owned (softirq or backlog). */
+static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	gs->segs_in++;
+	switch (sk->sk_state) {
+	case TCP_LISTEN:
+		return glass_listen_rcv(sk, skb);
+	case TCP_SYN_SENT:
+		return glass_synsent_rcv(sk, skb);
+	case TCP_CLOSE:
+		glass_send_rst_reply(sock_net(sk), glass_hdr(skb),
+				     skb->dev->ifindex);
+		return glass_drop(sock_net(sk), skb, GLASS_MIB_DROP_NO_SOCKET);
+	}
+	glass_synced_rcv(sk, skb);
+}
+
+int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	glass_rcv_sk(sk, skb);
+	return 0;
+}
+
+/*
+ * Check a frame before trusting any of it. Return the counter to bump if
+ * it must be dropped, or GLASS_MIB_MAX if it is sound.
+ */
+static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
+{
+	const struct glass_hdr *gh;
+	u32 len;
+
+	if (!pskb_may_pull(skb, GLASS_HDR_LEN))
+		return GLASS_MIB_DROP_TRUNCATED;
+	skb_reset_transport_header(skb);
+	gh = glass_hdr(skb);
+	len = ntohs(gh->len);
+	if (skb->len < GLASS_HDR_LEN + len)
+		return GLASS_MIB_DROP_TRUNCATED;
+	if (pskb_trim_rcsum(skb, GLASS_HDR_LEN + len))
+		return GLASS_MIB_DROP_NOMEM;
+	if (csum_fold(skb_checksum(skb, 0, skb->len, 0)))
+		return GLASS_MIB_DROP_CSUM;
+	gh = glass_hdr(skb);
+	if (gh->version != GLASS_VERSION || (gh->flags & ~GLASS_FLAGS_ALL))
+		return GLASS_MIB_DROP_MALFORMED;
+	if ((gh->flags & GLASS_SYN) &&
+	    (len || (gh->flags & (GLASS_FIN | GLASS_RST))))
+		return GLASS_MIB_DROP_MALFORMED;
+	if ((gh->flags & GLASS_RST) && len)
+		return GLASS_MIB_DROP_MALFORMED;
+	if (!gh->sport || !gh->dport)
+		return GLASS_MIB_DROP_MALFORMED;
+	if (inet_addr_type_dev_table(net, skb->dev, gh->daddr) != RTN_LOCAL)
+		return GLASS_MIB_DROP_NOT_LOCAL;
+	return GLASS_MIB_MAX;
+}
+
+static void glass_fill_cb(struct sk_buff *skb)
+{
+	const struct glass_hdr *gh = glass_hdr(skb);
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	u32 len = ntohs(gh->len);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = ntohl(gh->seq);
+	cb->end_seq = cb->seq + len + !!(gh->flags & GLASS_SYN) +
+		      !!(gh->flags & GLASS_FIN);
+	cb->flags = gh->flags;
+	__skb_pull(skb, GLASS_HDR_LEN);
+}
+
+static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh)
+{
+	struct sock *sk;
+
+	sk = glass_lookup(net, gh->saddr, gh->sport, gh->daddr, gh->dport);
+	if (sk)
+		return sk;
+	return glass_lookup_listener(net, gh->daddr, ntohs(gh->dport));
+}
+
+/**
+ * glass_rcv() - the ETH_P_GLASS frame handler (softirq).
+ * @skb: the frame, Ethernet header pulled.
+ * @dev: the device it arrived on.
+ * @pt: our packet_type.
+ * @orig_dev: the original device (unused: glass devices are not enslaved).
+ *
+ * Return: NET_RX_SUCCESS, or NET_RX_DROP with the reason counted.
+ */
+int glass_rcv(struct sk_buff *skb, struct net_device *dev,
+	      struct packet_type *pt, struct net_device *orig_dev)
+{
+	struct net *net = dev_net(dev);
+	enum glass_mib why;
+	struct sock *sk;
+
+	if (!glass_dev_is_glass(dev)) {
+		glass_drop(net, skb, GLASS_MIB_DROP_WRONG_DEVICE);
+		return NET_RX_DROP;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb) {
+		glass_inc_stat(net, GLASS_MIB_DROP_NOMEM);
+		return NET_RX_DROP;
+	}
+	glass_inc_stat(net, GLASS_MIB_SEGS_IN);
+	why = glass_validate(net, skb);
+	if (why != GLASS_MIB_MAX) {
+		glass_drop(net, skb, why);
+		return NET_RX_DROP;
+	}
+	sk = glass_demux(net, glass_hdr(skb));
+	if (!sk) {
+		glass_send_rst_reply(net, glass_hdr(skb), dev->ifindex);
+		glass_drop(net, skb, GLASS_MIB_DROP_NO_SOCKET);
+		return NET_RX_DROP;
+	}
+	glass_fill_cb(skb);
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		glass_rcv_sk(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		glass_drop(net, skb, GLASS_MIB_DROP_BACKLOG);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return NET_RX_SUCCESS;
+}

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data calls of a glass socket: sendmsg copies user bytes into skbs on
+ * the write queue (bounded by sk_sndbuf) and lets the engine push them;
+ * recvmsg copies out of the receive queue and reopens the window; poll,
+ * ioctl and the socket options report and tune what they do.
+ */
+#include <linux/poll.h>
+#include <asm/ioctls.h>
+#include <linux/sockios.h>
+#include <net/inet_sock.h>
+#include <net/tcp_states.h>
+
+#include "glass.h"
+
+/* Largest payload to put in one new skb: the MSS, bounded by half the
+ * biggest window the peer offered so a small receiver is not starved.
+ */
+static u32 glass_size_goal(const struct glass_sock *gs)
+{
+	u32 goal = gs->mss;
+
+	if (gs->max_snd_wnd && gs->max_snd_wnd / 2 < goal)
+		goal = max_t(u32, gs->max_snd_wnd / 2, GLASS_MIN_MSS);
+	return goal;
+}
+
+static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 size)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(GLASS_HEADROOM + size, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, GLASS_HEADROOM);
+	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
+	GLASS_SKB_CB(skb)->seq = gs->write_seq;
+	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!gs->send_head)
+		gs->send_head = skb;
+	return skb;
+}
+
+/* The unsent tail skb if more bytes fit in it, else NULL. */
+static struct sk_buff *glass_tail_with_room(struct sock *sk, u32 goal)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || !gs->send_head)
+		return NULL;
+	if (glass_seq_before(GLASS_SKB_CB(skb)->seq, gs->snd_nxt))
+		return NULL;
+	if (GLASS_SKB_CB(skb)->flags & GLASS_FIN)
+		return NULL;
+	if (skb->len >= goal || skb_tailroom(skb) <= 0)
+		return NULL;
+	return skb;
+}
+
+/* Copy up to len bytes of the message into skb, folding the checksum. */
+static int glass_copy_to_skb(struct sock *sk, struct sk_buff *skb,
+			     struct msghdr *msg, u32 len)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	int old = skb->len;
+	__wsum csum = 0;
+
+	if (!csum_and_copy_from_iter_full(skb_put(skb, len), len, &csum,
+					  &msg->msg_iter)) {
+		__skb_trim(skb, old);
+		return -EFAULT;
+	}
+	cb->csum = csum_block_add(cb->csum, csum, old);
+	cb->end_seq += len;
+	glass_sk(sk)->write_seq += len;
+	return 0;
+}
+
+static void glass_drop_empty_tail(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || skb->len || (GLASS_SKB_CB(skb)->flags & GLASS_FIN))
+		return;
+	if (gs->send_head == skb)
+		gs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
+static int glass_wait_sndbuf(struct sock *sk, long *timeo)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	glass_push(sk);
+	if (sk_stream_memory_free(sk))
+		return 0;
+	gs->writer_blocked++;
+	return sk_stream_wait_memory(sk, timeo);
+}
+
+static int glass_send_check(struct sock *sk, long *timeo)
+{
+	int err;
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, timeo);
+		if (err)
+			return err;
+	}
+	if (sk->sk_err)
+		return sock_error(sk);
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	return 0;
+}
+
+int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct glass_sock *gs = glass_sk(sk);
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	err = glass_send_check(sk, &timeo);
+	if (err)
+		goto error;
+	while (copied < len) {
+		u32 goal = glass_size_goal(gs);
+		struct sk_buff *skb;
+		u32 chunk;
+
+		skb = glass_tail_with_room(sk, goal);
+		if (!skb) {
+			if (!sk_stream_memory_free(sk)) {
+				err = glass_wait_sndbuf(sk, &timeo);
+				if (err)
+					goto error;
+				err = glass_send_check(sk, &timeo);
+				if (err)
+					goto error;
+				continue;
+			}
+			skb = glass_alloc_tx_skb(sk, goal);
+			if (!skb) {
+				err = -ENOBUFS;
+				goto error;
+			}
+		}
+		chunk = min_t(size_t, len - copied,
+			      min_t(u32, goal - skb->len, skb_tailroom(skb)));
+		err = glass_copy_to_skb(sk, skb, msg, chunk);
+		if (err) {
+			glass_drop_empty_tail(sk);
+			goto error;
+		}
+		copied += chunk;
+		if (skb->len >= goal)
+			glass_push(sk);
+	}
+	if (!(msg->msg_flags & MSG_MORE))
+		glass_push(sk);
+	release_sock(sk);
+	return copied;
+
+error:
+	glass_push(sk);
+	if (copied)
+		err = copied;
+	else
+		err = sk_stream_error(sk, msg->msg_flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* Release a fully read skb; its memory returns through sock_rfree. */
+static void glass_eat_skb(struct sock *sk, struct sk_buff *skb)
+{
+	__skb_unlink(skb, &sk->sk_receive_queue);
+	kfree_skb(skb);
+}
+
+static int glass_recv_error(struct sock *sk, long timeo)
+{
+	if (sk->sk_err)
+		return sock_error(sk);
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return 0;
+	if (sk->sk_state == TCP_CLOSE)
+		return -ENOTCONN;
+	if (!timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(timeo);
+	return 1;	/* nothing wrong: wait for data */
+}
+
+/* Copy what is queued, from byte skip of the queue on; return the count. */
+static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
+			  u32 skip, bool peek)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb, *tmp;
+	int copied = 0;
+
+	skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+		u32 avail = skb->len - cb->offset;
+		u32 off = cb->offset, chunk;
+
+		if (skip >= avail) {
+			skip -= avail;
+			continue;
+		}
+		off += skip;
+		avail -= skip;
+		skip = 0;
+		chunk = min_t(size_t, avail, len - copied);
+		if (skb_copy_datagram_msg(skb, off, msg, chunk))
+			return copied ? : -EFAULT;
+		copied += chunk;
+		if (!peek) {
+			cb->offset += chunk;
+			gs->rcv_unread -= chunk;
+			if (cb->offset == skb->len)
+				glass_eat_skb(sk, skb);
+		}
+		if (copied == len)
+			break;
+	}
+	return copied;
+}
+
+int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		  int flags)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk;
+	struct glass_sock *gs = glass_sk(sk);
+	bool peek = flags & MSG_PEEK;
+	int copied = 0, target, err;
+	long timeo;
+
+	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	for (;;) {
+		err = glass_copy_out(sk, msg, len - copied, peek ? copied : 0,
+				     peek);
+		if (err < 0) {
+			if (!copied)
+				copied = err;
+			break;
+		}
+		copied += err;
+		if (!peek)
+			glass_window_update_check(sk);
+		if (copied >= target || copied == len)
+			break;
+		err = glass_recv_error(sk, timeo);
+		if (err <= 0) {
+			if (!copied)
+				copied = err;
+			break;
+		}
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo, READ_ONCE(gs->rcv_unread) >
+			      (peek ? (u32)copied : 0) || sk->sk_err ||
+			      (sk->sk_shutdown & RCV_SHUTDOWN), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+__poll_t glass_poll(struct file *file, struct socket *sock,
+		    struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct glass_sock *gs = glass_sk(sk);
+	int state = inet_sk_state_load(sk);
+	u8 shutdown;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (state == TCP_LISTEN)
+		return READ_ONCE(gs->accept_len) ? EPOLLIN | EPOLLRDNORM : 0;
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		int target = sock_rcvlowat(sk, 0, INT_MAX);
+
+		if (READ_ONCE(gs->rcv_unread) >= target)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (shutdown & SEND_SHUTDOWN) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else if (sk_stream_is_writeable(sk)) {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		} else {
+			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			smp_mb__after_atomic();
+			if (sk_stream_is_writeable(sk))
+				mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+int glass_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct glass_sock *gs = glass_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = gs->rcv_unread;
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = gs->write_seq - gs->snd_una;
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE))
+			answ = 0;
+		release_sock(sk);
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = gs->write_seq - gs->snd_nxt;
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE))
+			answ = 0;
+		release_sock(sk);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
+
+static int glass_set_int(struct sock *sk, int optname, int val)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	switch (optname) {
+	case GLASS_NODELAY:
+		gs->nodelay = !!val;
+		if (val)
+			glass_push(sk);
+		return 0;
+	case GLASS_CORK:
+		gs->cork = !!val;
+		if (val)
+			gs->cork_until = jiffies + msecs_to_jiffies(200);
+		else
+			glass_push(sk);
+		return 0;
+	case GLASS_MAXSEG:
+		if (val && (val < GLASS_MIN_MSS || val > GLASS_MAX_MSS))
+			return -EINVAL;
+		gs->user_mss = val;
+		if (val && gs->mss > (u32)val)
+			gs->mss = val;
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+int glass_setsockopt(struct socket *sock, int level, int optname,
+		     sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	int val, err;
+
+	if (level != SOL_GLASS)
+		return -ENOPROTOOPT;
+	if (optname == GLASS_INFO)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	err = glass_set_int(sk, optname, val);
+	release_sock(sk);
+	return err;
+}
+
+/* The glass_info snapshot, taken under the socket lock by the caller. */
+void glass_fill_info(struct sock *sk, struct glass_info *gi)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	memset(gi, 0, sizeof(*gi));
+	gi->gi_len = sizeof(*gi);
+	gi->gi_state = sk->sk_state;
+	gi->gi_delack = (gs->delack_pending ? GLASS_DELACK_PENDING : 0) |
+			(gs->quickack ? GLASS_DELACK_QUICK : 0);
+	gi->gi_nodelay = gs->nodelay;
+	gi->gi_cork = gs->cork;
+	gi->gi_iss = gs->iss;
+	gi->gi_irs = gs->irs;
+	gi->gi_snd_una = gs->snd_una;
+	gi->gi_snd_nxt = gs->snd_nxt;
+	gi->gi_rcv_nxt = gs->rcv_nxt;
+	gi->gi_snd_wnd = gs->snd_wnd;
+	gi->gi_rcv_wnd = gs->rcv_wnd_last;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))) {
+		gi->gi_unacked = gs->snd_nxt - gs->snd_una;
+		gi->gi_unsent = gs->write_seq - gs->snd_nxt;
+		if (gs->fin_queued && gi->gi_unsent)
+			gi->gi_unsent--;
+		if (gs->fin_queued && gs->snd_nxt == gs->write_seq &&
+		    gi->gi_unacked)
+			gi->gi_unacked--;
+	}
+	gi->gi_unread = gs->rcv_unread;
+	gi->gi_ooo = gs->ooo.bytes;
+	gi->gi_nagle_held = gs->send_head ? gi->gi_unsent : 0;
+	gi->gi_sndbuf = sk->sk_sndbuf;
+	gi->gi_rcvbuf = sk->sk_rcvbuf;
+	gi->gi_rcv_space = gs->rcv_space;
+	gi->gi_mss = gs->mss;
+	gi->gi_peer_mss = gs->peer_mss;
+	gi->gi_cwnd = gs->cc.cwnd;
+	gi->gi_ssthresh = gs->cc.ssthresh;
+	gi->gi_srtt_us = gs->rto.srtt_us;
+	gi->gi_rttvar_us = gs->rto.rttvar_us;
+	gi->gi_rto_us = glass_rto_timeout(&gs->rto);
+	gi->gi_backoff = gs->rto.backoff;
+	gi->gi_retransmits = gs->total_retrans;
+	gi->gi_fast_retrans = gs->fast_retrans;
+	gi->gi_timeouts = gs->timeouts;
+	gi->gi_probes = gs->probes_sent;
+	gi->gi_dupacks = gs->dupacks_in;
+	gi->gi_zero_wnd_sent = gs->zero_wnd_sent;
+	gi->gi_segs_out = gs->segs_out;
+	gi->gi_segs_in = gs->segs_in;
+	gi->gi_data_segs_out = gs->data_segs_out;
+	gi->gi_data_segs_in = gs->data_segs_in;
+	gi->gi_bytes_sent = gs->bytes_sent;
+	gi->gi_bytes_acked = gs->bytes_acked;
+	gi->gi_bytes_received = gs->bytes_received;
+	gi->gi_writer_blocked = gs->writer_blocked;
+}
+
+static int glass_get_info(struct sock *sk, char __user *optval,
+			  int __user *optlen, int len)
+{
+	struct glass_info gi;
+
+	lock_sock(sk);
+	glass_fill_info(sk, &gi);
+	release_sock(sk);
+	len = min_t(unsigned int, len, sizeof(gi));
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, &gi, len))
+		return -EFAULT;
+	return 0;
+}
+
+int glass_getsockopt(struct socket *sock, int level, int optname,
+		     char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct glass_sock *gs = glass_sk(sk);
+	int len, val;
+
+	if (level != SOL_GLASS)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case GLASS_INFO:
+		return glass_get_info(sk, optval, optlen, len);
+	case GLASS_NODELAY:
+		val = gs->nodelay;
+		break;
+	case GLASS_CORK:
+		val = gs->cork;
+		break;
+	case GLASS_MAXSEG:
+		val = gs->user_mss ? : gs->mss;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The transmit side of the engine: choosing the device (the kernel's
+ * routing table), building headers and checksums, and deciding which
+ * queued bytes may leave now (peer window, congestion window, sender SWS
+ * avoidance, Nagle and cork). Control segments (SYN, ACK, RST, probes) are
+ * built here too. Every function runs with the socket owned by the caller.
+ */
+#include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
+#include <net/route.h>
+#include <net/tcp_states.h>
+
+#include "glass.h"
+#include "core/nagle.h"
+#include "core/window.h"
+
+u32 glass_mss_for_dev(const struct net_device *dev)
+{
+	u32 mss = dev->mtu > GLASS_HDR_LEN ? dev->mtu - GLASS_HDR_LEN : 0;
+
+	return clamp_t(u32, mss, GLASS_MIN_MSS, GLASS_MAX_MSS);
+}
+
+/**
+ * glass_route() - pick the glass device that reaches daddr.
+ * @sk: the connecting socket.
+ * @daddr: the peer.
+ * @saddr: set to the source address the route gives.
+ *
+ * A local destination uses the glass device that owns the address (a
+ * loopback glass device answers itself). Return: 0, -ENETUNREACH when the
+ * route does not lead over a glass device, or the routing error.
+ */
+int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	struct net_device *dev;
+	struct flowi4 fl4 = {
+		.daddr = daddr,
+		.saddr = sk->sk_rcv_saddr,
+		.flowi4_oif = sk->sk_bound_dev_if,
+	};
+	struct rtable *rt;
+	int err = 0;
+
+	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) || !daddr)
+		return -ENETUNREACH;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	rcu_read_lock();
+	if (rt->rt_type == RTN_LOCAL)
+		dev = __ip_dev_find(net, daddr, false);
+	else
+		dev = rt->dst.dev;
+	if (!dev || !glass_dev_is_glass(dev)) {
+		err = -ENETUNREACH;
+	} else {
+		gs->oif = dev->ifindex;
+		gs->mss = glass_mss_for_dev(dev);
+		if (gs->user_mss && gs->user_mss < gs->mss)
+			gs->mss = gs->user_mss;
+		gs->rcv_mss = gs->mss;
+		*saddr = fl4.saddr;
+	}
+	rcu_read_unlock();
+	ip_rt_put(rt);
+	return err;
+}
+
+/* Checksum header and payload: payload_csum covers the bytes after it. */
+static void glass_set_check(struct glass_hdr *gh, __wsum payload_csum)
+{
+	gh->check = 0;
+	gh->check = csum_fold(csum_partial(gh, GLASS_HDR_LEN, payload_csum));
+}
+
+/* Hand a finished frame to the device through the normal queueing path. */
+static int glass_dev_xmit(struct net *net, struct sk_buff *skb, int oif)
+{
+	struct net_device *dev;
+	int err;
+
+	rcu_read_lock_bh();
+	dev = dev_get_by_index_rcu(net, oif);
+	if (!dev || !netif_running(dev) || !glass_dev_is_glass(dev)) {
+		rcu_read_unlock_bh();
+		glass_inc_stat(net, GLASS_MIB_DROP_TX_NO_DEVICE);
+		kfree_skb(skb);
+		return -ENETDOWN;
+	}
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_GLASS);
+	skb_reset_network_header(skb);
+	if (dev_hard_header(skb, dev, ETH_P_GLASS, dev->broadcast,
+			    dev->dev_addr, skb->len) < 0) {
+		rcu_read_unlock_bh();
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+	skb_reset_mac_header(skb);
+	err = dev_queue_xmit(skb);
+	rcu_read_unlock_bh();
+	if (err)
+		glass_inc_stat(net, GLASS_MIB_DROP_TX_DEVICE);
+	return net_xmit_eval(err);
+}
+
+/*
+ * Every segment carries the current ACK and window, so sending one settles
+ * any delayed ACK.
+ */
+static void glass_ack_sent(struct sock *sk, u32 wnd)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	gs->rcv_acked = gs->rcv_nxt;
+	gs->rcv_wnd_last = wnd;
+	if (gs->delack_pending) {
+		gs->delack_pending = false;
+		sk_stop_timer(sk, &gs->delack_timer);
+	}
+}
+
+/**
+ * glass_transmit() - put the header on skb and send it.
+ * @sk: the socket, owned.
+ * @skb: headroom reserved, payload (if any) in place, cb filled.
+ *
+ * Consumes skb. Return: 0 or a negative errno (the frame was dropped).
+ */
+static int glass_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	u32 len = skb->len, wnd = 0;
+	struct glass_hdr *gh;
+	u8 flags = cb->flags;
+
+	/* Only the very first SYN goes out without an ACK. */
+	if (sk->sk_state != TCP_SYN_SENT)
+		flags |= GLASS_ACK;
+	if (flags & GLASS_ACK)
+		wnd = glass_select_window(sk, true);
+	gh = skb_push(skb, GLASS_HDR_LEN);
+	skb_reset_transport_header(skb);
+	gh->version = GLASS_VERSION;
+	gh->flags = flags;
+	gh->len = htons(len);
+	gh->sport = htons(sk->sk_num);
+	gh->dport = sk->sk_dport;
+	gh->saddr = sk->sk_rcv_saddr;
+	gh->daddr = sk->sk_daddr;
+	gh->seq = htonl(cb->seq);
+	gh->ack = (flags & GLASS_ACK) ? htonl(gs->rcv_nxt) : 0;
+	gh->window = htonl(wnd);
+	gh->mss = (flags & GLASS_SYN) ? htons(gs->rcv_mss) : 0;
+	glass_set_check(gh, len ? cb->csum : 0);
+	skb->priority = sk->sk_priority;
+	skb->mark = sk->sk_mark;
+	if (flags & GLASS_ACK)
+		glass_ack_sent(sk, wnd);
+	gs->segs_out++;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_SEGS_OUT);
+	if (len) {
+		gs->data_segs_out++;
+		gs->bytes_sent += len;
+		glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_OUT, len);
+	}
+	if (flags & GLASS_RST)
+		glass_inc_stat(sock_net(sk), GLASS_MIB_RSTS_SENT);
+	return glass_dev_xmit(sock_net(sk), skb, gs->oif);
+}
+
+/* A header-only segment with the given flags and sequence number. */
+static int glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
+	if (!skb) {
+		glass_inc_stat(sock_net(sk), GLASS_MIB_DROP_NOMEM);
+		return -ENOBUFS;
+	}
+	skb_reserve(skb, GLASS_HEADROOM);
+	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
+	GLASS_SKB_CB(skb)->seq = seq;
+	GLASS_SKB_CB(skb)->flags = flags;
+	skb_set_owner_w(skb, sk);
+	return glass_transmit(sk, skb);
+}
+
+/* Send a copy of a queued segment; the original stays for retransmission. */
+static int glass_transmit_copy(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *c;
+
+	/* A clone still in flight shares our headroom: copy instead. */
+	if (skb_cloned(skb))
+		c = pskb_copy(skb, GFP_ATOMIC);
+	else
+		c = skb_clone(skb, GFP_ATOMIC);
+	if (!c) {
+		glass_inc_stat(sock_net(sk), GLASS_MIB_DROP_NOMEM);
+		return -ENOBUFS;
+	}
+	skb_set_owner_w(c, sk);
+	return glass_transmit(sk, c);
+}
+
+int glass_send_syn(struct sock *sk, bool retransmit)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u8 flags = GLASS_SYN;
+
+	if (sk->sk_state == TCP_SYN_RECV)
+		flags |= GLASS_ACK;
+	if (!retransmit) {
+		gs->snd_nxt = gs->iss + 1;
+		gs->snd_max = gs->snd_nxt;
+		glass_rto_start_timing(&gs->rto, gs->snd_nxt, glass_now_us());
+	}
+	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
+			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
+	return glass_send_ctl(sk, flags, gs->iss);
+}
+
+void glass_send_ack(struct sock *sk)
+{
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	/* snd_max, not snd_nxt: after a rewind the peer has seen up to it. */
+	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_max);
+}
+
+/* A probe the peer must answer: an old sequence number, no data. */
+void glass_send_probe(struct sock *sk)
+{
+	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_una - 1);
+}
+
+/* RST on an abortive close: at snd_nxt, so the peer accepts it. */
+void glass_send_rst(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
+		return;
+	glass_send_ctl(sk, GLASS_RST | GLASS_ACK, glass_sk(sk)->snd_max);
+}
+
+/**
+ * glass_send_rst_reply() - answer a segment no socket wants (RFC 793 p36).
+ * @net: namespace the segment arrived in.
+ * @rx: its header.
+ * @oif: the device it arrived on; the reply leaves there.
+ */
+void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
+{
+	struct sk_buff *skb;
+	struct glass_hdr *gh;
+	u32 seg_len;
+
+	if (rx->flags & GLASS_RST)
+		return;
+	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, GLASS_HEADROOM);
+	gh = skb_push(skb, GLASS_HDR_LEN);
+	memset(gh, 0, sizeof(*gh));
+	gh->version = GLASS_VERSION;
+	gh->sport = rx->dport;
+	gh->dport = rx->sport;
+	gh->saddr = rx->daddr;
+	gh->daddr = rx->saddr;
+	if (rx->flags & GLASS_ACK) {
+		gh->flags = GLASS_RST;
+		gh->seq = rx->ack;
+	} else {
+		seg_len = ntohs(rx->len) + !!(rx->flags & GLASS_SYN) +
+			  !!(rx->flags & GLASS_FIN);
+		gh->flags = GLASS_RST | GLASS_ACK;
+		gh->ack = htonl(ntohl(rx->seq) + seg_len);
+	}
+	glass_set_check(gh, 0);
+	glass_inc_stat(net, GLASS_MIB_RSTS_SENT);
+	glass_inc_stat(net, GLASS_MIB_SEGS_OUT);
+	glass_dev_xmit(net, skb, oif);
+}
+
+/* FIN rides on the write queue as a segment of its own (one sequence). */
+void glass_queue_fin(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	if (gs->fin_queued)
+		return;
+	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC | __GFP_NOFAIL);
+	skb_reserve(skb, GLASS_HEADROOM);
+	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
+	GLASS_SKB_CB(skb)->seq = gs->write_seq;
+	GLASS_SKB_CB(skb)->end_seq = gs->write_seq + 1;
+	GLASS_SKB_CB(skb)->flags = GLASS_FIN;
+	gs->write_seq++;
+	gs->fin_queued = true;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!gs->send_head)
+		gs->send_head = skb;
+	glass_push(sk);
+}
+
+/* The payload bytes the peer's window and cwnd still allow past snd_nxt. */
+static u32 glass_usable(const struct glass_sock *gs)
+{
+	u32 wnd_end = gs->snd_una + gs->snd_wnd;
+	u32 in_flight = gs->snd_nxt - gs->snd_una;
+	u32 by_wnd, by_cwnd;
+
+	by_wnd = glass_seq_after(wnd_end, gs->snd_nxt) ?
+		 wnd_end - gs->snd_nxt : 0;
+	by_cwnd = gs->cc.cwnd > in_flight ? gs->cc.cwnd - in_flight : 0;
+	return min(by_wnd, by_cwnd);
+}
+
+/* Split skb after len payload bytes; the tail becomes the next skb. */
+static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb), *ncb;
+	u32 rest = skb->len - len;
+	struct sk_buff *n;
+
+	n = alloc_skb(GLASS_HEADROOM + rest, GFP_ATOMIC);
+	if (!n)
+		return -ENOBUFS;
+	skb_reserve(n, GLASS_HEADROOM);
+	skb_split(skb, n, len);
+	ncb = GLASS_SKB_CB(n);
+	memset(ncb, 0, sizeof(*ncb));
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->csum = skb_checksum(n, 0, n->len, 0);
+	cb->end_seq = ncb->seq;
+	cb->csum = skb_checksum(skb, 0, skb->len, 0);
+	__skb_queue_after(&sk->sk_write_queue, skb, n);
+	sk_wmem_queued_add(sk, n->truesize);
+	return 0;
+}
+
+static bool glass_corked(const struct glass_sock *gs)
+{
+	return gs->cork && time_before(jiffies, gs->cork_until);
+}
+
+/* Nagle and cork for a segment of len bytes (core/nagle.h has the rules). */
+static bool glass_nagle_ok(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_nagle_in in = {
+		.len = len,
+		.mss = gs->mss,
+		.nodelay = gs->nodelay,
+		.cork = glass_corked(gs),
+		.fin = !skb_queue_is_last(&sk->sk_write_queue, skb) &&
+		       (GLASS_SKB_CB(skb_queue_next(&sk->sk_write_queue,
+						    skb))->flags & GLASS_FIN),
+		.snd_una = gs->snd_una,
+		.snd_sml = gs->snd_sml,
+	};
+
+	/* Bytes queued behind this segment mean it was cut by the window. */
+	if (!skb_queue_is_last(&sk->sk_write_queue, skb) && !in.fin)
+		return true;
+	return glass_nagle_may_send(&in);
+}
+
+/* Send skb (already split to what may go) for the first time. */
+static int glass_send_new(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	bool first_send = glass_seq_geq(cb->seq, gs->snd_max);
+	int err;
+
+	if (!first_send) {
+		cb->retransmitted = 1;
+		gs->total_retrans++;
+		glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
+		glass_rto_on_retransmit(&gs->rto);
+	}
+	err = glass_transmit_copy(sk, skb);
+	if (err == -ENOBUFS)
+		return err;
+	gs->snd_nxt = cb->end_seq;
+	if (glass_seq_after(gs->snd_nxt, gs->snd_max))
+		gs->snd_max = gs->snd_nxt;
+	if (skb->len < gs->mss)
+		gs->snd_sml = cb->end_seq;
+	if (first_send && !cb->retransmitted)
+		glass_rto_start_timing(&gs->rto, cb->end_seq, glass_now_us());
+	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+			skb_queue_next(&sk->sk_write_queue, skb);
+	if (gs->timer_kind != GLASS_TIMER_RETRANS)
+		glass_rearm_rtx(sk);
+	return 0;
+}
+
+/* Nothing can go because the window is shut: make sure someone asks. */
+static void glass_check_persist(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->snd_nxt != gs->snd_una || gs->timer_kind != GLASS_TIMER_NONE)
+		return;
+	glass_arm_write_timer(sk, GLASS_TIMER_PROBE,
+			      usecs_to_jiffies(glass_backoff_us(glass_rto_timeout(&gs->rto),
+								gs->probe_backoff,
+								gs->rto.max_us)));
+}
+
+/**
+ * glass_push() - send what the windows, SWS avoidance and Nagle allow.
+ * @sk: the socket, owned.
+ */
+void glass_push(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
+				   TCPF_SYN_RECV))
+		return;
+	while ((skb = gs->send_head)) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+		u32 len = skb->len, n;
+
+		if (cb->flags & GLASS_FIN) {
+			if (glass_send_new(sk, skb))
+				break;
+			continue;
+		}
+		n = glass_snd_sws_len(len, glass_usable(gs), gs->mss,
+				      gs->max_snd_wnd);
+		if (!n) {
+			glass_check_persist(sk);
+			break;
+		}
+		if (n < len && glass_fragment(sk, skb, n))
+			break;
+		if (n < gs->mss && !glass_nagle_ok(sk, skb, n)) {
+			if (glass_corked(gs))
+				sk_reset_timer(sk, &gs->cork_timer,
+					       gs->cork_until);
+			break;
+		}
+		if (glass_send_new(sk, skb))
+			break;
+	}
+}
+
+/* Resend the oldest unacknowledged segment (RTO or fast retransmit). */
+int glass_retransmit_head(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || skb == gs->send_head)
+		return 0;
+	GLASS_SKB_CB(skb)->retransmitted = 1;
+	gs->total_retrans++;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
+	glass_rto_on_retransmit(&gs->rto);
+	return glass_transmit_copy(sk, skb);
+}
+
+static u32 glass_rcv_free(const struct sock *sk)
+{
+	const struct glass_sock *gs = glass_sk(sk);
+	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+
+	return space > gs->rcv_unread ? space - gs->rcv_unread : 0;
+}
+
+/**
+ * glass_select_window() - the window to put in the next segment.
+ * @sk: the socket, owned.
+ * @commit: the segment is really being sent: remember the right edge.
+ *
+ * Receiver SWS avoidance lives in core/window.c.
+ */
+u32 glass_select_window(struct sock *sk, bool commit)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 wnd;
+
+	gs->rcv_space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	wnd = glass_rcv_select_window(gs->rcv_nxt, gs->rcv_adv,
+				      glass_rcv_free(sk), gs->rcv_mss,
+				      gs->rcv_space);
+	if (commit) {
+		gs->rcv_adv = gs->rcv_nxt + wnd;
+		if (!wnd && gs->rcv_wnd_last) {
+			gs->zero_wnd_sent++;
+			glass_inc_stat(sock_net(sk), GLASS_MIB_ZERO_WND_ADV);
+		}
+	}
+	return wnd;
+}
+
+/* The reader made room: tell the peer when the window moved enough. */
+void glass_window_update_check(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				    TCPF_FIN_WAIT2))
+		return;
+	gs->rcv_space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	if (!glass_rcv_window_update_due(gs->rcv_nxt, gs->rcv_adv,
+					 glass_rcv_free(sk), gs->rcv_mss,
+					 gs->rcv_space))
+		return;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_WND_UPDATES);
+	glass_send_ack(sk);
+}

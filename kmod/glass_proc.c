@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * procfs: /proc/net/glass, one row per socket of the reader's namespace,
+ * and /proc/net/glass_stat, the namespace's counters, one `name value`
+ * per line. docs/procfs.md documents every column. Rows are snapshots
+ * taken under each socket's lock, so none is ever torn; no pointers are
+ * printed.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/tcp_states.h>
+
+#include "glass.h"
+
+#define GLASS_PROC_HEADER						\
+	"local remote state sendq unsent recvq ooo sndbuf rcvbuf wmem "	\
+	"rmem peer_wnd adv_wnd mss cwnd ssthresh srtt_us rto_us retrans "\
+	"probes timers uid inode"
+
+static void *glass_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	return glass_table_get_idx(seq_file_net(seq), *pos - 1);
+}
+
+static void *glass_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	if (v != SEQ_START_TOKEN)
+		sock_put(v);
+	++*pos;
+	return glass_table_get_idx(seq_file_net(seq), *pos - 1);
+}
+
+static void glass_seq_stop(struct seq_file *seq, void *v)
+{
+	if (v && v != SEQ_START_TOKEN)
+		sock_put(v);
+}
+
+static const char *glass_timers_str(const struct glass_sock *gs)
+{
+	switch (gs->timer_kind) {
+	case GLASS_TIMER_RETRANS:
+		return gs->delack_pending ? "rtx,delack" : "rtx";
+	case GLASS_TIMER_PROBE:
+		return gs->delack_pending ? "probe,delack" : "probe";
+	case GLASS_TIMER_TIMEWAIT:
+		return "timewait";
+	}
+	return gs->delack_pending ? "delack" : "-";
+}
+
+static int glass_seq_show(struct seq_file *seq, void *v)
+{
+	struct sock *sk = v;
+	struct glass_sock *gs;
+	struct glass_info gi;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, GLASS_PROC_HEADER "\n");
+		return 0;
+	}
+	gs = glass_sk(sk);
+	lock_sock(sk);
+	glass_fill_info(sk, &gi);
+	seq_printf(seq, "%pI4:%u %pI4:%u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %u %s ",
+		   &sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,
+		   ntohs(sk->sk_dport), sk->sk_state,
+		   gi.gi_unacked + gi.gi_unsent, gi.gi_unsent,
+		   sk->sk_state == TCP_LISTEN ? gs->accept_len : gi.gi_unread,
+		   gi.gi_ooo, sk->sk_sndbuf, sk->sk_rcvbuf,
+		   refcount_read(&sk->sk_wmem_alloc) - 1,
+		   atomic_read(&sk->sk_rmem_alloc), gi.gi_snd_wnd,
+		   gi.gi_rcv_wnd, gi.gi_mss, gi.gi_cwnd,
+		   gi.gi_ssthresh, gi.gi_srtt_us, gi.gi_rto_us,
+		   gi.gi_retransmits, gi.gi_probes, glass_timers_str(gs));
+	release_sock(sk);
+	seq_printf(seq, "%u %lu\n",
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   sock_i_ino(sk));
+	return 0;
+}
+
+static const struct seq_operations glass_seq_ops = {
+	.start	= glass_seq_start,
+	.next	= glass_seq_next,
+	.stop	= glass_seq_stop,
+	.show	= glass_seq_show,
+};
+
+#define GLASS_MIB_NAME(e, n) #n,
+static const char * const glass_mib_names[GLASS_MIB_MAX] = {
+	GLASS_MIB_LIST(GLASS_MIB_NAME)
+};
+#undef GLASS_MIB_NAME
+
+static int glass_stat_show(struct seq_file *seq, void *v)
+{
+	struct glass_net *gn = glass_pernet(seq_file_single_net(seq));
+	int i, cpu;
+
+	for (i = 0; i < GLASS_MIB_MAX; i++) {
+		u64 sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(gn->mib, cpu)->v[i];
+		seq_printf(seq, "%s %llu\n", glass_mib_names[i], sum);
+	}
+	return 0;
+}
+
+int glass_proc_init_net(struct net *net)
+{
+	if (!proc_create_net("glass", 0444, net->proc_net, &glass_seq_ops,
+			     sizeof(struct seq_net_private)))
+		return -ENOMEM;
+	if (!proc_create_net_single("glass_stat", 0444, net->proc_net,
+				    glass_stat_show, NULL)) {
+		remove_proc_entry("glass", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void glass_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("glass_stat", net->proc_net);
+	remove_proc_entry("glass", net->proc_net);
+}

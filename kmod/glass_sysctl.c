@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.glass.* sysctls, one table per namespace: the timer and retry
+ * tunables of struct glass_sysctl. Defaults are documented in
+ * docs/protocol.md.
+ */
+#include <linux/sysctl.h>
+#include <linux/slab.h>
+
+#include "glass.h"
+
+static int glass_one = 1;
+static int glass_max_ms = 600000;
+static int glass_max_retries = 100;
+
+static const struct glass_sysctl glass_sysctl_defaults = {
+	.rto_min_ms	= 200,
+	.rto_max_ms	= 30000,
+	.rto_initial_ms	= 1000,
+	.retries	= 8,
+	.syn_retries	= 5,
+	.time_wait_ms	= 2000,
+	.delack_ms	= 40,
+};
+
+#define GLASS_SYSCTL(field, lo, hi) {				\
+	.procname	= #field,				\
+	.data		= &init_net_glass_dummy.field,		\
+	.maxlen		= sizeof(int),				\
+	.mode		= 0644,					\
+	.proc_handler	= proc_dointvec_minmax,			\
+	.extra1		= lo,					\
+	.extra2		= hi,					\
+}
+
+/* Template; .data is rebased onto each namespace's struct glass_sysctl. */
+static struct glass_sysctl init_net_glass_dummy;
+
+static struct ctl_table glass_sysctl_template[] = {
+	GLASS_SYSCTL(rto_min_ms, &glass_one, &glass_max_ms),
+	GLASS_SYSCTL(rto_max_ms, &glass_one, &glass_max_ms),
+	GLASS_SYSCTL(rto_initial_ms, &glass_one, &glass_max_ms),
+	GLASS_SYSCTL(retries, &glass_one, &glass_max_retries),
+	GLASS_SYSCTL(syn_retries, &glass_one, &glass_max_retries),
+	GLASS_SYSCTL(time_wait_ms, &glass_one, &glass_max_ms),
+	GLASS_SYSCTL(delack_ms, &glass_one, &glass_max_ms),
+	{ }
+};
+
+int glass_sysctl_init_net(struct net *net)
+{
+	struct glass_net *gn = glass_pernet(net);
+	struct ctl_table *table;
+	int i;
+
+	gn->sysctl = glass_sysctl_defaults;
+	table = kmemdup(glass_sysctl_template, sizeof(glass_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; table[i].procname; i++)
+		table[i].data = (char *)&gn->sysctl +
+			((char *)table[i].data - (char *)&init_net_glass_dummy);
+	gn->sysctl_hdr = register_net_sysctl(net, "net/glass", table);
+	if (!gn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void glass_sysctl_exit_net(struct net *net)
+{
+	struct glass_net *gn = glass_pernet(net);
+	struct ctl_table *table = gn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(gn->sysctl_hdr);
+	kfree(table);
+}

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket tables: who owns which port (the bind table) and which socket
+ * a segment belongs to (the connection table). Both are hash tables with a
+ * spinlock per bucket, shared by all namespaces and keyed with the
+ * namespace, so no lookup ever crosses one. A lookup returns its socket
+ * with a reference held; the caller drops it with sock_put().
+ *
+ * A socket in either table holds a reference for it.
+ *
+ * The bind table holds sockets that own a port: bound, listening or
+ * connecting ones. Accepted children share their listener's port and live
+ * only in the connection table, so a listener's bucket stays short however
+ * many connections it has accepted.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/vmalloc.h>
+#include <net/netns/hash.h>
+
+#include "glass.h"
+
+#define GLASS_BIND_BITS	10
+#define GLASS_CONN_BITS	14
+
+struct glass_bucket {
+	spinlock_t lock;
+	struct hlist_head head;
+};
+
+static struct glass_bucket *glass_bind_table;
+static struct glass_bucket *glass_conn_table;
+static u32 glass_hash_seed __read_mostly;
+
+static struct glass_bucket *glass_buckets_alloc(unsigned int bits)
+{
+	struct glass_bucket *t;
+	unsigned int i;
+
+	t = vmalloc(sizeof(*t) << bits);
+	if (!t)
+		return NULL;
+	for (i = 0; i < (1U << bits); i++) {
+		spin_lock_init(&t[i].lock);
+		INIT_HLIST_HEAD(&t[i].head);
+	}
+	return t;
+}
+
+int glass_table_init(void)
+{
+	glass_hash_seed = get_random_u32();
+	glass_bind_table = glass_buckets_alloc(GLASS_BIND_BITS);
+	glass_conn_table = glass_buckets_alloc(GLASS_CONN_BITS);
+	if (!glass_bind_table || !glass_conn_table) {
+		glass_table_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void glass_table_exit(void)
+{
+	vfree(glass_bind_table);
+	vfree(glass_conn_table);
+	glass_bind_table = NULL;
+	glass_conn_table = NULL;
+}
+
+static struct glass_bucket *glass_bind_bucket(const struct net *net, u16 port)
+{
+	u32 h = jhash_2words(net_hash_mix(net), port, glass_hash_seed);
+
+	return &glass_bind_table[hash_32(h, GLASS_BIND_BITS)];
+}
+
+static struct glass_bucket *glass_conn_bucket(const struct net *net,
+					      __be32 laddr, u16 lport,
+					      __be32 raddr, __be16 rport)
+{
+	u32 h = jhash_3words((__force u32)laddr, (__force u32)raddr,
+			     ((u32)lport << 16) | (__force u16)rport,
+			     glass_hash_seed ^ net_hash_mix(net));
+
+	return &glass_conn_table[hash_32(h, GLASS_CONN_BITS)];
+}
+
+/*
+ * May sk take (addr, port) while sk2 holds it? As TCP: no if the addresses
+ * overlap, unless both set SO_REUSEADDR and sk2 is not listening.
+ */
+static bool glass_bind_conflict(const struct sock *sk, __be32 addr,
+				const struct sock *sk2)
+{
+	if (sk2 == sk || !net_eq(sock_net(sk2), sock_net(sk)))
+		return false;
+	if (addr && sk2->sk_rcv_saddr && addr != sk2->sk_rcv_saddr)
+		return false;
+	return !(sk->sk_reuse && sk2->sk_reuse &&
+		 sk2->sk_state != TCP_LISTEN);
+}
+
+static bool glass_port_free(const struct sock *sk, struct glass_bucket *b,
+			    __be32 addr, u16 port)
+{
+	struct glass_sock *gs2;
+
+	hlist_for_each_entry(gs2, &b->head, bind_node)
+		if (gs2->sk.sk_num == port &&
+		    glass_bind_conflict(sk, addr, &gs2->sk))
+			return false;
+	return true;
+}
+
+static int glass_bind_exact(struct sock *sk, __be32 addr, u16 port)
+{
+	struct glass_bucket *b = glass_bind_bucket(sock_net(sk), port);
+	int err = -EADDRINUSE;
+
+	spin_lock_bh(&b->lock);
+	if (glass_port_free(sk, b, addr, port)) {
+		sk->sk_rcv_saddr = addr;
+		sk->sk_num = port;
+		sock_hold(sk);
+		hlist_add_head(&glass_sk(sk)->bind_node, &b->head);
+		glass_sk(sk)->bind_hashed = true;
+		err = 0;
+	}
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/* Ephemeral ports: a random start, then every port of the range once. */
+static int glass_bind_ephemeral(struct sock *sk, __be32 addr)
+{
+	u32 range = GLASS_EPHEMERAL_HI - GLASS_EPHEMERAL_LO + 1;
+	u32 start = get_random_u32_below(range);
+	u32 i;
+
+	for (i = 0; i < range; i++) {
+		u16 port = GLASS_EPHEMERAL_LO + (start + i) % range;
+
+		if (!glass_bind_exact(sk, addr, port))
+			return 0;
+		cond_resched();
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/**
+ * glass_bind_port() - give sk the local address and port (0: ephemeral).
+ * @sk: an unbound socket, locked by the caller.
+ * @addr: local address, or 0 for any.
+ * @port: host-order port, 0 to pick an ephemeral one.
+ *
+ * Return: 0, -EADDRINUSE or -EADDRNOTAVAIL (no ephemeral port left).
+ */
+int glass_bind_port(struct sock *sk, __be32 addr, u16 port)
+{
+	if (port)
+		return glass_bind_exact(sk, addr, port);
+	return glass_bind_ephemeral(sk, addr);
+}
+
+void glass_unbind(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_bucket *b;
+
+	if (!gs->bind_hashed)
+		return;
+	b = glass_bind_bucket(sock_net(sk), sk->sk_num);
+	spin_lock_bh(&b->lock);
+	hlist_del_init(&gs->bind_node);
+	gs->bind_hashed = false;
+	spin_unlock_bh(&b->lock);
+	sock_put(sk);
+}
+
+static bool glass_conn_match(const struct sock *sk, const struct net *net,
+			     __be32 laddr, u16 lport, __be32 raddr,
+			     __be16 rport)
+{
+	return sk->sk_num == lport && sk->sk_dport == rport &&
+	       sk->sk_daddr == raddr && sk->sk_rcv_saddr == laddr &&
+	       net_eq(sock_net(sk), net);
+}
+
+/**
+ * glass_conn_hash() - make sk findable by its four-tuple.
+ * @sk: a socket with both ends set, locked by the caller.
+ *
+ * The table holds a reference while the socket is in it.
+ * Return: 0, or -EADDRNOTAVAIL if another socket has the same four-tuple.
+ */
+int glass_conn_hash(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk), *gs2;
+	struct glass_bucket *b;
+	int err = 0;
+
+	b = glass_conn_bucket(sock_net(sk), sk->sk_rcv_saddr, sk->sk_num,
+			      sk->sk_daddr, sk->sk_dport);
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(gs2, &b->head, conn_node) {
+		if (glass_conn_match(&gs2->sk, sock_net(sk), sk->sk_rcv_saddr,
+				     sk->sk_num, sk->sk_daddr, sk->sk_dport)) {
+			err = -EADDRNOTAVAIL;
+			goto out;
+		}
+	}
+	sock_hold(sk);
+	hlist_add_head(&gs->conn_node, &b->head);
+	gs->conn_hashed = true;
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+void glass_conn_unhash(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_bucket *b;
+
+	if (!gs->conn_hashed)
+		return;
+	b = glass_conn_bucket(sock_net(sk), sk->sk_rcv_saddr, sk->sk_num,
+			      sk->sk_daddr, sk->sk_dport);
+	spin_lock_bh(&b->lock);
+	hlist_del_init(&gs->conn_node);
+	gs->conn_hashed = false;
+	spin_unlock_bh(&b->lock);
+	sock_put(sk);
+}
+
+/**
+ * glass_lookup() - the connection a segment belongs to.
+ * @net: the namespace it arrived in.
+ * @saddr: its source address (the peer).
+ * @sport: its source port.
+ * @daddr: its destination address (ours).
+ * @dport: its destination port.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
+			  __be32 daddr, __be16 dport)
+{
+	struct glass_bucket *b;
+	struct glass_sock *gs;
+	struct sock *found = NULL;
+	u16 lport = ntohs(dport);
+
+	b = glass_conn_bucket(net, daddr, lport, saddr, sport);
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(gs, &b->head, conn_node) {
+		struct sock *sk = &gs->sk;
+
+		if (glass_conn_match(sk, net, daddr, lport, saddr, sport)) {
+			sock_hold(sk);
+			found = sk;
+			break;
+		}
+	}
+	spin_unlock_bh(&b->lock);
+	return found;
+}
+
+/* The listener for (daddr, dport): an exact address beats INADDR_ANY. */
+struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
+{
+	struct glass_bucket *b = glass_bind_bucket(net, dport);
+	struct sock *best = NULL;
+	struct glass_sock *gs;
+
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(gs, &b->head, bind_node) {
+		struct sock *sk = &gs->sk;
+
+		if (sk->sk_num != dport || sk->sk_state != TCP_LISTEN ||
+		    !net_eq(sock_net(sk), net))
+			continue;
+		if (sk->sk_rcv_saddr == daddr) {
+			best = sk;
+			break;
+		}
+		if (!sk->sk_rcv_saddr)
+			best = sk;
+	}
+	if (best)
+		sock_hold(best);
+	spin_unlock_bh(&b->lock);
+	return best;
+}
+
+/*
+ * The socket at position *pos of one table walk: connections first, then
+ * port owners that are not connections. Quadratic over a whole walk, but
+ * only procfs and device teardown walk, never the data path.
+ */
+static struct sock *glass_walk_table(struct net *net, struct glass_bucket *t,
+				     unsigned int bits, bool bind, loff_t *pos)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << bits); i++) {
+		struct glass_bucket *b = &t[i];
+		struct glass_sock *gs;
+
+		if (hlist_empty(&b->head))
+			continue;
+		spin_lock_bh(&b->lock);
+		if (bind) {
+			hlist_for_each_entry(gs, &b->head, bind_node) {
+				if (gs->conn_hashed ||
+				    !net_eq(sock_net(&gs->sk), net))
+					continue;
+				if ((*pos)-- == 0)
+					goto found;
+			}
+		} else {
+			hlist_for_each_entry(gs, &b->head, conn_node) {
+				if (!net_eq(sock_net(&gs->sk), net))
+					continue;
+				if ((*pos)-- == 0)
+					goto found;
+			}
+		}
+		spin_unlock_bh(&b->lock);
+		continue;
+found:
+		sock_hold(&gs->sk);
+		spin_unlock_bh(&b->lock);
+		return &gs->sk;
+	}
+	return NULL;
+}
+
+/**
+ * glass_table_get_idx() - the pos-th socket of a namespace, held.
+ * @net: the namespace.
+ * @pos: position in a walk of both tables.
+ *
+ * Return: the socket with a reference held, or NULL past the end.
+ */
+struct sock *glass_table_get_idx(struct net *net, loff_t pos)
+{
+	struct sock *sk;
+
+	sk = glass_walk_table(net, glass_conn_table, GLASS_CONN_BITS, false,
+			      &pos);
+	if (sk)
+		return sk;
+	return glass_walk_table(net, glass_bind_table, GLASS_BIND_BITS, true,
+				&pos);
+}
+
+/*
+ * Call fn on every socket of net, held. When fn changes a socket (returns
+ * true) the tables may have moved under the walk, so it starts over; fn
+ * must return false for a socket it already changed, which ends the walk.
+ */
+void glass_for_each_sock(struct net *net, bool (*fn)(struct sock *, void *),
+			 void *arg)
+{
+	struct sock *sk;
+	loff_t pos = 0;
+
+	while ((sk = glass_table_get_idx(net, pos++))) {
+		if (fn(sk, arg))
+			pos = 0;
+		sock_put(sk);
+		cond_resched();
+	}
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The timers of a glass connection: the write timer (retransmission of
+ * SYN, data and FIN with RFC 6298 backoff; zero-window probes; the end of
+ * TIME_WAIT), the delayed-ACK timer and the cork ceiling. A timer that
+ * fires while a program owns the socket sets a deferred bit and holds a
+ * reference; glass_release_cb() finishes the work when the program lets
+ * go, as TCP's tcp_release_cb() does.
+ */
+#include <net/tcp_states.h>
+
+#include "glass.h"
+
+static struct glass_sysctl *glass_sc(const struct sock *sk)
+{
+	return &glass_pernet(sock_net(sk))->sysctl;
+}
+
+void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
+			   unsigned long delay)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	gs->timer_kind = kind;
+	gs->write_timeout = jiffies + max(delay, 1UL);
+	sk_reset_timer(sk, &gs->write_timer, gs->write_timeout);
+}
+
+void glass_stop_write_timer(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	gs->timer_kind = GLASS_TIMER_NONE;
+	sk_stop_timer(sk, &gs->write_timer);
+}
+
+/* Restart the retransmission timer for the current RTO (RFC 6298 5.3). */
+void glass_rearm_rtx(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
+			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
+}
+
+void glass_clear_timers(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	glass_stop_write_timer(sk);
+	gs->delack_pending = false;
+	sk_stop_timer(sk, &gs->delack_timer);
+	sk_stop_timer(sk, &gs->cork_timer);
+}
+
+void glass_start_timewait(struct sock *sk)
+{
+	glass_set_state(sk, TCP_TIME_WAIT);
+	glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
+			      msecs_to_jiffies(glass_sc(sk)->time_wait_ms));
+}
+
+/* The SYN (or SYN-ACK) went unanswered. */
+static void glass_syn_timeout(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (++gs->retries > (u32)glass_sc(sk)->syn_retries) {
+		glass_inc_stat(net, GLASS_MIB_CONN_TIMEOUTS);
+		if (sk->sk_state == TCP_SYN_SENT) {
+			glass_inc_stat(net, GLASS_MIB_ATTEMPT_FAILS);
+			glass_reset_conn(sk, ETIMEDOUT);
+		} else {
+			glass_done(sk);
+		}
+		return;
+	}
+	gs->timeouts++;
+	gs->total_retrans++;
+	glass_inc_stat(net, GLASS_MIB_TIMEOUTS);
+	glass_inc_stat(net, GLASS_MIB_RETRANS_SEGS);
+	glass_rto_backoff(&gs->rto);
+	glass_rto_on_retransmit(&gs->rto);
+	glass_send_syn(sk, true);
+}
+
+/*
+ * RTO: back off, collapse cwnd, resend the oldest segment whatever the
+ * window says, and send the rest again as ACKs come back (go-back-N).
+ */
+static void glass_retransmit_timeout(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	struct sk_buff *head;
+
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		return glass_syn_timeout(sk);
+	if (gs->snd_una == gs->snd_max)
+		return;
+	if (++gs->retries > (u32)glass_sc(sk)->retries) {
+		glass_inc_stat(net, GLASS_MIB_CONN_TIMEOUTS);
+		glass_reset_conn(sk, ETIMEDOUT);
+		return;
+	}
+	gs->timeouts++;
+	glass_inc_stat(net, GLASS_MIB_TIMEOUTS);
+	glass_cc_on_rto(&gs->cc, gs->snd_max, gs->snd_max - gs->snd_una);
+	glass_rto_backoff(&gs->rto);
+	head = skb_peek(&sk->sk_write_queue);
+	if (head) {
+		glass_retransmit_head(sk);
+		gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
+		gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ?
+				NULL : skb_queue_next(&sk->sk_write_queue, head);
+	}
+	glass_rearm_rtx(sk);
+}
+
+/* The persist timer: the window is shut and nothing is in flight. */
+static void glass_probe_timeout(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 timeout;
+
+	if (!gs->send_head || gs->snd_nxt != gs->snd_una)
+		return;
+	if (gs->snd_wnd) {
+		glass_push(sk);
+		if (gs->snd_nxt != gs->snd_una)
+			return;
+	}
+	if (++gs->probes_unanswered > (u32)glass_sc(sk)->retries) {
+		glass_inc_stat(sock_net(sk), GLASS_MIB_CONN_TIMEOUTS);
+		glass_reset_conn(sk, ETIMEDOUT);
+		return;
+	}
+	glass_send_probe(sk);
+	gs->probes_sent++;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_ZERO_WND_PROBES);
+	if (gs->probe_backoff < GLASS_RTO_MAX_BACKOFF)
+		gs->probe_backoff++;
+	timeout = glass_backoff_us(glass_rto_timeout(&gs->rto),
+				   gs->probe_backoff, gs->rto.max_us);
+	glass_arm_write_timer(sk, GLASS_TIMER_PROBE, usecs_to_jiffies(timeout));
+}
+
+static void glass_write_timer_handler(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	enum glass_timer_kind kind = gs->timer_kind;
+
+	if (kind == GLASS_TIMER_NONE || sk->sk_state == TCP_CLOSE)
+		return;
+	/* Re-armed while we waited for the lock: not due yet. */
+	if (time_after(gs->write_timeout, jiffies)) {
+		sk_reset_timer(sk, &gs->write_timer, gs->write_timeout);
+		return;
+	}
+	gs->timer_kind = GLASS_TIMER_NONE;
+	switch (kind) {
+	case GLASS_TIMER_RETRANS:
+		glass_retransmit_timeout(sk);
+		break;
+	case GLASS_TIMER_PROBE:
+		glass_probe_timeout(sk);
+		break;
+	case GLASS_TIMER_TIMEWAIT:
+		glass_done(sk);
+		break;
+	default:
+		break;
+	}
+}
+
+static void glass_delack_handler(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (!gs->delack_pending || sk->sk_state == TCP_CLOSE)
+		return;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_DELAYED_ACKS);
+	glass_send_ack(sk);
+}
+
+static void glass_cork_handler(struct sock *sk)
+{
+	glass_push(sk);
+}
+
+/* Run handler now, or leave it to glass_release_cb() if the user owns sk. */
+static void glass_timer_run(struct sock *sk, int deferred_bit,
+			    void (*handler)(struct sock *sk))
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		handler(sk);
+	else if (!test_and_set_bit(deferred_bit, &gs->deferred))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);	/* the reference sk_reset_timer() took */
+}
+
+static void glass_write_timer(struct timer_list *t)
+{
+	struct glass_sock *gs = from_timer(gs, t, write_timer);
+
+	glass_timer_run(&gs->sk, GLASS_WRITE_TIMER_DEFERRED,
+			glass_write_timer_handler);
+}
+
+static void glass_delack_timer(struct timer_list *t)
+{
+	struct glass_sock *gs = from_timer(gs, t, delack_timer);
+
+	glass_timer_run(&gs->sk, GLASS_DELACK_TIMER_DEFERRED,
+			glass_delack_handler);
+}
+
+static void glass_cork_timer(struct timer_list *t)
+{
+	struct glass_sock *gs = from_timer(gs, t, cork_timer);
+
+	glass_timer_run(&gs->sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
+}
+
+void glass_init_timers(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	timer_setup(&gs->write_timer, glass_write_timer, 0);
+	timer_setup(&gs->delack_timer, glass_delack_timer, 0);
+	timer_setup(&gs->cork_timer, glass_cork_timer, 0);
+}
+
+/**
+ * glass_release_cb() - finish timer work deferred while the user held sk.
+ * @sk: the socket; release_sock() calls this with ownership still held.
+ */
+void glass_release_cb(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	unsigned long flags = xchg(&gs->deferred, 0);
+
+	if (flags & BIT(GLASS_WRITE_TIMER_DEFERRED)) {
+		glass_write_timer_handler(sk);
+		__sock_put(sk);
+	}
+	if (flags & BIT(GLASS_DELACK_TIMER_DEFERRED)) {
+		glass_delack_handler(sk);
+		__sock_put(sk);
+	}
+	if (flags & BIT(GLASS_CORK_TIMER_DEFERRED)) {
+		glass_cork_handler(sk);
+		__sock_put(sk);
+	}
+}
