@@ -11,7 +11,12 @@
 
 #include <linux/types.h>
 #include <linux/socket.h>
+#ifdef __KERNEL__
 #include <linux/in.h>
+#else
+/* libc's struct in_addr; <linux/in.h> after it would clash (libc-compat.h). */
+#include <netinet/in.h>
+#endif
 
 /* The address family reuses AF_ECONET's slot, removed from Linux in 3.5. */
 #define AF_GLASS	19

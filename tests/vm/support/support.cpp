@@ -1,0 +1,155 @@
+// Shared helpers for the guest test suites; see support.hpp.
+#include "support.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace gt {
+
+int sh(const std::string& cmd) {
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+void must(const std::string& cmd) {
+  int rc = sh(cmd);
+  if (rc != 0) ADD_FAILURE() << "command failed (" << rc << "): " << cmd;
+}
+
+Netns::Netns(std::string name) : name_(std::move(name)) {
+  must("/usr/sbin/ip netns add " + name_);
+  run("/usr/sbin/ip link set lo up");
+}
+
+Netns::~Netns() { sh("/usr/sbin/ip netns del " + name_ + " 2>/dev/null"); }
+
+void Netns::run(const std::string& cmd) const {
+  must("/usr/sbin/ip netns exec " + name_ + " " + cmd);
+}
+
+InNetns::InNetns(const std::string& name) {
+  saved_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  int fd = open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) ADD_FAILURE() << "setns " << name;
+  if (fd >= 0) close(fd);
+}
+
+InNetns::~InNetns() {
+  if (saved_ >= 0) {
+    setns(saved_, CLONE_NEWNET);
+    close(saved_);
+  }
+}
+
+std::string Pair::unique(const char* tag) {
+  static std::atomic<int> n{0};
+  return std::string(tag) + std::to_string(getpid()) + "x" + std::to_string(n++);
+}
+
+Pair::Pair() : h1_(unique("h")), h2_(unique("h")) {
+  h1_.run("glass link add ga peer gb netns " + h2_.name());
+  h1_.run("/usr/sbin/ip addr add 10.7.0.1/24 dev ga");
+  h1_.run("/usr/sbin/ip link set ga up");
+  h2_.run("/usr/sbin/ip addr add 10.7.0.2/24 dev gb");
+  h2_.run("/usr/sbin/ip link set gb up");
+}
+
+Loopback::Loopback() : ns_("lo" + std::to_string(getpid()) + std::to_string(std::rand())) {
+  ns_.run("/usr/sbin/ip link add glass0 type glass");
+  ns_.run("/usr/sbin/ip addr add 10.7.9.1/24 dev glass0");
+  ns_.run("/usr/sbin/ip link set glass0 up");
+}
+
+sockaddr_glass addr(const char* ip, uint16_t port) {
+  sockaddr_glass a{};
+  a.sg_family = AF_GLASS;
+  a.sg_port = htons(port);
+  if (inet_pton(AF_INET, ip, &a.sg_addr) != 1) ADD_FAILURE() << "bad address " << ip;
+  return a;
+}
+
+int glass_socket(int flags) {
+  int fd = socket(AF_GLASS, SOCK_STREAM | flags, 0);
+  if (fd < 0) ADD_FAILURE() << "socket(AF_GLASS): " << strerror(errno);
+  return fd;
+}
+
+glass_info info(int fd) {
+  glass_info gi{};
+  socklen_t len = sizeof(gi);
+  if (getsockopt(fd, SOL_GLASS, GLASS_INFO, &gi, &len) != 0)
+    ADD_FAILURE() << "GLASS_INFO: " << strerror(errno);
+  return gi;
+}
+
+std::map<std::string, uint64_t> stats() {
+  std::map<std::string, uint64_t> m;
+  std::ifstream in("/proc/net/glass_stat");
+  std::string name;
+  uint64_t v = 0;
+  while (in >> name >> v) m[name] = v;
+  if (m.empty()) ADD_FAILURE() << "/proc/net/glass_stat is empty or missing";
+  return m;
+}
+
+bool wait_until(const std::function<bool()>& cond, int ms) {
+  for (int waited = 0; waited <= ms; waited += 10) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+int listener(const char* ip, uint16_t port, int backlog) {
+  int fd = glass_socket();
+  sockaddr_glass a = addr(ip, port);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0)
+    ADD_FAILURE() << "bind " << ip << ":" << port << ": " << strerror(errno);
+  if (listen(fd, backlog) != 0) ADD_FAILURE() << "listen: " << strerror(errno);
+  return fd;
+}
+
+int connect_to(const char* ip, uint16_t port) {
+  int fd = glass_socket();
+  sockaddr_glass a = addr(ip, port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0)
+    ADD_FAILURE() << "connect " << ip << ":" << port << ": " << strerror(errno);
+  return fd;
+}
+
+bool write_all(int fd, const void* buf, size_t n) {
+  const char* p = static_cast<const char*>(buf);
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, void* buf, size_t n) {
+  char* p = static_cast<char*>(buf);
+  while (n > 0) {
+    ssize_t r = read(fd, p, n);
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+}  // namespace gt

@@ -1,0 +1,92 @@
+// Shared helpers for the guest test suites: namespaces and glass devices
+// (through the real `ip` and `glass` tools), addresses, GLASS_INFO and the
+// procfs counters. Every helper fails the current test with a message
+// rather than returning a code the caller could forget to check.
+#pragma once
+
+#include <linux/glass.h>
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace gt {
+
+// Runs a shell command (sh -c); returns its exit status.
+int sh(const std::string& cmd);
+// Runs a shell command and fails the test (ADD_FAILURE) if it does not exit 0.
+void must(const std::string& cmd);
+
+// A network namespace made with `ip netns add`, deleted on destruction.
+class Netns {
+ public:
+  explicit Netns(std::string name);
+  ~Netns();
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
+  const std::string& name() const { return name_; }
+  // Runs cmd inside the namespace (ip netns exec).
+  void run(const std::string& cmd) const;
+
+ private:
+  std::string name_;
+};
+
+// Switches the calling thread into a namespace; switches back on destruction.
+class InNetns {
+ public:
+  explicit InNetns(const std::string& name);
+  ~InNetns();
+  InNetns(const InNetns&) = delete;
+  InNetns& operator=(const InNetns&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+// Two hosts joined by a glass pair: namespace <p>1 holds ga (10.7.0.1/24),
+// namespace <p>2 holds gb (10.7.0.2/24). Names are unique per object.
+class Pair {
+ public:
+  Pair();
+  const Netns& h1() const { return h1_; }
+  const Netns& h2() const { return h2_; }
+  static constexpr const char* kAddr1 = "10.7.0.1";
+  static constexpr const char* kAddr2 = "10.7.0.2";
+
+ private:
+  static std::string unique(const char* tag);
+  Netns h1_;
+  Netns h2_;
+};
+
+// A loopback glass device glass0 with 10.7.9.1/24 in a fresh namespace.
+class Loopback {
+ public:
+  Loopback();
+  const Netns& ns() const { return ns_; }
+  static constexpr const char* kAddr = "10.7.9.1";
+
+ private:
+  Netns ns_;
+};
+
+sockaddr_glass addr(const char* ip, uint16_t port);
+// socket(AF_GLASS, SOCK_STREAM | flags, 0), failing the test on error.
+int glass_socket(int flags = 0);
+glass_info info(int fd);
+// /proc/net/glass_stat of the calling thread's namespace.
+std::map<std::string, uint64_t> stats();
+// Polls cond every 10 ms for up to ms milliseconds; true once it holds.
+bool wait_until(const std::function<bool()>& cond, int ms = 5000);
+// A listener bound to ip:port with backlog, failing the test on error.
+int listener(const char* ip, uint16_t port, int backlog = 16);
+// A connected client to ip:port (blocking connect), failing on error.
+int connect_to(const char* ip, uint16_t port);
+// Writes/reads exactly n bytes; false on error or EOF.
+bool write_all(int fd, const void* buf, size_t n);
+bool read_all(int fd, void* buf, size_t n);
+
+}  // namespace gt
