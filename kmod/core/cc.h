@@ -21,18 +21,21 @@
  * @mss: sender MSS.
  * @dupacks: consecutive duplicate ACKs seen.
  * @in_recovery: in NewReno fast recovery.
- * @recover: snd_nxt when recovery (or the last RTO) began.
+ * @recover: the RFC 6582 recover point: snd_nxt when recovery (or the last
+ *	RTO) began; snd_nxt - 1 after init (the ISN, when init gets the first
+ *	data byte). Once an ACK passes it, it trails that ACK by one, so it
+ *	never falls 2^31 behind snd_una.
  * @acked_acc: bytes acknowledged in congestion avoidance not yet worth a
  *	full segment of growth.
  */
 struct glass_cc {
-	uint32_t cwnd;
-	uint32_t ssthresh;
-	uint32_t mss;
-	uint32_t dupacks;
+	u32 cwnd;
+	u32 ssthresh;
+	u32 mss;
+	u32 dupacks;
 	bool in_recovery;
-	uint32_t recover;
-	uint32_t acked_acc;
+	u32 recover;
+	u32 acked_acc;
 };
 
 enum glass_cc_action {
@@ -40,29 +43,36 @@ enum glass_cc_action {
 	GLASS_CC_RETRANSMIT,	/* retransmit the segment at snd_una now */
 };
 
-void glass_cc_init(struct glass_cc *cc, uint32_t mss, uint32_t snd_nxt);
+/*
+ * cwnd = GLASS_CC_IW_SEGS * mss, ssthresh infinite, no recovery. snd_nxt
+ * is the first data byte to send (ISN + 1). An mss of 0 is taken as 1.
+ */
+void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt);
 
 /*
- * An ACK advanced snd_una from una_before by acked bytes; flight is what
- * was outstanding before it. In recovery: a full ACK (>= recover) deflates
- * cwnd to ssthresh and ends recovery; a partial ACK retransmits the next
- * hole and deflates by the bytes acked, plus one MSS (RFC 6582 3.2 step 5).
- * Outside: slow start (+min(acked, mss)) below ssthresh, else +mss per cwnd
- * of bytes acked.
+ * An ACK advanced snd_una to ack by acked (> 0) bytes; flight is what was
+ * outstanding before it. It ends a run of duplicates. In recovery: a full
+ * ACK (>= recover) sets cwnd to min(ssthresh, max(flight - acked, mss) +
+ * mss) and ends recovery; a partial ACK retransmits the next hole and
+ * deflates cwnd by the bytes acked, adding one MSS back if at least one MSS
+ * was acked, never below one MSS (RFC 6582 3.2 step 5). Outside: slow start
+ * (+min(acked, mss)) while cwnd < ssthresh, else +mss per cwnd of bytes
+ * acked. cwnd never exceeds 2^30.
  */
-enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, uint32_t ack,
-				     uint32_t acked, uint32_t flight);
+enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
+				     u32 flight);
 
 /*
  * A duplicate ACK (RFC 5681 section 2 definition, decided by the caller).
  * The third one starts fast retransmit unless snd_una has not passed the
- * recover point of an earlier recovery (RFC 6582 3.2 step 2); later ones
- * inflate cwnd by one MSS each.
+ * recover point of an earlier recovery (RFC 6582 3.2 step 2): ssthresh =
+ * max(flight / 2, 2 mss), cwnd = ssthresh + 3 mss, recover = snd_nxt.
+ * In recovery, each one inflates cwnd by one MSS.
  */
-enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, uint32_t snd_una,
-					uint32_t snd_nxt, uint32_t flight);
+enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
+					u32 snd_nxt, u32 flight);
 
 /* Retransmission timeout: ssthresh = max(flight / 2, 2 mss), cwnd = 1 mss. */
-void glass_cc_on_rto(struct glass_cc *cc, uint32_t snd_nxt, uint32_t flight);
+void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight);
 
 #endif /* _GLASS_CORE_CC_H */

@@ -19,13 +19,13 @@
  * @snd_sml: end sequence of the last small (< mss) segment sent.
  */
 struct glass_nagle_in {
-	uint32_t len;
-	uint32_t mss;
+	u32 len;
+	u32 mss;
 	bool nodelay;
 	bool cork;
 	bool fin;
-	uint32_t snd_una;
-	uint32_t snd_sml;
+	u32 snd_una;
+	u32 snd_sml;
 };
 
 /*

@@ -12,15 +12,16 @@
 
 /* [start, end) modulo 2^32. */
 struct glass_range {
-	uint32_t start;
-	uint32_t end;
+	u32 start;
+	u32 end;
 };
 
 /*
  * Clip *r to [lo, hi). Return false (and leave *r alone) when nothing of it
- * lies inside. An empty range (start == end) is never inside.
+ * lies inside. An empty range (start == end) is never inside. The range is
+ * read as starting within 2^31 of lo (before or after it), as seq.h does.
  */
-bool glass_range_clip(struct glass_range *r, uint32_t lo, uint32_t hi);
+bool glass_range_clip(struct glass_range *r, u32 lo, u32 hi);
 
 #define GLASS_OOO_MAX_RANGES	32
 
@@ -31,26 +32,29 @@ bool glass_range_clip(struct glass_range *r, uint32_t lo, uint32_t hi);
  * @r: the ranges.
  */
 struct glass_ooo_set {
-	uint32_t n;
-	uint32_t bytes;
+	u32 n;
+	u32 bytes;
 	struct glass_range r[GLASS_OOO_MAX_RANGES];
 };
 
 void glass_ooo_init(struct glass_ooo_set *s);
 
 /*
- * Add [start, end), merging with overlapping or adjacent ranges.
+ * Add [start, end), merging with overlapping or adjacent ranges. All
+ * ranges and rcv_nxt must lie within one window narrower than 2^31 (clip
+ * with glass_range_clip() first). An empty range adds nothing: 0.
  * Return the number of bytes that were not covered before (0: a pure
  * duplicate), or -1 when the set is full and the range would need a new
  * slot (the caller drops the segment; nothing changed).
  */
-int64_t glass_ooo_add(struct glass_ooo_set *s, uint32_t start, uint32_t end);
+s64 glass_ooo_add(struct glass_ooo_set *s, u32 start, u32 end);
 
 /*
  * rcv_nxt has advanced to rcv_nxt: drop every byte before it; if the first
- * range now starts at or before rcv_nxt, consume it too. Return the new
- * rcv_nxt (the end of the contiguous data), >= the argument.
+ * range now starts at or before rcv_nxt, consume it too (only one can, as
+ * ranges never touch). Return the new rcv_nxt (the end of the contiguous
+ * data), >= the argument.
  */
-uint32_t glass_ooo_advance(struct glass_ooo_set *s, uint32_t rcv_nxt);
+u32 glass_ooo_advance(struct glass_ooo_set *s, u32 rcv_nxt);
 
 #endif /* _GLASS_CORE_OOO_H */

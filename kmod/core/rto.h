@@ -29,45 +29,55 @@
  * @timed_at_us: when the timed segment was sent.
  */
 struct glass_rto {
-	uint32_t srtt_us;
-	uint32_t rttvar_us;
-	uint32_t rto_us;
-	uint32_t min_us;
-	uint32_t max_us;
-	uint32_t backoff;
+	u32 srtt_us;
+	u32 rttvar_us;
+	u32 rto_us;
+	u32 min_us;
+	u32 max_us;
+	u32 backoff;
 	bool timing;
-	uint32_t timed_seq;
-	uint64_t timed_at_us;
+	u32 timed_seq;
+	u64 timed_at_us;
 };
 
-/* Start with no sample: rto = initial_us (RFC 6298 2.1 says 1 s). */
-void glass_rto_init(struct glass_rto *r, uint32_t min_us, uint32_t max_us,
-		    uint32_t initial_us);
+/*
+ * Start with no sample: rto = initial_us clamped to [min_us, max_us]
+ * (RFC 6298 2.1 says 1 s). Needs min_us <= max_us.
+ */
+void glass_rto_init(struct glass_rto *r, u32 min_us, u32 max_us,
+		    u32 initial_us);
 
-/* Fold one RTT measurement in (RFC 6298 2.2 and 2.3, K = 4, G above). */
-void glass_rto_sample(struct glass_rto *r, uint32_t rtt_us);
+/*
+ * Fold one RTT measurement in (RFC 6298 2.2 and 2.3, K = 4, G above),
+ * rounding each average toward the new sample (so constant samples make
+ * SRTT exactly R and RTTVAR 0); a sample of 0 counts as 1.
+ */
+void glass_rto_sample(struct glass_rto *r, u32 rtt_us);
 
 /* How long the retransmission timer should run now: rto << backoff, capped. */
-uint32_t glass_rto_timeout(const struct glass_rto *r);
+u32 glass_rto_timeout(const struct glass_rto *r);
 
 /* A timeout fired: double the next one (RFC 6298 5.5), saturating. */
 void glass_rto_backoff(struct glass_rto *r);
 
 /* Start timing a segment ending at end_seq unless one is already timed. */
-void glass_rto_start_timing(struct glass_rto *r, uint32_t end_seq,
-			    uint64_t now_us);
+void glass_rto_start_timing(struct glass_rto *r, u32 end_seq, u64 now_us);
 
 /*
  * A cumulative ACK for new data arrived: take the sample if it covers the
- * timed segment, and clear the backoff (new data was acknowledged).
- * Returns true if a sample was taken.
+ * timed segment (ack at or after timed_seq), and clear the backoff (new
+ * data was acknowledged) whether or not a sample was taken. The sample is
+ * now_us - timed_at_us, at least 1. Returns true if a sample was taken.
  */
-bool glass_rto_on_ack(struct glass_rto *r, uint32_t ack, uint64_t now_us);
+bool glass_rto_on_ack(struct glass_rto *r, u32 ack, u64 now_us);
 
 /* Karn's rule: anything retransmitted invalidates the running sample. */
 void glass_rto_on_retransmit(struct glass_rto *r);
 
-/* base << exponent, capped at max_us; shared by RTO and persist timers. */
-uint32_t glass_backoff_us(uint32_t base_us, uint32_t exponent, uint32_t max_us);
+/*
+ * base << exponent, capped at max_us for any exponent (a base of 0 stays
+ * 0); shared by RTO and persist timers.
+ */
+u32 glass_backoff_us(u32 base_us, u32 exponent, u32 max_us);
 
 #endif /* _GLASS_CORE_RTO_H */

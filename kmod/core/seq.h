@@ -9,38 +9,38 @@
 
 #include "core_types.h"
 
-static inline bool glass_seq_before(uint32_t a, uint32_t b)
+static inline bool glass_seq_before(u32 a, u32 b)
 {
-	return (int32_t)(a - b) < 0;
+	return (s32)(a - b) < 0;
 }
 
-static inline bool glass_seq_after(uint32_t a, uint32_t b)
+static inline bool glass_seq_after(u32 a, u32 b)
 {
 	return glass_seq_before(b, a);
 }
 
-static inline bool glass_seq_leq(uint32_t a, uint32_t b)
+static inline bool glass_seq_leq(u32 a, u32 b)
 {
 	return !glass_seq_after(a, b);
 }
 
-static inline bool glass_seq_geq(uint32_t a, uint32_t b)
+static inline bool glass_seq_geq(u32 a, u32 b)
 {
 	return !glass_seq_before(a, b);
 }
 
 /* lo <= x <= hi, all modulo 2^32. */
-static inline bool glass_seq_between(uint32_t x, uint32_t lo, uint32_t hi)
+static inline bool glass_seq_between(u32 x, u32 lo, u32 hi)
 {
 	return hi - lo >= x - lo;
 }
 
-static inline uint32_t glass_seq_max(uint32_t a, uint32_t b)
+static inline u32 glass_seq_max(u32 a, u32 b)
 {
 	return glass_seq_after(a, b) ? a : b;
 }
 
-static inline uint32_t glass_seq_min(uint32_t a, uint32_t b)
+static inline u32 glass_seq_min(u32 a, u32 b)
 {
 	return glass_seq_before(a, b) ? a : b;
 }

@@ -1,0 +1,427 @@
+// Tests for kmod/core/cc.c: slow start, congestion avoidance and NewReno
+// fast retransmit / fast recovery (RFC 5681, RFC 6582).
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+extern "C" {
+#include "cc.h"
+}
+
+namespace {
+
+constexpr uint32_t kMss = 1000;
+constexpr uint32_t kIsn1 = 1;  // first data byte
+constexpr uint32_t kCwndMax = 1u << 30;
+
+glass_cc Fresh(uint32_t snd_nxt = kIsn1) {
+  glass_cc cc{};
+  glass_cc_init(&cc, kMss, snd_nxt);
+  return cc;
+}
+
+// A connection in congestion avoidance with cwnd = ssthresh = 10 MSS.
+glass_cc InAvoidance() {
+  glass_cc cc = Fresh();
+  cc.ssthresh = 10 * kMss;
+  return cc;
+}
+
+// Three duplicates with 20 segments in flight from snd_una 1: recovery,
+// ssthresh 10 MSS, cwnd 13 MSS, recover 20001.
+glass_cc InRecovery() {
+  glass_cc cc = Fresh();
+  cc.cwnd = 20 * kMss;
+  for (int i = 0; i < 3; i++) {
+    glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss);
+  }
+  return cc;
+}
+
+TEST(Cc, InitSetsInitialWindowAndInfiniteSsthresh) {
+  const glass_cc cc = Fresh();
+  EXPECT_EQ(cc.cwnd, GLASS_CC_IW_SEGS * kMss);
+  EXPECT_EQ(cc.ssthresh, GLASS_CC_SSTHRESH_INF);
+  EXPECT_EQ(cc.mss, kMss);
+  EXPECT_EQ(cc.dupacks, 0u);
+  EXPECT_FALSE(cc.in_recovery);
+  EXPECT_EQ(cc.acked_acc, 0u);
+}
+
+TEST(Cc, InitRecoverIsOneBeforeFirstByte) {
+  EXPECT_EQ(Fresh(5000).recover, 4999u);
+  EXPECT_EQ(Fresh(0).recover, 0xffffffffu);
+}
+
+TEST(Cc, InitZeroMssTakenAsOne) {
+  glass_cc cc{};
+  glass_cc_init(&cc, 0, 1);
+  EXPECT_EQ(cc.mss, 1u);
+  EXPECT_EQ(cc.cwnd, GLASS_CC_IW_SEGS);
+}
+
+TEST(Cc, InitHugeMssCapsCwnd) {
+  glass_cc cc{};
+  glass_cc_init(&cc, 0xffffffffu, 1);
+  EXPECT_EQ(cc.cwnd, kCwndMax);
+}
+
+TEST(Cc, OnAckSlowStartGrowsByAcked) {
+  glass_cc cc = Fresh();
+  EXPECT_EQ(glass_cc_on_ack(&cc, 501, 500, 10 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(cc.cwnd, (10 * kMss) + 500);
+}
+
+TEST(Cc, OnAckSlowStartGrowthCappedAtOneMss) {
+  glass_cc cc = Fresh();
+  glass_cc_on_ack(&cc, 5001, 5000, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 11 * kMss);
+}
+
+TEST(Cc, OnAckSlowStartDoublesPerRound) {
+  glass_cc cc = Fresh();
+  uint32_t una = kIsn1;
+  for (int i = 0; i < 10; i++) {
+    una += kMss;
+    glass_cc_on_ack(&cc, una, kMss, cc.cwnd);
+  }
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+}
+
+TEST(Cc, OnAckAtSsthreshIsAvoidance) {
+  glass_cc cc = InAvoidance();
+  glass_cc_on_ack(&cc, 1001, kMss, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  EXPECT_EQ(cc.acked_acc, kMss);
+}
+
+TEST(Cc, OnAckAvoidanceGrowsOneMssPerWindow) {
+  glass_cc cc = InAvoidance();
+  uint32_t una = kIsn1;
+  for (int i = 0; i < 9; i++) {
+    una += kMss;
+    glass_cc_on_ack(&cc, una, kMss, 10 * kMss);
+    ASSERT_EQ(cc.cwnd, 10 * kMss) << i;
+  }
+  glass_cc_on_ack(&cc, una + kMss, kMss, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 11 * kMss);
+  EXPECT_EQ(cc.acked_acc, 0u);
+}
+
+TEST(Cc, OnAckAvoidanceCarriesRemainder) {
+  glass_cc cc = InAvoidance();
+  glass_cc_on_ack(&cc, 10501, 10500, 12 * kMss);
+  EXPECT_EQ(cc.cwnd, 11 * kMss);
+  EXPECT_EQ(cc.acked_acc, 500u);
+}
+
+TEST(Cc, OnAckAvoidanceHugeAckGrowsSeveralSteps) {
+  glass_cc cc = InAvoidance();
+  // 10000 + 11000 + 12000 = 33000 acked: three steps, 1000 left over.
+  glass_cc_on_ack(&cc, 34001, 34000, 40 * kMss);
+  EXPECT_EQ(cc.cwnd, 13 * kMss);
+  EXPECT_EQ(cc.acked_acc, 1000u);
+}
+
+TEST(Cc, OnAckSlowStartToAvoidanceTransition) {
+  glass_cc cc = Fresh();
+  cc.ssthresh = 12 * kMss;
+  glass_cc_on_ack(&cc, 1001, kMss, 10 * kMss);
+  glass_cc_on_ack(&cc, 2001, kMss, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 12 * kMss);  // slow start reached ssthresh
+  glass_cc_on_ack(&cc, 3001, kMss, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 12 * kMss);  // now linear
+  EXPECT_EQ(cc.acked_acc, kMss);
+}
+
+TEST(Cc, OnAckResetsDupacks) {
+  glass_cc cc = Fresh();
+  glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss);
+  glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss);
+  glass_cc_on_ack(&cc, 1001, kMss, 10 * kMss);
+  EXPECT_EQ(cc.dupacks, 0u);
+  // Two more duplicates do not make a third.
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1001, 10001, 9 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1001, 10001, 9 * kMss), GLASS_CC_NONE);
+  EXPECT_FALSE(cc.in_recovery);
+}
+
+TEST(Cc, OnAckPartialRetransmitsAndDeflates) {
+  glass_cc cc = InRecovery();
+  ASSERT_EQ(cc.cwnd, 13 * kMss);
+  EXPECT_EQ(glass_cc_on_ack(&cc, 3001, 3000, 20 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_TRUE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, (13 * kMss) - 3000 + kMss);
+}
+
+TEST(Cc, OnAckPartialAddsBackMssOnlyWhenMssAcked) {
+  glass_cc cc = InRecovery();
+  EXPECT_EQ(glass_cc_on_ack(&cc, 501, 500, 20 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_EQ(cc.cwnd, (13 * kMss) - 500);
+}
+
+TEST(Cc, OnAckPartialNeverBelowOneMss) {
+  glass_cc cc = InRecovery();
+  EXPECT_EQ(glass_cc_on_ack(&cc, 19001, 19000, 20 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_EQ(cc.cwnd, kMss);
+  cc.cwnd = 100;
+  EXPECT_EQ(glass_cc_on_ack(&cc, 19501, 500, 1000), GLASS_CC_RETRANSMIT);
+  EXPECT_EQ(cc.cwnd, kMss);
+}
+
+TEST(Cc, OnAckFullExitsRecoveryWithFlightPlusMss) {
+  glass_cc cc = InRecovery();
+  // 20 MSS outstanding, the ACK covers 18: max(2 MSS, MSS) + MSS = 3 MSS.
+  EXPECT_EQ(glass_cc_on_ack(&cc, 20001, 18 * kMss, 20 * kMss), GLASS_CC_NONE);
+  EXPECT_FALSE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, 3 * kMss);
+  EXPECT_EQ(cc.ssthresh, 10 * kMss);
+  EXPECT_EQ(cc.dupacks, 0u);
+}
+
+TEST(Cc, OnAckFullStartsAvoidanceCreditAfresh) {
+  glass_cc cc = InRecovery();
+  cc.acked_acc = 900;
+  glass_cc_on_ack(&cc, 20001, 18 * kMss, 20 * kMss);
+  EXPECT_EQ(cc.acked_acc, 0u);
+}
+
+TEST(Cc, OnAckFullWithNothingLeftGivesTwoMss) {
+  glass_cc cc = InRecovery();
+  glass_cc_on_ack(&cc, 20001, 20 * kMss, 20 * kMss);
+  EXPECT_EQ(cc.cwnd, 2 * kMss);
+}
+
+TEST(Cc, OnAckFullCappedAtSsthresh) {
+  glass_cc cc = InRecovery();
+  // New data sent during recovery: 30 MSS out, 5 acked, 25 left.
+  glass_cc_on_ack(&cc, 20001, 5 * kMss, 30 * kMss);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+}
+
+TEST(Cc, OnAckFullBeyondRecoverExits) {
+  glass_cc cc = InRecovery();
+  EXPECT_EQ(glass_cc_on_ack(&cc, 25001, 25 * kMss, 30 * kMss), GLASS_CC_NONE);
+  EXPECT_FALSE(cc.in_recovery);
+}
+
+TEST(Cc, OnAckFullThenGrowsAgain) {
+  glass_cc cc = InRecovery();
+  glass_cc_on_ack(&cc, 20001, 20 * kMss, 20 * kMss);
+  glass_cc_on_ack(&cc, 21001, kMss, 2 * kMss);
+  EXPECT_EQ(cc.cwnd, 3 * kMss);  // below ssthresh: slow start
+}
+
+TEST(Cc, OnAckPartialAndFullAcrossWrap) {
+  glass_cc cc = Fresh(0xffffc000u);
+  cc.cwnd = 20 * kMss;
+  for (int i = 0; i < 3; i++) {
+    glass_cc_on_dupack(&cc, 0xffffc000u, 0x1000, 20 * kMss);
+  }
+  ASSERT_TRUE(cc.in_recovery);
+  EXPECT_EQ(cc.recover, 0x1000u);
+  EXPECT_EQ(glass_cc_on_ack(&cc, 0xfffffff0u, 0x3ff0, 20 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_EQ(glass_cc_on_ack(&cc, 0x0fff, 0x100f, 0x1010), GLASS_CC_RETRANSMIT);
+  EXPECT_EQ(glass_cc_on_ack(&cc, 0x1000, 1, 1), GLASS_CC_NONE);
+  EXPECT_FALSE(cc.in_recovery);
+}
+
+TEST(Cc, OnAckCwndCappedAtTwoToThirty) {
+  glass_cc cc = Fresh();
+  cc.cwnd = kCwndMax - 10;
+  glass_cc_on_ack(&cc, 1001, kMss, kMss);
+  EXPECT_EQ(cc.cwnd, kCwndMax);
+  cc.ssthresh = kMss;
+  glass_cc_on_ack(&cc, 0x7fffffff, 0xffffffffu, 0xffffffffu);
+  EXPECT_EQ(cc.cwnd, kCwndMax);
+  EXPECT_EQ(cc.acked_acc, 0u);
+}
+
+TEST(Cc, OnAckPastRecoverTrailsIt) {
+  glass_cc cc = Fresh();
+  glass_cc_on_rto(&cc, 50001, 10 * kMss);
+  glass_cc_on_ack(&cc, 40001, 40000, 50 * kMss);
+  EXPECT_EQ(cc.recover, 50001u);  // not reached yet: unchanged
+  glass_cc_on_ack(&cc, 50001, 10000, 10 * kMss);
+  EXPECT_EQ(cc.recover, 50001u);  // reached, not passed
+  glass_cc_on_ack(&cc, 60001, 10000, 10 * kMss);
+  EXPECT_EQ(cc.recover, 60000u);
+}
+
+TEST(Cc, OnDupackFirstTwoDoNothing) {
+  glass_cc cc = Fresh();
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(cc.dupacks, 2u);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  EXPECT_FALSE(cc.in_recovery);
+}
+
+TEST(Cc, OnDupackThirdEntersRecovery) {
+  glass_cc cc = Fresh();
+  cc.cwnd = 20 * kMss;
+  glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss);
+  glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_TRUE(cc.in_recovery);
+  EXPECT_EQ(cc.ssthresh, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 13 * kMss);
+  EXPECT_EQ(cc.recover, 20001u);
+}
+
+TEST(Cc, OnDupackThirdClearsAvoidanceCredit) {
+  glass_cc cc = InAvoidance();
+  cc.acked_acc = 900;
+  for (int i = 0; i < 3; i++) {
+    glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss);
+  }
+  EXPECT_EQ(cc.acked_acc, 0u);
+}
+
+TEST(Cc, OnDupackThirdOnFirstLossOfConnection) {
+  // snd_una is still the first data byte: recover (one before it) is passed.
+  glass_cc cc = Fresh(kIsn1);
+  glass_cc_on_dupack(&cc, kIsn1, kIsn1 + (10 * kMss), 10 * kMss);
+  glass_cc_on_dupack(&cc, kIsn1, kIsn1 + (10 * kMss), 10 * kMss);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, kIsn1, kIsn1 + (10 * kMss), 10 * kMss), GLASS_CC_RETRANSMIT);
+}
+
+TEST(Cc, OnDupackSsthreshAtLeastTwoMss) {
+  glass_cc cc = Fresh();
+  for (int i = 0; i < 3; i++) {
+    glass_cc_on_dupack(&cc, 1, 3001, 3 * kMss);
+  }
+  EXPECT_EQ(cc.ssthresh, 2 * kMss);
+  EXPECT_EQ(cc.cwnd, 5 * kMss);
+}
+
+TEST(Cc, OnDupackInRecoveryInflates) {
+  glass_cc cc = InRecovery();
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(cc.cwnd, 15 * kMss);
+  EXPECT_EQ(cc.ssthresh, 10 * kMss);
+}
+
+TEST(Cc, OnDupackInRecoveryAfterPartialAckInflates) {
+  glass_cc cc = InRecovery();
+  glass_cc_on_ack(&cc, 3001, 3000, 20 * kMss);
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(glass_cc_on_dupack(&cc, 3001, 20001, 17 * kMss), GLASS_CC_NONE);
+  }
+  EXPECT_EQ(cc.cwnd, (11 * kMss) + (3 * kMss));
+}
+
+TEST(Cc, OnDupackBeyondThirdOutsideRecoveryDoesNothing) {
+  glass_cc cc = Fresh();
+  glass_cc_on_rto(&cc, 10001, 10 * kMss);  // recover 10001 blocks recovery
+  for (int i = 0; i < 6; i++) {
+    EXPECT_EQ(glass_cc_on_dupack(&cc, 5001, 10001, 5 * kMss), GLASS_CC_NONE);
+  }
+  EXPECT_EQ(cc.dupacks, 6u);
+  EXPECT_EQ(cc.cwnd, kMss);
+}
+
+TEST(Cc, OnDupackCountSaturates) {
+  glass_cc cc = Fresh();
+  cc.dupacks = 0xffffffffu;
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(cc.dupacks, 0xffffffffu);
+}
+
+TEST(Cc, OnDupackOnlyTheThirdStartsRecovery) {
+  glass_cc cc = Fresh();
+  cc.dupacks = GLASS_CC_DUPTHRESH;  // the third passed unanswered
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 10001, 10 * kMss), GLASS_CC_NONE);
+  EXPECT_FALSE(cc.in_recovery);
+}
+
+TEST(Cc, OnDupackBlockedUntilSndUnaPassesRecover) {
+  glass_cc cc = Fresh();
+  glass_cc_on_rto(&cc, 10001, 10 * kMss);
+  for (uint32_t una : {5001u, 10001u}) {
+    cc.dupacks = 0;
+    for (int i = 0; i < 3; i++) {
+      EXPECT_EQ(glass_cc_on_dupack(&cc, una, 20001, 5 * kMss), GLASS_CC_NONE) << una;
+    }
+  }
+  cc.dupacks = 0;
+  glass_cc_on_dupack(&cc, 10002, 20001, 5 * kMss);
+  glass_cc_on_dupack(&cc, 10002, 20001, 5 * kMss);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 10002, 20001, 5 * kMss), GLASS_CC_RETRANSMIT);
+}
+
+TEST(Cc, OnDupackAfterFullAckAtRecoverIsBlocked) {
+  // RFC 6582 step 2: the ACK must cover more than recover.
+  glass_cc cc = InRecovery();
+  glass_cc_on_ack(&cc, 20001, 20 * kMss, 20 * kMss);
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(glass_cc_on_dupack(&cc, 20001, 30001, 10 * kMss), GLASS_CC_NONE);
+  }
+}
+
+TEST(Cc, OnDupackAfterFullAckPastRecoverIsAllowed) {
+  glass_cc cc = InRecovery();
+  glass_cc_on_ack(&cc, 20501, 20500, 21 * kMss);
+  for (int i = 0; i < 2; i++) {
+    glass_cc_on_dupack(&cc, 20501, 30001, 10 * kMss);
+  }
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 20501, 30001, 10 * kMss), GLASS_CC_RETRANSMIT);
+}
+
+TEST(Cc, OnDupackNotBlockedByStaleRecoverAfterTwoGigabytes) {
+  // Without the trailing recover, 2^31 bytes after an RTO the old recover
+  // would read as ahead of snd_una again and block fast retransmit.
+  glass_cc cc = Fresh();
+  glass_cc_on_rto(&cc, 10001, 10 * kMss);
+  uint32_t una = 10001;
+  for (int i = 0; i < 5; i++) {
+    una += 0x20000000u;
+    glass_cc_on_ack(&cc, una, 0x20000000u, 0x20000000u);
+  }
+  ASSERT_GT(una - 10001u, 0x80000000u);  // the old recover now reads as ahead
+  for (int i = 0; i < 2; i++) {
+    glass_cc_on_dupack(&cc, una, una + (10 * kMss), 10 * kMss);
+  }
+  EXPECT_EQ(glass_cc_on_dupack(&cc, una, una + (10 * kMss), 10 * kMss), GLASS_CC_RETRANSMIT);
+}
+
+TEST(Cc, OnRtoCollapsesWindow) {
+  glass_cc cc = Fresh();
+  cc.cwnd = 40 * kMss;
+  cc.dupacks = 2;
+  cc.acked_acc = 700;
+  glass_cc_on_rto(&cc, 30001, 30 * kMss);
+  EXPECT_EQ(cc.ssthresh, 15 * kMss);
+  EXPECT_EQ(cc.cwnd, kMss);
+  EXPECT_EQ(cc.recover, 30001u);
+  EXPECT_EQ(cc.dupacks, 0u);
+  EXPECT_EQ(cc.acked_acc, 0u);
+}
+
+TEST(Cc, OnRtoEndsRecovery) {
+  glass_cc cc = InRecovery();
+  glass_cc_on_rto(&cc, 25001, 24 * kMss);
+  EXPECT_FALSE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, kMss);
+  EXPECT_EQ(cc.ssthresh, 12 * kMss);
+  EXPECT_EQ(cc.recover, 25001u);
+}
+
+TEST(Cc, OnRtoSsthreshAtLeastTwoMss) {
+  glass_cc cc = Fresh();
+  glass_cc_on_rto(&cc, 501, 500);
+  EXPECT_EQ(cc.ssthresh, 2 * kMss);
+}
+
+TEST(Cc, OnRtoThenSlowStartUpToSsthresh) {
+  glass_cc cc = Fresh();
+  glass_cc_on_rto(&cc, 4001, 4 * kMss);
+  glass_cc_on_ack(&cc, 1001, kMss, kMss);
+  EXPECT_EQ(cc.cwnd, 2 * kMss);
+  glass_cc_on_ack(&cc, 2001, kMss, 2 * kMss);
+  EXPECT_EQ(cc.cwnd, 2 * kMss);  // ssthresh 2 MSS reached: linear from here
+}
+
+}  // namespace

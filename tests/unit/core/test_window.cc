@@ -1,0 +1,260 @@
+// Tests for kmod/core/window.c: receiver window selection and update
+// decisions, sender SWS avoidance, and the delayed-ACK decision.
+//
+// The sweeps compare against a model on unbounded int64 positions: a
+// sequence number is the low 32 bits of its position.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+extern "C" {
+#include "window.h"
+}
+
+namespace {
+
+constexpr uint32_t kMss = 1000;
+constexpr uint32_t kSpace = 64000;
+
+uint32_t Seq(int64_t pos) {
+  return static_cast<uint32_t>(pos);
+}
+
+// The window rule, restated on positions.
+uint32_t RefSelect(int64_t nxt, int64_t adv, uint32_t free, uint32_t mss, uint32_t space) {
+  const int64_t thresh = std::max<int64_t>(1, std::min<int64_t>(space / 2, mss));
+  if (nxt + free - adv >= thresh) {
+    return free;
+  }
+  return adv > nxt ? static_cast<uint32_t>(adv - nxt) : 0;
+}
+
+// Bases for the sweeps: around the wrap, the signed boundary and elsewhere.
+const std::vector<int64_t> kBases = {0, (int64_t{1} << 32) - 20, (int64_t{1} << 31) - 10, 777};
+
+TEST(Window, SelectMovesEdgeByMssThreshold) {
+  // Threshold min(64000 / 2, 1000) = 1000: the edge moves at exactly 1000.
+  EXPECT_EQ(glass_rcv_select_window(100, 5100, 6000, kMss, kSpace), 6000u);
+}
+
+TEST(Window, SelectKeepsEdgeBelowMssThreshold) {
+  EXPECT_EQ(glass_rcv_select_window(100, 5100, 5999, kMss, kSpace), 5000u);
+}
+
+TEST(Window, SelectThresholdIsHalfSpaceWhenSmaller) {
+  // rcv_space 1200: threshold min(600, 1000) = 600.
+  EXPECT_EQ(glass_rcv_select_window(0, 0, 599, kMss, 1200), 0u);
+  EXPECT_EQ(glass_rcv_select_window(0, 0, 600, kMss, 1200), 600u);
+}
+
+TEST(Window, SelectZeroMssUsesOneByteThreshold) {
+  EXPECT_EQ(glass_rcv_select_window(0, 10, 10, 0, kSpace), 10u);
+  EXPECT_EQ(glass_rcv_select_window(0, 10, 11, 0, kSpace), 11u);
+}
+
+TEST(Window, SelectZeroSpaceUsesOneByteThreshold) {
+  EXPECT_EQ(glass_rcv_select_window(0, 10, 10, kMss, 0), 10u);
+  EXPECT_EQ(glass_rcv_select_window(0, 10, 11, kMss, 1), 11u);
+}
+
+TEST(Window, SelectZeroWindowStaysClosedBelowThreshold) {
+  EXPECT_EQ(glass_rcv_select_window(500, 500, 0, kMss, kSpace), 0u);
+  EXPECT_EQ(glass_rcv_select_window(500, 500, kMss - 1, kMss, kSpace), 0u);
+}
+
+TEST(Window, SelectZeroWindowOpensAtThreshold) {
+  EXPECT_EQ(glass_rcv_select_window(500, 500, kMss, kMss, kSpace), kMss);
+}
+
+TEST(Window, SelectNeverRetractsWhenFreeShrinks) {
+  // 5000 offered, the buffer now says 3000: the offer stands.
+  EXPECT_EQ(glass_rcv_select_window(100, 5100, 3000, kMss, kSpace), 5000u);
+  EXPECT_EQ(glass_rcv_select_window(100, 5100, 0, kMss, kSpace), 5000u);
+}
+
+TEST(Window, SelectInOrderDataShrinksWindowNotEdge) {
+  // 400 bytes arrived: rcv_nxt and free both moved by 400, the edge stays.
+  EXPECT_EQ(glass_rcv_select_window(500, 5100, 4600, kMss, kSpace), 4600u);
+}
+
+TEST(Window, SelectRcvNxtPastEdgeGivesZero) {
+  // The peer overran the window by 300 bytes.
+  EXPECT_EQ(glass_rcv_select_window(5400, 5100, 500, kMss, kSpace), 0u);
+}
+
+TEST(Window, SelectRcvNxtPastEdgeOpensWhenFarEnough) {
+  // New edge 5400 + 800 is 1100 past the old one.
+  EXPECT_EQ(glass_rcv_select_window(5400, 5100, 800, kMss, kSpace), 800u);
+}
+
+TEST(Window, SelectAcrossWrap) {
+  EXPECT_EQ(glass_rcv_select_window(0xfffffc00u, 0x100, 0x1400, kMss, kSpace), 0x1400u);
+  EXPECT_EQ(glass_rcv_select_window(0xfffffc00u, 0x100, 0x800, kMss, kSpace), 0x500u);
+  EXPECT_EQ(glass_rcv_select_window(0x200, 0xffffff00u, 0x10, kMss, kSpace), 0u);
+}
+
+TEST(Window, SelectSweepMatchesModel) {
+  for (int64_t base : kBases) {
+    for (int64_t nxt = base; nxt < base + 12; nxt++) {
+      for (int64_t adv = nxt - 8; adv <= nxt + 20; adv++) {
+        for (uint32_t free = 0; free <= 24; free++) {
+          for (uint32_t mss = 0; mss <= 8; mss++) {
+            for (uint32_t space = 0; space <= 20; space += 3) {
+              const uint32_t got = glass_rcv_select_window(Seq(nxt), Seq(adv), free, mss, space);
+              ASSERT_EQ(got, RefSelect(nxt, adv, free, mss, space))
+                  << nxt << " " << adv << " " << free << " " << mss << " " << space;
+              // The right edge never moves left of an edge still ahead of rcv_nxt.
+              if (adv >= nxt) {
+                ASSERT_GE(nxt + got, adv);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Window, UpdateDueWhenEdgeMovesByThreshold) {
+  EXPECT_TRUE(glass_rcv_window_update_due(100, 5100, 6000, kMss, kSpace));
+}
+
+TEST(Window, UpdateNotDueBelowThreshold) {
+  EXPECT_FALSE(glass_rcv_window_update_due(100, 5100, 5999, kMss, kSpace));
+}
+
+TEST(Window, UpdateNotDueWhenFreeShrank) {
+  EXPECT_FALSE(glass_rcv_window_update_due(100, 5100, 100, kMss, kSpace));
+}
+
+TEST(Window, UpdateNotDueWithoutChange) {
+  EXPECT_FALSE(glass_rcv_window_update_due(100, 5100, 5000, 0, 0));
+}
+
+TEST(Window, UpdateDueFromZeroWindow) {
+  EXPECT_FALSE(glass_rcv_window_update_due(700, 700, 599, kMss, 1200));
+  EXPECT_TRUE(glass_rcv_window_update_due(700, 700, 600, kMss, 1200));
+}
+
+TEST(Window, UpdateDueAcrossWrap) {
+  EXPECT_TRUE(glass_rcv_window_update_due(0xfffffff0u, 0xfffffff0u, kMss, kMss, kSpace));
+  EXPECT_FALSE(glass_rcv_window_update_due(0xfffffff0u, 0x10, kMss, kMss, kSpace));
+}
+
+TEST(Window, UpdateDueSweepMatchesSelect) {
+  // Due exactly when glass_rcv_select_window() would move the edge right.
+  for (int64_t base : kBases) {
+    for (int64_t nxt = base; nxt < base + 12; nxt++) {
+      for (int64_t adv = nxt - 8; adv <= nxt + 20; adv++) {
+        for (uint32_t free = 0; free <= 24; free++) {
+          for (uint32_t mss = 0; mss <= 8; mss++) {
+            for (uint32_t space = 0; space <= 20; space += 3) {
+              const bool due = glass_rcv_window_update_due(Seq(nxt), Seq(adv), free, mss, space);
+              const int64_t thresh = std::max<int64_t>(1, std::min<int64_t>(space / 2, mss));
+              ASSERT_EQ(due, nxt + free - adv >= thresh)
+                  << nxt << " " << adv << " " << free << " " << mss << " " << space;
+              if (due) {
+                ASSERT_EQ(glass_rcv_select_window(Seq(nxt), Seq(adv), free, mss, space), free);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Window, SndWholeSegmentWhenItFitsExactly) {
+  EXPECT_EQ(glass_snd_sws_len(700, 700, kMss, 65535), 700u);
+}
+
+TEST(Window, SndWholeSegmentWhenWindowLarger) {
+  EXPECT_EQ(glass_snd_sws_len(700, 100000, kMss, 65535), 700u);
+}
+
+TEST(Window, SndZeroUsableWaits) {
+  EXPECT_EQ(glass_snd_sws_len(700, 0, kMss, 65535), 0u);
+  EXPECT_EQ(glass_snd_sws_len(700, 0, kMss, 0), 0u);
+}
+
+TEST(Window, SndPartialAtHalfMaxWindow) {
+  // max_snd_wnd 1001: half is 500.
+  EXPECT_EQ(glass_snd_sws_len(kMss, 500, kMss, 1001), 500u);
+}
+
+TEST(Window, SndWaitsBelowHalfMaxWindow) {
+  EXPECT_EQ(glass_snd_sws_len(kMss, 499, kMss, 1000), 0u);
+}
+
+TEST(Window, SndPartialWhenPeerNeverOfferedMore) {
+  EXPECT_EQ(glass_snd_sws_len(kMss, 1, kMss, 0), 1u);
+}
+
+TEST(Window, SndPartialFullMssWhenSegmentLonger) {
+  // Only reachable when the caller passes seg_len > mss.
+  EXPECT_EQ(glass_snd_sws_len(3000, kMss, kMss, 65535), kMss);
+  EXPECT_EQ(glass_snd_sws_len(3000, kMss - 1, kMss, 65535), 0u);
+}
+
+TEST(Window, SndEmptySegmentSendsNothing) {
+  EXPECT_EQ(glass_snd_sws_len(0, 5000, kMss, 65535), 0u);
+}
+
+TEST(Window, SndSweepMatchesRule) {
+  for (uint32_t seg = 0; seg <= 12; seg++) {
+    for (uint32_t usable = 0; usable <= 16; usable++) {
+      for (uint32_t mss = 0; mss <= 12; mss++) {
+        for (uint32_t maxw = 0; maxw <= 30; maxw++) {
+          uint32_t expect = 0;
+          if (seg <= usable) {
+            expect = seg;
+          } else if (usable > 0 && ((mss > 0 && usable >= mss) || usable >= maxw / 2)) {
+            expect = usable;
+          }
+          ASSERT_EQ(glass_snd_sws_len(seg, usable, mss, maxw), expect)
+              << seg << " " << usable << " " << mss << " " << maxw;
+        }
+      }
+    }
+  }
+}
+
+TEST(Window, AckNowAtTwoFullSegments) {
+  EXPECT_TRUE(glass_ack_now(2 * kMss, kMss, false, false));
+  EXPECT_TRUE(glass_ack_now(5 * kMss, kMss, false, false));
+}
+
+TEST(Window, AckDelayedBelowTwoFullSegments) {
+  EXPECT_FALSE(glass_ack_now((2 * kMss) - 1, kMss, false, false));
+  EXPECT_FALSE(glass_ack_now(0, kMss, false, false));
+}
+
+TEST(Window, AckNowInQuickMode) {
+  EXPECT_TRUE(glass_ack_now(1, kMss, true, false));
+}
+
+TEST(Window, AckNowWithOutOfOrderData) {
+  EXPECT_TRUE(glass_ack_now(1, kMss, false, true));
+}
+
+TEST(Window, AckHugeMssDoesNotOverflow) {
+  // 2 * 0x80000001 wraps to 2 in 32 bits; it must not read as "2 bytes".
+  EXPECT_FALSE(glass_ack_now(3, 0x80000001u, false, false));
+  EXPECT_FALSE(glass_ack_now(0xffffffffu, 0x80000000u, false, false));
+}
+
+TEST(Window, AckTruthTable) {
+  for (uint32_t unacked : {0u, 1u, (2 * kMss) - 1, 2 * kMss, 0xffffffffu}) {
+    for (bool quick : {false, true}) {
+      for (bool ooo : {false, true}) {
+        ASSERT_EQ(glass_ack_now(unacked, kMss, quick, ooo), quick || ooo || unacked >= 2 * kMss)
+            << unacked << " " << quick << " " << ooo;
+      }
+    }
+  }
+}
+
+}  // namespace
