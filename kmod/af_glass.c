@@ -24,10 +24,15 @@
 #include <net/tcp_states.h>
 
 #include "glass.h"
+#include "glass_trace.h"
 
 /* Paired with inet_sk_state_load() in lockless readers (poll, procfs). */
 void glass_set_state(struct sock *sk, int state)
 {
+	int old = sk->sk_state;
+
+	if (old != state)
+		trace_glass_state_change(sk, old, state);
 	smp_store_release(&sk->sk_state, state);
 }
 
@@ -39,7 +44,8 @@ static void glass_write_space(struct sock *sk)
 
 	if (!sock || !__sk_stream_is_writeable(sk, 1))
 		return;
-	clear_bit(SOCK_NOSPACE, &sock->flags);
+	if (test_and_clear_bit(SOCK_NOSPACE, &sock->flags))
+		trace_glass_sndbuf(sk, false);
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
 	if (skwq_has_sleeper(wq))
@@ -69,10 +75,13 @@ void glass_init_conn_vars(struct sock *sk)
 	glass_rcv_space_init(sk);
 }
 
+static atomic64_t glass_cookie_gen = ATOMIC64_INIT(0);
+
 static void glass_destruct(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
 
+	trace_glass_destroy_sock(sk);
 	__skb_queue_purge(&gs->ooo_queue);
 	skb_queue_purge(&sk->sk_receive_queue);
 	if (gs->parent) {
@@ -99,6 +108,8 @@ static void glass_init_sock(struct sock *sk)
 	INIT_HLIST_NODE(&gs->conn_node);
 	gs->mss = GLASS_DEFAULT_MSS;
 	gs->rcv_mss = GLASS_DEFAULT_MSS;
+	gs->born_us = glass_now_us();
+	gs->cookie = atomic64_inc_return(&glass_cookie_gen);
 	glass_init_timers(sk);
 }
 
@@ -166,13 +177,11 @@ static bool glass_child_unlink(struct sock *child, bool *was_accepted)
 	spin_lock_bh(&pgs->accept_lock);
 	if (!list_empty(&gs->accept_node)) {
 		list_del_init(&gs->accept_node);
-		if (child->sk_state == TCP_SYN_RECV) {
-			pgs->pending_len--;
-			*was_accepted = false;
-		} else {
+		*was_accepted = gs->accept_ready;
+		if (gs->accept_ready)
 			pgs->accept_len--;
-			*was_accepted = true;
-		}
+		else
+			pgs->pending_len--;
 		unlinked = true;
 	}
 	spin_unlock_bh(&pgs->accept_lock);
@@ -193,6 +202,7 @@ void glass_child_established(struct sock *child)
 	spin_lock_bh(&pgs->accept_lock);
 	if (!list_empty(&gs->accept_node)) {
 		list_move_tail(&gs->accept_node, &pgs->accept_queue);
+		gs->accept_ready = true;
 		pgs->pending_len--;
 		pgs->accept_len++;
 		queued = true;

@@ -149,6 +149,7 @@ static inline void glass_add_stat(const struct net *net, enum glass_mib m,
  * @end_seq: seq + payload length (+1 for SYN or FIN).
  * @flags: GLASS_* header flags.
  * @retransmitted: this segment was sent more than once (Karn's rule).
+ * @compact: receive side: a private skb that small segments are copied into.
  * @offset: receive side: payload bytes already read (or trimmed).
  * @csum: send side: checksum of the payload, folded in at transmit.
  */
@@ -157,6 +158,7 @@ struct glass_skb_cb {
 	u32 end_seq;
 	u8 flags;
 	u8 retransmitted;
+	u8 compact;
 	u32 offset;
 	__wsum csum;
 };
@@ -245,6 +247,7 @@ struct glass_sock {
 	/* Child: its listener (a reference is held) and its list link. */
 	struct sock *parent;
 	struct list_head accept_node;
+	bool accept_ready;		/* on the accept queue, not pending */
 
 	/* Lifetime totals, for GLASS_INFO; protected by the socket lock. */
 	u32 total_retrans;
@@ -262,6 +265,8 @@ struct glass_sock {
 	u64 bytes_acked;
 	u64 bytes_received;
 	u64 writer_blocked;
+	u64 born_us;
+	u64 cookie;			/* unique id for tracers, never reused */
 };
 
 static inline struct glass_sock *glass_sk(const struct sock *sk)
@@ -332,7 +337,7 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *gh,
 void glass_send_rst(struct sock *sk);
 void glass_send_probe(struct sock *sk);
 void glass_push(struct sock *sk);
-int glass_retransmit_head(struct sock *sk);
+int glass_retransmit_head(struct sock *sk, int reason);
 void glass_queue_fin(struct sock *sk);
 u32 glass_select_window(struct sock *sk, bool commit);
 void glass_window_update_check(struct sock *sk);
@@ -352,6 +357,10 @@ void glass_start_timewait(struct sock *sk);
 /* glass_dev.c */
 int glass_dev_init(void);
 void glass_dev_exit(void);
+
+/* glass_trace.c */
+void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
+		     enum glass_mib why);
 
 /* glass_proc.c */
 int glass_proc_init_net(struct net *net);

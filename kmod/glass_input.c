@@ -14,6 +14,7 @@
 #include <net/tcp_states.h>
 
 #include "glass.h"
+#include "glass_trace.h"
 #include "core/window.h"
 
 static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
@@ -24,7 +25,11 @@ static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
 static void glass_drop(struct net *net, struct sk_buff *skb,
 		       enum glass_mib why)
 {
-	glass_inc_stat(net, why);
+	bool header_ok = why != GLASS_MIB_DROP_TRUNCATED &&
+			 why != GLASS_MIB_DROP_WRONG_DEVICE &&
+			 why != GLASS_MIB_DROP_NOMEM;
+
+	glass_note_drop(net, header_ok ? glass_hdr(skb) : NULL, skb->len, why);
 	kfree_skb(skb);
 }
 
@@ -286,7 +291,7 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
 	gs->retries = 0;
 	if (glass_cc_on_ack(&gs->cc, ack, acked, flight) == GLASS_CC_RETRANSMIT)
-		glass_retransmit_head(sk);
+		glass_retransmit_head(sk, GLASS_RETRANS_FAST);
 	if (gs->snd_una == gs->snd_max) {
 		if (gs->timer_kind == GLASS_TIMER_RETRANS)
 			glass_stop_write_timer(sk);
@@ -311,7 +316,7 @@ static void glass_dupack(struct sock *sk)
 		return;
 	gs->fast_retrans++;
 	glass_inc_stat(net, GLASS_MIB_FAST_RETRANS);
-	glass_retransmit_head(sk);
+	glass_retransmit_head(sk, GLASS_RETRANS_FAST);
 	glass_rearm_rtx(sk);
 }
 
@@ -398,7 +403,37 @@ static void glass_fin_rcv(struct sock *sk)
 	}
 }
 
-/* Hand an in-order skb to the reader; false if nothing was readable. */
+/* Segments this small are copied, not queued (see glass_append_small). */
+#define GLASS_COPY_SMALL	512
+#define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(4096)
+
+/*
+ * A small segment still pins a whole MSS-sized buffer; a slow reader of
+ * many of them would hit sk_rcvbuf long before the window closes. Copy
+ * their bytes into a private skb at the tail instead, so the memory
+ * charged to the socket stays close to the bytes it holds (TCP collapses
+ * its queue for the same reason). Return false if the caller must queue.
+ */
+static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+
+	if (!tail || !GLASS_SKB_CB(tail)->compact ||
+	    skb_tailroom(tail) < (int)bytes) {
+		tail = alloc_skb(GLASS_COMPACT_SIZE, GFP_ATOMIC);
+		if (!tail)
+			return false;
+		memset(GLASS_SKB_CB(tail), 0, sizeof(struct glass_skb_cb));
+		GLASS_SKB_CB(tail)->compact = 1;
+		skb_set_owner_r(tail, sk);
+		__skb_queue_tail(&sk->sk_receive_queue, tail);
+	}
+	skb_copy_bits(skb, GLASS_SKB_CB(skb)->offset, skb_put(tail, bytes),
+		      bytes);
+	return true;
+}
+
+/* Hand an in-order skb to the reader; false if the caller must free it. */
 static bool glass_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
@@ -411,6 +446,8 @@ static bool glass_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	gs->rcv_unread += bytes;
 	gs->bytes_received += bytes;
 	glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_IN, bytes);
+	if (bytes <= GLASS_COPY_SMALL && glass_append_small(sk, skb, bytes))
+		return false;
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	return true;
 }
@@ -532,7 +569,8 @@ static bool glass_data_clip(struct sock *sk, struct sk_buff *skb,
 		cb->flags &= ~GLASS_FIN;
 		pskb_trim(skb, r->end - cb->seq);
 		cb->end_seq = r->end;
-		glass_inc_stat(sock_net(sk), GLASS_MIB_DROP_OUT_OF_WINDOW);
+		glass_note_drop(sock_net(sk), glass_hdr(skb), 0,
+				GLASS_MIB_DROP_OUT_OF_WINDOW);
 	}
 	return true;
 }
@@ -661,6 +699,7 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	struct glass_sock *gs = glass_sk(sk);
 
 	gs->segs_in++;
+	trace_glass_segment_recv(sk, glass_hdr(skb));
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		return glass_listen_rcv(sk, skb);
@@ -761,7 +800,7 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 	}
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb) {
-		glass_inc_stat(net, GLASS_MIB_DROP_NOMEM);
+		glass_note_drop(net, NULL, 0, GLASS_MIB_DROP_NOMEM);
 		return NET_RX_DROP;
 	}
 	glass_inc_stat(net, GLASS_MIB_SEGS_IN);

@@ -12,6 +12,7 @@
 #include <net/tcp_states.h>
 
 #include "glass.h"
+#include "glass_trace.h"
 
 /* Largest payload to put in one new skb: the MSS, bounded by half the
  * biggest window the peer offered so a small receiver is not starved.
@@ -103,6 +104,7 @@ static int glass_wait_sndbuf(struct sock *sk, long *timeo)
 	if (sk_stream_memory_free(sk))
 		return 0;
 	gs->writer_blocked++;
+	trace_glass_sndbuf(sk, true);
 	return sk_stream_wait_memory(sk, timeo);
 }
 

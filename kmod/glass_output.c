@@ -12,6 +12,7 @@
 #include <net/tcp_states.h>
 
 #include "glass.h"
+#include "glass_trace.h"
 #include "core/nagle.h"
 #include "core/window.h"
 
@@ -77,6 +78,11 @@ static void glass_set_check(struct glass_hdr *gh, __wsum payload_csum)
 	gh->check = csum_fold(csum_partial(gh, GLASS_HDR_LEN, payload_csum));
 }
 
+static const struct glass_hdr *glass_tx_hdr(const struct sk_buff *skb)
+{
+	return (const struct glass_hdr *)skb_transport_header(skb);
+}
+
 /* Hand a finished frame to the device through the normal queueing path. */
 static int glass_dev_xmit(struct net *net, struct sk_buff *skb, int oif)
 {
@@ -87,7 +93,8 @@ static int glass_dev_xmit(struct net *net, struct sk_buff *skb, int oif)
 	dev = dev_get_by_index_rcu(net, oif);
 	if (!dev || !netif_running(dev) || !glass_dev_is_glass(dev)) {
 		rcu_read_unlock_bh();
-		glass_inc_stat(net, GLASS_MIB_DROP_TX_NO_DEVICE);
+		glass_note_drop(net, glass_tx_hdr(skb), skb->len,
+				GLASS_MIB_DROP_TX_NO_DEVICE);
 		kfree_skb(skb);
 		return -ENETDOWN;
 	}
@@ -104,7 +111,7 @@ static int glass_dev_xmit(struct net *net, struct sk_buff *skb, int oif)
 	err = dev_queue_xmit(skb);
 	rcu_read_unlock_bh();
 	if (err)
-		glass_inc_stat(net, GLASS_MIB_DROP_TX_DEVICE);
+		glass_note_drop(net, NULL, 0, GLASS_MIB_DROP_TX_DEVICE);
 	return net_xmit_eval(err);
 }
 
@@ -158,6 +165,7 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	gh->window = htonl(wnd);
 	gh->mss = (flags & GLASS_SYN) ? htons(gs->rcv_mss) : 0;
 	glass_set_check(gh, len ? cb->csum : 0);
+	trace_glass_segment_send(sk, gh);
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
 	if (flags & GLASS_ACK)
@@ -181,7 +189,7 @@ static int glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 
 	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
 	if (!skb) {
-		glass_inc_stat(sock_net(sk), GLASS_MIB_DROP_NOMEM);
+		glass_note_drop(sock_net(sk), NULL, 0, GLASS_MIB_DROP_NOMEM);
 		return -ENOBUFS;
 	}
 	skb_reserve(skb, GLASS_HEADROOM);
@@ -203,7 +211,8 @@ static int glass_transmit_copy(struct sock *sk, struct sk_buff *skb)
 	else
 		c = skb_clone(skb, GFP_ATOMIC);
 	if (!c) {
-		glass_inc_stat(sock_net(sk), GLASS_MIB_DROP_NOMEM);
+		glass_note_drop(sock_net(sk), NULL, skb->len,
+				GLASS_MIB_DROP_NOMEM);
 		return -ENOBUFS;
 	}
 	skb_set_owner_w(c, sk);
@@ -238,6 +247,8 @@ void glass_send_ack(struct sock *sk)
 /* A probe the peer must answer: an old sequence number, no data. */
 void glass_send_probe(struct sock *sk)
 {
+	trace_glass_retransmit(sk, glass_sk(sk)->snd_una - 1, 0,
+			       GLASS_RETRANS_PROBE);
 	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_una - 1);
 }
 
@@ -284,6 +295,8 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
 		gh->ack = htonl(ntohl(rx->seq) + seg_len);
 	}
 	glass_set_check(gh, 0);
+	skb_reset_transport_header(skb);
+	trace_glass_segment_send(NULL, gh);
 	glass_inc_stat(net, GLASS_MIB_RSTS_SENT);
 	glass_inc_stat(net, GLASS_MIB_SEGS_OUT);
 	glass_dev_xmit(net, skb, oif);
@@ -389,6 +402,7 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb)
 		gs->total_retrans++;
 		glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
 		glass_rto_on_retransmit(&gs->rto);
+		trace_glass_retransmit(sk, cb->seq, skb->len, GLASS_RETRANS_RTO);
 	}
 	err = glass_transmit_copy(sk, skb);
 	if (err == -ENOBUFS)
@@ -441,6 +455,12 @@ void glass_push(struct sock *sk)
 				break;
 			continue;
 		}
+		if (glass_seq_before(cb->seq, gs->snd_max)) {
+			/* Going back after an RTO: no SWS or Nagle, just room. */
+			if (glass_usable(gs) < len || glass_send_new(sk, skb))
+				break;
+			continue;
+		}
 		n = glass_snd_sws_len(len, glass_usable(gs), gs->mss,
 				      gs->max_snd_wnd);
 		if (!n) {
@@ -461,13 +481,14 @@ void glass_push(struct sock *sk)
 }
 
 /* Resend the oldest unacknowledged segment (RTO or fast retransmit). */
-int glass_retransmit_head(struct sock *sk)
+int glass_retransmit_head(struct sock *sk, int reason)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
 	if (!skb || skb == gs->send_head)
 		return 0;
+	trace_glass_retransmit(sk, GLASS_SKB_CB(skb)->seq, skb->len, reason);
 	GLASS_SKB_CB(skb)->retransmitted = 1;
 	gs->total_retrans++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
@@ -504,6 +525,7 @@ u32 glass_select_window(struct sock *sk, bool commit)
 		if (!wnd && gs->rcv_wnd_last) {
 			gs->zero_wnd_sent++;
 			glass_inc_stat(sock_net(sk), GLASS_MIB_ZERO_WND_ADV);
+			trace_glass_window(sk, 0, true);
 		}
 	}
 	return wnd;
@@ -524,4 +546,5 @@ void glass_window_update_check(struct sock *sk)
 		return;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_WND_UPDATES);
 	glass_send_ack(sk);
+	trace_glass_window(sk, gs->rcv_wnd_last, false);
 }

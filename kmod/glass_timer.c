@@ -10,6 +10,7 @@
 #include <net/tcp_states.h>
 
 #include "glass.h"
+#include "glass_trace.h"
 
 static struct glass_sysctl *glass_sc(const struct sock *sk)
 {
@@ -82,6 +83,7 @@ static void glass_syn_timeout(struct sock *sk)
 	glass_inc_stat(net, GLASS_MIB_RETRANS_SEGS);
 	glass_rto_backoff(&gs->rto);
 	glass_rto_on_retransmit(&gs->rto);
+	trace_glass_retransmit(sk, gs->iss, 0, GLASS_RETRANS_SYN);
 	glass_send_syn(sk, true);
 }
 
@@ -110,7 +112,7 @@ static void glass_retransmit_timeout(struct sock *sk)
 	glass_rto_backoff(&gs->rto);
 	head = skb_peek(&sk->sk_write_queue);
 	if (head) {
-		glass_retransmit_head(sk);
+		glass_retransmit_head(sk, GLASS_RETRANS_RTO);
 		gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
 		gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, head);
