@@ -1,0 +1,44 @@
+// glass_info field table and versioned length (info.cpp).
+#include <gtest/gtest.h>
+#include <glass/info.hpp>
+
+#include <cstddef>
+
+namespace glass {
+namespace {
+
+TEST(Info, FullStructHasEveryField) {
+  Info info;
+  info.filled = sizeof(glass_info);
+  info.raw.gi_state = GLASS_ESTABLISHED;
+  info.raw.gi_snd_una = 42;
+  info.raw.gi_writer_blocked = 1ull << 40;
+  EXPECT_TRUE(info.has(&glass_info::gi_writer_blocked));
+  const auto fields = info_fields(info);
+  ASSERT_EQ(fields.size(), 42u);
+  EXPECT_EQ(fields.front().name, "len");
+  EXPECT_EQ(fields[1].name, "state");
+  EXPECT_EQ(fields.back().name, "writer_blocked");
+  EXPECT_EQ(fields.back().value, 1ull << 40);
+  const std::string text = format_info(info);
+  EXPECT_NE(text.find("state ESTAB\n"), std::string::npos);
+  EXPECT_NE(text.find("snd_una 42\n"), std::string::npos);
+}
+
+TEST(Info, OlderKernelFilledLess) {
+  Info info;
+  info.filled = offsetof(glass_info, gi_segs_out);
+  EXPECT_TRUE(info.has(&glass_info::gi_zero_wnd_sent));
+  EXPECT_FALSE(info.has(&glass_info::gi_segs_out));
+  const auto fields = info_fields(info);
+  EXPECT_EQ(fields.back().name, "zero_wnd_sent");
+}
+
+TEST(Info, NothingFilled) {
+  const Info info;
+  EXPECT_FALSE(info.has(&glass_info::gi_len));
+  EXPECT_TRUE(info_fields(info).empty());
+}
+
+}  // namespace
+}  // namespace glass

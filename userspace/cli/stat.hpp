@@ -1,0 +1,29 @@
+// glass CLI: `glass stat` — the counters of /proc/net/glass_stat.
+#pragma once
+
+#include "command.hpp"
+
+#include <glass/procfs.hpp>
+
+#include <functional>
+#include <string>
+
+namespace glass::cli {
+
+struct StatOptions {
+  bool json = false;
+  double interval = 0;  // -i: per-interval deltas
+  int count = 0;        // -c: intervals with -i (0: until interrupted)
+  std::string save;     // --save FILE: write a baseline
+  std::string since;    // --since FILE: deltas against a baseline
+  std::string file{kProcStat};
+};
+
+CLI::App* add_stat_options(CLI::App& parent, StatOptions& opts, std::function<void()> then = {});
+int run_stat(const StatOptions& opts);
+
+// "name  value" lines (names padded to one width) or a JSON object.
+std::string stat_render_text(const Counters& c);
+std::string stat_render_json(const Counters& c);
+
+}  // namespace glass::cli

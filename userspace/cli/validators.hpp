@@ -1,0 +1,21 @@
+// glass CLI: CLI11 validators shared by subcommands.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace glass::cli {
+
+// "A.B.C.D:PORT" (connect target; port 1-65535).
+CLI::Validator address_validator();
+// "[A.B.C.D:]PORT" (listen address).
+CLI::Validator listen_address_validator();
+// "A.B.C.D".
+CLI::Validator ipv4_validator();
+// A state name as ss prints it (ESTAB, LISTEN, SYN-SENT, ...).
+CLI::Validator state_validator();
+// An interface name (1-15 bytes).
+CLI::Validator ifname_validator();
+// A network namespace name (as `ip netns add` takes).
+CLI::Validator netns_validator();
+
+}  // namespace glass::cli
