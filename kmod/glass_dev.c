@@ -14,15 +14,18 @@
 #include <net/tcp_states.h>
 
 #include "glass.h"
+#include "glass_fault.h"
 
 /**
  * struct glass_priv - per-device state.
  * @peer: the other end of a pair (RCU; RTNL for writers), NULL if none.
  * @loopback: this device answers itself.
+ * @fault: the seeded fault injector of the transmit path.
  */
 struct glass_priv {
 	struct net_device __rcu *peer;
 	bool loopback;
+	struct glass_fault fault;
 };
 
 static struct rtnl_link_ops glass_link_ops;
@@ -32,7 +35,8 @@ bool glass_dev_is_glass(const struct net_device *dev)
 	return dev->rtnl_link_ops == &glass_link_ops;
 }
 
-static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
+/* Hand a frame to the receiving end: this device or its peer. */
+static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 {
 	struct glass_priv *priv = netdev_priv(dev);
 	unsigned int len = skb->len;
@@ -45,7 +49,6 @@ static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev_core_stats_tx_dropped_inc(dev);
 		goto out;
 	}
-	skb_tx_timestamp(skb);
 	if (likely(dev_forward_skb(rcv, skb) == NET_RX_SUCCESS)) {
 		dev_sw_netstats_tx_add(dev, 1, len);
 		dev_sw_netstats_rx_add(rcv, len);
@@ -54,17 +57,36 @@ static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 out:
 	rcu_read_unlock();
+}
+
+static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+
+	skb_tx_timestamp(skb);
+	if (unlikely(glass_fault_active(&priv->fault)))
+		glass_fault_xmit(&priv->fault, skb);
+	else
+		glass_deliver(dev, skb);
 	return NETDEV_TX_OK;
 }
 
 static int glass_ndo_init(struct net_device *dev)
 {
+	struct glass_priv *priv = netdev_priv(dev);
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+	glass_fault_init(&priv->fault, dev, glass_deliver);
+	return 0;
 }
 
 static void glass_ndo_uninit(struct net_device *dev)
 {
+	struct glass_priv *priv = netdev_priv(dev);
+
+	glass_fault_destroy(&priv->fault);
 	free_percpu(dev->tstats);
 }
 
@@ -134,6 +156,13 @@ static void glass_setup(struct net_device *dev)
 
 static const struct nla_policy glass_policy[GLASS_INFO_MAX + 1] = {
 	[GLASS_INFO_PEER] = { .len = sizeof(struct ifinfomsg) },
+	[GLASS_INFO_FAULT_SEED] = { .type = NLA_U64 },
+	[GLASS_INFO_FAULT_LOSS] = { .type = NLA_U32 },
+	[GLASS_INFO_FAULT_DUPLICATE] = { .type = NLA_U32 },
+	[GLASS_INFO_FAULT_REORDER] = { .type = NLA_U32 },
+	[GLASS_INFO_FAULT_CORRUPT] = { .type = NLA_U32 },
+	[GLASS_INFO_FAULT_DELAY_US] = { .type = NLA_U32 },
+	[GLASS_INFO_FAULT_STATS] = { .type = NLA_REJECT },
 };
 
 static int glass_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -238,12 +267,39 @@ static int glass_newlink(struct net *src_net, struct net_device *dev,
 		return err;
 	}
 	netif_carrier_off(dev);
+	glass_fault_set(&priv->fault, data);
 	if (peer) {
 		rcu_assign_pointer(priv->peer, peer);
 		priv = netdev_priv(peer);
 		rcu_assign_pointer(priv->peer, dev);
 	}
 	return 0;
+}
+
+static int glass_changelink(struct net_device *dev, struct nlattr *tb[],
+			    struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+
+	if (data && data[GLASS_INFO_PEER]) {
+		NL_SET_ERR_MSG(extack, "glass: the peer of a device is fixed");
+		return -EOPNOTSUPP;
+	}
+	return glass_fault_set(&priv->fault, data);
+}
+
+static size_t glass_get_size(const struct net_device *dev)
+{
+	return glass_fault_nl_size();
+}
+
+static int glass_link_fill_info(struct sk_buff *skb,
+				const struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+
+	return glass_fault_fill(&priv->fault, skb);
 }
 
 static void glass_dellink(struct net_device *dev, struct list_head *head)
@@ -275,6 +331,9 @@ static struct rtnl_link_ops glass_link_ops = {
 	.validate	= glass_validate,
 	.newlink	= glass_newlink,
 	.dellink	= glass_dellink,
+	.changelink	= glass_changelink,
+	.get_size	= glass_get_size,
+	.fill_info	= glass_link_fill_info,
 	.policy		= glass_policy,
 	.maxtype	= GLASS_INFO_MAX,
 	.get_link_net	= glass_get_link_net,

@@ -133,13 +133,37 @@ struct glass_info {
 	__u64	gi_writer_blocked; /* times a writer slept on a full sndbuf */
 };
 
-/* Netlink attributes of the `glass` link kind (IFLA_INFO_DATA). */
+/*
+ * Netlink attributes of the `glass` link kind (IFLA_INFO_DATA). The fault
+ * attributes configure seeded fault injection on a device's transmit path
+ * (RTM_NEWLINK on an existing device changes them; RTM_GETLINK reports
+ * them with GLASS_INFO_FAULT_STATS). Probabilities are parts per million.
+ */
 enum {
 	GLASS_INFO_UNSPEC,
 	/* Nested: struct ifinfomsg followed by IFLA_* attributes of the peer. */
 	GLASS_INFO_PEER,
+	GLASS_INFO_FAULT_SEED,		/* u64: restart the generator from it */
+	GLASS_INFO_FAULT_LOSS,		/* u32 ppm: frame is dropped */
+	GLASS_INFO_FAULT_DUPLICATE,	/* u32 ppm: frame is delivered twice */
+	GLASS_INFO_FAULT_REORDER,	/* u32 ppm: frame is held behind the next */
+	GLASS_INFO_FAULT_CORRUPT,	/* u32 ppm: one bit of the frame flips */
+	GLASS_INFO_FAULT_DELAY_US,	/* u32: every frame is delayed this long */
+	GLASS_INFO_FAULT_STATS,		/* struct glass_fault_stats, read-only */
 	__GLASS_INFO_MAX
 };
 #define GLASS_INFO_MAX (__GLASS_INFO_MAX - 1)
+
+#define GLASS_PPM_MAX	1000000
+
+/* What the fault injector of one device did since it was configured. */
+struct glass_fault_stats {
+	__u64	frames;		/* frames that went through the injector */
+	__u64	lost;
+	__u64	duplicated;
+	__u64	reordered;
+	__u64	corrupted;
+	__u64	delayed;
+};
 
 #endif /* _UAPI_LINUX_GLASS_H */
