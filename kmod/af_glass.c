@@ -23,16 +23,17 @@
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 #include "glass_trace.h"
 
-/* Paired with inet_sk_state_load() in lockless readers (poll, procfs). */
+/* Set the state, traced; poll reads it without the lock. */
 void glass_set_state(struct sock *sk, int state)
 {
 	int old = sk->sk_state;
 
 	if (old != state)
 		trace_glass_state_change(sk, old, state);
+	/* Pairs with the acquire in inet_sk_state_load() of lockless readers. */
 	smp_store_release(&sk->sk_state, state);
 }
 

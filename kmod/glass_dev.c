@@ -13,7 +13,7 @@
 #include <net/rtnetlink.h>
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 #include "glass_fault.h"
 
 /**
@@ -363,7 +363,7 @@ static int glass_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETDEV_UNREGISTER || !glass_dev_is_glass(dev))
 		return NOTIFY_DONE;
-	glass_for_each_sock(dev_net(dev), glass_dev_gone_sock, &ifindex);
+	glass_visit_socks(dev_net(dev), glass_dev_gone_sock, &ifindex);
 	return NOTIFY_DONE;
 }
 

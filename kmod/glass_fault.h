@@ -29,7 +29,7 @@
  * @deliver: hands a frame to the receiving side.
  */
 struct glass_fault {
-	spinlock_t lock;
+	spinlock_t lock;	/* see @lock above */
 	struct rnd_state rnd;
 	u64 seed;
 	u32 loss;

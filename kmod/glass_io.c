@@ -11,7 +11,7 @@
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 #include "glass_trace.h"
 
 /* Largest payload to put in one new skb: the MSS, bounded by half the
@@ -323,11 +323,15 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 		} else {
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			/* Order the bit before re-checking space, against
+			 * the ACK path that frees space then tests the bit.
+			 */
 			smp_mb__after_atomic();
 			if (sk_stream_is_writeable(sk))
 				mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* Read sk_err after the state, as tcp_poll() does. */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;

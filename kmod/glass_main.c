@@ -3,7 +3,7 @@
  * Module entry and exit: registers the pieces of glass with the kernel in
  * dependency order (per-namespace state, tables, the socket family, the
  * frame handler, the device kind) and unwinds exactly what was done. The
- * protocol itself lives in the other files; see glass.h for the map.
+ * protocol itself lives in the other files; see glass_impl.h for the map.
  */
 #include <linux/module.h>
 #include <linux/net.h>
@@ -11,7 +11,7 @@
 
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 
 unsigned int glass_net_id __read_mostly;
 

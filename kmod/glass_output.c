@@ -11,7 +11,7 @@
 #include <net/route.h>
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 #include "glass_trace.h"
 #include "core/nagle.h"
 #include "core/window.h"

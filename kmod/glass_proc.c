@@ -10,7 +10,7 @@
 #include <linux/seq_file.h>
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 
 #define GLASS_PROC_HEADER						\
 	"local remote state sendq unsent recvq ooo sndbuf rcvbuf wmem "	\
@@ -89,17 +89,56 @@ static const struct seq_operations glass_seq_ops = {
 	.show	= glass_seq_show,
 };
 
-#define GLASS_MIB_NAME(e, n) #n,
+/* The printed name of each counter; the enum's order is the file's. */
 static const char * const glass_mib_names[GLASS_MIB_MAX] = {
-	GLASS_MIB_LIST(GLASS_MIB_NAME)
+	[GLASS_MIB_ACTIVE_OPENS] = "active_opens",
+	[GLASS_MIB_PASSIVE_OPENS] = "passive_opens",
+	[GLASS_MIB_ATTEMPT_FAILS] = "attempt_fails",
+	[GLASS_MIB_ESTAB_RESETS] = "estab_resets",
+	[GLASS_MIB_RSTS_SENT] = "resets_sent",
+	[GLASS_MIB_RSTS_RECV] = "resets_received",
+	[GLASS_MIB_SEGS_IN] = "segments_in",
+	[GLASS_MIB_SEGS_OUT] = "segments_out",
+	[GLASS_MIB_BYTES_IN] = "bytes_in",
+	[GLASS_MIB_BYTES_OUT] = "bytes_out",
+	[GLASS_MIB_RETRANS_SEGS] = "retransmitted_segments",
+	[GLASS_MIB_TIMEOUTS] = "timeouts",
+	[GLASS_MIB_FAST_RETRANS] = "fast_retransmits",
+	[GLASS_MIB_DUP_ACKS] = "duplicate_acks",
+	[GLASS_MIB_OOO_SEGS] = "out_of_order_segments",
+	[GLASS_MIB_ZERO_WND_ADV] = "zero_window_advertised",
+	[GLASS_MIB_WND_UPDATES] = "window_updates",
+	[GLASS_MIB_ZERO_WND_PROBES] = "zero_window_probes",
+	[GLASS_MIB_DELAYED_ACKS] = "delayed_acks",
+	[GLASS_MIB_CHALLENGE_ACKS] = "challenge_acks",
+	[GLASS_MIB_CONN_TIMEOUTS] = "connection_timeouts",
+	[GLASS_MIB_DROP_CSUM] = "drop_checksum",
+	[GLASS_MIB_DROP_MALFORMED] = "drop_malformed",
+	[GLASS_MIB_DROP_TRUNCATED] = "drop_truncated",
+	[GLASS_MIB_DROP_NOT_LOCAL] = "drop_not_local",
+	[GLASS_MIB_DROP_NO_SOCKET] = "drop_no_socket",
+	[GLASS_MIB_DROP_RCVBUF] = "drop_rcvbuf",
+	[GLASS_MIB_DROP_BACKLOG] = "drop_backlog",
+	[GLASS_MIB_DROP_LISTEN_OVERFLOW] = "drop_listen_overflow",
+	[GLASS_MIB_DROP_OOO_FULL] = "drop_ooo_full",
+	[GLASS_MIB_DROP_OUT_OF_WINDOW] = "drop_out_of_window",
+	[GLASS_MIB_DROP_DUPLICATE] = "drop_duplicate",
+	[GLASS_MIB_DROP_BAD_ACK] = "drop_bad_ack",
+	[GLASS_MIB_DROP_BAD_STATE] = "drop_bad_state",
+	[GLASS_MIB_DROP_BAD_RST] = "drop_bad_rst",
+	[GLASS_MIB_DROP_BAD_SYN] = "drop_bad_syn",
+	[GLASS_MIB_DROP_NOMEM] = "drop_nomem",
+	[GLASS_MIB_DROP_WRONG_DEVICE] = "drop_wrong_device",
+	[GLASS_MIB_DROP_TX_NO_DEVICE] = "drop_tx_no_device",
+	[GLASS_MIB_DROP_TX_DEVICE] = "drop_tx_device",
 };
-#undef GLASS_MIB_NAME
 
 static int glass_stat_show(struct seq_file *seq, void *v)
 {
 	struct glass_net *gn = glass_pernet(seq_file_single_net(seq));
 	int i, cpu;
 
+	BUILD_BUG_ON(ARRAY_SIZE(glass_mib_names) != GLASS_MIB_MAX);
 	for (i = 0; i < GLASS_MIB_MAX; i++) {
 		u64 sum = 0;
 

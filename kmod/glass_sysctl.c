@@ -7,7 +7,7 @@
 #include <linux/sysctl.h>
 #include <linux/slab.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 
 static int glass_one = 1;
 static int glass_max_ms = 600000;

@@ -18,13 +18,13 @@
 #include <linux/vmalloc.h>
 #include <net/netns/hash.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 
 #define GLASS_BIND_BITS	10
 #define GLASS_CONN_BITS	14
 
 struct glass_bucket {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects head and the nodes on it */
 	struct hlist_head head;
 };
 
@@ -360,8 +360,7 @@ struct sock *glass_table_get_idx(struct net *net, loff_t pos)
  * true) the tables may have moved under the walk, so it starts over; fn
  * must return false for a socket it already changed, which ends the walk.
  */
-void glass_for_each_sock(struct net *net, bool (*fn)(struct sock *, void *),
-			 void *arg)
+void glass_visit_socks(struct net *net, glass_sock_fn fn, void *arg)
 {
 	struct sock *sk;
 	loff_t pos = 0;

@@ -9,7 +9,7 @@
  */
 #include <net/tcp_states.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 #include "glass_trace.h"
 
 static struct glass_sysctl *glass_sc(const struct sock *sk)

@@ -15,7 +15,7 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
-#include "glass.h"
+#include "glass_impl.h"
 
 /* Why a segment was sent again: glass_retransmit.reason. */
 #define GLASS_RETRANS_RTO	0

@@ -20,8 +20,8 @@
  *   order: listener socket lock, then a child's, then accept_lock.
  * - Per-namespace counters are per-CPU and lock-free.
  */
-#ifndef _GLASS_H
-#define _GLASS_H
+#ifndef _GLASS_IMPL_H
+#define _GLASS_IMPL_H
 
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
@@ -44,55 +44,53 @@
 #define GLASS_MIN_MSS		64
 #define GLASS_DEFAULT_MSS	536
 
-/* Counters of /proc/net/glass_stat: X(enum name, printed name). */
-#define GLASS_MIB_LIST(X)						\
-	X(ACTIVE_OPENS, active_opens)					\
-	X(PASSIVE_OPENS, passive_opens)					\
-	X(ATTEMPT_FAILS, attempt_fails)					\
-	X(ESTAB_RESETS, estab_resets)					\
-	X(RSTS_SENT, resets_sent)					\
-	X(RSTS_RECV, resets_received)					\
-	X(SEGS_IN, segments_in)						\
-	X(SEGS_OUT, segments_out)					\
-	X(BYTES_IN, bytes_in)						\
-	X(BYTES_OUT, bytes_out)						\
-	X(RETRANS_SEGS, retransmitted_segments)				\
-	X(TIMEOUTS, timeouts)						\
-	X(FAST_RETRANS, fast_retransmits)				\
-	X(DUP_ACKS, duplicate_acks)					\
-	X(OOO_SEGS, out_of_order_segments)				\
-	X(ZERO_WND_ADV, zero_window_advertised)				\
-	X(WND_UPDATES, window_updates)					\
-	X(ZERO_WND_PROBES, zero_window_probes)				\
-	X(DELAYED_ACKS, delayed_acks)					\
-	X(CHALLENGE_ACKS, challenge_acks)				\
-	X(CONN_TIMEOUTS, connection_timeouts)				\
-	X(DROP_CSUM, drop_checksum)					\
-	X(DROP_MALFORMED, drop_malformed)				\
-	X(DROP_TRUNCATED, drop_truncated)				\
-	X(DROP_NOT_LOCAL, drop_not_local)				\
-	X(DROP_NO_SOCKET, drop_no_socket)				\
-	X(DROP_RCVBUF, drop_rcvbuf)					\
-	X(DROP_BACKLOG, drop_backlog)					\
-	X(DROP_LISTEN_OVERFLOW, drop_listen_overflow)			\
-	X(DROP_OOO_FULL, drop_ooo_full)					\
-	X(DROP_OUT_OF_WINDOW, drop_out_of_window)			\
-	X(DROP_DUPLICATE, drop_duplicate)				\
-	X(DROP_BAD_ACK, drop_bad_ack)					\
-	X(DROP_BAD_STATE, drop_bad_state)				\
-	X(DROP_BAD_RST, drop_bad_rst)					\
-	X(DROP_BAD_SYN, drop_bad_syn)					\
-	X(DROP_NOMEM, drop_nomem)					\
-	X(DROP_WRONG_DEVICE, drop_wrong_device)				\
-	X(DROP_TX_NO_DEVICE, drop_tx_no_device)				\
-	X(DROP_TX_DEVICE, drop_tx_device)
-
-#define GLASS_MIB_ENUM(e, n) GLASS_MIB_##e,
+/*
+ * Counters of /proc/net/glass_stat, in the file's order; glass_proc.c
+ * names them. Every discarded frame or segment bumps one GLASS_MIB_DROP_*.
+ */
 enum glass_mib {
-	GLASS_MIB_LIST(GLASS_MIB_ENUM)
+	GLASS_MIB_ACTIVE_OPENS,
+	GLASS_MIB_PASSIVE_OPENS,
+	GLASS_MIB_ATTEMPT_FAILS,
+	GLASS_MIB_ESTAB_RESETS,
+	GLASS_MIB_RSTS_SENT,
+	GLASS_MIB_RSTS_RECV,
+	GLASS_MIB_SEGS_IN,
+	GLASS_MIB_SEGS_OUT,
+	GLASS_MIB_BYTES_IN,
+	GLASS_MIB_BYTES_OUT,
+	GLASS_MIB_RETRANS_SEGS,
+	GLASS_MIB_TIMEOUTS,
+	GLASS_MIB_FAST_RETRANS,
+	GLASS_MIB_DUP_ACKS,
+	GLASS_MIB_OOO_SEGS,
+	GLASS_MIB_ZERO_WND_ADV,
+	GLASS_MIB_WND_UPDATES,
+	GLASS_MIB_ZERO_WND_PROBES,
+	GLASS_MIB_DELAYED_ACKS,
+	GLASS_MIB_CHALLENGE_ACKS,
+	GLASS_MIB_CONN_TIMEOUTS,
+	GLASS_MIB_DROP_CSUM,
+	GLASS_MIB_DROP_MALFORMED,
+	GLASS_MIB_DROP_TRUNCATED,
+	GLASS_MIB_DROP_NOT_LOCAL,
+	GLASS_MIB_DROP_NO_SOCKET,
+	GLASS_MIB_DROP_RCVBUF,
+	GLASS_MIB_DROP_BACKLOG,
+	GLASS_MIB_DROP_LISTEN_OVERFLOW,
+	GLASS_MIB_DROP_OOO_FULL,
+	GLASS_MIB_DROP_OUT_OF_WINDOW,
+	GLASS_MIB_DROP_DUPLICATE,
+	GLASS_MIB_DROP_BAD_ACK,
+	GLASS_MIB_DROP_BAD_STATE,
+	GLASS_MIB_DROP_BAD_RST,
+	GLASS_MIB_DROP_BAD_SYN,
+	GLASS_MIB_DROP_NOMEM,
+	GLASS_MIB_DROP_WRONG_DEVICE,
+	GLASS_MIB_DROP_TX_NO_DEVICE,
+	GLASS_MIB_DROP_TX_DEVICE,
 	GLASS_MIB_MAX
 };
-#undef GLASS_MIB_ENUM
 
 struct glass_mib_counters {
 	u64 v[GLASS_MIB_MAX];
@@ -318,8 +316,9 @@ void glass_conn_unhash(struct sock *sk);
 struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 			  __be32 daddr, __be16 dport);
 struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport);
-void glass_for_each_sock(struct net *net, bool (*fn)(struct sock *, void *),
-			 void *arg);
+/* Visits one socket; returns true if it changed it (see glass_table.c). */
+typedef bool (*glass_sock_fn)(struct sock *sk, void *arg);
+void glass_visit_socks(struct net *net, glass_sock_fn fn, void *arg);
 struct sock *glass_table_get_idx(struct net *net, loff_t pos);
 
 /* glass_input.c */
@@ -385,4 +384,4 @@ static inline u64 glass_now_us(void)
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
-#endif /* _GLASS_H */
+#endif /* _GLASS_IMPL_H */
