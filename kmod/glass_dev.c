@@ -7,6 +7,12 @@
  * Frames leave through the normal queueing path (qdiscs, netem, AF_PACKET
  * taps apply) and arrive through netif_rx, like veth. A notifier fails the
  * connections that used a device when it goes away.
+ *
+ * Frames are handed to the receiving end through its own queue, drained by
+ * its NAPI poll, not netif_rx(): netif_rx() queues to the backlog of
+ * whichever CPU transmits, and a connection that transmits from two CPUs
+ * (a writer on one, ACK-clocked sends in softirq on the other) would see
+ * its own segments reordered on a wire that never reorders.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -21,12 +27,19 @@
  * @peer: the other end of a pair (RCU; RTNL for writers), NULL if none.
  * @loopback: this device answers itself.
  * @fault: the seeded fault injector of the transmit path.
+ * @rxq: frames received, waiting for @napi (its own lock).
+ * @napi: delivers @rxq to the stack in order.
  */
 struct glass_priv {
 	struct net_device __rcu *peer;
 	bool loopback;
 	struct glass_fault fault;
+	struct sk_buff_head rxq;
+	struct napi_struct napi;
 };
+
+/* Frames a device may have waiting for its poll before it drops. */
+#define GLASS_RXQ_MAX	2048
 
 static struct rtnl_link_ops glass_link_ops;
 
@@ -38,7 +51,7 @@ bool glass_dev_is_glass(const struct net_device *dev)
 /* Hand a frame to the receiving end: this device or its peer. */
 static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 {
-	struct glass_priv *priv = netdev_priv(dev);
+	struct glass_priv *priv = netdev_priv(dev), *rpriv;
 	unsigned int len = skb->len;
 	struct net_device *rcv;
 
@@ -49,14 +62,39 @@ static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 		dev_core_stats_tx_dropped_inc(dev);
 		goto out;
 	}
-	if (likely(dev_forward_skb(rcv, skb) == NET_RX_SUCCESS)) {
-		dev_sw_netstats_tx_add(dev, 1, len);
-		dev_sw_netstats_rx_add(rcv, len);
-	} else {
+	if (unlikely(__dev_forward_skb(rcv, skb))) {
 		dev_core_stats_tx_dropped_inc(dev);
+		goto out;
 	}
+	rpriv = netdev_priv(rcv);
+	if (unlikely(skb_queue_len(&rpriv->rxq) >= GLASS_RXQ_MAX)) {
+		kfree_skb(skb);
+		dev_core_stats_rx_dropped_inc(rcv);
+		goto out;
+	}
+	skb_queue_tail(&rpriv->rxq, skb);
+	napi_schedule(&rpriv->napi);
+	dev_sw_netstats_tx_add(dev, 1, len);
+	dev_sw_netstats_rx_add(rcv, len);
 out:
 	rcu_read_unlock();
+}
+
+/* Hand queued frames to the stack, in arrival order, budget at a time. */
+static int glass_napi_poll(struct napi_struct *napi, int budget)
+{
+	struct glass_priv *priv = container_of(napi, struct glass_priv, napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && (skb = skb_dequeue(&priv->rxq))) {
+		netif_receive_skb(skb);
+		done++;
+	}
+	if (done < budget && napi_complete_done(napi, done) &&
+	    !skb_queue_empty_lockless(&priv->rxq))
+		napi_schedule(napi);
+	return done;
 }
 
 static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -79,6 +117,8 @@ static int glass_ndo_init(struct net_device *dev)
 	if (!dev->tstats)
 		return -ENOMEM;
 	glass_fault_init(&priv->fault, dev, glass_deliver);
+	skb_queue_head_init(&priv->rxq);
+	netif_napi_add(dev, &priv->napi, glass_napi_poll);
 	return 0;
 }
 
@@ -87,6 +127,8 @@ static void glass_ndo_uninit(struct net_device *dev)
 	struct glass_priv *priv = netdev_priv(dev);
 
 	glass_fault_destroy(&priv->fault);
+	netif_napi_del(&priv->napi);
+	skb_queue_purge(&priv->rxq);
 	free_percpu(dev->tstats);
 }
 
@@ -96,6 +138,7 @@ static int glass_open(struct net_device *dev)
 	struct glass_priv *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
+	napi_enable(&priv->napi);
 	if (priv->loopback) {
 		netif_carrier_on(dev);
 	} else if (peer && (peer->flags & IFF_UP)) {
@@ -113,6 +156,8 @@ static int glass_close(struct net_device *dev)
 	netif_carrier_off(dev);
 	if (peer)
 		netif_carrier_off(peer);
+	napi_disable(&priv->napi);
+	skb_queue_purge(&priv->rxq);
 	return 0;
 }
 
@@ -149,7 +194,8 @@ static void glass_setup(struct net_device *dev)
 	dev->flags &= ~IFF_MULTICAST;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
-	dev->features |= NETIF_F_LLTX;
+	dev->features |= NETIF_F_LLTX | NETIF_F_HW_CSUM;
+	dev->hw_features |= NETIF_F_HW_CSUM;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 65535;
 }

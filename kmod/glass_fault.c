@@ -64,6 +64,9 @@ static struct sk_buff *glass_fault_corrupt(struct glass_fault *f,
 	skb = skb_unshare(skb, GFP_ATOMIC);
 	if (!skb || skb_linearize(skb) || skb->len <= ETH_HLEN)
 		return skb;
+	/* Real bytes first, as netem does, so the receiver can catch it. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return skb;
 	span = skb->len - ETH_HLEN;
 	off = ETH_HLEN + prandom_u32_state(&f->rnd) % span;
 	skb->data[off] ^= 1 << (prandom_u32_state(&f->rnd) % 8);

@@ -39,8 +39,12 @@
 #define GLASS_FRAME_OVERHEAD	(ETH_HLEN + GLASS_HDR_LEN)
 /* Headroom reserved in every skb we build. */
 #define GLASS_HEADROOM		(LL_MAX_HEADER + GLASS_HDR_LEN)
-/* Payload cap per skb so one segment fits a 16 KiB allocation. */
-#define GLASS_MAX_MSS		(16384 - 512 - GLASS_HEADROOM)
+/*
+ * Payload cap per segment: one linear skb within a 64 KiB allocation (an
+ * order-4 page block with its shared info), so memory charged to a socket
+ * stays close to the bytes it carries at any MTU.
+ */
+#define GLASS_MAX_MSS		(65536 - 1024 - GLASS_HEADROOM)
 #define GLASS_MIN_MSS		64
 #define GLASS_DEFAULT_MSS	536
 
@@ -149,7 +153,6 @@ static inline void glass_add_stat(const struct net *net, enum glass_mib m,
  * @retransmitted: this segment was sent more than once (Karn's rule).
  * @compact: receive side: a private skb that small segments are copied into.
  * @offset: receive side: payload bytes already read (or trimmed).
- * @csum: send side: checksum of the payload, folded in at transmit.
  */
 struct glass_skb_cb {
 	u32 seq;
@@ -158,7 +161,6 @@ struct glass_skb_cb {
 	u8 retransmitted;
 	u8 compact;
 	u32 offset;
-	__wsum csum;
 };
 
 #define GLASS_SKB_CB(skb) ((struct glass_skb_cb *)&((skb)->cb[0]))
@@ -341,6 +343,7 @@ void glass_queue_fin(struct sock *sk);
 u32 glass_select_window(struct sock *sk, bool commit);
 void glass_window_update_check(struct sock *sk);
 u32 glass_mss_for_dev(const struct net_device *dev);
+u32 glass_fit_mss(u32 mss);
 bool glass_dev_is_glass(const struct net_device *dev);
 
 /* glass_timer.c */

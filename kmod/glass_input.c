@@ -49,7 +49,8 @@ static void glass_take_syn(struct sock *sk, const struct glass_hdr *gh)
 	gs->rcv_adv = gs->rcv_nxt;
 	gs->rcv_acked = gs->rcv_nxt;
 	gs->peer_mss = peer_mss ? peer_mss : GLASS_DEFAULT_MSS;
-	gs->mss = min(gs->mss, max_t(u32, gs->peer_mss, GLASS_MIN_MSS));
+	gs->mss = glass_fit_mss(min(gs->mss, max_t(u32, gs->peer_mss,
+						  GLASS_MIN_MSS)));
 	gs->snd_wnd = ntohl(gh->window);
 	gs->max_snd_wnd = gs->snd_wnd;
 	gs->snd_wl1 = gs->irs;
@@ -230,7 +231,6 @@ static void glass_clean_write_queue(struct sock *sk, u32 ack)
 		if (glass_seq_after(ack, cb->seq)) {
 			__skb_pull(skb, ack - cb->seq);
 			cb->seq = ack;
-			cb->csum = skb_checksum(skb, 0, skb->len, 0);
 		}
 		break;
 	}
@@ -403,16 +403,21 @@ static void glass_fin_rcv(struct sock *sk)
 	}
 }
 
-/* Segments this small are copied, not queued (see glass_append_small). */
-#define GLASS_COPY_SMALL	512
 #define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(4096)
+
+/* An skb that pins more than twice its payload is copied before holding. */
+static bool glass_wasteful(const struct sk_buff *skb, u32 bytes)
+{
+	return skb->truesize > 2 * bytes + SKB_TRUESIZE(0);
+}
 
 /*
  * A small segment still pins a whole MSS-sized buffer; a slow reader of
  * many of them would hit sk_rcvbuf long before the window closes. Copy
  * their bytes into a private skb at the tail instead, so the memory
- * charged to the socket stays close to the bytes it holds (TCP collapses
- * its queue for the same reason). Return false if the caller must queue.
+ * charged to the socket stays within twice the bytes it holds (TCP
+ * collapses its queue for the same reason). Return false if the caller
+ * must queue the skb itself.
  */
 static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
 {
@@ -420,7 +425,8 @@ static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
 
 	if (!tail || !GLASS_SKB_CB(tail)->compact ||
 	    skb_tailroom(tail) < (int)bytes) {
-		tail = alloc_skb(GLASS_COMPACT_SIZE, GFP_ATOMIC);
+		tail = alloc_skb(max_t(u32, bytes, GLASS_COMPACT_SIZE),
+				 GFP_ATOMIC);
 		if (!tail)
 			return false;
 		memset(GLASS_SKB_CB(tail), 0, sizeof(struct glass_skb_cb));
@@ -446,7 +452,7 @@ static bool glass_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	gs->rcv_unread += bytes;
 	gs->bytes_received += bytes;
 	glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_IN, bytes);
-	if (bytes <= GLASS_COPY_SMALL && glass_append_small(sk, skb, bytes))
+	if (glass_wasteful(skb, bytes) && glass_append_small(sk, skb, bytes))
 		return false;
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	return true;
@@ -504,6 +510,30 @@ static void glass_ooo_insert(struct sock *sk, struct sk_buff *skb)
 	__skb_queue_head(&gs->ooo_queue, skb);
 }
 
+/* Memory skb will pin once held (wasteful ones are copied first). */
+static u32 glass_held_size(const struct sk_buff *skb)
+{
+	return glass_wasteful(skb, skb->len) ? SKB_TRUESIZE(skb->len) :
+	       skb->truesize;
+}
+
+/* A right-sized private copy of a wasteful skb held out of order. */
+static struct sk_buff *glass_shrink(struct sk_buff *skb)
+{
+	struct sk_buff *n;
+
+	if (!glass_wasteful(skb, skb->len))
+		return skb;
+	n = alloc_skb(skb->len, GFP_ATOMIC);
+	if (!n)
+		return skb;
+	skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len);
+	memcpy(n->cb, skb->cb, sizeof(struct glass_skb_cb));
+	n->dev = skb->dev;
+	kfree_skb(skb);
+	return n;
+}
+
 static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 			   u32 end)
 {
@@ -517,6 +547,7 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 	if (!added)
 		return glass_drop(net, skb, GLASS_MIB_DROP_DUPLICATE);
 	glass_inc_stat(net, GLASS_MIB_OOO_SEGS);
+	skb = glass_shrink(skb);
 	skb_set_owner_r(skb, sk);
 	glass_ooo_insert(sk, skb);
 }
@@ -593,7 +624,7 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!glass_data_clip(sk, skb, &r))
 		return;
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	if (atomic_read(&sk->sk_rmem_alloc) + glass_held_size(skb) >
 	    READ_ONCE(sk->sk_rcvbuf)) {
 		glass_send_ack(sk);
 		return glass_drop(net, skb, GLASS_MIB_DROP_RCVBUF);
@@ -720,6 +751,22 @@ int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * A frame from a glass device on this machine still carries the sender's
+ * CHECKSUM_PARTIAL: its bytes never left memory, so there is nothing to
+ * verify (as veth and loopback TCP). Whatever could change them on the way
+ * (netem corrupt, glass fault corrupt) computes the checksum first, and
+ * frames injected with AF_PACKET arrive as CHECKSUM_NONE: those are
+ * checked here.
+ */
+static bool glass_csum_ok(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_PARTIAL ||
+	    skb->ip_summed == CHECKSUM_UNNECESSARY)
+		return true;
+	return !csum_fold(skb_checksum(skb, 0, skb->len, 0));
+}
+
+/*
  * Check a frame before trusting any of it. Return the counter to bump if
  * it must be dropped, or GLASS_MIB_MAX if it is sound.
  */
@@ -737,7 +784,7 @@ static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
 		return GLASS_MIB_DROP_TRUNCATED;
 	if (pskb_trim_rcsum(skb, GLASS_HDR_LEN + len))
 		return GLASS_MIB_DROP_NOMEM;
-	if (csum_fold(skb_checksum(skb, 0, skb->len, 0)))
+	if (!glass_csum_ok(skb))
 		return GLASS_MIB_DROP_CSUM;
 	gh = glass_hdr(skb);
 	if (gh->version != GLASS_VERSION || (gh->flags & ~GLASS_FLAGS_ALL))

@@ -62,20 +62,17 @@ static struct sk_buff *glass_tail_with_room(struct sock *sk, u32 goal)
 	return skb;
 }
 
-/* Copy up to len bytes of the message into skb, folding the checksum. */
+/* Copy up to len bytes of the message into skb (checksums are offloaded). */
 static int glass_copy_to_skb(struct sock *sk, struct sk_buff *skb,
 			     struct msghdr *msg, u32 len)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	int old = skb->len;
-	__wsum csum = 0;
 
-	if (!csum_and_copy_from_iter_full(skb_put(skb, len), len, &csum,
-					  &msg->msg_iter)) {
+	if (!copy_from_iter_full(skb_put(skb, len), len, &msg->msg_iter)) {
 		__skb_trim(skb, old);
 		return -EFAULT;
 	}
-	cb->csum = csum_block_add(cb->csum, csum, old);
 	cb->end_seq += len;
 	glass_sk(sk)->write_seq += len;
 	return 0;
@@ -398,7 +395,7 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 			return -EINVAL;
 		gs->user_mss = val;
 		if (val && gs->mss > (u32)val)
-			gs->mss = val;
+			gs->mss = glass_fit_mss(val);
 		return 0;
 	}
 	return -ENOPROTOOPT;

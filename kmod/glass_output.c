@@ -16,6 +16,31 @@
 #include "core/nagle.h"
 #include "core/window.h"
 
+/**
+ * glass_fit_mss() - the segment size to send for a given MSS.
+ * @mss: the largest payload both ends allow.
+ *
+ * A segment lives in one kmalloc'd skb, whose size is a power of two: an
+ * MSS just above a power of two would waste almost half of every buffer,
+ * and the receiver's memory would fill long before its window closes. If
+ * the next smaller bucket holds at least 3/4 of the MSS, send segments
+ * that fit it instead. Memory charged per segment then stays below twice
+ * its payload, which the window (half of SO_RCVBUF's doubled value)
+ * relies on.
+ */
+u32 glass_fit_mss(u32 mss)
+{
+	u32 need = SKB_DATA_ALIGN(GLASS_HEADROOM + mss) +
+		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	u32 down = rounddown_pow_of_two(need);
+	u32 fit;
+
+	if (down == need)
+		return mss;
+	fit = SKB_WITH_OVERHEAD(down) - GLASS_HEADROOM;
+	return fit >= mss - mss / 4 && fit < mss ? fit : mss;
+}
+
 u32 glass_mss_for_dev(const struct net_device *dev)
 {
 	u32 mss = dev->mtu > GLASS_HDR_LEN ? dev->mtu - GLASS_HDR_LEN : 0;
@@ -71,11 +96,26 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 	return err;
 }
 
-/* Checksum header and payload: payload_csum covers the bytes after it. */
-static void glass_set_check(struct glass_hdr *gh, __wsum payload_csum)
+/* Checksum a header-only segment in full (it is built, not offloaded). */
+static void glass_set_check(struct glass_hdr *gh)
 {
 	gh->check = 0;
-	gh->check = csum_fold(csum_partial(gh, GLASS_HDR_LEN, payload_csum));
+	gh->check = csum_fold(csum_partial(gh, GLASS_HDR_LEN, 0));
+}
+
+/*
+ * Leave the checksum of header and payload to the "hardware": glass
+ * devices advertise NETIF_F_HW_CSUM, so the frame keeps CHECKSUM_PARTIAL
+ * to the receiver, and anything that must see real bytes (a qdisc that
+ * corrupts, a device without the feature) computes it with
+ * skb_checksum_help(). This saves two passes over every byte.
+ */
+static void glass_offload_check(struct sk_buff *skb, struct glass_hdr *gh)
+{
+	gh->check = 0;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct glass_hdr, check);
 }
 
 static const struct glass_hdr *glass_tx_hdr(const struct sk_buff *skb)
@@ -164,7 +204,10 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	gh->ack = (flags & GLASS_ACK) ? htonl(gs->rcv_nxt) : 0;
 	gh->window = htonl(wnd);
 	gh->mss = (flags & GLASS_SYN) ? htons(gs->rcv_mss) : 0;
-	glass_set_check(gh, len ? cb->csum : 0);
+	if (len)
+		glass_offload_check(skb, gh);
+	else
+		glass_set_check(gh);
 	trace_glass_segment_send(sk, gh);
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
@@ -294,7 +337,7 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
 		gh->flags = GLASS_RST | GLASS_ACK;
 		gh->ack = htonl(ntohl(rx->seq) + seg_len);
 	}
-	glass_set_check(gh, 0);
+	glass_set_check(gh);
 	skb_reset_transport_header(skb);
 	trace_glass_segment_send(NULL, gh);
 	glass_inc_stat(net, GLASS_MIB_RSTS_SENT);
@@ -354,9 +397,7 @@ static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	memset(ncb, 0, sizeof(*ncb));
 	ncb->seq = cb->seq + len;
 	ncb->end_seq = cb->end_seq;
-	ncb->csum = skb_checksum(n, 0, n->len, 0);
 	cb->end_seq = ncb->seq;
-	cb->csum = skb_checksum(skb, 0, skb->len, 0);
 	__skb_queue_after(&sk->sk_write_queue, skb, n);
 	sk_wmem_queued_add(sk, n->truesize);
 	return 0;
