@@ -673,6 +673,10 @@ static int glass_release(struct socket *sock)
 	/* An orphan that finished closing gives its port back now. */
 	if (sk->sk_state == TCP_CLOSE)
 		glass_unbind(sk);
+	/* Half-closed earlier: nobody will read, so do not wait forever. */
+	if (sk->sk_state == TCP_FIN_WAIT2)
+		glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
+				      msecs_to_jiffies(glass_pernet(sock_net(sk))->sysctl.time_wait_ms));
 	release_sock(sk);
 	sock->sk = NULL;
 	sock_put(sk);

@@ -1,0 +1,58 @@
+# glass: the one entry point. `make help` lists the targets.
+# The guest kernel release comes from the installed linux-image-amd64
+# (scripts/kernel-release.sh); nothing here hard-codes it.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+.NOTPARALLEL:
+
+BUILD_DIR ?= build
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= 2
+
+.PHONY: help deps kmod userspace build image run test shell check clean
+
+help:
+	@echo "make deps       install missing Debian packages (apt-get)"
+	@echo "make build      kmod + userspace (the default)"
+	@echo "make kmod       build kmod/glass.ko against the guest kernel's headers"
+	@echo "make userspace  cmake build; every executable lands in build/bin"
+	@echo "make run        boot the guest, load glass.ko, run vm/guest/demo.sh (logs in out/vm/demo)"
+	@echo "make test       host unit tests + guest tests (one boot) + harness self-tests"
+	@echo "make shell      interactive guest shell with glass.ko loaded (Ctrl-A X quits)"
+	@echo "make check      W=1 + sparse, checkpatch --strict, clang-format, clang-tidy"
+	@echo "make clean      remove build/, out/ and module objects"
+
+deps:
+	@scripts/deps.sh base
+
+kmod:
+	@kdir=$$(scripts/kernel-release.sh --headers) && \
+		$(MAKE) --no-print-directory -C "$$kdir" M=$(CURDIR)/kmod modules
+
+userspace:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+build: kmod userspace
+
+image: build
+	@vm/mkimage >/dev/null
+
+run: deps build
+	@scripts/run-demo.sh
+
+test: deps build
+	@scripts/test.sh
+
+shell: deps build
+	@vm/run --shell --name shell --share $(CURDIR)
+
+check:
+	@scripts/deps.sh base check
+	@scripts/check.sh
+
+clean:
+	@kdir=$$(scripts/kernel-release.sh --headers 2>/dev/null) && \
+		$(MAKE) --no-print-directory -C "$$kdir" M=$(CURDIR)/kmod clean >/dev/null || true
+	rm -rf $(BUILD_DIR) out

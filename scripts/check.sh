@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# `make check`: static checks. Every step runs; the exit status is non-zero
+# when any step failed.
+#   1. kmod built with W=1 and sparse (C=2): no warning lines at all
+#   2. checkpatch.pl --strict --no-tree on kmod/ files
+#   3. clang-format --dry-run -Werror on userspace/ and tests/ C/C++ files
+#   4. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
+# Folders that do not exist are skipped.
+set -euo pipefail
+GLASS_PROG=check
+. "$(dirname "$0")/lib.sh"
+
+KMOD=${GLASS_CHECK_KMOD:-$GLASS_ROOT/kmod}
+WORK=$GLASS_ROOT/build/check
+CP_DIR=$GLASS_ROOT/build/checkpatch
+FAILED_STEPS=()
+CXX_DIRS=(userspace tests)
+
+step_result() {
+	local name=$1 rc=$2
+	if [ "$rc" = 0 ]; then say "   -> $name: clean"; else
+		say "   -> $name: FAILED"
+		FAILED_STEPS+=("$name")
+	fi
+}
+
+# The module is built in a copy (build/check) so W=1/C=2 never disturb the
+# objects of the normal build; paths are mapped back in the messages.
+kmod_warnings() {
+	local kdir log=$WORK/kbuild.log rc=0
+	say "== kmod: W=1 build + sparse (C=2)"
+	[ -d "$KMOD" ] || { say "   (no kmod/, skipped)"; return 0; }
+	kdir=$("$GLASS_ROOT/scripts/kernel-release.sh" --headers)
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	tar -C "$(dirname "$KMOD")" --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order --exclude=Module.symvers \
+		-cf - "$(basename "$KMOD")" | tar -C "$WORK" -xf -
+	[ "$(basename "$KMOD")" = kmod ] || mv "$WORK/$(basename "$KMOD")" "$WORK/kmod"
+	[ ! -d "$GLASS_ROOT/include" ] || cp -a "$GLASS_ROOT/include" "$WORK/include"
+	make -C "$kdir" M="$WORK/kmod" W=1 C=2 modules >"$log" 2>&1 || rc=$?
+	sed -i "s|$WORK/kmod|kmod|g; s|$WORK/include|include|g" "$log"
+	if [ "$rc" != 0 ]; then
+		cat "$log"
+		say "   build failed (exit $rc)"
+		return 1
+	fi
+	if grep -aiE 'warning|error:' "$log"; then
+		return 1
+	fi
+	return 0
+}
+
+checkpatch_tool() {
+	local tarball=/usr/src/linux-source-6.1.tar.xz top
+	[ -x "$CP_DIR/checkpatch.pl" ] && return 0
+	[ -f "$tarball" ] || die "$tarball missing (install linux-source-6.1)"
+	say "   extracting checkpatch.pl from $tarball (once)"
+	top=$(tar -tJf "$tarball" 2>/dev/null | head -n1 | cut -d/ -f1) || true
+	mkdir -p "$CP_DIR"
+	tar -xJf "$tarball" -C "$CP_DIR" --strip-components=2 \
+		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" "$top/scripts/const_structs.checkpatch"
+}
+
+checkpatch() {
+	local -a files
+	say "== checkpatch.pl --strict on kmod/"
+	[ -d "$KMOD" ] || { say "   (no kmod/, skipped)"; return 0; }
+	checkpatch_tool
+	mapfile -t files < <(cd "$KMOD" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
+		! -name '*.mod.c' | sed 's|^\./||' | sort)
+	[ ${#files[@]} -gt 0 ] || return 0
+	(cd "$KMOD" && perl "$CP_DIR/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		-f "${files[@]}")
+}
+
+cxx_files() {
+	local d
+	for d in "${CXX_DIRS[@]}"; do
+		[ -d "$GLASS_ROOT/$d" ] || continue
+		find "$GLASS_ROOT/$d" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.cpp' \
+			-o -name '*.h' -o -name '*.hh' -o -name '*.hpp' \) ! -path '*/bpf/*.bpf.c'
+	done | sort
+}
+
+clang_format() {
+	local -a files
+	say "== clang-format (.clang-format) on ${CXX_DIRS[*]}"
+	mapfile -t files < <(cxx_files)
+	[ ${#files[@]} -gt 0 ] || { say "   (no files, skipped)"; return 0; }
+	clang-format --dry-run -Werror "${files[@]}"
+}
+
+# A file that passed is remembered (build/check-tidy/) under a key made of
+# the file, .clang-tidy and every project header, so a second run only
+# re-checks what changed.
+tidy_key() {
+	local f=$1
+	{
+		cat "$f" "$GLASS_ROOT/.clang-tidy"
+		printf '%s\n' "$HEADERS_SUM"
+		grep -F "\"file\": \"$f\"" "$GLASS_ROOT/build/compile_commands.json" || true
+	} | sha256sum | cut -c1-32
+}
+
+clang_tidy() {
+	local db=$GLASS_ROOT/build/compile_commands.json cache=$GLASS_ROOT/build/check-tidy f
+	local -a files todo=()
+	say "== clang-tidy (.clang-tidy) on ${CXX_DIRS[*]}"
+	[ -f "$db" ] || cmake -S "$GLASS_ROOT" -B "$GLASS_ROOT/build" >/dev/null
+	# Only translation units the build knows about (headers come in through them).
+	mapfile -t files < <(cxx_files | grep -E '\.(c|cc|cpp)$' | while IFS= read -r f; do
+		grep -qF "\"file\": \"$f\"" "$db" && printf '%s\n' "$f"
+	done || true)
+	[ ${#files[@]} -gt 0 ] || { say "   (no files in compile_commands.json, skipped)"; return 0; }
+	HEADERS_SUM=$(find "$GLASS_ROOT"/{userspace,tests,include,kmod/core} -type f \
+		\( -name '*.h' -o -name '*.hpp' -o -name '*.hh' \) -print0 2>/dev/null |
+		sort -z | xargs -0 cat 2>/dev/null | sha256sum | cut -c1-32)
+	mkdir -p "$cache"
+	for f in "${files[@]}"; do
+		[ -f "$cache/$(tidy_key "$f")" ] || todo+=("$f")
+	done
+	say "   ${#files[@]} files, ${#todo[@]} changed since they last passed; 2 at a time"
+	[ ${#todo[@]} -gt 0 ] || return 0
+	export GLASS_ROOT HEADERS_SUM
+	printf '%s\n' "${todo[@]}" | xargs -P 2 -I{} bash -c '
+		clang-tidy -p "$GLASS_ROOT/build" --quiet --warnings-as-errors="*" "$1" 2>/dev/null &&
+			touch "$2/$(tidy_key "$1")"' _ {} "$cache"
+}
+
+export -f tidy_key
+
+run_step() {
+	local name=$1 rc=0
+	shift
+	"$@" || rc=$?
+	step_result "$name" "$rc"
+}
+
+main() {
+	local t0
+	t0=$(now)
+	run_step "kmod W=1 + sparse" kmod_warnings
+	run_step "checkpatch" checkpatch
+	run_step "clang-format" clang_format
+	run_step "clang-tidy" clang_tidy
+	if [ ${#FAILED_STEPS[@]} -gt 0 ]; then
+		say "make check: FAILED: ${FAILED_STEPS[*]} ($(elapsed "$t0")s)"
+		exit 1
+	fi
+	say "make check: all clean ($(elapsed "$t0")s)"
+}
+
+main "$@"
