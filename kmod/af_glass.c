@@ -675,8 +675,7 @@ static int glass_release(struct socket *sock)
 		glass_unbind(sk);
 	/* Half-closed earlier: nobody will read, so do not wait forever. */
 	if (sk->sk_state == TCP_FIN_WAIT2)
-		glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
-				      msecs_to_jiffies(glass_pernet(sock_net(sk))->sysctl.time_wait_ms));
+		glass_orphan_timeout(sk);
 	release_sock(sk);
 	sock->sk = NULL;
 	sock_put(sk);

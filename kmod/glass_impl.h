@@ -355,6 +355,7 @@ void glass_stop_write_timer(struct sock *sk);
 void glass_release_cb(struct sock *sk);
 void glass_rearm_rtx(struct sock *sk);
 void glass_start_timewait(struct sock *sk);
+void glass_orphan_timeout(struct sock *sk);
 
 /* glass_dev.c */
 int glass_dev_init(void);

@@ -49,8 +49,8 @@ static void glass_take_syn(struct sock *sk, const struct glass_hdr *gh)
 	gs->rcv_adv = gs->rcv_nxt;
 	gs->rcv_acked = gs->rcv_nxt;
 	gs->peer_mss = peer_mss ? peer_mss : GLASS_DEFAULT_MSS;
-	gs->mss = glass_fit_mss(min(gs->mss, max_t(u32, gs->peer_mss,
-						  GLASS_MIN_MSS)));
+	peer_mss = max_t(u32, gs->peer_mss, GLASS_MIN_MSS);
+	gs->mss = glass_fit_mss(min(gs->mss, peer_mss));
 	gs->snd_wnd = ntohl(gh->window);
 	gs->max_snd_wnd = gs->snd_wnd;
 	gs->snd_wl1 = gs->irs;
@@ -256,14 +256,11 @@ static void glass_fix_send_head(struct sock *sk)
 /* Our FIN is acknowledged: move on as RFC 793 says. */
 static void glass_fin_acked(struct sock *sk)
 {
-	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
-
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT1:
 		glass_set_state(sk, TCP_FIN_WAIT2);
 		if (sock_flag(sk, SOCK_DEAD))
-			glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
-					      msecs_to_jiffies(sc->time_wait_ms));
+			glass_orphan_timeout(sk);
 		sk->sk_state_change(sk);
 		break;
 	case TCP_CLOSING:

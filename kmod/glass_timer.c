@@ -54,6 +54,13 @@ void glass_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &gs->cork_timer);
 }
 
+/* An orphan in FIN_WAIT2 waits for the peer's FIN no longer than this. */
+void glass_orphan_timeout(struct sock *sk)
+{
+	glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
+			      msecs_to_jiffies(glass_sc(sk)->time_wait_ms));
+}
+
 void glass_start_timewait(struct sock *sk)
 {
 	glass_set_state(sk, TCP_TIME_WAIT);
