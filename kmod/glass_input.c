@@ -284,7 +284,8 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	if (glass_seq_before(gs->snd_nxt, ack))
 		gs->snd_nxt = ack;
 	glass_fix_send_head(sk);
-	gs->bytes_acked += acked;
+	/* The FIN takes a sequence number but is not a byte of data. */
+	gs->bytes_acked += acked - (gs->fin_queued && ack == gs->write_seq);
 	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
 	gs->retries = 0;
 	if (glass_cc_on_ack(&gs->cc, ack, acked, flight) == GLASS_CC_RETRANSMIT)

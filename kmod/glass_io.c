@@ -100,8 +100,10 @@ static int glass_wait_sndbuf(struct sock *sk, long *timeo)
 	glass_push(sk);
 	if (sk_stream_memory_free(sk))
 		return 0;
-	gs->writer_blocked++;
-	trace_glass_sndbuf(sk, true);
+	if (*timeo) {
+		gs->writer_blocked++;
+		trace_glass_sndbuf(sk, true);
+	}
 	return sk_stream_wait_memory(sk, timeo);
 }
 

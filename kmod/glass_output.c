@@ -521,6 +521,29 @@ void glass_push(struct sock *sk)
 	}
 }
 
+/**
+ * glass_send_into_window() - the persist timer's override of SWS avoidance.
+ * @sk: the socket, owned; nothing in flight.
+ *
+ * A window smaller than SWS avoidance will fill (and smaller than Nagle
+ * lets a partial segment go) would otherwise stay unused forever: send
+ * what fits now (RFC 1122 4.2.3.4, Linux's tcp_write_wakeup()).
+ * Return: true if data was sent.
+ */
+bool glass_send_into_window(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = gs->send_head;
+	u32 n;
+
+	if (!skb || (GLASS_SKB_CB(skb)->flags & GLASS_FIN))
+		return false;
+	n = min(glass_usable(gs), skb->len);
+	if (!n || (n < skb->len && glass_fragment(sk, skb, n)))
+		return false;
+	return !glass_send_new(sk, skb);
+}
+
 /* Resend the oldest unacknowledged segment (RTO or fast retransmit). */
 int glass_retransmit_head(struct sock *sk, int reason)
 {

@@ -137,7 +137,7 @@ static void glass_probe_timeout(struct sock *sk)
 		return;
 	if (gs->snd_wnd) {
 		glass_push(sk);
-		if (gs->snd_nxt != gs->snd_una)
+		if (gs->snd_nxt != gs->snd_una || glass_send_into_window(sk))
 			return;
 	}
 	if (++gs->probes_unanswered > (u32)glass_sc(sk)->retries) {

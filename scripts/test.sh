@@ -4,7 +4,7 @@
 # "N passed, M failed" and exits non-zero when M > 0.
 # Results: out/test/<stamp>/ (out/test/latest points at the newest).
 # Environment:
-#   GLASS_VMTEST_TIMEOUT   seconds per guest test (default 180)
+#   GLASS_VMTEST_TIMEOUT   seconds per guest test (default 300)
 #   GLASS_TEST_VM_TIMEOUT  watchdog for the whole test guest (default: from the tests)
 #   GLASS_TEST_HARNESS=0   skip the harness self-tests
 set -euo pipefail
@@ -15,7 +15,7 @@ BIN=${GLASS_BIN:-$GLASS_ROOT/build/bin}
 VM_SCRIPTS=${GLASS_TESTS_VM:-$GLASS_ROOT/tests/vm}
 PASSED=0 FAILED=0
 FAILED_NAMES=()
-PER_TEST=${GLASS_VMTEST_TIMEOUT:-180}
+PER_TEST=${GLASS_VMTEST_TIMEOUT:-300}
 
 pass() { PASSED=$((PASSED + $1)); }
 fail() {

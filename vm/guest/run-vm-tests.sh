@@ -4,7 +4,7 @@
 # Runs in the results folder (the host's share): writes xml/NAME.xml (gtest),
 # logs/NAME.log and rc/NAME (exit status) for each test.
 # Environment: GLASS_VMTEST_TIMEOUT seconds per test (default 180).
-T=${GLASS_VMTEST_TIMEOUT:-180}
+T=${GLASS_VMTEST_TIMEOUT:-300}
 mkdir -p xml logs rc
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }

@@ -1,0 +1,197 @@
+// Reliability over a bad link: tc netem on the glass devices loses,
+// reorders, duplicates, corrupts and delays frames; the data still arrives
+// byte-exact, and the counters account for what the engine did about it.
+// A peer that vanishes ends the connection with ETIMEDOUT.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <thread>
+
+#include "transfer.hpp"
+
+namespace {
+
+// Sends bytes client -> server (and server -> client when both is set) and
+// checks every byte on arrival.
+void transfer(tt::Link& link, uint64_t bytes, bool both) {
+  std::string why_s, why_c;
+  bool ok_s = true, ok_c = true, sent_c = true, sent_s = true;
+  std::thread rs([&] { ok_s = tt::recv_pattern(link.server, 11, bytes, &why_s); });
+  std::thread rc, ws;
+  if (both) {
+    rc = std::thread([&] { ok_c = tt::recv_pattern(link.client, 12, bytes, &why_c); });
+    ws = std::thread([&] { sent_s = tt::send_pattern(link.server, 12, bytes); });
+  }
+  sent_c = tt::send_pattern(link.client, 11, bytes);
+  rs.join();
+  if (both) {
+    rc.join();
+    ws.join();
+  }
+  EXPECT_TRUE(sent_c) << strerror(errno);
+  EXPECT_TRUE(sent_s) << strerror(errno);
+  EXPECT_TRUE(ok_s) << "client -> server: " << why_s;
+  EXPECT_TRUE(ok_c) << "server -> client: " << why_c;
+  EXPECT_TRUE(tt::wait_all_acked(link.client, 20000));
+  if (both) {
+    EXPECT_TRUE(tt::wait_all_acked(link.server, 20000));
+  }
+}
+
+// The Lossy tests share one pair of namespaces; each puts its own netem
+// on the devices (replacing the last one) and makes its own connection.
+// Counters are compared as deltas over the test.
+class Lossy : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pair_ = new gt::Pair; }
+  static void TearDownTestSuite() {
+    delete pair_;
+    pair_ = nullptr;
+  }
+  void TearDown() override {
+    for (const auto* ns : {&link.h1(), &link.h2()})
+      gt::sh("/usr/sbin/ip netns exec " + ns->name() + " /usr/sbin/tc qdisc del dev " +
+             (ns == &link.h1() ? "ga" : "gb") + " root 2>/dev/null");
+  }
+  // rto_min_ms for the connection, then the connection, then the netem
+  // qdiscs (an empty string leaves that end clean).
+  void open(int rto_min_ms, const std::string& netem_ga, const std::string& netem_gb = "") {
+    tt::sysctl(link.h1(), "rto_min_ms", rto_min_ms);
+    tt::sysctl(link.h2(), "rto_min_ms", rto_min_ms);
+    link.open();
+    ASSERT_GE(link.server, 0);
+    c1_ = tt::stats(link.h1());
+    c2_ = tt::stats(link.h2());
+    if (!netem_ga.empty())
+      link.h1().run("/usr/sbin/tc qdisc replace dev ga root netem " + netem_ga);
+    if (!netem_gb.empty())
+      link.h2().run("/usr/sbin/tc qdisc replace dev gb root netem " + netem_gb);
+  }
+  // How much a counter of h1 / h2 grew since open().
+  uint64_t d1(const std::string& c) { return tt::stat(link.h1(), c) - c1_[c]; }
+  uint64_t d2(const std::string& c) { return tt::stat(link.h2(), c) - c2_[c]; }
+
+  static gt::Pair* pair_;
+  tt::Link link{*pair_};
+  std::map<std::string, uint64_t> c1_, c2_;
+};
+
+gt::Pair* Lossy::pair_ = nullptr;
+
+// Every kind of damage on both ends; 2 MiB each way. The RTO floor is
+// lowered to 50 ms so lost tails cost less time.
+TEST_F(Lossy, NetemOnBothEndsStillDeliversByteExactBothWays) {
+  constexpr uint64_t kBytes = 2 << 20;
+  const std::string bad = "loss 10% reorder 25% 50% delay 5ms duplicate 5% corrupt 2%";
+  ASSERT_NO_FATAL_FAILURE(open(50, bad, bad));
+  transfer(link, kBytes, true);
+  EXPECT_GT(d1("drop_checksum") + d2("drop_checksum"), 0u);
+  EXPECT_GT(d1("retransmitted_segments") + d2("retransmitted_segments"), 0u);
+  EXPECT_GT(d1("drop_duplicate") + d2("drop_duplicate"), 0u);
+  glass_info s = gt::info(link.client), r = gt::info(link.server);
+  EXPECT_EQ(r.gi_ooo, 0u);
+  EXPECT_EQ(s.gi_ooo, 0u);
+  EXPECT_EQ(r.gi_bytes_received, kBytes);
+  EXPECT_EQ(s.gi_bytes_received, kBytes);
+  EXPECT_GT(s.gi_retransmits, 0u);
+  EXPECT_GT(r.gi_retransmits, 0u);
+}
+
+TEST_F(Lossy, ReorderedSegmentsAreReassembled) {
+  // A quarter of the frames skip the 10 ms delay and overtake the others.
+  ASSERT_NO_FATAL_FAILURE(open(200, "delay 10ms reorder 25% 50%"));
+  transfer(link, 4 << 20, false);
+  EXPECT_GT(d2("out_of_order_segments"), 0u);
+  glass_info r = gt::info(link.server);
+  EXPECT_EQ(r.gi_ooo, 0u);
+  EXPECT_EQ(r.gi_unread, 0u);
+  EXPECT_EQ(r.gi_bytes_received, 4u << 20);
+}
+
+TEST_F(Lossy, DuplicatedSegmentsAreDeliveredOnce) {
+  ASSERT_NO_FATAL_FAILURE(open(200, "duplicate 50%"));
+  transfer(link, 4 << 20, false);
+  EXPECT_GT(d2("drop_duplicate"), 0u);
+  // Frames did arrive twice: more came in than the sender sent.
+  EXPECT_GT(d2("segments_in"), d1("segments_out"));
+  glass_info r = gt::info(link.server);
+  EXPECT_EQ(r.gi_bytes_received, 4u << 20);
+}
+
+TEST_F(Lossy, LostSegmentsAreRetransmitted) {
+  ASSERT_NO_FATAL_FAILURE(open(50, "loss 10%"));
+  transfer(link, 2 << 20, false);
+  glass_info s = gt::info(link.client);
+  EXPECT_GT(s.gi_retransmits, 0u);
+  // No other connection of h1 sends data: its counter is this socket's.
+  EXPECT_EQ(d1("retransmitted_segments"), uint64_t{s.gi_retransmits});
+  EXPECT_EQ(s.gi_bytes_acked, 2u << 20);
+  EXPECT_GT(s.gi_bytes_sent, 2u << 20);
+}
+
+TEST_F(Lossy, ModerateLossTriggersFastRetransmit) {
+  ASSERT_NO_FATAL_FAILURE(open(200, "loss 2%"));
+  transfer(link, 8 << 20, false);
+  glass_info s = gt::info(link.client);
+  EXPECT_GT(s.gi_fast_retrans, 0u);
+  EXPECT_GE(s.gi_dupacks, 3u);
+  EXPECT_EQ(d1("fast_retransmits"), uint64_t{s.gi_fast_retrans});
+  EXPECT_GE(s.gi_retransmits, s.gi_fast_retrans);
+  EXPECT_GT(d2("out_of_order_segments"), 0u);
+  EXPECT_EQ(gt::info(link.server).gi_ooo, 0u);
+}
+
+TEST(Rtt, SmoothedRttFollowsPathDelay) {
+  tt::Link link;
+  // 50 ms one way, before the handshake, so every sample includes it.
+  tt::netem(link.h1(), "ga", "delay 50ms");
+  link.open();
+  ASSERT_GE(link.server, 0);
+  transfer(link, 256 * 1024, false);
+  glass_info s = gt::info(link.client);
+  EXPECT_GE(s.gi_srtt_us, 50000u);
+  EXPECT_GE(s.gi_rto_us, s.gi_srtt_us);
+  EXPECT_GE(s.gi_rto_us, 200000u);  // never under rto_min_ms
+  EXPECT_EQ(s.gi_backoff, 0u);
+}
+
+TEST(Vanish, SilentPeerEndsConnectionWithEtimedoutAfterRetries) {
+  constexpr int kRetries = 3;
+  tt::Link link;
+  tt::sysctl(link.h1(), "retries", kRetries);
+  tt::sysctl(link.h1(), "rto_min_ms", 100);
+  link.open();
+  ASSERT_GE(link.server, 0);
+  // Some traffic first, so the RTO rests on measured RTTs.
+  transfer(link, 64 * 1024, false);
+  const uint64_t ct0 = tt::stat(link.h1(), "connection_timeouts");
+  const uint64_t to0 = tt::stat(link.h1(), "timeouts");
+  const uint32_t gto0 = gt::info(link.client).gi_timeouts;
+  // The peer disappears: nothing h1 sends arrives any more.
+  tt::netem(link.h1(), "ga", "loss 100%");
+  timeval tv{20, 0};
+  ASSERT_EQ(setsockopt(link.client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+  ASSERT_EQ(write(link.client, "ping", 4), 4);
+  char c;
+  errno = 0;
+  ssize_t r = read(link.client, &c, 1);
+  int err = errno;
+  EXPECT_EQ(r, -1);
+  EXPECT_EQ(err, ETIMEDOUT) << strerror(err);
+  glass_info s = gt::info(link.client);
+  EXPECT_EQ(s.gi_state, GLASS_CLOSE);
+  // Exactly `retries` timeouts retransmitted; the next one gave up.
+  EXPECT_EQ(s.gi_timeouts - gto0, static_cast<uint32_t>(kRetries));
+  EXPECT_EQ(tt::stat(link.h1(), "connection_timeouts"), ct0 + 1);
+  EXPECT_EQ(tt::stat(link.h1(), "timeouts") - to0, uint64_t{kRetries});
+  // The error is reported once; later calls see a closed connection.
+  EXPECT_EQ(send(link.client, "x", 1, MSG_NOSIGNAL), -1);
+  EXPECT_EQ(errno, EPIPE);
+}
+
+}  // namespace
