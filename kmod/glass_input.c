@@ -401,12 +401,16 @@ static void glass_fin_rcv(struct sock *sk)
 	}
 }
 
-#define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(4096)
+#define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(2048)
 
-/* An skb that pins more than twice its payload is copied before holding. */
+/*
+ * An skb that pins more than twice its payload is copied before it is
+ * held: the window promises SO_RCVBUF payload bytes against twice that of
+ * memory, so no held skb may cost more than twice what it carries.
+ */
 static bool glass_wasteful(const struct sk_buff *skb, u32 bytes)
 {
-	return skb->truesize > 2 * bytes + SKB_TRUESIZE(0);
+	return skb->truesize > 2 * bytes;
 }
 
 /*
@@ -611,7 +615,7 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
 	struct glass_range r;
-	bool fin;
+	bool fin, filled_hole;
 
 	if (sock_flag(sk, SOCK_DEAD) && skb->len &&
 	    glass_seq_after(cb->seq + skb->len, gs->rcv_nxt)) {
@@ -637,9 +641,11 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	cb->offset = r.start - cb->seq;
 	skb_set_owner_r(skb, sk);
 	fin = glass_deliver(sk, skb);
-	if (gs->ooo.n)
+	/* A segment that fills a hole is ACKed at once (RFC 5681 4.2). */
+	filled_hole = gs->ooo.n;
+	if (filled_hole)
 		fin |= glass_ooo_drain(sk);
-	glass_data_ack(sk, fin);
+	glass_data_ack(sk, fin || filled_hole);
 	glass_data_ready(sk);
 }
 

@@ -1,0 +1,28 @@
+// In-order data both ways with cumulative ACKs. Three 1000-byte segments
+// in: the first two are ACKed late (delayed ACK), the third makes two full
+// segments unacknowledged (2 x 1468 bytes) and one ACK covers all three.
+0     socket(..., SOCK_STREAM, 0) = 3
++0    bind(3, 8080) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 mss 1000
++0    > S. 0:0(0) ack 1 win ... mss 1468
++0    < . 1:1(0) ack 1 win 65535
++0    accept(3, ..., ...) = 4
++0    < . 1:1001(1000) ack 1 win 65535
++0    < . 1001:2001(1000) ack 1 win 65535
++0    < . 2001:3001(1000) ack 1 win 65535
++0    > . 1:1(0) ack 3001 win ...
++0    info(4) gi_unread == 3000
++0.01 read(4, 3000) = 3000
+// The read moved the window's right edge by more than an MSS: update.
++0    > . 1:1(0) ack 3001 win ...
+// Out: 2500 bytes to a peer with MSS 1000 leave as 1000 + 1000 + 500.
++0.05 write(4, 2500) = 2500
++0    > . 1:1001(1000) ack 3001 win ...
++0    > . 1001:2001(1000) ack 3001 win ...
++0    > . 2001:2501(500) ack 3001 win ...
+// One cumulative ACK frees all of it.
++0.01 < . 3001:3001(0) ack 2501 win 65535
++0    info(4) gi_unacked == 0
++0    info(4) gi_bytes_acked == 2500
++0    info(4) gi_bytes_received == 3000

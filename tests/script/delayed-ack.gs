@@ -1,0 +1,23 @@
+// Delayed ACK: a lone small segment is ACKed after net.glass.delack_ms
+// (40 ms by default), and after 300 ms once net.glass.delack_ms=300; two
+// full segments unacknowledged are ACKed at once.
+0     socket(..., SOCK_STREAM, 0) = 3
++0    bind(3, 8080) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 mss 1000
++0    > S. 0:0(0) ack 1 win ... mss 1468
++0    < . 1:1(0) ack 1 win 65535
++0    accept(3, ..., ...) = 4
++0    < . 1:11(10) ack 1 win 65535
++0.04 > . 1:1(0) ack 11 win ...
+// A longer delack_ms makes the "at once" below unmistakable.
++0.05 `echo 300 > /proc/sys/net/glass/delack_ms`
++0    < . 11:1479(1468) ack 1 win 65535
++0    < . 1479:2947(1468) ack 1 win 65535
++0    > . 1:1(0) ack 2947 win ...
++0.1  < . 2947:2957(10) ack 1 win 65535
++0.3  > . 1:1(0) ack 2957 win ...
++0    stat delayed_acks == 2
++0    read(4, 3000) = 2956
+// The read moved the right edge by more than an MSS: window update.
++0    > . 1:1(0) ack 2957 win ...
