@@ -107,6 +107,7 @@ static void glass_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&gs->accept_node);
 	INIT_HLIST_NODE(&gs->bind_node);
 	INIT_HLIST_NODE(&gs->conn_node);
+	INIT_HLIST_NODE(&gs->listen_node);
 	gs->mss = GLASS_DEFAULT_MSS;
 	gs->rcv_mss = GLASS_DEFAULT_MSS;
 	gs->born_us = glass_now_us();
@@ -155,6 +156,7 @@ struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 	sk->sk_sndbuf = parent->sk_sndbuf;
 	sk->sk_rcvbuf = parent->sk_rcvbuf;
 	sk->sk_userlocks = parent->sk_userlocks & ~SOCK_BINDPORT_LOCK;
+	sk->sk_reuse = parent->sk_reuse;
 	sk->sk_rcvlowat = parent->sk_rcvlowat;
 	sk->sk_sndtimeo = parent->sk_sndtimeo;
 	sk->sk_rcvtimeo = parent->sk_rcvtimeo;
@@ -249,6 +251,7 @@ void glass_done(struct sock *sk)
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (!sk->sk_socket)
 		glass_child_forget(sk);
+	glass_table_unlisten(sk);
 	glass_conn_unhash(sk);
 	if (sock_flag(sk, SOCK_DEAD) || !sk->sk_socket ||
 	    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
@@ -323,8 +326,7 @@ static int glass_listen(struct socket *sock, int backlog)
 			goto out;
 	}
 	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
-	glass_set_state(sk, TCP_LISTEN);
-	err = 0;
+	err = glass_table_listen(sk);
 out:
 	release_sock(sk);
 	return err;
@@ -442,6 +444,27 @@ void glass_listen_stop(struct sock *sk)
 	}
 }
 
+/*
+ * A socket whose earlier connect failed (refused, timed out, reset) may
+ * connect again, as with TCP's disconnect: nothing of the old attempt may
+ * leak into the new one.
+ */
+static void glass_forget_connection(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	skb_queue_purge(&sk->sk_receive_queue);
+	gs->rcv_unread = 0;
+	gs->fin_queued = false;
+	gs->snd_wnd = 0;
+	gs->max_snd_wnd = 0;
+	gs->probe_backoff = 0;
+	gs->probes_unanswered = 0;
+	gs->rcv_wnd_last = 0;
+}
+
 static int glass_connect_start(struct sock *sk, struct sockaddr_glass *addr)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -461,6 +484,7 @@ static int glass_connect_start(struct sock *sk, struct sockaddr_glass *addr)
 	}
 	sk->sk_daddr = addr->sg_addr.s_addr;
 	sk->sk_dport = addr->sg_port;
+	glass_forget_connection(sk);
 	glass_init_conn_vars(sk);
 	err = glass_conn_hash(sk);
 	if (err)
@@ -606,6 +630,7 @@ static int glass_shutdown(struct socket *sock, int how)
 	case TCP_LISTEN:
 		if (!(how & RCV_SHUTDOWN))
 			break;
+		glass_table_unlisten(sk);
 		glass_listen_stop(sk);
 		glass_set_state(sk, TCP_CLOSE);
 		sock->state = SS_UNCONNECTED;

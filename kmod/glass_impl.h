@@ -190,8 +190,10 @@ struct glass_sock {
 	/* Tables: changed only under the bucket locks of glass_table.c. */
 	struct hlist_node bind_node;
 	struct hlist_node conn_node;
+	struct hlist_node listen_node;
 	bool bind_hashed;
 	bool conn_hashed;
+	bool listen_hashed;
 
 	/* Protected by the socket lock. */
 	int oif;			/* glass device the connection uses */
@@ -313,6 +315,9 @@ int glass_table_init(void);
 void glass_table_exit(void);
 int glass_bind_port(struct sock *sk, __be32 addr, u16 port);
 void glass_unbind(struct sock *sk);
+void glass_bind_child(struct sock *sk);
+int glass_table_listen(struct sock *sk);
+void glass_table_unlisten(struct sock *sk);
 int glass_conn_hash(struct sock *sk);
 void glass_conn_unhash(struct sock *sk);
 struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,

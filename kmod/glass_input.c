@@ -112,6 +112,7 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 		sock_put(child);
 		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_SYN);
 	}
+	glass_bind_child(child);
 	spin_lock(&gs->accept_lock);
 	list_add_tail(&cgs->accept_node, &gs->pending);
 	gs->pending_len++;

@@ -8,10 +8,11 @@
  *
  * A socket in either table holds a reference for it.
  *
- * The bind table holds sockets that own a port: bound, listening or
- * connecting ones. Accepted children share their listener's port and live
- * only in the connection table, so a listener's bucket stays short however
- * many connections it has accepted.
+ * The bind table holds every socket that uses a port: bound, listening,
+ * connecting and accepted ones (children use their listener's port, as
+ * TCP's do, so a new bind sees them). Listeners are also in a table of
+ * their own, so a SYN finds its listener without walking the connections
+ * that share its port.
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
@@ -29,6 +30,7 @@ struct glass_bucket {
 };
 
 static struct glass_bucket *glass_bind_table;
+static struct glass_bucket *glass_listen_table;
 static struct glass_bucket *glass_conn_table;
 static u32 glass_hash_seed __read_mostly;
 
@@ -51,8 +53,9 @@ int glass_table_init(void)
 {
 	glass_hash_seed = get_random_u32();
 	glass_bind_table = glass_buckets_alloc(GLASS_BIND_BITS);
+	glass_listen_table = glass_buckets_alloc(GLASS_BIND_BITS);
 	glass_conn_table = glass_buckets_alloc(GLASS_CONN_BITS);
-	if (!glass_bind_table || !glass_conn_table) {
+	if (!glass_bind_table || !glass_listen_table || !glass_conn_table) {
 		glass_table_exit();
 		return -ENOMEM;
 	}
@@ -62,8 +65,10 @@ int glass_table_init(void)
 void glass_table_exit(void)
 {
 	vfree(glass_bind_table);
+	vfree(glass_listen_table);
 	vfree(glass_conn_table);
 	glass_bind_table = NULL;
+	glass_listen_table = NULL;
 	glass_conn_table = NULL;
 }
 
@@ -72,6 +77,14 @@ static struct glass_bucket *glass_bind_bucket(const struct net *net, u16 port)
 	u32 h = jhash_2words(net_hash_mix(net), port, glass_hash_seed);
 
 	return &glass_bind_table[hash_32(h, GLASS_BIND_BITS)];
+}
+
+static struct glass_bucket *glass_listen_bucket(const struct net *net,
+						u16 port)
+{
+	u32 h = jhash_2words(net_hash_mix(net), port, glass_hash_seed);
+
+	return &glass_listen_table[hash_32(h, GLASS_BIND_BITS)];
 }
 
 static struct glass_bucket *glass_conn_bucket(const struct net *net,
@@ -160,6 +173,73 @@ int glass_bind_port(struct sock *sk, __be32 addr, u16 port)
 	if (port)
 		return glass_bind_exact(sk, addr, port);
 	return glass_bind_ephemeral(sk, addr);
+}
+
+/* An accepted child uses its listener's port: no conflict check. */
+void glass_bind_child(struct sock *sk)
+{
+	struct glass_bucket *b = glass_bind_bucket(sock_net(sk), sk->sk_num);
+
+	spin_lock_bh(&b->lock);
+	sock_hold(sk);
+	hlist_add_head(&glass_sk(sk)->bind_node, &b->head);
+	glass_sk(sk)->bind_hashed = true;
+	spin_unlock_bh(&b->lock);
+}
+
+/*
+ * Start listening on sk's port: as TCP, refused (-EADDRINUSE) while
+ * another socket listens on an overlapping address, SO_REUSEADDR or not.
+ * Checked and made visible under the port's lock, so two listen() calls
+ * cannot both win.
+ */
+int glass_table_listen(struct sock *sk)
+{
+	struct glass_bucket *b = glass_bind_bucket(sock_net(sk), sk->sk_num);
+	struct glass_sock *gs = glass_sk(sk), *gs2;
+	struct glass_bucket *lb;
+	int err = 0;
+
+	if (gs->listen_hashed)
+		return 0;
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(gs2, &b->head, bind_node) {
+		struct sock *sk2 = &gs2->sk;
+
+		if (sk2 != sk && sk2->sk_num == sk->sk_num &&
+		    sk2->sk_state == TCP_LISTEN &&
+		    net_eq(sock_net(sk2), sock_net(sk)) &&
+		    (!sk->sk_rcv_saddr || !sk2->sk_rcv_saddr ||
+		     sk->sk_rcv_saddr == sk2->sk_rcv_saddr)) {
+			err = -EADDRINUSE;
+			goto out;
+		}
+	}
+	lb = glass_listen_bucket(sock_net(sk), sk->sk_num);
+	spin_lock(&lb->lock);
+	sock_hold(sk);
+	hlist_add_head(&gs->listen_node, &lb->head);
+	gs->listen_hashed = true;
+	glass_set_state(sk, TCP_LISTEN);
+	spin_unlock(&lb->lock);
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+void glass_table_unlisten(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_bucket *lb;
+
+	if (!gs->listen_hashed)
+		return;
+	lb = glass_listen_bucket(sock_net(sk), sk->sk_num);
+	spin_lock_bh(&lb->lock);
+	hlist_del_init(&gs->listen_node);
+	gs->listen_hashed = false;
+	spin_unlock_bh(&lb->lock);
+	sock_put(sk);
 }
 
 void glass_unbind(struct sock *sk)
@@ -269,12 +349,12 @@ struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 /* The listener for (daddr, dport): an exact address beats INADDR_ANY. */
 struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
 {
-	struct glass_bucket *b = glass_bind_bucket(net, dport);
+	struct glass_bucket *b = glass_listen_bucket(net, dport);
 	struct sock *best = NULL;
 	struct glass_sock *gs;
 
 	spin_lock_bh(&b->lock);
-	hlist_for_each_entry(gs, &b->head, bind_node) {
+	hlist_for_each_entry(gs, &b->head, listen_node) {
 		struct sock *sk = &gs->sk;
 
 		if (sk->sk_num != dport || sk->sk_state != TCP_LISTEN ||

@@ -1,0 +1,250 @@
+// Socket options (SOL_SOCKET and SOL_GLASS), GLASS_INFO, and the
+// connection states and sequence numbers it reports.
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <thread>
+
+#include "socket_util.hpp"
+
+using st::Fd;
+
+TEST(Options, TypeDomainAndProtocol) {
+  Fd s = st::sock();
+  EXPECT_EQ(st::int_opt(s, SOL_SOCKET, SO_TYPE), SOCK_STREAM);
+  EXPECT_EQ(st::int_opt(s, SOL_SOCKET, SO_DOMAIN), AF_GLASS);
+  EXPECT_EQ(st::int_opt(s, SOL_SOCKET, SO_PROTOCOL), 0);
+}
+
+TEST(Options, AcceptconnOnlyOnListener) {
+  st::LoopConn c(5500);
+  EXPECT_EQ(st::int_opt(c.listener, SOL_SOCKET, SO_ACCEPTCONN), 1);
+  EXPECT_EQ(st::int_opt(c.client, SOL_SOCKET, SO_ACCEPTCONN), 0);
+  EXPECT_EQ(st::int_opt(c.server, SOL_SOCKET, SO_ACCEPTCONN), 0);
+  Fd fresh = st::sock();
+  EXPECT_EQ(st::int_opt(fresh, SOL_SOCKET, SO_ACCEPTCONN), 0);
+}
+
+TEST(Options, SndbufAndRcvbufAreDoubled) {
+  Fd s = st::sock();
+  int v = 65536;
+  ASSERT_EQ(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)), 0);
+  ASSERT_EQ(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)), 0);
+  EXPECT_EQ(st::int_opt(s, SOL_SOCKET, SO_SNDBUF), 2 * v);
+  EXPECT_EQ(st::int_opt(s, SOL_SOCKET, SO_RCVBUF), 2 * v);
+  glass_info gi = gt::info(s);
+  EXPECT_EQ(gi.gi_sndbuf, 2u * v);
+  EXPECT_EQ(gi.gi_rcvbuf, 2u * v);
+}
+
+TEST(Options, AcceptedSocketInheritsListenerBuffers) {
+  st::Loopback lo;
+  gt::InNetns in(lo.ns().name());
+  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5501));
+  int v = 30000;
+  ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)), 0);
+  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5501));
+  Fd a = Fd(accept(l, nullptr, nullptr));
+  ASSERT_GE(a, 0);
+  EXPECT_EQ(st::int_opt(a, SOL_SOCKET, SO_RCVBUF), 60000);
+}
+
+TEST(Options, SoErrorIsZeroOnHealthySocket) {
+  st::LoopConn c(5502);
+  EXPECT_EQ(st::so_error(c.client), 0);
+  EXPECT_EQ(st::so_error(c.server), 0);
+}
+
+TEST(Options, UnknownGlassOptionIsENOPROTOOPT) {
+  Fd s = st::sock();
+  int v = 1;
+  socklen_t l = sizeof(v);
+  for (int name : {0, 5, 99, -1}) {
+    EXPECT_EQ(getsockopt(s, SOL_GLASS, name, &v, &l), -1) << name;
+    EXPECT_EQ(errno, ENOPROTOOPT) << name;
+    EXPECT_EQ(setsockopt(s, SOL_GLASS, name, &v, sizeof(v)), -1) << name;
+    EXPECT_EQ(errno, ENOPROTOOPT) << name;
+  }
+  EXPECT_EQ(setsockopt(s, SOL_GLASS, GLASS_INFO, &v, sizeof(v)), -1) << "GLASS_INFO is read-only";
+  EXPECT_EQ(errno, ENOPROTOOPT);
+}
+
+TEST(Options, OtherProtocolLevelIsENOPROTOOPT) {
+  Fd s = st::sock();
+  int v = 1;
+  socklen_t l = sizeof(v);
+  EXPECT_EQ(getsockopt(s, IPPROTO_TCP, 1, &v, &l), -1);
+  EXPECT_EQ(errno, ENOPROTOOPT);
+  EXPECT_EQ(setsockopt(s, IPPROTO_TCP, 1, &v, sizeof(v)), -1);
+  EXPECT_EQ(errno, ENOPROTOOPT);
+}
+
+TEST(Options, NodelayAndCorkRoundTrip) {
+  Fd s = st::sock();
+  EXPECT_EQ(st::int_opt(s, SOL_GLASS, GLASS_NODELAY), 0);
+  int one = 1, zero = 0;
+  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_NODELAY, &one, sizeof(one)), 0);
+  EXPECT_EQ(st::int_opt(s, SOL_GLASS, GLASS_NODELAY), 1);
+  EXPECT_EQ(gt::info(s).gi_nodelay, 1);
+  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CORK, &one, sizeof(one)), 0);
+  EXPECT_EQ(st::int_opt(s, SOL_GLASS, GLASS_CORK), 1);
+  EXPECT_EQ(gt::info(s).gi_cork, 1);
+  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CORK, &zero, sizeof(zero)), 0);
+  EXPECT_EQ(st::int_opt(s, SOL_GLASS, GLASS_CORK), 0);
+}
+
+TEST(Options, MaxsegOutOfRangeIsEINVAL) {
+  Fd s = st::sock();
+  int v = 10;
+  EXPECT_EQ(setsockopt(s, SOL_GLASS, GLASS_MAXSEG, &v, sizeof(v)), -1);
+  EXPECT_EQ(errno, EINVAL);
+  v = 1 << 20;
+  EXPECT_EQ(setsockopt(s, SOL_GLASS, GLASS_MAXSEG, &v, sizeof(v)), -1);
+  EXPECT_EQ(errno, EINVAL);
+  v = 500;
+  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_MAXSEG, &v, sizeof(v)), 0);
+  EXPECT_EQ(st::int_opt(s, SOL_GLASS, GLASS_MAXSEG), 500);
+}
+
+TEST(Options, MaxsegLimitsSegmentPayload) {
+  st::Loopback lo;
+  gt::InNetns in(lo.ns().name());
+  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5503));
+  Fd c = st::sock();
+  int v = 300;
+  ASSERT_EQ(setsockopt(c, SOL_GLASS, GLASS_MAXSEG, &v, sizeof(v)), 0);
+  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5503);
+  ASSERT_EQ(connect(c, st::sa(&a), sizeof(a)), 0);
+  Fd s = Fd(accept(l, nullptr, nullptr));
+  EXPECT_EQ(gt::info(c).gi_mss, 300u);
+  auto p = st::pattern(3000, 9);
+  ASSERT_TRUE(gt::write_all(c, p.data(), p.size()));
+  std::vector<char> got(3000);
+  ASSERT_TRUE(gt::read_all(s, got.data(), got.size()));
+  EXPECT_EQ(got, p);
+  EXPECT_GE(gt::info(c).gi_data_segs_out, 10u) << "3000 bytes in segments of at most 300";
+}
+
+TEST(Options, ShortOptlenOnSetIsEINVAL) {
+  Fd s = st::sock();
+  char one = 1;
+  EXPECT_EQ(setsockopt(s, SOL_GLASS, GLASS_NODELAY, &one, 1), -1);
+  EXPECT_EQ(errno, EINVAL);
+}
+
+TEST(Options, GlassInfoReportsItsLength) {
+  st::LoopConn c(5504);
+  glass_info gi{};
+  socklen_t l = sizeof(gi);
+  ASSERT_EQ(getsockopt(c.client, SOL_GLASS, GLASS_INFO, &gi, &l), 0);
+  EXPECT_EQ(l, sizeof(glass_info));
+  EXPECT_EQ(gi.gi_len, sizeof(glass_info));
+  EXPECT_EQ(gi.gi_state, GLASS_ESTABLISHED);
+}
+
+TEST(Options, GlassInfoShortOptlenGetsTruncatedCopy) {
+  st::LoopConn c(5505);
+  unsigned char buf[sizeof(glass_info) + 64];
+  memset(buf, 0xAB, sizeof(buf));
+  socklen_t l = 8;
+  ASSERT_EQ(getsockopt(c.client, SOL_GLASS, GLASS_INFO, buf, &l), 0);
+  EXPECT_EQ(l, 8u) << "optlen says how many bytes were filled";
+  glass_info head{};
+  memcpy(&head, buf, 8);
+  EXPECT_EQ(head.gi_len, sizeof(glass_info));
+  EXPECT_EQ(head.gi_state, GLASS_ESTABLISHED);
+  for (size_t i = 8; i < sizeof(buf); i++) ASSERT_EQ(buf[i], 0xAB) << "byte " << i << " written";
+  // A longer buffer gets the whole structure, and optlen is cut to it.
+  l = sizeof(buf);
+  ASSERT_EQ(getsockopt(c.client, SOL_GLASS, GLASS_INFO, buf, &l), 0);
+  EXPECT_EQ(l, sizeof(glass_info));
+  EXPECT_EQ(buf[sizeof(glass_info)], 0xAB);
+  // Zero length: nothing copied.
+  l = 0;
+  EXPECT_EQ(getsockopt(c.client, SOL_GLASS, GLASS_INFO, buf, &l), 0);
+  EXPECT_EQ(l, 0u);
+}
+
+TEST(Options, GlassInfoNegativeOptlenIsEINVAL) {
+  Fd s = st::sock();
+  glass_info gi{};
+  int l = -1;
+  EXPECT_EQ(getsockopt(s, SOL_GLASS, GLASS_INFO, &gi, reinterpret_cast<socklen_t*>(&l)), -1);
+  EXPECT_EQ(errno, EINVAL);
+}
+
+TEST(State, HandshakeSequenceNumbersMatchAndIsnIsRandom) {
+  st::Loopback lo;
+  gt::InNetns in(lo.ns().name());
+  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5510));
+  std::vector<uint32_t> isns;
+  for (int i = 0; i < 4; i++) {
+    Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5510));
+    Fd a = Fd(accept(l, nullptr, nullptr));
+    ASSERT_GE(a, 0);
+    glass_info ci = gt::info(c), ai = gt::info(a);
+    EXPECT_EQ(ci.gi_irs, ai.gi_iss);
+    EXPECT_EQ(ai.gi_irs, ci.gi_iss);
+    EXPECT_EQ(ci.gi_snd_nxt, ci.gi_iss + 1) << "the SYN takes one sequence number";
+    EXPECT_EQ(ci.gi_rcv_nxt, ai.gi_iss + 1);
+    EXPECT_NE(ci.gi_iss, ai.gi_iss);
+    isns.push_back(ci.gi_iss);
+    isns.push_back(ai.gi_iss);
+  }
+  std::sort(isns.begin(), isns.end());
+  EXPECT_EQ(std::unique(isns.begin(), isns.end()), isns.end()) << "ISNs repeat";
+}
+
+TEST(State, ActiveCloserEntersTimeWait) {
+  st::LoopConn c(5511);
+  ASSERT_EQ(shutdown(c.client, SHUT_WR), 0);
+  EXPECT_TRUE(gt::wait_until([&] { return gt::info(c.client).gi_state == GLASS_FIN_WAIT2; }));
+  EXPECT_EQ(gt::info(c.server).gi_state, GLASS_CLOSE_WAIT);
+  char b;
+  ASSERT_EQ(read(c.server, &b, 1), 0);
+  ASSERT_EQ(shutdown(c.server, SHUT_WR), 0);
+  EXPECT_TRUE(gt::wait_until([&] { return gt::info(c.client).gi_state == GLASS_TIME_WAIT; }));
+  EXPECT_TRUE(gt::wait_until([&] { return gt::info(c.server).gi_state == GLASS_CLOSE; }))
+      << "the passive closer goes LAST_ACK -> CLOSE";
+  sockaddr_glass me{};
+  socklen_t l = sizeof(me);
+  ASSERT_EQ(getsockname(c.client, st::sa(&me), &l), 0);
+  std::string local = std::string(st::Loopback::kAddr) + ":" + std::to_string(ntohs(me.sg_port));
+  c.client.reset();
+  // The orphan stays in TIME_WAIT, visible in /proc/net/glass.
+  bool found = false;
+  for (const auto& row : st::proc_rows()) {
+    if (row.rfind(local + " ", 0) == 0) {
+      found = true;
+      std::istringstream is(row);
+      std::string lo, re;
+      int state = -1;
+      is >> lo >> re >> state;
+      EXPECT_EQ(state, GLASS_TIME_WAIT) << row;
+      EXPECT_NE(row.find("timewait"), std::string::npos) << row;
+    }
+  }
+  EXPECT_TRUE(found) << "no /proc/net/glass row for " << local;
+}
+
+TEST(State, TimeWaitEndsAfterTimeWaitMs) {
+  st::Loopback lo;
+  gt::InNetns in(lo.ns().name());
+  st::sysctl("time_wait_ms", 300);
+  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5512));
+  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5512));
+  Fd a = Fd(accept(l, nullptr, nullptr));
+  ASSERT_EQ(shutdown(c, SHUT_WR), 0);
+  char b;
+  ASSERT_EQ(read(a, &b, 1), 0);
+  a.reset();
+  ASSERT_TRUE(gt::wait_until([&] { return gt::info(c).gi_state == GLASS_TIME_WAIT; }));
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(gt::wait_until([&] { return gt::info(c).gi_state == GLASS_CLOSE; }, 5000));
+  EXPECT_GE(st::ms_since(t0), 200);
+  c.reset();
+  l.reset();
+  EXPECT_TRUE(gt::wait_until([] { return st::proc_rows().empty(); }, 3000));
+}
