@@ -15,6 +15,11 @@ main() {
 	say "   console (demo output + kernel messages): $out/console.log"
 	say "   full guest kernel log:                   $out/guest/dmesg.txt"
 	say "   run summary (status, timings):           $out/summary"
+	if [ -d "$out/guest/lab" ]; then
+		# gnuplot runs here, not in the guest (it would double the image).
+		"$GLASS_ROOT/build/bin/glass" lab plot "$out/guest/lab" >/dev/null || true
+		say "   lab results (plots, explanations, perf): $out/guest/lab/index.html"
+	fi
 	return "$rc"
 }
 

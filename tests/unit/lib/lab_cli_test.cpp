@@ -1,0 +1,185 @@
+// `glass lab`: option handling of every scenario, and the files a run
+// leaves behind (CSV, facts, explanation, gnuplot script, summary pages),
+// driven by a scenario that needs no glass module.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app.hpp"
+#include "lab.hpp"
+
+namespace glass::cli {
+namespace {
+
+struct Parsed {
+  std::optional<int> rc;
+  std::string out, err;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  Cli cli;
+  std::ostringstream out, err;
+  Parsed p;
+  p.rc = cli.parse(std::move(args), out, err);
+  p.out = out.str();
+  p.err = err.str();
+  return p;
+}
+
+void expect_usage(const std::vector<std::string>& args, const std::string& needle) {
+  const Parsed p = parse(args);
+  ASSERT_TRUE(p.rc.has_value()) << args[1];
+  EXPECT_EQ(*p.rc, kExitUsage);
+  EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
+}
+
+void expect_ok(const std::vector<std::string>& args) {
+  const Parsed p = parse(args);
+  EXPECT_FALSE(p.rc.has_value()) << p.err;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+TEST(LabCli, HelpListsEveryScenario) {
+  const Parsed p = parse({"lab", "--help"});
+  ASSERT_TRUE(p.rc.has_value());
+  EXPECT_EQ(*p.rc, kExitOk);
+  for (const char* s :
+       {"slow-reader", "nagle", "rcvbuf", "loss", "readiness", "copy", "all", "plot", "facts.txt"})
+    EXPECT_NE(p.out.find(s), std::string::npos) << s;
+}
+
+TEST(LabCli, ScenarioHelpExplains) {
+  const Parsed p = parse({"lab", "slow-reader", "--help"});
+  ASSERT_TRUE(p.rc.has_value());
+  EXPECT_EQ(*p.rc, kExitOk);
+  EXPECT_NE(p.out.find("zero-window probes"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("--pause"), std::string::npos);
+}
+
+TEST(LabCli, AcceptsEachScenario) {
+  expect_ok({"lab", "slow-reader", "-o", "d", "--pause", "500", "--rcvbuf", "65536"});
+  expect_ok({"lab", "nagle", "-o", "d", "--quick", "--writes", "50", "--gap", "0"});
+  expect_ok({"lab", "rcvbuf", "-o", "d", "--sizes", "8192,65536", "--rtt", "20"});
+  expect_ok({"lab", "loss", "-o", "d", "--loss", "5", "--bytes", "2M", "--outage", "800"});
+  expect_ok({"lab", "readiness", "-o", "d", "--variants", "epoll,io_uring", "--requests", "5"});
+  expect_ok({"lab", "copy", "-o", "d", "--sizes", "100,1000", "--seconds", "0.5"});
+  expect_ok({"lab", "all", "-o", "d", "--quick", "--only", "nagle,loss", "--no-plot"});
+}
+
+TEST(LabCli, UsageErrors) {
+  expect_usage({"lab"}, "subcommand");
+  expect_usage({"lab", "tsunami", "-o", "d"}, "subcommand");
+  expect_usage({"lab", "slow-reader"}, "--out");
+  expect_usage({"lab", "slow-reader", "-o", "d", "--pause", "10"}, "--pause");
+  expect_usage({"lab", "nagle", "-o", "d", "--size", "8"}, "--size");
+  expect_usage({"lab", "rcvbuf", "-o", "d", "--sizes", "8192,100"}, "--sizes");
+  expect_usage({"lab", "loss", "-o", "d", "--loss", "50"}, "--loss");
+  expect_usage({"lab", "readiness", "-o", "d", "--variants", "select"}, "select");
+  expect_usage({"lab", "all", "-o", "d", "--only", "nagle,bogus"}, "bogus");
+  expect_usage({"lab", "nagle", "-o", "d", "--interval", "0"}, "--interval");
+  expect_usage({"lab", "plot", "/nonexistent/folder"}, "/nonexistent/folder");
+}
+
+TEST(LabOutput, NumbersAndCsv) {
+  EXPECT_EQ(num(12), "12");
+  EXPECT_EQ(num(0.5), "0.5");
+  EXPECT_EQ(num(1.0 / 3), "0.3333");
+  EXPECT_EQ(num(NAN), "NaN");
+  Csv csv({"t_ms", "x"});
+  csv.row({"1", "2"});
+  EXPECT_EQ(csv.str(), "t_ms,x\n1,2\n");
+}
+
+// A scenario that needs no module: it writes a CSV and checks a flag.
+class Fake : public Scenario {
+ public:
+  explicit Fake(bool show) : show_(show) {}
+  const char* name() const override { return show_ ? "fake" : "broken"; }
+  const char* title() const override { return "A fake scenario"; }
+  const char* help() const override { return "It explains itself.\n\nIn two paragraphs."; }
+  void run(LabRun& run) override {
+    Csv csv({"t_ms", "v"});
+    csv.row({"0", "1"});
+    run.write_csv(csv);
+    run.fact("answer", 42, "the answer is 42");
+    run.check(show_, "the flag was set");
+    run.set_plot("plot '" + std::string(name()) + ".csv' using 't_ms':'v' with lines\n");
+  }
+
+ private:
+  bool show_;
+};
+
+class LabFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() / ("glass-lab-test-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+};
+
+TEST_F(LabFiles, ScenarioWritesItsFilesAndExitStatus) {
+  Fake ok(true), bad(false);
+  LabOptions o;
+  o.plot = false;
+  o.out = (dir / "one").string();
+  std::ostringstream out;
+  EXPECT_EQ(run_scenario(ok, o, out), kExitOk);
+  EXPECT_EQ(slurp(o.out + "/facts.txt"), "answer=42\nshown=1\n");
+  EXPECT_EQ(slurp(o.out + "/fake.csv"), "t_ms,v\n0,1\n");
+  const std::string gp = slurp(o.out + "/fake.gp");
+  EXPECT_NE(gp.find("set terminal svg"), std::string::npos);
+  EXPECT_NE(gp.find("set output 'fake.svg'"), std::string::npos);
+  EXPECT_NE(slurp(o.out + "/fake.md").find("the answer is 42"), std::string::npos);
+  o.out = (dir / "two").string();
+  EXPECT_EQ(run_scenario(bad, o, out), kExitError);
+  EXPECT_NE(out.str().find("FAILED: not shown: [the flag was set]"), std::string::npos)
+      << out.str();
+  EXPECT_NE(slurp(o.out + "/facts.txt").find("shown=0"), std::string::npos);
+}
+
+TEST_F(LabFiles, AllWritesSummaryPages) {
+  std::vector<std::unique_ptr<Scenario>> all;
+  all.push_back(std::make_unique<Fake>(true));
+  all.push_back(std::make_unique<Fake>(false));
+  LabOptions o;
+  o.plot = false;
+  o.out = dir.string();
+  std::ostringstream out;
+  EXPECT_EQ(run_all(all, o, {}, out), kExitError);  // one was not shown
+  const std::string md = slurp((dir / "index.md").string());
+  const std::string html = slurp((dir / "index.html").string());
+  EXPECT_NE(md.find("![fake](fake/fake.svg)"), std::string::npos) << md;
+  EXPECT_NE(html.find("<img src='fake/fake.svg'"), std::string::npos);
+  EXPECT_NE(html.find("<p>It explains itself.</p>"), std::string::npos);
+  EXPECT_NE(html.find("FAILED"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir / "broken" / "broken.csv"));
+  std::ostringstream only;
+  EXPECT_EQ(run_all(all, o, {"fake"}, only), kExitOk);
+}
+
+TEST_F(LabFiles, PlotRendersScriptsWhenGnuplotIsThere) {
+  if (find_gnuplot().empty()) GTEST_SKIP() << "gnuplot not installed";
+  Fake ok(true);
+  LabOptions o;
+  o.plot = false;
+  o.out = dir.string();
+  std::ostringstream out;
+  ASSERT_EQ(run_scenario(ok, o, out), kExitOk);
+  EXPECT_EQ(render_plots(dir.string(), out), 1);
+  EXPECT_NE(slurp((dir / "fake.svg").string()).find("<svg"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace glass::cli

@@ -1,0 +1,149 @@
+// `glass perf`: option handling (values, ranges, combinations, exit
+// statuses) and the report (ratios, table, JSON) on made-up figures.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "app.hpp"
+#include "perf.hpp"
+
+namespace glass::cli {
+namespace {
+
+struct Parsed {
+  std::optional<int> rc;
+  std::string out, err;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  Cli cli;
+  std::ostringstream out, err;
+  Parsed p;
+  p.rc = cli.parse(std::move(args), out, err);
+  p.out = out.str();
+  p.err = err.str();
+  return p;
+}
+
+// Parses `perf ARGS...` into a PerfOptions of its own.
+PerfOptions parse_perf(std::vector<std::string> args) {
+  CLI::App app("test");
+  PerfOptions o;
+  add_perf_options(app, o);
+  args.insert(args.begin(), "perf");
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
+  return o;
+}
+
+void expect_usage(const std::vector<std::string>& args, const std::string& needle) {
+  const Parsed p = parse(args);
+  ASSERT_TRUE(p.rc.has_value());
+  EXPECT_EQ(*p.rc, kExitUsage);
+  EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
+}
+
+TEST(PerfCli, HelpExplainsTheMeasurements) {
+  const Parsed p = parse({"perf", "--help"});
+  ASSERT_TRUE(p.rc.has_value());
+  EXPECT_EQ(*p.rc, kExitOk);
+  for (const char* word : {"tcp-veth", "throughput", "p99.9", "--no-setup", "ratio", "root"})
+    EXPECT_NE(p.out.find(word), std::string::npos) << word;
+}
+
+TEST(PerfCli, Defaults) {
+  const PerfOptions o = parse_perf({});
+  EXPECT_TRUE(o.setup);
+  EXPECT_EQ(o.tests, (std::vector<std::string>{"bulk", "rr", "connect"}));
+  EXPECT_EQ(o.transports, (std::vector<std::string>{"glass", "tcp-veth", "tcp-lo", "unix"}));
+  EXPECT_EQ(o.seconds, 2.0);
+  EXPECT_EQ(o.bytes, 0u);
+  EXPECT_FALSE(o.json);
+  EXPECT_FALSE(parse({"perf"}).rc.has_value());
+}
+
+TEST(PerfCli, ParsesValues) {
+  const PerfOptions o =
+      parse_perf({"--tests", "bulk,rr", "--transports", "glass,unix", "-n", "64M", "--write-size",
+                  "16K", "-s", "512", "-r", "100", "-c", "50", "--json", "-p", "9000"});
+  EXPECT_EQ(o.tests, (std::vector<std::string>{"bulk", "rr"}));
+  EXPECT_EQ(o.transports, (std::vector<std::string>{"glass", "unix"}));
+  EXPECT_EQ(o.bytes, 64ull << 20);
+  EXPECT_EQ(o.write_size, 16 << 10);
+  EXPECT_EQ(o.size, 512);
+  EXPECT_EQ(o.requests, 100);
+  EXPECT_EQ(o.connections, 50);
+  EXPECT_EQ(o.port, 9000);
+  EXPECT_TRUE(o.json);
+}
+
+TEST(PerfCli, NoSetupUsesGivenAddresses) {
+  const PerfOptions o = parse_perf({"--no-setup", "--glass-addr", "10.7.9.1", "--transports",
+                                    "glass,tcp-lo", "--server-netns", "b", "--client-netns", "a"});
+  EXPECT_FALSE(o.setup);
+  EXPECT_EQ(o.glass_addr, "10.7.9.1");
+  EXPECT_EQ(o.server_netns, "b");
+}
+
+TEST(PerfCli, UsageErrors) {
+  expect_usage({"perf", "--time", "1", "--bytes", "1M"}, "excludes");
+  expect_usage({"perf", "--tests", "bulk,ping"}, "ping");
+  expect_usage({"perf", "--transports", "sctp"}, "sctp");
+  expect_usage({"perf", "--no-setup"}, "--glass-addr");
+  expect_usage({"perf", "--glass-addr", "10.7.0.2"}, "need --no-setup");
+  expect_usage({"perf", "--no-setup", "--glass-addr", "10.7.0"}, "10.7.0");
+  expect_usage({"perf", "--size", "0"}, "--size");
+  expect_usage({"perf", "--requests", "5"}, "--requests");
+  expect_usage({"perf", "--time", "0"}, "--time");
+  expect_usage({"perf", "--connections", "x"}, "--connections");
+  expect_usage({"perf", "--no-setup", "--transports", "tcp-veth"}, "--tcp-addr");
+}
+
+std::vector<PerfFigure> sample() {
+  return {{"bulk", "glass", "throughput", 50, "MB/s", "2 s", NAN},
+          {"bulk", "tcp-veth", "throughput", 100, "MB/s", "2 s", NAN},
+          {"rr", "glass", "p50", 30, "us", "rt", NAN},
+          {"rr", "tcp-veth", "p50", 20, "us", "rt", NAN},
+          {"rr", "unix", "p50", 10, "us", "rt", NAN}};
+}
+
+TEST(PerfReport, RatiosAgainstTheBaseline) {
+  auto f = sample();
+  perf_ratios(f, "tcp-veth");
+  EXPECT_DOUBLE_EQ(f[0].ratio, 0.5);
+  EXPECT_DOUBLE_EQ(f[1].ratio, 1.0);
+  EXPECT_DOUBLE_EQ(f[2].ratio, 1.5);
+  EXPECT_DOUBLE_EQ(f[4].ratio, 0.5);
+  perf_ratios(f, "tcp-lo");  // absent: no ratios
+  EXPECT_TRUE(std::isnan(f[0].ratio));
+}
+
+TEST(PerfReport, TableHasUnitRatioAndHow) {
+  auto f = sample();
+  perf_ratios(f, "tcp-veth");
+  std::ostringstream out;
+  perf_table(out, f, "tcp-veth");
+  const std::string s = out.str();
+  EXPECT_NE(s.find("vs tcp-veth"), std::string::npos) << s;
+  EXPECT_NE(s.find("0.50x"), std::string::npos) << s;
+  EXPECT_NE(s.find("MB/s"), std::string::npos);
+  EXPECT_NE(s.find("how measured"), std::string::npos);
+}
+
+TEST(PerfReport, Json) {
+  auto f = sample();
+  perf_ratios(f, "tcp-veth");
+  std::ostringstream out;
+  perf_json(out, f, "tcp-veth");
+  const std::string s = out.str();
+  EXPECT_EQ(s.rfind("{\"baseline\":\"tcp-veth\",\"results\":[", 0), 0u) << s;
+  EXPECT_NE(s.find("\"transport\":\"glass\",\"figure\":\"throughput\",\"value\":50,"
+                   "\"unit\":\"MB/s\",\"ratio\":0.5"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.back(), ',');
+}
+
+}  // namespace
+}  // namespace glass::cli

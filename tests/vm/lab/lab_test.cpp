@@ -1,0 +1,213 @@
+// Guest tests of `glass lab` and `glass perf`: run each scenario (short
+// variants) through the real tool, then check, from the files it wrote,
+// the facts its plot claims. A scenario that stops showing its phenomenon
+// fails here even if it still exits 0.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+namespace {
+
+const std::string kOut = "/tmp/vmtest-lab";
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Runs `glass lab NAME --quick --no-plot -o DIR ARGS`; returns DIR.
+std::string lab(const std::string& name, const std::string& args = "") {
+  const std::string dir = kOut + "/" + name;
+  const std::string cmd = "glass lab " + name + " --quick --no-plot -o " + dir + " " + args +
+                          " > " + kOut + "/" + name + ".log 2>&1";
+  gt::sh("mkdir -p " + kOut);
+  const int rc = gt::sh(cmd);
+  EXPECT_EQ(rc, 0) << cmd << "\n" << slurp(kOut + "/" + name + ".log");
+  std::cout << slurp(kOut + "/" + name + ".log");
+  return dir;
+}
+
+std::map<std::string, double> facts(const std::string& dir) {
+  std::map<std::string, double> m;
+  std::istringstream in(slurp(dir + "/facts.txt"));
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) m[line.substr(0, eq)] = std::stod(line.substr(eq + 1));
+  }
+  EXPECT_FALSE(m.empty()) << dir << "/facts.txt";
+  return m;
+}
+
+// A CSV as rows of columns by name.
+struct Csv {
+  std::vector<std::map<std::string, std::string>> rows;
+  double num(std::size_t i, const std::string& col) const { return std::stod(rows[i].at(col)); }
+};
+
+Csv csv(const std::string& path) {
+  Csv c;
+  std::istringstream in(slurp(path));
+  std::string line, cell;
+  std::vector<std::string> head;
+  std::getline(in, line);
+  std::istringstream h(line);
+  while (std::getline(h, cell, ',')) head.push_back(cell);
+  while (std::getline(in, line)) {
+    std::istringstream r(line);
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; std::getline(r, cell, ','); i++)
+      if (i < head.size()) row[head[i]] = cell;
+    c.rows.push_back(row);
+  }
+  EXPECT_FALSE(c.rows.empty()) << path;
+  return c;
+}
+
+TEST(Lab, SlowReaderClosesTheWindowAndStallsTheWriter) {
+  const std::string dir = lab("slow-reader");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_GE(f["window_zero_after_ms"], 0) << "the window never reached 0";
+  EXPECT_GE(f["max_unread"], f["rcv_space"]);
+  EXPECT_GT(f["writer_blocked_in_pause"], 0);
+  EXPECT_GT(f["probes_in_pause"], 0);
+  EXPECT_GT(f["zero_window_advertised"], 0);
+  EXPECT_EQ(f["exact"], 1);
+  EXPECT_EQ(f["bytes_read"], f["bytes_written"]);
+  // The CSV itself shows a closed window while the reader paused, and the
+  // send queue backed up behind it.
+  const Csv c = csv(dir + "/slow-reader.csv");
+  bool closed = false, queued = false;
+  for (std::size_t i = 0; i < c.rows.size(); i++) {
+    if (c.num(i, "phase") != 1) continue;
+    closed = closed || (c.num(i, "r_rcv_wnd") == 0 && c.num(i, "s_snd_wnd") == 0);
+    queued = queued || c.num(i, "s_unsent") > 0;
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_TRUE(queued);
+  EXPECT_NE(slurp(dir + "/slow-reader.gp").find("set output 'slow-reader.svg'"), std::string::npos);
+  EXPECT_NE(slurp(dir + "/slow-reader.md").find("window reached 0 after"), std::string::npos);
+}
+
+TEST(Lab, NodelaySendsMoreSegmentsThanNagle) {
+  const std::string dir = lab("nagle", "--writes 120");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_EQ(f["nagle_delivered"], 120);
+  EXPECT_EQ(f["nodelay_delivered"], 120);
+  EXPECT_GT(f["nodelay_data_segs"], f["nagle_data_segs"]);
+  EXPECT_GT(f["nagle_bytes_per_seg"], f["nodelay_bytes_per_seg"]);
+  const Csv c = csv(dir + "/nagle.csv");
+  ASSERT_EQ(c.rows.size(), 120u);
+  EXPECT_EQ(c.num(119, "nodelay_segs"), f["nodelay_data_segs"]);
+  EXPECT_LT(c.num(119, "nagle_segs"), c.num(119, "nodelay_segs"));
+}
+
+TEST(Lab, RcvbufThroughputGrowsWithTheWindow) {
+  const std::string dir = lab("rcvbuf", "--sizes 8192,32768,131072 --seconds 1.2");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_EQ(f["increasing"], 1);
+  EXPECT_LT(f["measured_Bps_8192"], f["measured_Bps_32768"]);
+  EXPECT_LT(f["measured_Bps_32768"], f["measured_Bps_131072"]);
+  // The smallest window is window-limited: close to window/RTT.
+  EXPECT_GT(f["smallest_ratio"], 0.5);
+  EXPECT_LT(f["smallest_ratio"], 1.3);
+  const Csv s = csv(dir + "/rcvbuf-summary.csv");
+  EXPECT_EQ(s.rows.size(), 3u);
+}
+
+TEST(Lab, LossRetransmitsBacksOffAndDeliversExactly) {
+  const std::string dir = lab("loss");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_GT(f["retransmits"], 0);
+  EXPECT_GT(f["timeouts"], 0);
+  EXPECT_GE(f["max_backoff"], 2);
+  EXPECT_GT(f["cwnd_cuts"], 0);
+  EXPECT_EQ(f["exact"], 1);
+  EXPECT_EQ(f["bytes_received"], 1536.0 * 1024);
+  const Csv c = csv(dir + "/loss.csv");
+  bool cut = false;
+  for (std::size_t i = 1; i < c.rows.size(); i++)
+    cut = cut || c.num(i, "cwnd") < c.num(i - 1, "cwnd");
+  EXPECT_TRUE(cut) << "no cwnd reduction in loss.csv";
+}
+
+TEST(Lab, EveryReadinessVariantServesEveryRequest) {
+  const std::string dir = lab("readiness", "--requests 60");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_EQ(f["requests_per_variant"], 240);
+  for (const char* v : {"blocking", "poll", "epoll", "io_uring"}) {
+    EXPECT_EQ(f[std::string(v) + "_answered"], 240) << v;
+    EXPECT_GE(f[std::string(v) + "_syscalls_per_req"], 0.5) << v;
+  }
+  // Blocking: one read and one write per request, each read a wake-up.
+  EXPECT_NEAR(f["blocking_syscalls_per_req"], 2.0, 0.1);
+  EXPECT_EQ(csv(dir + "/readiness.csv").rows.size(), 4u);
+}
+
+TEST(Lab, LargerWritesCostLessPerByte) {
+  const std::string dir = lab("copy", "--sizes 64,65536 --seconds 0.5");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_GT(f["throughput_Bps_65536"], f["throughput_Bps_64"]);
+  EXPECT_LT(f["cpu_us_per_MB_65536"], f["cpu_us_per_MB_64"]);
+}
+
+TEST(Lab, AllWritesTheSummaryPage) {
+  const std::string dir = kOut + "/all";
+  const int rc = gt::sh("glass lab all --quick --no-plot --only nagle -o " + dir + " > " + kOut +
+                        "/all.log 2>&1");
+  EXPECT_EQ(rc, 0) << slurp(kOut + "/all.log");
+  EXPECT_NE(slurp(dir + "/index.html").find("nagle/nagle.svg"), std::string::npos);
+  EXPECT_NE(slurp(dir + "/index.md").find("Nagle"), std::string::npos);
+}
+
+// Pulls "value" and "ratio" of one figure out of glass perf --json.
+double json_field(const std::string& json, const std::string& transport, const std::string& fig,
+                  const std::string& field) {
+  const std::string key = "\"transport\":\"" + transport + "\",\"figure\":\"" + fig + "\"";
+  const auto at = json.find(key);
+  if (at == std::string::npos) return -1;
+  const auto f = json.find("\"" + field + "\":", at);
+  return std::stod(json.substr(f + field.size() + 3));
+}
+
+TEST(Perf, TinyRunComparesGlassWithTcp) {
+  gt::sh("mkdir -p " + kOut);
+  const std::string out = kOut + "/perf.json";
+  const int rc = gt::sh("glass perf --json --time 0.4 --requests 100 --connections 20 > " + out +
+                        " 2> " + kOut + "/perf.err");
+  ASSERT_EQ(rc, 0) << slurp(kOut + "/perf.err");
+  const std::string j = slurp(out);
+  std::cout << j;
+  EXPECT_EQ(j.rfind("{\"baseline\":\"tcp-veth\"", 0), 0u) << j;
+  for (const char* t : {"glass", "tcp-veth", "tcp-lo", "unix"}) {
+    EXPECT_GT(json_field(j, t, "throughput", "value"), 0) << t;
+    EXPECT_GT(json_field(j, t, "p50", "value"), 0) << t;
+    EXPECT_GT(json_field(j, t, "p99.9", "value"), 0) << t;
+    EXPECT_GT(json_field(j, t, "rate", "value"), 0) << t;
+  }
+  EXPECT_DOUBLE_EQ(json_field(j, "tcp-veth", "throughput", "ratio"), 1.0);
+  const double ratio = json_field(j, "glass", "throughput", "ratio");
+  RecordProperty("glass_vs_tcp_veth_throughput", std::to_string(ratio));
+  EXPECT_GT(ratio, 0.05) << "glass bulk throughput collapsed against TCP over veth";
+}
+
+TEST(Perf, NoSetupWithoutGlassAddressIsAUsageError) {
+  EXPECT_EQ(gt::sh("glass perf --no-setup > /dev/null 2>&1"), 2);
+}
+
+}  // namespace
