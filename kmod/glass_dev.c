@@ -16,6 +16,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
+#include <net/addrconf.h>
 #include <net/rtnetlink.h>
 #include <net/tcp_states.h>
 
@@ -132,12 +133,29 @@ static void glass_ndo_uninit(struct net_device *dev)
 	free_percpu(dev->tstats);
 }
 
+/*
+ * A glass wire carries glass frames only. IPv6 would otherwise greet every
+ * link that comes up with router solicitations, frames that glass never
+ * sent yet the device counters (and fault injectors) would show. Set
+ * before NETDEV_UP, which addrconf then skips.
+ */
+static void glass_no_ipv6(struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (idev)
+		WRITE_ONCE(idev->cnf.disable_ipv6, 1);
+#endif
+}
+
 /* A pair has carrier when both ends are up; a loopback when it is. */
 static int glass_open(struct net_device *dev)
 {
 	struct glass_priv *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
+	glass_no_ipv6(dev);
 	napi_enable(&priv->napi);
 	if (priv->loopback) {
 		netif_carrier_on(dev);

@@ -402,7 +402,7 @@ static void glass_fin_rcv(struct sock *sk)
 	}
 }
 
-#define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(2048)
+#define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(4096)
 
 /*
  * An skb that pins more than twice its payload is copied before it is
@@ -425,20 +425,32 @@ static bool glass_wasteful(const struct sk_buff *skb, u32 bytes)
 static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
 {
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	u32 off = GLASS_SKB_CB(skb)->offset;
 
-	if (!tail || !GLASS_SKB_CB(tail)->compact ||
-	    skb_tailroom(tail) < (int)bytes) {
-		tail = alloc_skb(max_t(u32, bytes, GLASS_COMPACT_SIZE),
-				 GFP_ATOMIC);
-		if (!tail)
+	if (!tail || !GLASS_SKB_CB(tail)->compact || !skb_tailroom(tail))
+		tail = NULL;
+	/* Allocate first, so a failure leaves nothing half copied. */
+	if (!tail || skb_tailroom(tail) < (int)bytes) {
+		struct sk_buff *n = alloc_skb(max_t(u32, bytes,
+						    GLASS_COMPACT_SIZE),
+					      GFP_ATOMIC);
+
+		if (!n)
 			return false;
-		memset(GLASS_SKB_CB(tail), 0, sizeof(struct glass_skb_cb));
-		GLASS_SKB_CB(tail)->compact = 1;
-		skb_set_owner_r(tail, sk);
-		__skb_queue_tail(&sk->sk_receive_queue, tail);
+		memset(GLASS_SKB_CB(n), 0, sizeof(struct glass_skb_cb));
+		GLASS_SKB_CB(n)->compact = 1;
+		skb_set_owner_r(n, sk);
+		if (tail) {
+			u32 part = skb_tailroom(tail);
+
+			skb_copy_bits(skb, off, skb_put(tail, part), part);
+			off += part;
+			bytes -= part;
+		}
+		__skb_queue_tail(&sk->sk_receive_queue, n);
+		tail = n;
 	}
-	skb_copy_bits(skb, GLASS_SKB_CB(skb)->offset, skb_put(tail, bytes),
-		      bytes);
+	skb_copy_bits(skb, off, skb_put(tail, bytes), bytes);
 	return true;
 }
 
