@@ -10,7 +10,7 @@ BUILD_DIR ?= build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: help deps kmod userspace build image run test shell check clean
+.PHONY: help deps kmod userspace build image run test soak shell check clean
 
 help:
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -19,6 +19,7 @@ help:
 	@echo "make userspace  cmake build; every executable lands in build/bin"
 	@echo "make run        boot the guest, load glass.ko, run vm/guest/demo.sh (logs in out/vm/demo)"
 	@echo "make test       host unit tests + guest tests (one boot) + harness self-tests"
+	@echo "make soak       the fault-injection soak, SOAK_SCALE (default 8) times the test's size"
 	@echo "make shell      interactive guest shell with glass.ko loaded (Ctrl-A X quits)"
 	@echo "make check      W=1 + sparse, checkpatch --strict, clang-format, clang-tidy"
 	@echo "make clean      remove build/, out/ and module objects"
@@ -44,6 +45,11 @@ run: deps build
 
 test: deps build
 	@scripts/test.sh
+
+SOAK_SCALE ?= 8
+soak: deps build
+	@vm/run --name soak --timeout 3600 -- env GLASS_SOAK_SCALE=$(SOAK_SCALE) \
+		vmtest_hostile --gtest_filter='Soak.*'
 
 shell: deps build
 	@vm/run --shell --name shell --share $(CURDIR)
