@@ -150,7 +150,7 @@ std::string LabRun::summary_line() const {
 int LabRun::finish() {
   std::ostream& out = out_;
   std::string facts;
-  for (const auto& [k, v] : facts_) facts += k + "=" + v + "\n";
+  for (const auto& [k, v] : facts_) facts.append(k).append("=").append(v).append("\n");
   facts += "shown=" + std::string(failures_.empty() ? "1" : "0") + "\n";
   write_text(path("facts.txt"), facts);
 
@@ -181,7 +181,7 @@ int LabRun::finish() {
 }
 
 Sampler::Sampler(const Stopwatch& clock, double interval_ms, std::function<void(double)> tick)
-    : thread_([&clock, interval_ms, tick = std::move(tick)](std::stop_token st) {
+    : thread_([&clock, interval_ms, tick = std::move(tick)](const std::stop_token& st) {
         while (!st.stop_requested()) {
           tick(clock.ms());
           sleep_ms(interval_ms);
@@ -200,7 +200,7 @@ std::string find_gnuplot() {
   std::istringstream dirs(path ? path : "/usr/bin:/bin");
   std::string d;
   while (std::getline(dirs, d, ':')) {
-    const std::string p = (d.empty() ? "." : d) + "/gnuplot";
+    std::string p = (d.empty() ? "." : d) + "/gnuplot";
     if (::access(p.c_str(), X_OK) == 0) return p;
   }
   return {};

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     } else if (a == "-h" || a == "--help") {
       usage();
       return 0;
-    } else if (a.rfind("-", 0) == 0) {
+    } else if (a.rfind('-', 0) == 0) {
       return usage();
     } else {
       args.push_back(a);
@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   }
   if (all)
     for (size_t k = 0; k < glass::script::kEmbeddedCount; k++)
-      args.push_back(glass::script::kEmbedded[k].name);
+      args.emplace_back(glass::script::kEmbedded[k].name);
   if (args.empty()) return usage();
   int failed = 0;
   for (const auto& a : args) {

@@ -636,7 +636,8 @@ class Runner {
     remote_port_ = static_cast<uint16_t>(parse_int(get("remote_port", "40000"), "remote_port"));
     remote_isn_ = static_cast<uint32_t>(parse_int(get("remote_isn", "1000000"), "remote_isn"));
     mtu_ = static_cast<int>(parse_int(get("mtu", "1500"), "mtu"));
-    for (const auto& [k, v] : s.options) {
+    for (const auto& opt : s.options) {
+      const std::string& k = opt.first;
       static const char* known[] = {
           "tolerance_usecs", "tolerance_percent", "local_ip",   "remote_ip",
           "local_port",      "remote_port",       "remote_isn", "mtu"};
@@ -964,7 +965,7 @@ class Runner {
                  std::to_string(s - 1 + i));
     }
     note(c->t, ev.text + "   (got " + got + ")");
-    return any ? c->t : c->t;
+    return c->t;
   }
 
   void inject(const PacketSpec& p) {
@@ -1117,7 +1118,9 @@ class Runner {
           {"SO_LINGER", {SOL_SOCKET, SO_LINGER}}};
       auto it = opts.find(opt);
       if (it == opts.end()) fail("setsockopt: unknown option (want GLASS_* or SO_*)");
-      auto [level, name] = it->second;
+      // Plain copies: clang 14 cannot capture structured bindings.
+      const int level = it->second.first;
+      const int name = it->second.second;
       if (opt == "SO_LINGER") {
         // {onoff, linger} or {onoff=1, linger=0}
         std::string v = at + 1 < a.size() ? a[at + 1] : "";

@@ -199,6 +199,7 @@ TEST(Soak, ConcurrentStreamsSurviveLossReorderDuplicationCorruption) {
   });
 
   std::vector<std::thread> clients;
+  clients.reserve(static_cast<size_t>(conns));
   for (int i = 0; i < conns; ++i) {
     clients.emplace_back([&, i] {
       Fd c;
@@ -292,7 +293,8 @@ TEST(Soak, ConcurrentStreamsSurviveLossReorderDuplicationCorruption) {
       (unsigned long long)c2["drop_checksum"], (unsigned long long)c2["drop_truncated"],
       (unsigned long long)c2["drop_duplicate"], (unsigned long long)c1["drop_checksum"],
       (unsigned long long)c1["drop_truncated"], (unsigned long long)c1["drop_duplicate"],
-      (unsigned long long)(c1["retransmitted_segments"] + c2["retransmitted_segments"]));
+      static_cast<unsigned long long>(c1["retransmitted_segments"]) +
+          static_cast<unsigned long long>(c2["retransmitted_segments"]));
 }
 
 }  // namespace

@@ -152,7 +152,7 @@ class Worker {
   }
   void op_bind() {
     sockaddr_glass a = some_addr();
-    ::bind(pick(), static_cast<sockaddr*>(maybe_bad(&a)), addr_len());
+    (void)::bind(pick(), static_cast<sockaddr*>(maybe_bad(&a)), addr_len());
   }
   void op_connect() {
     sockaddr_glass a = some_addr();
@@ -161,7 +161,7 @@ class Worker {
       a.sg_port = htons(static_cast<uint16_t>(6000 + below(4)));
       a.sg_family = AF_GLASS;
     }
-    ::connect(pick(), static_cast<sockaddr*>(maybe_bad(&a)), addr_len());
+    (void)::connect(pick(), static_cast<sockaddr*>(maybe_bad(&a)), addr_len());
   }
   void op_listen() {
     const int fd = pick();
@@ -171,7 +171,7 @@ class Worker {
       a.sg_port = htons(static_cast<uint16_t>(6000 + below(4)));
       int one = 1;
       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-      ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+      (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
     }
     const int backlogs[] = {-1, 0, 1, 5, 128, 100000};
     ::listen(fd, backlogs[below(6)]);
@@ -288,9 +288,9 @@ class Worker {
       m.msg_controllen = below(64);
     }
     if (below(2))
-      ::sendmsg(pick(), &m, flags());
+      (void)::sendmsg(pick(), &m, flags());
     else
-      ::recvmsg(pick(), &m, flags());
+      (void)::recvmsg(pick(), &m, flags());
   }
   void op_rw() {
     if (below(2))
@@ -340,6 +340,7 @@ TEST(SyscallFuzz, RandomCallsLeaveNoSocketsOrReferencesBehind) {
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> calls{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       const bool h1 = i % 2 == 0;

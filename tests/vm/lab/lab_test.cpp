@@ -26,7 +26,7 @@ std::string slurp(const std::string& path) {
 
 // Runs `glass lab NAME --quick --no-plot -o DIR ARGS`; returns DIR.
 std::string lab(const std::string& name, const std::string& args = "") {
-  const std::string dir = kOut + "/" + name;
+  std::string dir = kOut + "/" + name;
   const std::string cmd = "glass lab " + name + " --quick --no-plot -o " + dir + " " + args +
                           " > " + kOut + "/" + name + ".log 2>&1";
   gt::sh("mkdir -p " + kOut);

@@ -393,6 +393,7 @@ TEST(ProcNetGlass, ReaderDuringChurnSeesNoTornRows) {
     }
   });
   std::vector<std::thread> churn;
+  churn.reserve(4);
   for (int i = 0; i < 4; ++i) {
     churn.emplace_back([&, i] {
       gt::InNetns in(p.h1().name());

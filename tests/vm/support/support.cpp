@@ -32,7 +32,9 @@ Netns::Netns(std::string name) : name_(std::move(name)) {
   run("/usr/sbin/ip link set lo up");
 }
 
-Netns::~Netns() { sh("/usr/sbin/ip netns del " + name_ + " 2>/dev/null"); }
+Netns::~Netns() {
+  sh("/usr/sbin/ip netns del " + name_ + " 2>/dev/null");
+}
 
 void Netns::run(const std::string& cmd) const {
   must("/usr/sbin/ip netns exec " + name_ + " " + cmd);

@@ -73,6 +73,7 @@ EchoCounts echo_blocking(std::vector<Fd>& conns, std::size_t bufsize) {
   EchoCounts total;
   std::mutex mu;
   std::vector<std::jthread> threads;
+  threads.reserve(conns.size());
   for (Fd& conn : conns) {
     threads.emplace_back([&, fd = conn.get()] {
       EchoCounts c;

@@ -158,6 +158,7 @@ class Readiness : public Scenario {
         for (Fd& c : clients) ::shutdown(c.get(), SHUT_RDWR);  // unblock the clients
       });
       std::vector<std::jthread> cl;
+      cl.reserve(clients.size());
       for (Fd& c : clients) {
         cl.emplace_back([&, fd = c.get()] {
           std::vector<std::byte> req(static_cast<std::size_t>(o_.size)), resp(req.size());
