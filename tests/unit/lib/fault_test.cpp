@@ -16,29 +16,14 @@
 #include "app.hpp"
 #include "fault.hpp"
 
+#include "nl_attrs.hpp"
+
 namespace glass {
 namespace {
 
-using Attrs = std::map<int, const nlattr*>;
-
-int collect(const nlattr* attr, void* data) {
-  auto* attrs = static_cast<Attrs*>(data);
-  EXPECT_EQ(attrs->count(mnl_attr_get_type(attr)), 0u) << "duplicate attribute";
-  (*attrs)[mnl_attr_get_type(attr)] = attr;
-  return MNL_CB_OK;
-}
-
-Attrs top_level(const nlmsghdr* nlh) {
-  Attrs a;
-  EXPECT_EQ(mnl_attr_parse(nlh, sizeof(ifinfomsg), collect, &a), MNL_CB_OK);
-  return a;
-}
-
-Attrs nested(const nlattr* nest) {
-  Attrs a;
-  EXPECT_EQ(mnl_attr_parse_nested(nest, collect, &a), MNL_CB_OK);
-  return a;
-}
+using test::Attrs;
+using test::nested;
+using test::top_level;
 
 // The IFLA_INFO_DATA of a fault request.
 Attrs fault_data(const nlmsghdr* nlh) {

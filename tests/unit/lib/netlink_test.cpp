@@ -14,29 +14,14 @@
 #include <map>
 #include <string>
 
+#include "nl_attrs.hpp"
+
 namespace glass {
 namespace {
 
-using Attrs = std::map<int, const nlattr*>;
-
-int collect(const nlattr* attr, void* data) {
-  auto* attrs = static_cast<Attrs*>(data);
-  EXPECT_EQ(attrs->count(mnl_attr_get_type(attr)), 0u) << "duplicate attribute";
-  (*attrs)[mnl_attr_get_type(attr)] = attr;
-  return MNL_CB_OK;
-}
-
-Attrs top_level(const nlmsghdr* nlh) {
-  Attrs a;
-  EXPECT_EQ(mnl_attr_parse(nlh, sizeof(ifinfomsg), collect, &a), MNL_CB_OK);
-  return a;
-}
-
-Attrs nested(const nlattr* nest) {
-  Attrs a;
-  EXPECT_EQ(mnl_attr_parse_nested(nest, collect, &a), MNL_CB_OK);
-  return a;
-}
+using test::Attrs;
+using test::nested;
+using test::top_level;
 
 // GLASS_INFO_PEER: a struct ifinfomsg, then IFLA_* attributes.
 Attrs peer_attrs(const nlattr* peer, ifinfomsg* ifm) {
@@ -46,7 +31,7 @@ Attrs peer_attrs(const nlattr* peer, ifinfomsg* ifm) {
   std::memcpy(ifm, payload, sizeof(*ifm));
   Attrs a;
   EXPECT_EQ(mnl_attr_parse_payload(payload + MNL_ALIGN(sizeof(ifinfomsg)),
-                                   len - MNL_ALIGN(sizeof(ifinfomsg)), collect, &a),
+                                   len - MNL_ALIGN(sizeof(ifinfomsg)), test::collect_attr, &a),
             MNL_CB_OK);
   return a;
 }
