@@ -29,6 +29,10 @@ struct LinkAddRequest {
 // the layout `ip link add a type veth peer name b` uses for VETH_INFO_PEER.
 // Returns the message (inside buf). buf must be at least kNetlinkBufSize.
 nlmsghdr* build_link_add(std::span<char> buf, const LinkAddRequest& req, std::uint32_t seq);
+// The start of every link request: a zeroed buf holding an nlmsghdr and an
+// AF_UNSPEC ifinfomsg, ready for attributes. buf must be kNetlinkBufSize.
+nlmsghdr* put_link_header(std::span<char> buf, std::uint16_t type, std::uint16_t flags,
+                          std::uint32_t seq);
 // RTM_DELLINK (NLM_F_REQUEST|ACK) with IFLA_IFNAME.
 nlmsghdr* build_link_del(std::span<char> buf, const std::string& name, std::uint32_t seq);
 

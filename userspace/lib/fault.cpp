@@ -66,14 +66,7 @@ std::string quoted(std::string_view s) {
 
 nlmsghdr* put_header(std::span<char> buf, std::uint16_t type, std::uint16_t flags,
                      std::uint32_t seq, const std::string& name) {
-  if (buf.size() < kNetlinkBufSize) throw std::length_error("netlink buffer too small");
-  std::fill(buf.begin(), buf.end(), 0);
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
-  nlh->nlmsg_type = type;
-  nlh->nlmsg_flags = flags;
-  nlh->nlmsg_seq = seq;
-  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
-  ifm->ifi_family = AF_UNSPEC;
+  nlmsghdr* nlh = put_link_header(buf, type, flags, seq);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
   return nlh;
 }

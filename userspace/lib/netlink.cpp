@@ -18,7 +18,6 @@
 #include <vector>
 
 namespace glass {
-namespace {
 
 nlmsghdr* put_link_header(std::span<char> buf, std::uint16_t type, std::uint16_t flags,
                           std::uint32_t seq) {
@@ -32,6 +31,8 @@ nlmsghdr* put_link_header(std::span<char> buf, std::uint16_t type, std::uint16_t
   ifm->ifi_family = AF_UNSPEC;
   return nlh;
 }
+
+namespace {
 
 int ack_attr_cb(const nlattr* attr, void* data) {
   auto* tb = static_cast<const nlattr**>(data);

@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "cat.hpp"
+#include "cli_parse.hpp"
 #include "json.hpp"
 #include "link.hpp"
 #include "ss.hpp"
@@ -16,20 +17,8 @@
 namespace glass::cli {
 namespace {
 
-struct Parsed {
-  std::optional<int> rc;
-  std::string out, err;
-};
-
-Parsed parse(std::vector<std::string> args) {
-  Cli cli;
-  Parsed p;
-  std::ostringstream out, err;
-  p.rc = cli.parse(std::move(args), out, err);
-  p.out = out.str();
-  p.err = err.str();
-  return p;
-}
+using parse_util::parse;
+using parse_util::Parsed;
 
 void expect_usage_error(const std::vector<std::string>& args, const std::string& needle = {}) {
   const Parsed p = parse(args);

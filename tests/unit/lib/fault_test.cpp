@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "cli_parse.hpp"
 #include "fault.hpp"
 
 #include "nl_attrs.hpp"
@@ -213,19 +214,8 @@ TEST(FaultValues, Formatting) {
 namespace glass::cli {
 namespace {
 
-struct Parsed {
-  std::optional<int> rc;
-  std::string err;
-};
-
-Parsed parse(std::vector<std::string> args) {
-  Cli cli;
-  std::ostringstream out, err;
-  Parsed p;
-  p.rc = cli.parse(std::move(args), out, err);
-  p.err = err.str();
-  return p;
-}
+using parse_util::parse;
+using parse_util::Parsed;
 
 FaultOptions words(const std::string& line) {
   CLI::App app;

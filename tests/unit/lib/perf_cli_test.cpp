@@ -6,25 +6,14 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "cli_parse.hpp"
 #include "perf.hpp"
 
 namespace glass::cli {
 namespace {
 
-struct Parsed {
-  std::optional<int> rc;
-  std::string out, err;
-};
-
-Parsed parse(std::vector<std::string> args) {
-  Cli cli;
-  std::ostringstream out, err;
-  Parsed p;
-  p.rc = cli.parse(std::move(args), out, err);
-  p.out = out.str();
-  p.err = err.str();
-  return p;
-}
+using parse_util::parse;
+using parse_util::Parsed;
 
 // Parses `perf ARGS...` into a PerfOptions of its own.
 PerfOptions parse_perf(std::vector<std::string> args) {
