@@ -49,6 +49,19 @@ bool glass_dev_is_glass(const struct net_device *dev)
 	return dev->rtnl_link_ops == &glass_link_ops;
 }
 
+/*
+ * __dev_forward_skb(), except that a train (glass_output.c) is longer than
+ * the MTU by design, as a GSO packet is on veth; any other frame must fit.
+ */
+static int glass_forward(struct net_device *rcv, struct sk_buff *skb)
+{
+	if (____dev_forward_skb(rcv, skb, !skb_has_frag_list(skb)))
+		return NET_RX_DROP;
+	skb->protocol = eth_type_trans(skb, rcv);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	return 0;
+}
+
 /* Hand a frame to the receiving end: this device or its peer. */
 static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 {
@@ -63,7 +76,7 @@ static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 		dev_core_stats_tx_dropped_inc(dev);
 		goto out;
 	}
-	if (unlikely(__dev_forward_skb(rcv, skb))) {
+	if (unlikely(glass_forward(rcv, skb))) {
 		dev_core_stats_tx_dropped_inc(dev);
 		goto out;
 	}
@@ -98,13 +111,81 @@ static int glass_napi_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/*
+ * Segment len bytes at offset off of a train's payload as a frame of its
+ * own: the train's Ethernet and glass headers, this sequence and length.
+ */
+static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
+				       u32 len)
+{
+	u32 hlen = skb_headlen(train);
+	struct glass_hdr *gh;
+	struct sk_buff *n;
+
+	n = alloc_skb(hlen + len, GFP_ATOMIC);
+	if (!n)
+		return NULL;
+	skb_put_data(n, train->data, hlen);
+	skb_copy_bits(train, hlen + off, skb_put(n, len), len);
+	skb_reset_mac_header(n);
+	skb_set_network_header(n, skb_network_offset(train));
+	skb_set_transport_header(n, skb_transport_offset(train));
+	gh = (struct glass_hdr *)skb_transport_header(n);
+	gh->seq = htonl(ntohl(gh->seq) + off);
+	gh->len = htons(len);
+	gh->mss = 0;
+	gh->check = 0;
+	n->ip_summed = CHECKSUM_PARTIAL;
+	n->csum_start = skb_transport_header(n) - n->head;
+	n->csum_offset = offsetof(struct glass_hdr, check);
+	n->protocol = train->protocol;
+	n->priority = train->priority;
+	n->mark = train->mark;
+	n->dev = train->dev;
+	return n;
+}
+
+/*
+ * The fault injector acts on the segments a wire would carry, not on the
+ * trains glass hands the device (glass_output.c): cut each train back
+ * into its segments first, as a NIC's segmentation offload would.
+ */
+static void glass_fault_train(struct glass_priv *priv, struct sk_buff *skb)
+{
+	const struct glass_hdr *gh;
+	u32 mss, len, off, seg;
+	struct sk_buff *n;
+
+	if (!skb_has_frag_list(skb) ||
+	    skb_transport_offset(skb) + GLASS_HDR_LEN != skb_headlen(skb)) {
+		glass_fault_xmit(&priv->fault, skb);
+		return;
+	}
+	gh = (const struct glass_hdr *)skb_transport_header(skb);
+	mss = ntohs(gh->mss);
+	len = ntohs(gh->len);
+	if (!mss || (gh->flags & GLASS_SYN) || len <= mss) {
+		glass_fault_xmit(&priv->fault, skb);
+		return;
+	}
+	for (off = 0; off < len; off += seg) {
+		seg = min(mss, len - off);
+		n = glass_train_cut(skb, off, seg);
+		if (!n)
+			dev_core_stats_tx_dropped_inc(skb->dev);
+		else
+			glass_fault_xmit(&priv->fault, n);
+	}
+	consume_skb(skb);
+}
+
 static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct glass_priv *priv = netdev_priv(dev);
 
 	skb_tx_timestamp(skb);
 	if (unlikely(glass_fault_active(&priv->fault)))
-		glass_fault_xmit(&priv->fault, skb);
+		glass_fault_train(priv, skb);
 	else
 		glass_deliver(dev, skb);
 	return NETDEV_TX_OK;
@@ -212,7 +293,12 @@ static void glass_setup(struct net_device *dev)
 	dev->flags &= ~IFF_MULTICAST;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
-	dev->features |= NETIF_F_LLTX | NETIF_F_HW_CSUM;
+	/*
+	 * Trains (glass_output.c) carry their segments on a frag_list; fixed,
+	 * as linearizing one would only make it too long for the MTU check.
+	 */
+	dev->features |= NETIF_F_LLTX | NETIF_F_HW_CSUM | NETIF_F_SG |
+			 NETIF_F_FRAGLIST;
 	dev->hw_features |= NETIF_F_HW_CSUM;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 65535;

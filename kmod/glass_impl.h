@@ -47,6 +47,11 @@
 #define GLASS_MAX_MSS		(65536 - 1024 - GLASS_HEADROOM)
 #define GLASS_MIN_MSS		64
 #define GLASS_DEFAULT_MSS	536
+/*
+ * Payload cap of one frame carrying a train of segments (glass_output.c):
+ * the header's 16-bit length field.
+ */
+#define GLASS_TRAIN_MAX		65535
 
 /*
  * Counters of /proc/net/glass_stat, in the file's order; glass_proc.c
@@ -152,6 +157,8 @@ static inline void glass_add_stat(const struct net *net, enum glass_mib m,
  * @flags: GLASS_* header flags.
  * @retransmitted: this segment was sent more than once (Karn's rule).
  * @compact: receive side: a private skb that small segments are copied into.
+ * @seg_size: receive side: payload of each segment the frame carries (the
+ *	header's mss field for a train, else the payload length).
  * @offset: receive side: payload bytes already read (or trimmed).
  */
 struct glass_skb_cb {
@@ -160,6 +167,7 @@ struct glass_skb_cb {
 	u8 flags;
 	u8 retransmitted;
 	u8 compact;
+	u16 seg_size;
 	u32 offset;
 };
 
@@ -211,6 +219,8 @@ struct glass_sock {
 	u32 mss;			/* payload per segment we send */
 	u32 peer_mss;
 	u32 user_mss;			/* GLASS_MAXSEG, 0 if unset */
+	u32 train_bytes;		/* payload one frame may carry ... */
+	u32 train_segs;			/* ... and segments (glass_output.c) */
 	struct sk_buff *send_head;	/* first unsent skb on sk_write_queue */
 	struct glass_rto rto;
 	struct glass_cc cc;
@@ -349,6 +359,7 @@ void glass_queue_fin(struct sock *sk);
 u32 glass_select_window(struct sock *sk, bool commit);
 void glass_window_update_check(struct sock *sk);
 u32 glass_mss_for_dev(const struct net_device *dev);
+void glass_train_limits(struct glass_sock *gs, const struct net_device *dev);
 u32 glass_fit_mss(u32 mss);
 bool glass_dev_is_glass(const struct net_device *dev);
 

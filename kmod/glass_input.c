@@ -22,6 +22,16 @@ static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
 	return (struct glass_hdr *)skb_transport_header(skb);
 }
 
+/* Segments a validated frame carries (cb filled): more than one in a train. */
+static u32 glass_frame_segs(const struct sk_buff *skb)
+{
+	const struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+	if (!cb->seg_size || skb->len <= cb->seg_size)
+		return 1;
+	return DIV_ROUND_UP(skb->len, cb->seg_size);
+}
+
 static void glass_drop(struct net *net, struct sk_buff *skb,
 		       enum glass_mib why)
 {
@@ -95,6 +105,7 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child->sk_daddr = gh->saddr;
 	child->sk_dport = gh->sport;
 	cgs->oif = skb->dev->ifindex;
+	glass_train_limits(cgs, skb->dev);
 	cgs->mss = glass_mss_for_dev(skb->dev);
 	if (cgs->user_mss && cgs->user_mss < cgs->mss)
 		cgs->mss = cgs->user_mss;
@@ -405,13 +416,29 @@ static void glass_fin_rcv(struct sock *sk)
 #define GLASS_COMPACT_SIZE	SKB_WITH_OVERHEAD(4096)
 
 /*
+ * Memory an skb keeps from being freed. A frame's segments are clones of
+ * the sender's queued skbs, and a clone of a part of a buffer (a
+ * retransmitted segment, the piece a window let through) holds the whole
+ * buffer while its truesize is only its share of it.
+ */
+static u32 glass_pinned(const struct sk_buff *skb)
+{
+	u32 pinned = SKB_TRUESIZE(skb_end_offset(skb));
+	const struct sk_buff *m;
+
+	skb_walk_frags(skb, m)
+		pinned += SKB_TRUESIZE(skb_end_offset(m));
+	return max(pinned, skb->truesize);
+}
+
+/*
  * An skb that pins more than twice its payload is copied before it is
  * held: the window promises SO_RCVBUF payload bytes against twice that of
  * memory, so no held skb may cost more than twice what it carries.
  */
 static bool glass_wasteful(const struct sk_buff *skb, u32 bytes)
 {
-	return skb->truesize > 2 * bytes;
+	return glass_pinned(skb) > 2 * bytes;
 }
 
 /*
@@ -555,8 +582,17 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
 	s64 added = glass_ooo_add(&gs->ooo, start, end);
+	u32 dupacks = 1;
 
-	glass_send_ack(sk);	/* an immediate duplicate ACK */
+	/*
+	 * An immediate duplicate ACK per segment (RFC 5681 4.2), and a train
+	 * carries several: up to the three that fast retransmit needs, or a
+	 * window of a few trains would never trigger it after a loss.
+	 */
+	if (added > 0)
+		dupacks = min_t(u32, glass_frame_segs(skb), GLASS_CC_DUPTHRESH);
+	while (dupacks--)
+		glass_send_ack(sk);
 	if (added < 0)
 		return glass_drop(net, skb, GLASS_MIB_DROP_OOO_FULL);
 	if (!added)
@@ -645,8 +681,8 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 		return glass_drop(net, skb, GLASS_MIB_DROP_RCVBUF);
 	}
 	if (skb->len) {
-		gs->data_segs_in++;
-		gs->rcv_mss = max(gs->rcv_mss, skb->len);
+		gs->data_segs_in += glass_frame_segs(skb);
+		gs->rcv_mss = max_t(u32, gs->rcv_mss, cb->seg_size);
 	}
 	if (r.start != gs->rcv_nxt)
 		return glass_data_ooo(sk, skb, r.start, r.end);
@@ -746,7 +782,7 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_sock *gs = glass_sk(sk);
 
-	gs->segs_in++;
+	gs->segs_in += glass_frame_segs(skb);
 	trace_glass_segment_recv(sk, glass_hdr(skb));
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
@@ -811,6 +847,10 @@ static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
 		return GLASS_MIB_DROP_MALFORMED;
 	if ((gh->flags & GLASS_RST) && len)
 		return GLASS_MIB_DROP_MALFORMED;
+	/* Outside SYN, mss marks a train: segments of that size, several. */
+	if (!(gh->flags & GLASS_SYN) && gh->mss &&
+	    (ntohs(gh->mss) < GLASS_MIN_MSS || len <= ntohs(gh->mss)))
+		return GLASS_MIB_DROP_MALFORMED;
 	if (!gh->sport || !gh->dport)
 		return GLASS_MIB_DROP_MALFORMED;
 	if (inet_addr_type_dev_table(net, skb->dev, gh->daddr) != RTN_LOCAL)
@@ -829,6 +869,8 @@ static void glass_fill_cb(struct sk_buff *skb)
 	cb->end_seq = cb->seq + len + !!(gh->flags & GLASS_SYN) +
 		      !!(gh->flags & GLASS_FIN);
 	cb->flags = gh->flags;
+	cb->seg_size = (!(gh->flags & GLASS_SYN) && gh->mss) ? ntohs(gh->mss) :
+		       len;
 	__skb_pull(skb, GLASS_HDR_LEN);
 }
 
@@ -880,6 +922,8 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 		return NET_RX_DROP;
 	}
 	glass_fill_cb(skb);
+	/* A train counts as the segments it carries, as it did when sent. */
+	glass_add_stat(net, GLASS_MIB_SEGS_IN, glass_frame_segs(skb) - 1);
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		glass_rcv_sk(sk, skb);

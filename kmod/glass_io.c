@@ -14,24 +14,93 @@
 #include "glass_impl.h"
 #include "glass_trace.h"
 
-/* Largest payload to put in one new skb: the MSS, bounded by half the
- * biggest window the peer offered so a small receiver is not starved.
+/* Whole segments of one frame (a train, see glass_output.c), at least one. */
+static u32 glass_train_goal(const struct glass_sock *gs)
+{
+	u32 goal = min(gs->train_bytes, gs->train_segs * gs->mss);
+
+	return max(rounddown(goal, gs->mss), gs->mss);
+}
+
+/*
+ * Largest payload to put in one skb: a whole train, bounded by half the
+ * biggest window the peer offered, so a small receiver is not starved.
  */
 static u32 glass_size_goal(const struct glass_sock *gs)
 {
-	u32 goal = gs->mss;
+	u32 goal = glass_train_goal(gs), half = gs->max_snd_wnd / 2;
 
-	if (gs->max_snd_wnd && gs->max_snd_wnd / 2 < goal)
-		goal = max_t(u32, gs->max_snd_wnd / 2, GLASS_MIN_MSS);
+	if (gs->max_snd_wnd && half < goal)
+		goal = half >= gs->mss ? rounddown(half, gs->mss) :
+		       max_t(u32, half, GLASS_MIN_MSS);
 	return goal;
 }
 
-static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 size)
+/*
+ * While a long write is being copied, push once a whole train's worth
+ * waits (or half the peer's window, if that is less): pushing every
+ * segment as it fills would send each on a frame of its own. The rest
+ * goes when the call ends.
+ */
+static bool glass_push_due(const struct glass_sock *gs)
+{
+	return gs->write_seq - gs->snd_nxt >= glass_size_goal(gs);
+}
+
+/* kmalloc memory for an skb of size payload bytes (a power of two above). */
+static u32 glass_skb_need(u32 size)
+{
+	return SKB_DATA_ALIGN(GLASS_HEADROOM + size) +
+	       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+}
+
+/**
+ * glass_alloc_size() - payload room for a new skb.
+ * @gs: the connection.
+ * @goal: glass_size_goal().
+ * @want: bytes left to copy in this call.
+ *
+ * A write shorter than a segment gets one segment's room, which later
+ * small writes fill (what Nagle coalesces). A longer one gets whole
+ * segments, up to @goal, in a buffer they fill: kmalloc rounds up to a
+ * power of two, so 33 KiB would sit in 64 KiB and cost twice what it
+ * carries; take 32 KiB's worth then, and the rest in the next skb.
+ */
+static u32 glass_alloc_size(const struct glass_sock *gs, u32 goal, size_t want)
+{
+	u32 mss = gs->mss, size, bucket, down;
+
+	if (goal <= mss || want <= mss)
+		return min(goal, mss);
+	size = rounddown(min_t(size_t, want, goal), mss);
+	bucket = roundup_pow_of_two(glass_skb_need(size));
+	if (glass_skb_need(size) >= bucket - bucket / 4)
+		return size;
+	down = SKB_WITH_OVERHEAD(bucket / 2) - GLASS_HEADROOM;
+	return down >= mss ? rounddown(down, mss) : size;
+}
+
+/* Payload skb may still take: whole segments within its buffer and goal. */
+static u32 glass_skb_room(const struct glass_sock *gs,
+			  const struct sk_buff *skb, u32 goal)
+{
+	u32 cap = skb->len + max(skb_tailroom(skb), 0);
+
+	if (cap >= gs->mss)
+		cap = rounddown(cap, gs->mss);
+	cap = min(cap, goal);
+	return cap > skb->len ? cap - skb->len : 0;
+}
+
+/* A new skb at the tail of the write queue, for want bytes to copy. */
+static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 goal,
+					  size_t want)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	u32 size = glass_alloc_size(gs, goal, want);
 	struct sk_buff *skb;
 
-	skb = alloc_skb(GLASS_HEADROOM + size, sk->sk_allocation);
+	skb = alloc_skb_fclone(GLASS_HEADROOM + size, sk->sk_allocation);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, GLASS_HEADROOM);
@@ -57,9 +126,7 @@ static struct sk_buff *glass_tail_with_room(struct sock *sk, u32 goal)
 		return NULL;
 	if (GLASS_SKB_CB(skb)->flags & GLASS_FIN)
 		return NULL;
-	if (skb->len >= goal || skb_tailroom(skb) <= 0)
-		return NULL;
-	return skb;
+	return glass_skb_room(gs, skb, goal) ? skb : NULL;
 }
 
 /* Copy up to len bytes of the message into skb (checksums are offloaded). */
@@ -154,21 +221,21 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 					goto error;
 				continue;
 			}
-			skb = glass_alloc_tx_skb(sk, goal);
+			skb = glass_alloc_tx_skb(sk, goal, len - copied);
 			if (!skb) {
 				err = -ENOBUFS;
 				goto error;
 			}
 		}
 		chunk = min_t(size_t, len - copied,
-			      min_t(u32, goal - skb->len, skb_tailroom(skb)));
+			      glass_skb_room(gs, skb, goal));
 		err = glass_copy_to_skb(sk, skb, msg, chunk);
 		if (err) {
 			glass_drop_empty_tail(sk);
 			goto error;
 		}
 		copied += chunk;
-		if (skb->len >= goal)
+		if (glass_push_due(gs))
 			glass_push(sk);
 	}
 	if (!(msg->msg_flags & MSG_MORE))

@@ -49,6 +49,25 @@ u32 glass_mss_for_dev(const struct net_device *dev)
 }
 
 /**
+ * glass_train_limits() - how much one frame on dev may carry.
+ * @gs: the connection that will send on dev.
+ * @dev: its glass device.
+ *
+ * A frame may carry a train of segments (see struct glass_train), within
+ * the device's gso_max_size and gso_max_segs, which `ip link set DEV
+ * gso_max_segs 1` lowers to turn trains off, as TCP reads them from its
+ * route once, at connect.
+ */
+void glass_train_limits(struct glass_sock *gs, const struct net_device *dev)
+{
+	u32 size = READ_ONCE(dev->gso_max_size);
+
+	size = size > GLASS_FRAME_OVERHEAD ? size - GLASS_FRAME_OVERHEAD : 0;
+	gs->train_bytes = min_t(u32, size, GLASS_TRAIN_MAX);
+	gs->train_segs = max_t(u32, READ_ONCE(dev->gso_max_segs), 1);
+}
+
+/**
  * glass_route() - pick the glass device that reaches daddr.
  * @sk: the connecting socket.
  * @daddr: the peer.
@@ -85,6 +104,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 		err = -ENETUNREACH;
 	} else {
 		gs->oif = dev->ifindex;
+		glass_train_limits(gs, dev);
 		gs->mss = glass_mss_for_dev(dev);
 		if (gs->user_mss && gs->user_mss < gs->mss)
 			gs->mss = gs->user_mss;
@@ -175,10 +195,11 @@ static void glass_ack_sent(struct sock *sk, u32 wnd)
  * glass_transmit() - put the header on skb and send it.
  * @sk: the socket, owned.
  * @skb: headroom reserved, payload (if any) in place, cb filled.
+ * @segs: segments it carries (more than one: a train of full MSS ones).
  *
  * Consumes skb. Return: 0 or a negative errno (the frame was dropped).
  */
-static int glass_transmit(struct sock *sk, struct sk_buff *skb)
+static int glass_transmit(struct sock *sk, struct sk_buff *skb, u32 segs)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
@@ -203,7 +224,11 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	gh->seq = htonl(cb->seq);
 	gh->ack = (flags & GLASS_ACK) ? htonl(gs->rcv_nxt) : 0;
 	gh->window = htonl(wnd);
-	gh->mss = (flags & GLASS_SYN) ? htons(gs->rcv_mss) : 0;
+	gh->mss = 0;
+	if (flags & GLASS_SYN)
+		gh->mss = htons(gs->rcv_mss);
+	else if (segs > 1)
+		gh->mss = htons(gs->mss);
 	if (len)
 		glass_offload_check(skb, gh);
 	else
@@ -213,10 +238,10 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	skb->mark = sk->sk_mark;
 	if (flags & GLASS_ACK)
 		glass_ack_sent(sk, wnd);
-	gs->segs_out++;
-	glass_inc_stat(sock_net(sk), GLASS_MIB_SEGS_OUT);
+	gs->segs_out += segs;
+	glass_add_stat(sock_net(sk), GLASS_MIB_SEGS_OUT, segs);
 	if (len) {
-		gs->data_segs_out++;
+		gs->data_segs_out += segs;
 		gs->bytes_sent += len;
 		glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_OUT, len);
 	}
@@ -240,26 +265,112 @@ static int glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 	GLASS_SKB_CB(skb)->seq = seq;
 	GLASS_SKB_CB(skb)->flags = flags;
 	skb_set_owner_w(skb, sk);
-	return glass_transmit(sk, skb);
+	return glass_transmit(sk, skb, 1);
 }
 
-/* Send a copy of a queued segment; the original stays for retransmission. */
-static int glass_transmit_copy(struct sock *sk, struct sk_buff *skb)
+/**
+ * struct glass_train - queued data leaving in one frame.
+ * @first: clones of the queued skbs, linked by ->next in sequence order.
+ * @last: the last of them.
+ * @len: their payload bytes.
+ * @truesize: their share of the memory charged to the write queue.
+ *
+ * A glass device carries a frame of several segments the way veth carries
+ * a TCP GSO packet: up to 64 KiB cross the queueing path, the device and
+ * the receiver's stack in one trip, and on a software link it is the cost
+ * per trip, not per byte, that limits throughput. Every segment but the
+ * last is a full MSS, so the frame is exactly those segments laid end to
+ * end and its header's mss field names their size; whatever must act on
+ * single segments (the fault injector) cuts it back into them.
+ *
+ * The frame is a header-only skb with the clones on its frag_list, so
+ * queued data is never written after sendmsg copied it in: clones and
+ * split skbs may share one buffer freely.
+ */
+struct glass_train {
+	struct sk_buff *first;
+	struct sk_buff *last;
+	u32 len;
+	u32 truesize;
+};
+
+static u32 glass_train_segs(const struct glass_sock *gs, u32 len)
+{
+	return len > gs->mss ? DIV_ROUND_UP(len, gs->mss) : 1;
+}
+
+/* One header-only frame with the train's clones as its frag_list. */
+static struct sk_buff *glass_train_frame(const struct glass_train *t)
+{
+	struct sk_buff *frame = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
+
+	if (!frame)
+		return NULL;
+	skb_reserve(frame, GLASS_HEADROOM);
+	memcpy(frame->cb, t->first->cb, sizeof(struct glass_skb_cb));
+	GLASS_SKB_CB(frame)->end_seq = GLASS_SKB_CB(t->last)->end_seq;
+	skb_shinfo(frame)->frag_list = t->first;
+	frame->len = t->len;
+	frame->data_len = t->len;
+	frame->truesize += t->truesize;
+	return frame;
+}
+
+/* Send the train (its data counts as sent already: a failure is a loss). */
+static void glass_train_flush(struct sock *sk, struct glass_train *t)
+{
+	struct sk_buff *frame, *c;
+
+	if (!t->first)
+		return;
+	frame = glass_train_frame(t);
+	if (frame) {
+		skb_set_owner_w(frame, sk);
+		glass_transmit(sk, frame, glass_train_segs(glass_sk(sk), t->len));
+	} else {
+		glass_note_drop(sock_net(sk), NULL, t->len,
+				GLASS_MIB_DROP_NOMEM);
+		while ((c = t->first)) {
+			t->first = c->next;
+			kfree_skb(c);
+		}
+	}
+	memset(t, 0, sizeof(*t));
+}
+
+/* May skb join the train, or must the train leave first? */
+static bool glass_train_fits(const struct glass_sock *gs,
+			     const struct glass_train *t,
+			     const struct sk_buff *skb)
+{
+	u32 len = t->len + skb->len;
+
+	return skb->len && !(t->len % gs->mss) && len <= gs->train_bytes &&
+	       glass_train_segs(gs, len) <= gs->train_segs;
+}
+
+/* Add a clone of the queued skb to the train. */
+static int glass_train_add(struct sock *sk, struct glass_train *t,
+			   struct sk_buff *skb)
 {
 	struct sk_buff *c;
 
-	/* A clone still in flight shares our headroom: copy instead. */
-	if (skb_cloned(skb))
-		c = pskb_copy(skb, GFP_ATOMIC);
-	else
-		c = skb_clone(skb, GFP_ATOMIC);
+	if (t->first && !glass_train_fits(glass_sk(sk), t, skb))
+		glass_train_flush(sk, t);
+	c = skb_clone(skb, GFP_ATOMIC);
 	if (!c) {
 		glass_note_drop(sock_net(sk), NULL, skb->len,
 				GLASS_MIB_DROP_NOMEM);
 		return -ENOBUFS;
 	}
-	skb_set_owner_w(c, sk);
-	return glass_transmit(sk, c);
+	if (t->first)
+		t->last->next = c;
+	else
+		t->first = c;
+	t->last = c;
+	t->len += c->len;
+	t->truesize += c->truesize;
+	return 0;
 }
 
 int glass_send_syn(struct sock *sk, bool retransmit)
@@ -381,25 +492,30 @@ static u32 glass_usable(const struct glass_sock *gs)
 	return min(by_wnd, by_cwnd);
 }
 
-/* Split skb after len payload bytes; the tail becomes the next skb. */
+/*
+ * Split skb after len payload bytes; the tail becomes the next skb. The
+ * two share the buffer (queued data is never written again, see struct
+ * glass_train), so nothing is copied; the memory charged is shared out.
+ */
 static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb), *ncb;
-	u32 rest = skb->len - len;
 	struct sk_buff *n;
 
-	n = alloc_skb(GLASS_HEADROOM + rest, GFP_ATOMIC);
+	n = skb_clone(skb, GFP_ATOMIC);
 	if (!n)
 		return -ENOBUFS;
-	skb_reserve(n, GLASS_HEADROOM);
-	skb_split(skb, n, len);
+	__skb_pull(n, len);
+	__skb_trim(skb, len);
+	n->truesize = div_u64((u64)skb->truesize * n->len, n->len + len);
+	skb->truesize -= n->truesize;
 	ncb = GLASS_SKB_CB(n);
-	memset(ncb, 0, sizeof(*ncb));
 	ncb->seq = cb->seq + len;
 	ncb->end_seq = cb->end_seq;
+	ncb->flags = 0;
+	ncb->retransmitted = cb->retransmitted;
 	cb->end_seq = ncb->seq;
 	__skb_queue_after(&sk->sk_write_queue, skb, n);
-	sk_wmem_queued_add(sk, n->truesize);
 	return 0;
 }
 
@@ -430,8 +546,9 @@ static bool glass_nagle_ok(struct sock *sk, struct sk_buff *skb, u32 len)
 	return glass_nagle_may_send(&in);
 }
 
-/* Send skb (already split to what may go) for the first time. */
-static int glass_send_new(struct sock *sk, struct sk_buff *skb)
+/* Send skb (already split to what may go) on the train t. */
+static int glass_send_new(struct sock *sk, struct sk_buff *skb,
+			  struct glass_train *t)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
@@ -445,21 +562,31 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb)
 		glass_rto_on_retransmit(&gs->rto);
 		trace_glass_retransmit(sk, cb->seq, skb->len, GLASS_RETRANS_RTO);
 	}
-	err = glass_transmit_copy(sk, skb);
-	if (err == -ENOBUFS)
+	err = glass_train_add(sk, t, skb);
+	if (err)
 		return err;
 	gs->snd_nxt = cb->end_seq;
 	if (glass_seq_after(gs->snd_nxt, gs->snd_max))
 		gs->snd_max = gs->snd_nxt;
-	if (skb->len < gs->mss)
-		gs->snd_sml = cb->end_seq;
-	if (first_send && !cb->retransmitted)
+	if (skb->len % gs->mss)
+		gs->snd_sml = cb->end_seq;	/* it ends in a small segment */
+	/* One segment at a time is timed; skip reading the clock otherwise. */
+	if (first_send && !cb->retransmitted && !gs->rto.timing)
 		glass_rto_start_timing(&gs->rto, cb->end_seq, glass_now_us());
 	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb_queue_next(&sk->sk_write_queue, skb);
 	if (gs->timer_kind != GLASS_TIMER_RETRANS)
 		glass_rearm_rtx(sk);
 	return 0;
+}
+
+/*
+ * Of len queued bytes, n may go: cut on a segment boundary, so that only
+ * the end of the queue is ever a small segment.
+ */
+static u32 glass_whole_segs(const struct glass_sock *gs, u32 n, u32 len)
+{
+	return n < len && n > gs->mss ? rounddown(n, gs->mss) : n;
 }
 
 /* Nothing can go because the window is shut: make sure someone asks. */
@@ -482,6 +609,7 @@ static void glass_check_persist(struct sock *sk)
 void glass_push(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	struct glass_train t = {};
 	struct sk_buff *skb;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
@@ -492,13 +620,17 @@ void glass_push(struct sock *sk)
 		u32 len = skb->len, n;
 
 		if (cb->flags & GLASS_FIN) {
-			if (glass_send_new(sk, skb))
+			if (glass_send_new(sk, skb, &t))
 				break;
 			continue;
 		}
 		if (glass_seq_before(cb->seq, gs->snd_max)) {
 			/* Going back after an RTO: no SWS or Nagle, just room. */
-			if (glass_usable(gs) < len || glass_send_new(sk, skb))
+			n = min(glass_usable(gs), len);
+			if (n < len)
+				n = rounddown(n, gs->mss);
+			if (!n || (n < len && glass_fragment(sk, skb, n)) ||
+			    glass_send_new(sk, skb, &t))
 				break;
 			continue;
 		}
@@ -508,6 +640,11 @@ void glass_push(struct sock *sk)
 			glass_check_persist(sk);
 			break;
 		}
+		n = glass_whole_segs(gs, n, len);
+		/* Nagle holds the small segment that ends a longer skb. */
+		if (n > gs->mss && n % gs->mss &&
+		    !glass_nagle_ok(sk, skb, n % gs->mss))
+			n = rounddown(n, gs->mss);
 		if (n < len && glass_fragment(sk, skb, n))
 			break;
 		if (n < gs->mss && !glass_nagle_ok(sk, skb, n)) {
@@ -516,9 +653,10 @@ void glass_push(struct sock *sk)
 					       gs->cork_until);
 			break;
 		}
-		if (glass_send_new(sk, skb))
+		if (glass_send_new(sk, skb, &t))
 			break;
 	}
+	glass_train_flush(sk, &t);
 }
 
 /**
@@ -534,6 +672,7 @@ bool glass_send_into_window(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = gs->send_head;
+	struct glass_train t = {};
 	u32 n;
 
 	if (!skb || (GLASS_SKB_CB(skb)->flags & GLASS_FIN))
@@ -541,23 +680,35 @@ bool glass_send_into_window(struct sock *sk)
 	n = min(glass_usable(gs), skb->len);
 	if (!n || (n < skb->len && glass_fragment(sk, skb, n)))
 		return false;
-	return !glass_send_new(sk, skb);
+	if (glass_send_new(sk, skb, &t))
+		return false;
+	glass_train_flush(sk, &t);
+	return true;
 }
 
-/* Resend the oldest unacknowledged segment (RTO or fast retransmit). */
+/*
+ * Resend the oldest unacknowledged segment (RTO or fast retransmit): one
+ * MSS, as the loss it answers is one segment's.
+ */
 int glass_retransmit_head(struct sock *sk, int reason)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct glass_train t = {};
+	int err;
 
 	if (!skb || skb == gs->send_head)
 		return 0;
+	if (skb->len > gs->mss)
+		glass_fragment(sk, skb, gs->mss);
 	trace_glass_retransmit(sk, GLASS_SKB_CB(skb)->seq, skb->len, reason);
 	GLASS_SKB_CB(skb)->retransmitted = 1;
 	gs->total_retrans++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
 	glass_rto_on_retransmit(&gs->rto);
-	return glass_transmit_copy(sk, skb);
+	err = glass_train_add(sk, &t, skb);
+	glass_train_flush(sk, &t);
+	return err;
 }
 
 static u32 glass_rcv_free(const struct sock *sk)

@@ -21,10 +21,12 @@ struct LinkAddRequest {
   std::string name;
   std::optional<std::string> peer;   // none: a loopback glass device
   std::optional<int> peer_netns_fd;  // IFLA_NET_NS_FD of the peer
+  // IFLA_GSO_MAX_SEGS of NAME: 1 makes glass send one segment per frame.
+  std::optional<std::uint32_t> gso_max_segs;
 };
 
 // Builds RTM_NEWLINK (NLM_F_REQUEST|CREATE|EXCL|ACK) into buf:
-//   ifinfomsg, IFLA_IFNAME, IFLA_LINKINFO { IFLA_INFO_KIND "glass",
+//   ifinfomsg, IFLA_IFNAME, [IFLA_GSO_MAX_SEGS], IFLA_LINKINFO { IFLA_INFO_KIND "glass",
 //   IFLA_INFO_DATA { GLASS_INFO_PEER { ifinfomsg, IFLA_IFNAME, [IFLA_NET_NS_FD] } } }
 // the layout `ip link add a type veth peer name b` uses for VETH_INFO_PEER.
 // Returns the message (inside buf). buf must be at least kNetlinkBufSize.

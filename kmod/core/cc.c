@@ -45,6 +45,19 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt)
 }
 
 /*
+ * Slow start counts every byte an ACK covers, up to ssthresh (Linux's
+ * tcp_slow_start(), RFC 3465 without its L limit): the receiver ACKs once
+ * per frame, and a frame may carry a whole train of segments, so RFC
+ * 5681's one MSS per ACK would grow cwnd by one MSS per round trip.
+ */
+static void glass_cc_slow_start(struct glass_cc *cc, u32 acked)
+{
+	u32 cwnd = glass_cc_add(cc->cwnd, acked);
+
+	cc->cwnd = cwnd < cc->ssthresh ? cwnd : cc->ssthresh;
+}
+
+/*
  * Congestion avoidance by byte counting (RFC 5681 3.1, RFC 3465): one MSS
  * of growth for every cwnd's worth of bytes acknowledged.
  */
@@ -114,8 +127,7 @@ enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
 		}
 		glass_cc_full_ack(cc, acked, flight);
 	} else if (cc->cwnd < cc->ssthresh) {
-		cc->cwnd = glass_cc_add(cc->cwnd,
-					acked < cc->mss ? acked : cc->mss);
+		glass_cc_slow_start(cc, acked);
 	} else {
 		glass_cc_avoid(cc, acked);
 	}

@@ -116,7 +116,7 @@ void Testbed::create(const TestbedSpec& spec) {
     const Fd peer_ns = Fd::open(netns_path(b_), O_RDONLY);
     std::array<char, kNetlinkBufSize> buf{};
     Netlink nl;
-    nl.request(build_link_add(buf, {kDevA, std::string(kDevB), peer_ns.get()}, 1),
+    nl.request(build_link_add(buf, {kDevA, std::string(kDevB), peer_ns.get(), std::nullopt}, 1),
                std::string("link add ") + kDevA);
   }
   if (spec.veth)

@@ -60,6 +60,7 @@ nlmsghdr* build_link_add(std::span<char> buf, const LinkAddRequest& req, std::ui
   nlmsghdr* nlh =
       put_link_header(buf, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, seq);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, req.name.c_str());
+  if (req.gso_max_segs) mnl_attr_put_u32(nlh, IFLA_GSO_MAX_SEGS, *req.gso_max_segs);
   nlattr* linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
   mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kLinkKind);
   if (req.peer) {

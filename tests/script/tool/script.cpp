@@ -712,7 +712,9 @@ class Runner {
     {
       glass::Netlink nl;
       std::vector<char> buf(glass::kNetlinkBufSize);
-      glass::LinkAddRequest req{"gs", std::string("gw"), wire_ns_};
+      // One segment per frame, as packetdrill turns TSO/GSO off: scripts
+      // describe segments, and trains would merge them.
+      glass::LinkAddRequest req{"gs", std::string("gw"), wire_ns_, 1};
       nl.request(glass::build_link_add(buf, req, 1), "RTM_NEWLINK glass pair gs/gw");
     }
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -73,10 +73,19 @@ TEST(Cc, OnAckSlowStartGrowsByAcked) {
   EXPECT_EQ(cc.cwnd, (10 * kMss) + 500);
 }
 
-TEST(Cc, OnAckSlowStartGrowthCappedAtOneMss) {
+TEST(Cc, OnAckSlowStartCountsEveryAckedByte) {
+  // One ACK per frame, and a frame may carry a train: no one-MSS cap.
   glass_cc cc = Fresh();
   glass_cc_on_ack(&cc, 5001, 5000, 10 * kMss);
-  EXPECT_EQ(cc.cwnd, 11 * kMss);
+  EXPECT_EQ(cc.cwnd, (10 * kMss) + 5000);
+}
+
+TEST(Cc, OnAckSlowStartStopsAtSsthresh) {
+  glass_cc cc = Fresh();
+  cc.ssthresh = 12 * kMss;
+  glass_cc_on_ack(&cc, 5001, 5000, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 12 * kMss);
+  EXPECT_EQ(cc.acked_acc, 0u);
 }
 
 TEST(Cc, OnAckSlowStartDoublesPerRound) {

@@ -45,6 +45,7 @@ enum Kind {
   kFarOutOfWindow,
   kOldDuplicate,
   kAckBeyondSndMax,
+  kBadTrain,
   kMutated,
   kKinds
 };
@@ -53,7 +54,7 @@ const char* const kKindNames[kKinds] = {
     "random_bytes",  "short_header",       "long_length",   "bad_checksum",  "bad_version",
     "unknown_flags", "impossible_flags",   "zero_port",     "not_local",     "no_socket",
     "syn_flood",     "listener_junk",      "rst_in_window", "syn_in_window", "far_out_of_window",
-    "old_duplicate", "ack_beyond_snd_max", "mutated"};
+    "old_duplicate", "ack_beyond_snd_max", "bad_train",     "mutated"};
 
 struct Target {
   uint32_t local;                               // 10.7.0.2, network order
@@ -213,6 +214,14 @@ class Fuzzer {
         h.ack = htonl(t_.snd_max + 1 + below(1 << 20));
         return frame(h, {});
       }
+      case kBadTrain: {
+        // A train whose segment size (mss) is too small or not exceeded.
+        glass_hdr h = at_conn(GLASS_ACK);
+        h.seq = htonl(t_.rcv_nxt);
+        const uint32_t len = 1 + below(200);
+        h.mss = htons(static_cast<uint16_t>(below(2) ? 1 + below(63) : len + below(1000)));
+        return frame(h, bytes(len));
+      }
       case kMutated:
       case kKinds:
         break;
@@ -221,7 +230,7 @@ class Fuzzer {
     // checksum repaired half of the time. One that would pass validation
     // must not be the connection's (it could inject data or reset it).
     for (;;) {
-      const Kind base = static_cast<Kind>(below(kAckBeyondSndMax + 1));
+      const Kind base = static_cast<Kind>(below(kMutated));
       Frame f = make(base == kRandomBytes ? kSynFlood : base);
       const size_t n = f.bytes.size() - ETH_HLEN;
       for (uint32_t i = 0, flips = 1 + below(4); i < flips && n > 0; ++i)

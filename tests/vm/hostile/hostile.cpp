@@ -336,6 +336,9 @@ Verdict predict(const uint8_t* g, size_t n, uint32_t local_addr_be) {
   if (g[0] != GLASS_VERSION || (flags & ~GLASS_FLAGS_ALL)) return Verdict::kMalformed;
   if ((flags & GLASS_SYN) && (len || (flags & (GLASS_FIN | GLASS_RST)))) return Verdict::kMalformed;
   if ((flags & GLASS_RST) && len) return Verdict::kMalformed;
+  // Outside SYN a non-zero mss marks a train: segments of that size, several.
+  const size_t mss = (size_t(g[28]) << 8) | g[29];
+  if (!(flags & GLASS_SYN) && mss && (mss < 64 || len <= mss)) return Verdict::kMalformed;
   const uint16_t sport = (uint16_t(g[4]) << 8) | g[5];
   const uint16_t dport = (uint16_t(g[6]) << 8) | g[7];
   if (!sport || !dport) return Verdict::kMalformed;

@@ -192,9 +192,11 @@ TEST_F(Small, MaxsegLimitsEveryDataSegment) {
   s = gt::info(link.client);
   const uint64_t min_segs = (kBytes + kMaxseg - 1) / kMaxseg;
   EXPECT_GE(s.gi_data_segs_out - d0, min_segs);
-  EXPECT_EQ(cap.max_len_out, static_cast<uint64_t>(kMaxseg));
-  EXPECT_GE(cap.data_frames_out, min_segs);
-  EXPECT_EQ(cap.data_frames_out, s.gi_data_segs_out - d0);
+  EXPECT_EQ(cap.max_seg_out, static_cast<uint64_t>(kMaxseg));
+  EXPECT_GE(cap.data_segs_out, min_segs);
+  EXPECT_EQ(cap.data_segs_out, s.gi_data_segs_out - d0);
+  // 64 KiB with room to spare: some frames carried trains of segments.
+  EXPECT_LT(cap.data_frames_out, cap.data_segs_out);
 }
 
 }  // namespace

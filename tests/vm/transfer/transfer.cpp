@@ -219,14 +219,20 @@ void Capture::drain() {
     if (from.sll_protocol != htons(ETH_P_GLASS) || r < ETH_HLEN + GLASS_HDR_LEN) continue;
     glass_hdr gh;
     std::memcpy(&gh, buf.data() + ETH_HLEN, sizeof(gh));
-    uint64_t len = ntohs(gh.len);
+    const uint64_t len = ntohs(gh.len);
+    const uint64_t mss = ntohs(gh.mss);
     if (!len) continue;
+    const bool train = (gh.flags & GLASS_SYN) == 0 && mss != 0 && len > mss;
+    const uint64_t segs = train ? (len + mss - 1) / mss : 1;
+    const uint64_t seg = train ? mss : len;
     if (from.sll_pkttype == PACKET_OUTGOING) {
       data_frames_out++;
-      max_len_out = std::max(max_len_out, len);
+      data_segs_out += segs;
+      max_seg_out = std::max(max_seg_out, seg);
     } else {
       data_frames_in++;
-      max_len_in = std::max(max_len_in, len);
+      data_segs_in += segs;
+      max_seg_in = std::max(max_seg_in, seg);
     }
   }
 }

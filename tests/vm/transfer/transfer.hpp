@@ -90,11 +90,14 @@ class Capture {
   Capture& operator=(const Capture&) = delete;
   // Reads every frame queued so far (non-blocking) into the counts below.
   void drain();
-  // Header fields of frames seen, by direction as the device saw them.
+  // Header fields of frames seen, by direction as the device saw them. A
+  // frame may be a train: segments of the size in its mss field.
   uint64_t data_frames_out = 0;  // outgoing frames with payload
-  uint64_t max_len_out = 0;      // largest payload sent
+  uint64_t data_segs_out = 0;    // the segments they carry
+  uint64_t max_seg_out = 0;      // largest segment payload sent
   uint64_t data_frames_in = 0;
-  uint64_t max_len_in = 0;
+  uint64_t data_segs_in = 0;
+  uint64_t max_seg_in = 0;
 
  private:
   int fd_ = -1;
