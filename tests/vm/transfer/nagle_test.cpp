@@ -199,4 +199,24 @@ TEST_F(Small, MaxsegLimitsEveryDataSegment) {
   EXPECT_LT(cap.data_frames_out, cap.data_segs_out);
 }
 
+TEST_F(Small, GsoMaxSegsOneSendsOneSegmentPerFrame) {
+  constexpr uint64_t kBytes = 64 * 1024;
+  // The connection reads the device's limit when it is made.
+  link.h1().run("/usr/sbin/ip link set ga gso_max_segs 1");
+  ASSERT_NO_FATAL_FAILURE(open());
+  link.h1().run("/usr/sbin/ip link set ga gso_max_segs 65535");
+  tt::Capture cap(link.h1(), "ga");
+  const glass_info s0 = gt::info(link.client);
+  ASSERT_TRUE(tt::send_pattern(link.client, 11, kBytes));
+  std::string why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, 11, kBytes, &why)) << why;
+  ASSERT_TRUE(tt::wait_all_acked(link.client));
+  cap.drain();
+  const glass_info s = gt::info(link.client);
+  EXPECT_EQ(cap.data_frames_out, cap.data_segs_out);
+  EXPECT_EQ(cap.data_segs_out, s.gi_data_segs_out - s0.gi_data_segs_out);
+  EXPECT_GE(cap.data_segs_out, (kBytes + s.gi_mss - 1) / s.gi_mss);
+  EXPECT_EQ(cap.max_seg_out, uint64_t{s.gi_mss});
+}
+
 }  // namespace
