@@ -153,18 +153,17 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
 static void glass_fault_train(struct glass_priv *priv, struct sk_buff *skb)
 {
 	const struct glass_hdr *gh;
-	u32 mss, len, off, seg;
+	u32 mss = 0, len = 0, off, seg;
 	struct sk_buff *n;
 
-	if (!skb_has_frag_list(skb) ||
-	    skb_transport_offset(skb) + GLASS_HDR_LEN != skb_headlen(skb)) {
-		glass_fault_xmit(&priv->fault, skb);
-		return;
+	/* Only glass builds trains: a header-only skb, segments on frag_list. */
+	if (skb_has_frag_list(skb) &&
+	    skb_transport_offset(skb) + GLASS_HDR_LEN == skb_headlen(skb)) {
+		gh = (const struct glass_hdr *)skb_transport_header(skb);
+		len = ntohs(gh->len);
+		mss = glass_hdr_train_mss(gh);
 	}
-	gh = (const struct glass_hdr *)skb_transport_header(skb);
-	mss = ntohs(gh->mss);
-	len = ntohs(gh->len);
-	if (!mss || (gh->flags & GLASS_SYN) || len <= mss) {
+	if (!mss || len <= mss) {
 		glass_fault_xmit(&priv->fault, skb);
 		return;
 	}

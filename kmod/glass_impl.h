@@ -173,6 +173,18 @@ struct glass_skb_cb {
 
 #define GLASS_SKB_CB(skb) ((struct glass_skb_cb *)&((skb)->cb[0]))
 
+/* The segment size of a train (glass_output.c) in this header, or 0. */
+static inline u32 glass_hdr_train_mss(const struct glass_hdr *gh)
+{
+	return (gh->flags & GLASS_SYN) ? 0 : ntohs(gh->mss);
+}
+
+/* Segments in len payload bytes cut at seg_size: one unless a train. */
+static inline u32 glass_segs(u32 len, u32 seg_size)
+{
+	return seg_size && len > seg_size ? DIV_ROUND_UP(len, seg_size) : 1;
+}
+
 /* Deferred work bits, for timers that fire while the user owns the socket. */
 enum {
 	GLASS_WRITE_TIMER_DEFERRED,

@@ -25,11 +25,7 @@ static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
 /* Segments a validated frame carries (cb filled): more than one in a train. */
 static u32 glass_frame_segs(const struct sk_buff *skb)
 {
-	const struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
-
-	if (!cb->seg_size || skb->len <= cb->seg_size)
-		return 1;
-	return DIV_ROUND_UP(skb->len, cb->seg_size);
+	return glass_segs(skb->len, GLASS_SKB_CB(skb)->seg_size);
 }
 
 static void glass_drop(struct net *net, struct sk_buff *skb,
@@ -826,7 +822,7 @@ static bool glass_csum_ok(struct sk_buff *skb)
 static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
 {
 	const struct glass_hdr *gh;
-	u32 len;
+	u32 len, mss;
 
 	if (!pskb_may_pull(skb, GLASS_HDR_LEN))
 		return GLASS_MIB_DROP_TRUNCATED;
@@ -848,8 +844,8 @@ static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
 	if ((gh->flags & GLASS_RST) && len)
 		return GLASS_MIB_DROP_MALFORMED;
 	/* Outside SYN, mss marks a train: segments of that size, several. */
-	if (!(gh->flags & GLASS_SYN) && gh->mss &&
-	    (ntohs(gh->mss) < GLASS_MIN_MSS || len <= ntohs(gh->mss)))
+	mss = glass_hdr_train_mss(gh);
+	if (mss && (mss < GLASS_MIN_MSS || len <= mss))
 		return GLASS_MIB_DROP_MALFORMED;
 	if (!gh->sport || !gh->dport)
 		return GLASS_MIB_DROP_MALFORMED;
@@ -869,8 +865,7 @@ static void glass_fill_cb(struct sk_buff *skb)
 	cb->end_seq = cb->seq + len + !!(gh->flags & GLASS_SYN) +
 		      !!(gh->flags & GLASS_FIN);
 	cb->flags = gh->flags;
-	cb->seg_size = (!(gh->flags & GLASS_SYN) && gh->mss) ? ntohs(gh->mss) :
-		       len;
+	cb->seg_size = glass_hdr_train_mss(gh) ? : len;
 	__skb_pull(skb, GLASS_HDR_LEN);
 }
 

@@ -37,14 +37,14 @@ static u32 glass_size_goal(const struct glass_sock *gs)
 }
 
 /*
- * While a long write is being copied, push once a whole train's worth
- * waits (or half the peer's window, if that is less): pushing every
+ * While a long write is being copied, push once goal (glass_size_goal(),
+ * a train or half the peer's window) waits: pushing every
  * segment as it fills would send each on a frame of its own. The rest
  * goes when the call ends.
  */
-static bool glass_push_due(const struct glass_sock *gs)
+static bool glass_push_due(const struct glass_sock *gs, u32 goal)
 {
-	return gs->write_seq - gs->snd_nxt >= glass_size_goal(gs);
+	return gs->write_seq - gs->snd_nxt >= goal;
 }
 
 /* kmalloc memory for an skb of size payload bytes (a power of two above). */
@@ -235,7 +235,7 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			goto error;
 		}
 		copied += chunk;
-		if (glass_push_due(gs))
+		if (glass_push_due(gs, goal))
 			glass_push(sk);
 	}
 	if (!(msg->msg_flags & MSG_MORE))

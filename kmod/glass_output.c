@@ -194,16 +194,17 @@ static void glass_ack_sent(struct sock *sk, u32 wnd)
 /**
  * glass_transmit() - put the header on skb and send it.
  * @sk: the socket, owned.
- * @skb: headroom reserved, payload (if any) in place, cb filled.
- * @segs: segments it carries (more than one: a train of full MSS ones).
+ * @skb: headroom reserved, payload (if any) in place, cb filled; more
+ *	than an MSS of payload makes it a train of full MSS segments.
  *
  * Consumes skb. Return: 0 or a negative errno (the frame was dropped).
  */
-static int glass_transmit(struct sock *sk, struct sk_buff *skb, u32 segs)
+static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
 	u32 len = skb->len, wnd = 0;
+	u32 segs = glass_segs(len, gs->mss);
 	struct glass_hdr *gh;
 	u8 flags = cb->flags;
 
@@ -265,7 +266,7 @@ static int glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 	GLASS_SKB_CB(skb)->seq = seq;
 	GLASS_SKB_CB(skb)->flags = flags;
 	skb_set_owner_w(skb, sk);
-	return glass_transmit(sk, skb, 1);
+	return glass_transmit(sk, skb);
 }
 
 /**
@@ -294,11 +295,6 @@ struct glass_train {
 	u32 truesize;
 };
 
-static u32 glass_train_segs(const struct glass_sock *gs, u32 len)
-{
-	return len > gs->mss ? DIV_ROUND_UP(len, gs->mss) : 1;
-}
-
 /* One header-only frame with the train's clones as its frag_list. */
 static struct sk_buff *glass_train_frame(const struct glass_train *t)
 {
@@ -326,7 +322,7 @@ static void glass_train_flush(struct sock *sk, struct glass_train *t)
 	frame = glass_train_frame(t);
 	if (frame) {
 		skb_set_owner_w(frame, sk);
-		glass_transmit(sk, frame, glass_train_segs(glass_sk(sk), t->len));
+		glass_transmit(sk, frame);
 	} else {
 		glass_note_drop(sock_net(sk), NULL, t->len,
 				GLASS_MIB_DROP_NOMEM);
@@ -346,7 +342,7 @@ static bool glass_train_fits(const struct glass_sock *gs,
 	u32 len = t->len + skb->len;
 
 	return skb->len && !(t->len % gs->mss) && len <= gs->train_bytes &&
-	       glass_train_segs(gs, len) <= gs->train_segs;
+	       glass_segs(len, gs->mss) <= gs->train_segs;
 }
 
 /* Add a clone of the queued skb to the train. */

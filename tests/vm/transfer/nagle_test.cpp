@@ -40,6 +40,15 @@ class Small : public ::testing::Test {
     EXPECT_TRUE(gt::read_all(link.server, s.data(), n));
     return s;
   }
+  // Sends bytes of pattern to the server, all read back and ACKed, then
+  // reads what cap saw of it.
+  void send_and_capture(tt::Capture& cap, uint64_t pattern, uint64_t bytes) {
+    ASSERT_TRUE(tt::send_pattern(link.client, pattern, bytes));
+    std::string why;
+    EXPECT_TRUE(tt::recv_pattern(link.server, pattern, bytes, &why)) << why;
+    ASSERT_TRUE(tt::wait_all_acked(link.client));
+    cap.drain();
+  }
   static gt::Pair* pair_;
   tt::Link link{*pair_};
 };
@@ -184,11 +193,7 @@ TEST_F(Small, MaxsegLimitsEveryDataSegment) {
   EXPECT_EQ(v, kMaxseg);
   tt::Capture cap(link.h1(), "ga");
   const uint64_t d0 = s.gi_data_segs_out;
-  ASSERT_TRUE(tt::send_pattern(link.client, 9, kBytes));
-  std::string why;
-  EXPECT_TRUE(tt::recv_pattern(link.server, 9, kBytes, &why)) << why;
-  ASSERT_TRUE(tt::wait_all_acked(link.client));
-  cap.drain();
+  ASSERT_NO_FATAL_FAILURE(send_and_capture(cap, 9, kBytes));
   s = gt::info(link.client);
   const uint64_t min_segs = (kBytes + kMaxseg - 1) / kMaxseg;
   EXPECT_GE(s.gi_data_segs_out - d0, min_segs);
@@ -207,11 +212,7 @@ TEST_F(Small, GsoMaxSegsOneSendsOneSegmentPerFrame) {
   link.h1().run("/usr/sbin/ip link set ga gso_max_segs 65535");
   tt::Capture cap(link.h1(), "ga");
   const glass_info s0 = gt::info(link.client);
-  ASSERT_TRUE(tt::send_pattern(link.client, 11, kBytes));
-  std::string why;
-  EXPECT_TRUE(tt::recv_pattern(link.server, 11, kBytes, &why)) << why;
-  ASSERT_TRUE(tt::wait_all_acked(link.client));
-  cap.drain();
+  ASSERT_NO_FATAL_FAILURE(send_and_capture(cap, 11, kBytes));
   const glass_info s = gt::info(link.client);
   EXPECT_EQ(cap.data_frames_out, cap.data_segs_out);
   EXPECT_EQ(cap.data_segs_out, s.gi_data_segs_out - s0.gi_data_segs_out);
