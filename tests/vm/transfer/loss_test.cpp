@@ -45,10 +45,17 @@ void transfer(tt::Link& link, uint64_t bytes, bool both) {
 
 // The Lossy tests share one pair of namespaces; each puts its own netem
 // on the devices (replacing the last one) and makes its own connection.
-// Counters are compared as deltas over the test.
+// Counters are compared as deltas over the test. netem drops whole frames
+// and a frame may be a train of segments (docs/protocol.md), so the
+// devices send one segment per frame: `loss N%` is then a rate per
+// segment, which is what these tests are about.
 class Lossy : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { pair_ = new gt::Pair; }
+  static void SetUpTestSuite() {
+    pair_ = new gt::Pair;
+    pair_->h1().run("/usr/sbin/ip link set ga gso_max_segs 1");
+    pair_->h2().run("/usr/sbin/ip link set gb gso_max_segs 1");
+  }
   static void TearDownTestSuite() {
     delete pair_;
     pair_ = nullptr;
