@@ -37,7 +37,11 @@ void glass_set_state(struct sock *sk, int state)
 	smp_store_release(&sk->sk_state, state);
 }
 
-/* Wake writers once a third of the send buffer is free (as TCP does). */
+/*
+ * Wake writers once a third of the send buffer is free (as TCP does).
+ * Called with the socket owned (glass_ack_new(), SO_SNDBUF), so
+ * sk->sk_socket cannot be orphaned under us.
+ */
 static void glass_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
@@ -97,6 +101,14 @@ static void glass_init_sock(struct sock *sk)
 
 	sk->sk_destruct = glass_destruct;
 	sk->sk_backlog_rcv = glass_backlog_rcv;
+	/*
+	 * Writers wait for sk_wmem_queued, which only an ACK lowers, and
+	 * glass_ack_new() wakes them under the socket lock. Without this
+	 * flag, sock_wfree() would call glass_write_space() for every frame
+	 * freed, in any context and without the lock, racing with close()
+	 * for sk->sk_socket.
+	 */
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	sk->sk_write_space = glass_write_space;
 	sk->sk_state = TCP_CLOSE;
 	skb_queue_head_init(&gs->ooo_queue);

@@ -5,8 +5,8 @@
  * a GLASS_INFO_PEER attribute (as veth's VETH_INFO_PEER) it makes a pair:
  * what one end transmits, the other receives, across namespaces too.
  * Frames leave through the normal queueing path (qdiscs, netem, AF_PACKET
- * taps apply) and arrive through netif_rx, like veth. A notifier fails the
- * connections that used a device when it goes away.
+ * taps apply) and arrive through netif_rx, like veth. The device knows
+ * nothing of sockets: the socket side watches devices go (glass_notify.c).
  *
  * Frames are handed to the receiving end through its own queue, drained by
  * its NAPI poll, not netif_rx(): netif_rx() queues to the backlog of
@@ -18,7 +18,6 @@
 #include <linux/netdevice.h>
 #include <net/addrconf.h>
 #include <net/rtnetlink.h>
-#include <net/tcp_states.h>
 
 #include "glass_impl.h"
 #include "glass_fault.h"
@@ -71,7 +70,13 @@ static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 
 	rcu_read_lock();
 	rcv = priv->loopback ? dev : rcu_dereference(priv->peer);
-	if (unlikely(!rcv || !(rcv->flags & IFF_UP))) {
+	/*
+	 * netif_running(), not IFF_UP: ndo_stop runs while IFF_UP is still
+	 * set, but after __LINK_STATE_START is cleared and before the
+	 * synchronize_net() that waits for this RCU section; so nothing is
+	 * queued after glass_close() purged the queue.
+	 */
+	if (unlikely(!rcv || !netif_running(rcv))) {
 		kfree_skb(skb);
 		dev_core_stats_tx_dropped_inc(dev);
 		goto out;
@@ -126,7 +131,10 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
 	if (!n)
 		return NULL;
 	skb_put_data(n, train->data, hlen);
-	skb_copy_bits(train, hlen + off, skb_put(n, len), len);
+	if (skb_copy_bits(train, hlen + off, skb_put(n, len), len)) {
+		kfree_skb(n);
+		return NULL;
+	}
 	skb_reset_mac_header(n);
 	skb_set_network_header(n, skb_network_offset(train));
 	skb_set_transport_header(n, skb_transport_offset(train));
@@ -156,12 +164,18 @@ static void glass_fault_train(struct glass_priv *priv, struct sk_buff *skb)
 	u32 mss = 0, len = 0, off, seg;
 	struct sk_buff *n;
 
-	/* Only glass builds trains: a header-only skb, segments on frag_list. */
-	if (skb_has_frag_list(skb) &&
+	/*
+	 * Only glass builds trains: a glass frame, a header-only skb with its
+	 * segments on frag_list, as long as its header says. Anything else
+	 * (a frame redirected here by tc) is passed on whole.
+	 */
+	if (skb->protocol == htons(ETH_P_GLASS) && skb_has_frag_list(skb) &&
 	    skb_transport_offset(skb) + GLASS_HDR_LEN == skb_headlen(skb)) {
 		gh = (const struct glass_hdr *)skb_transport_header(skb);
 		len = ntohs(gh->len);
 		mss = glass_hdr_train_mss(gh);
+		if (skb_headlen(skb) + len > skb->len)
+			mss = 0;
 	}
 	if (!mss || len <= mss) {
 		glass_fault_xmit(&priv->fault, skb);
@@ -365,6 +379,18 @@ static struct net_device *glass_create_peer(struct net *src_net,
 	net = rtnl_link_get_net(src_net, tbp);
 	if (IS_ERR(net))
 		return ERR_CAST(net);
+	/*
+	 * rtnetlink checked the caller's namespace and the main device's,
+	 * never the peer's: without this, the root of a user namespace could
+	 * plant a device in any namespace it can name (upstream veth's fix,
+	 * 7b735ef81286). rtnetlink runs the request as the sender, so
+	 * current's credentials are the caller's.
+	 */
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(extack, "glass: no CAP_NET_ADMIN in the peer's namespace");
+		put_net(net);
+		return ERR_PTR(-EPERM);
+	}
 	peer = rtnl_create_link(net, ifname, assign, &glass_link_ops, tbp,
 				extack);
 	if (IS_ERR(peer)) {
@@ -488,53 +514,12 @@ static struct rtnl_link_ops glass_link_ops = {
 	.get_link_net	= glass_get_link_net,
 };
 
-/* Fail a connection whose device is going away; true if it was one. */
-static bool glass_dev_gone_sock(struct sock *sk, void *arg)
-{
-	int ifindex = *(int *)arg;
-	bool acted = false;
-
-	lock_sock(sk);
-	if (glass_sk(sk)->oif == ifindex &&
-	    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
-		glass_reset_conn(sk, ENETDOWN);
-		acted = true;
-	}
-	release_sock(sk);
-	return acted;
-}
-
-static int glass_netdev_event(struct notifier_block *nb, unsigned long event,
-			      void *ptr)
-{
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	int ifindex = dev->ifindex;
-
-	if (event != NETDEV_UNREGISTER || !glass_dev_is_glass(dev))
-		return NOTIFY_DONE;
-	glass_visit_socks(dev_net(dev), glass_dev_gone_sock, &ifindex);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block glass_netdev_notifier = {
-	.notifier_call = glass_netdev_event,
-};
-
 int glass_dev_init(void)
 {
-	int err;
-
-	err = register_netdevice_notifier(&glass_netdev_notifier);
-	if (err)
-		return err;
-	err = rtnl_link_register(&glass_link_ops);
-	if (err)
-		unregister_netdevice_notifier(&glass_netdev_notifier);
-	return err;
+	return rtnl_link_register(&glass_link_ops);
 }
 
 void glass_dev_exit(void)
 {
 	rtnl_link_unregister(&glass_link_ops);
-	unregister_netdevice_notifier(&glass_netdev_notifier);
 }

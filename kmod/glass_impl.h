@@ -52,6 +52,8 @@
  * the header's 16-bit length field.
  */
 #define GLASS_TRAIN_MAX		65535
+/* The largest peer window believed (glass_input.c), TCP's 65535 << 14. */
+#define GLASS_MAX_WINDOW	BIT(30)
 
 /*
  * Counters of /proc/net/glass_stat, in the file's order; glass_proc.c
@@ -98,6 +100,7 @@ enum glass_mib {
 	GLASS_MIB_DROP_WRONG_DEVICE,
 	GLASS_MIB_DROP_TX_NO_DEVICE,
 	GLASS_MIB_DROP_TX_DEVICE,
+	GLASS_MIB_DROP_FILTER,
 	GLASS_MIB_MAX
 };
 
@@ -190,6 +193,7 @@ enum {
 	GLASS_WRITE_TIMER_DEFERRED,
 	GLASS_DELACK_TIMER_DEFERRED,
 	GLASS_CORK_TIMER_DEFERRED,
+	GLASS_DEV_GONE,		/* not a timer: the device may be gone */
 };
 
 /* What the write timer is armed for. */
@@ -216,7 +220,8 @@ struct glass_sock {
 	bool listen_hashed;
 
 	/* Protected by the socket lock. */
-	int oif;			/* glass device the connection uses */
+	/* The glass device the connection uses; read locklessly too. */
+	int oif;
 	u32 iss;
 	u32 irs;
 	u32 snd_una;
@@ -345,10 +350,22 @@ void glass_conn_unhash(struct sock *sk);
 struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 			  __be32 daddr, __be16 dport);
 struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport);
-/* Visits one socket; returns true if it changed it (see glass_table.c). */
-typedef bool (*glass_sock_fn)(struct sock *sk, void *arg);
-void glass_visit_socks(struct net *net, glass_sock_fn fn, void *arg);
-struct sock *glass_table_get_idx(struct net *net, loff_t pos);
+/* Visits one connection under its bucket lock (glass_table.c). */
+typedef void (*glass_conn_fn)(struct sock *sk, void *arg);
+void glass_table_for_each_conn(struct net *net, glass_conn_fn fn, void *arg);
+/**
+ * struct glass_cursor - a place in a walk of a namespace's sockets.
+ * @table: 0 the connection table, 1 the bind table, 2 the end.
+ * @bucket: the bucket in that table.
+ * @skip: sockets of the namespace already returned from that bucket.
+ */
+struct glass_cursor {
+	u32 table;
+	u32 bucket;
+	u32 skip;
+};
+
+struct sock *glass_table_next(struct net *net, struct glass_cursor *c);
 
 /* glass_input.c */
 int glass_rcv(struct sk_buff *skb, struct net_device *dev,
@@ -385,10 +402,15 @@ void glass_release_cb(struct sock *sk);
 void glass_rearm_rtx(struct sock *sk);
 void glass_start_timewait(struct sock *sk);
 void glass_orphan_timeout(struct sock *sk);
+void glass_dev_gone(struct sock *sk);
 
 /* glass_dev.c */
 int glass_dev_init(void);
 void glass_dev_exit(void);
+
+/* glass_notify.c */
+int glass_notify_init(void);
+void glass_notify_exit(void);
 
 /* glass_trace.c */
 void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,

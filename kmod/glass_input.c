@@ -10,6 +10,7 @@
  * Every discarded frame increments a named counter.
  */
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
@@ -26,6 +27,16 @@ static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
 static u32 glass_frame_segs(const struct sk_buff *skb)
 {
 	return glass_segs(skb->len, GLASS_SKB_CB(skb)->seg_size);
+}
+
+/*
+ * The peer's window, as far as we believe it: sequence arithmetic needs
+ * every window below 2^31, so larger offers are cut to TCP's largest
+ * scaled window (2^30) instead of wrapping into "nothing may be sent".
+ */
+static u32 glass_clamp_wnd(u32 wnd)
+{
+	return min_t(u32, wnd, GLASS_MAX_WINDOW);
 }
 
 static void glass_drop(struct net *net, struct sk_buff *skb,
@@ -57,7 +68,7 @@ static void glass_take_syn(struct sock *sk, const struct glass_hdr *gh)
 	gs->peer_mss = peer_mss ? peer_mss : GLASS_DEFAULT_MSS;
 	peer_mss = max_t(u32, gs->peer_mss, GLASS_MIN_MSS);
 	gs->mss = glass_fit_mss(min(gs->mss, peer_mss));
-	gs->snd_wnd = ntohl(gh->window);
+	gs->snd_wnd = glass_clamp_wnd(ntohl(gh->window));
 	gs->max_snd_wnd = gs->snd_wnd;
 	gs->snd_wl1 = gs->irs;
 }
@@ -70,7 +81,7 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 
 	gs->snd_una = ack;
 	gs->snd_wl2 = ack;
-	gs->snd_wnd = ntohl(gh->window);
+	gs->snd_wnd = glass_clamp_wnd(ntohl(gh->window));
 	gs->max_snd_wnd = max(gs->max_snd_wnd, gs->snd_wnd);
 	gs->snd_wl1 = ntohl(gh->seq);
 	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
@@ -78,6 +89,32 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	glass_stop_write_timer(sk);
 	glass_cc_init(&gs->cc, gs->mss, gs->snd_nxt);
 	glass_set_state(sk, TCP_ESTABLISHED);
+}
+
+/*
+ * A child takes the limits of the device the SYN came in on. The skb holds
+ * no reference on skb->dev, which may be gone by the time a segment is
+ * replayed from the backlog: look the device up by index. False if gone.
+ */
+static bool glass_child_route(struct sock *child, const struct sk_buff *skb)
+{
+	struct glass_sock *cgs = glass_sk(child);
+	struct net_device *dev;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(sock_net(child), skb->skb_iif);
+	if (dev) {
+		WRITE_ONCE(cgs->oif, dev->ifindex);
+		glass_train_limits(cgs, dev);
+		cgs->mss = glass_mss_for_dev(dev);
+	}
+	rcu_read_unlock();
+	if (!dev)
+		return false;
+	if (cgs->user_mss && cgs->user_mss < cgs->mss)
+		cgs->mss = cgs->user_mss;
+	cgs->rcv_mss = cgs->mss;
+	return true;
 }
 
 /* A SYN for a listener: a child in SYN_RECV answers with SYN-ACK. */
@@ -100,18 +137,22 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child->sk_num = sk->sk_num;
 	child->sk_daddr = gh->saddr;
 	child->sk_dport = gh->sport;
-	cgs->oif = skb->dev->ifindex;
-	glass_train_limits(cgs, skb->dev);
-	cgs->mss = glass_mss_for_dev(skb->dev);
-	if (cgs->user_mss && cgs->user_mss < cgs->mss)
-		cgs->mss = cgs->user_mss;
-	cgs->rcv_mss = cgs->mss;
+	if (!glass_child_route(child, skb)) {
+		glass_done(child);
+		sock_put(child);
+		return glass_drop(net, skb, GLASS_MIB_DROP_TX_NO_DEVICE);
+	}
 	glass_init_conn_vars(child);
 	glass_take_syn(child, gh);
 	glass_set_state(child, TCP_SYN_RECV);
 
+	/*
+	 * The listener's lock is held with subclass SINGLE_DEPTH_NESTING
+	 * (glass_rcv()); the new child takes subclass 0, as sk_clone_lock()
+	 * does for TCP, so lockdep sees two levels, not a recursion.
+	 */
 	local_bh_disable();
-	bh_lock_sock_nested(child);
+	bh_lock_sock(child);
 	if (glass_conn_hash(child)) {
 		bh_unlock_sock(child);
 		local_bh_enable();
@@ -138,7 +179,7 @@ static void glass_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (gh->flags & GLASS_RST)
 		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_RST);
 	if (gh->flags & GLASS_ACK) {
-		glass_send_rst_reply(net, gh, skb->dev->ifindex);
+		glass_send_rst_reply(net, gh, skb->skb_iif);
 		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_ACK);
 	}
 	if (!(gh->flags & GLASS_SYN))
@@ -331,7 +372,7 @@ static void glass_update_window(struct sock *sk, const struct glass_hdr *gh,
 				u32 seq, u32 ack)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	u32 wnd = ntohl(gh->window);
+	u32 wnd = glass_clamp_wnd(ntohl(gh->window));
 
 	if (!glass_seq_before(gs->snd_wl1, seq) &&
 	    !(gs->snd_wl1 == seq && glass_seq_leq(gs->snd_wl2, ack)))
@@ -643,9 +684,16 @@ static bool glass_data_clip(struct sock *sk, struct sk_buff *skb,
 		return false;
 	}
 	if (r->end != cb->end_seq) {
-		/* The window cut the tail (and any FIN with it). */
+		/*
+		 * The window cut the tail (and any FIN with it). A shared
+		 * buffer may need a copy to trim: if that fails, take none of
+		 * it rather than deliver bytes past rcv_nxt.
+		 */
+		if (pskb_trim(skb, r->end - cb->seq)) {
+			glass_drop(sock_net(sk), skb, GLASS_MIB_DROP_NOMEM);
+			return false;
+		}
 		cb->flags &= ~GLASS_FIN;
-		pskb_trim(skb, r->end - cb->seq);
 		cb->end_seq = r->end;
 		glass_note_drop(sock_net(sk), glass_hdr(skb), 0,
 				GLASS_MIB_DROP_OUT_OF_WINDOW);
@@ -769,7 +817,16 @@ static void glass_synced_rcv(struct sock *sk, struct sk_buff *skb)
 	case TCP_FIN_WAIT2:
 		return glass_data_rcv(sk, skb);
 	}
-	/* Data after the peer's FIN: nothing can be done with it. */
+	/*
+	 * After the peer's FIN. A copy of what we already took (a FIN
+	 * retransmitted because our ACK was lost) is ACKed again, as TCP
+	 * does, or the peer retransmits until it times out; new data after
+	 * a FIN can only be dropped.
+	 */
+	if (glass_seq_leq(cb->end_seq, gs->rcv_nxt)) {
+		glass_send_ack(sk);
+		return glass_drop(net, skb, GLASS_MIB_DROP_DUPLICATE);
+	}
 	glass_drop(net, skb, GLASS_MIB_DROP_BAD_STATE);
 }
 
@@ -786,8 +843,9 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	case TCP_SYN_SENT:
 		return glass_synsent_rcv(sk, skb);
 	case TCP_CLOSE:
+		/* skb_iif, not skb->dev: a backlog replay holds no device. */
 		glass_send_rst_reply(sock_net(sk), glass_hdr(skb),
-				     skb->dev->ifindex);
+				     skb->skb_iif);
 		return glass_drop(sock_net(sk), skb, GLASS_MIB_DROP_NO_SOCKET);
 	}
 	glass_synced_rcv(sk, skb);
@@ -914,6 +972,17 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 	if (!sk) {
 		glass_send_rst_reply(net, glass_hdr(skb), dev->ifindex);
 		glass_drop(net, skb, GLASS_MIB_DROP_NO_SOCKET);
+		return NET_RX_DROP;
+	}
+	/*
+	 * The socket's filter (SO_ATTACH_FILTER) and LSM see the glass header
+	 * and payload, as TCP's see theirs; a filter that cuts the payload
+	 * short leaves no whole segment, so that frame is dropped too.
+	 */
+	if (sk_filter_trim_cap(sk, skb, GLASS_HDR_LEN) ||
+	    skb->len != GLASS_HDR_LEN + ntohs(glass_hdr(skb)->len)) {
+		glass_drop(net, skb, GLASS_MIB_DROP_FILTER);
+		sock_put(sk);
 		return NET_RX_DROP;
 	}
 	glass_fill_cb(skb);

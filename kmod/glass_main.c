@@ -91,53 +91,57 @@ static void glass_check_abi(void)
 	BUILD_BUG_ON((int)GLASS_CLOSING != (int)TCP_CLOSING);
 }
 
+/*
+ * The socket family is registered last: once socket(AF_GLASS) can succeed,
+ * everything a socket uses must exist, and nothing may fail any more (a
+ * socket made in the window would outlive a module whose init failed).
+ */
 static int __init glass_init(void)
 {
-	bool pernet = false, table = false, proto = false, family = false;
 	int err;
 
 	glass_check_abi();
 	err = register_pernet_subsys(&glass_net_ops);
 	if (err)
-		goto error;
-	pernet = true;
+		return err;
 	err = glass_table_init();
 	if (err)
-		goto error;
-	table = true;
+		goto out_pernet;
 	err = proto_register(&glass_proto, 1);
 	if (err)
-		goto error;
-	proto = true;
-	err = sock_register(&glass_family_ops);
+		goto out_table;
+	err = glass_notify_init();
 	if (err)
-		goto error;
-	family = true;
+		goto out_proto;
 	dev_add_pack(&glass_packet_type);
 	err = glass_dev_init();
-	if (err) {
-		dev_remove_pack(&glass_packet_type);
-		goto error;
-	}
+	if (err)
+		goto out_pack;
+	err = sock_register(&glass_family_ops);
+	if (err)
+		goto out_dev;
 	return 0;
 
-error:
-	if (family)
-		sock_unregister(PF_GLASS);
-	if (proto)
-		proto_unregister(&glass_proto);
-	if (table)
-		glass_table_exit();
-	if (pernet)
-		unregister_pernet_subsys(&glass_net_ops);
+out_dev:
+	glass_dev_exit();
+out_pack:
+	dev_remove_pack(&glass_packet_type);
+	glass_notify_exit();
+out_proto:
+	proto_unregister(&glass_proto);
+out_table:
+	glass_table_exit();
+out_pernet:
+	unregister_pernet_subsys(&glass_net_ops);
 	return err;
 }
 
 static void __exit glass_exit(void)
 {
+	sock_unregister(PF_GLASS);
 	glass_dev_exit();
 	dev_remove_pack(&glass_packet_type);
-	sock_unregister(PF_GLASS);
+	glass_notify_exit();
 	proto_unregister(&glass_proto);
 	glass_table_exit();
 	unregister_pernet_subsys(&glass_net_ops);

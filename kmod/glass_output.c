@@ -103,7 +103,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 	if (!dev || !glass_dev_is_glass(dev)) {
 		err = -ENETUNREACH;
 	} else {
-		gs->oif = dev->ifindex;
+		WRITE_ONCE(gs->oif, dev->ifindex);
 		glass_train_limits(gs, dev);
 		gs->mss = glass_mss_for_dev(dev);
 		if (gs->user_mss && gs->user_mss < gs->mss)
@@ -156,7 +156,8 @@ static int glass_dev_xmit(struct net *net, struct sk_buff *skb, int oif)
 		glass_note_drop(net, glass_tx_hdr(skb), skb->len,
 				GLASS_MIB_DROP_TX_NO_DEVICE);
 		kfree_skb(skb);
-		return -ENETDOWN;
+		/* Down may come back up; gone (or not glass) never does. */
+		return dev && glass_dev_is_glass(dev) ? -ENETDOWN : -ENODEV;
 	}
 	skb->dev = dev;
 	skb->protocol = htons(ETH_P_GLASS);
@@ -207,6 +208,7 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	u32 segs = glass_segs(len, gs->mss);
 	struct glass_hdr *gh;
 	u8 flags = cb->flags;
+	int err;
 
 	/* Only the very first SYN goes out without an ACK. */
 	if (sk->sk_state != TCP_SYN_SENT)
@@ -248,7 +250,11 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	}
 	if (flags & GLASS_RST)
 		glass_inc_stat(sock_net(sk), GLASS_MIB_RSTS_SENT);
-	return glass_dev_xmit(sock_net(sk), skb, gs->oif);
+	err = glass_dev_xmit(sock_net(sk), skb, gs->oif);
+	/* Gone before the notifier saw this connection (glass_notify.c). */
+	if (err == -ENODEV)
+		glass_dev_gone(sk);
+	return err;
 }
 
 /* A header-only segment with the given flags and sequence number. */
@@ -460,7 +466,11 @@ void glass_queue_fin(struct sock *sk)
 
 	if (gs->fin_queued)
 		return;
-	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC | __GFP_NOFAIL);
+	/*
+	 * Process context (close, shutdown) under lock_sock: the allocation
+	 * may sleep, which __GFP_NOFAIL needs to keep its promise.
+	 */
+	skb = alloc_skb(GLASS_HEADROOM, GFP_KERNEL | __GFP_NOFAIL);
 	skb_reserve(skb, GLASS_HEADROOM);
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = gs->write_seq;
@@ -625,7 +635,11 @@ void glass_push(struct sock *sk)
 			n = min(glass_usable(gs), len);
 			if (n < len)
 				n = rounddown(n, gs->mss);
-			if (!n || (n < len && glass_fragment(sk, skb, n)) ||
+			if (!n) {
+				glass_check_persist(sk);
+				break;
+			}
+			if ((n < len && glass_fragment(sk, skb, n)) ||
 			    glass_send_new(sk, skb, &t))
 				break;
 			continue;

@@ -17,11 +17,58 @@
 	"rmem peer_wnd adv_wnd mss cwnd ssthresh srtt_us rto_us retrans "\
 	"probes timers uid inode"
 
+/**
+ * struct glass_seq_state - where a reader of /proc/net/glass is.
+ * @p: the namespace (seq_file's own).
+ * @cur: the walk, just past the socket last returned.
+ * @prev: the walk just before it, to return it again when seq_file
+ *	restarts at the same record (its buffer filled).
+ * @idx: the index of the socket last returned, -1 before any.
+ *
+ * Reading row after row continues the walk instead of rescanning the
+ * tables for each row: linear, not quadratic, in the number of sockets.
+ */
+struct glass_seq_state {
+	struct seq_net_private p;
+	struct glass_cursor cur;
+	struct glass_cursor prev;
+	loff_t idx;
+};
+
+/* The idx-th socket of the walk, held, moving the reader's cursor there. */
+static struct sock *glass_seq_get(struct seq_file *seq, loff_t idx)
+{
+	struct glass_seq_state *st = seq->private;
+	struct net *net = seq_file_net(seq);
+	struct sock *sk;
+
+	if (idx == st->idx) {
+		st->cur = st->prev;
+	} else if (idx != st->idx + 1) {
+		memset(&st->cur, 0, sizeof(st->cur));
+		for (st->idx = -1; st->idx + 1 < idx; st->idx++) {
+			sk = glass_table_next(net, &st->cur);
+			if (!sk)
+				return NULL;
+			sock_put(sk);
+		}
+	}
+	st->prev = st->cur;
+	sk = glass_table_next(net, &st->cur);
+	st->idx = idx;
+	return sk;
+}
+
 static void *glass_seq_start(struct seq_file *seq, loff_t *pos)
 {
-	if (!*pos)
+	struct glass_seq_state *st = seq->private;
+
+	if (!*pos) {
+		st->idx = -1;
+		memset(&st->cur, 0, sizeof(st->cur));
 		return SEQ_START_TOKEN;
-	return glass_table_get_idx(seq_file_net(seq), *pos - 1);
+	}
+	return glass_seq_get(seq, *pos - 1);
 }
 
 static void *glass_seq_next(struct seq_file *seq, void *v, loff_t *pos)
@@ -29,7 +76,7 @@ static void *glass_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 	if (v != SEQ_START_TOKEN)
 		sock_put(v);
 	++*pos;
-	return glass_table_get_idx(seq_file_net(seq), *pos - 1);
+	return glass_seq_get(seq, *pos - 1);
 }
 
 static void glass_seq_stop(struct seq_file *seq, void *v)
@@ -131,6 +178,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_DROP_WRONG_DEVICE] = "drop_wrong_device",
 	[GLASS_MIB_DROP_TX_NO_DEVICE] = "drop_tx_no_device",
 	[GLASS_MIB_DROP_TX_DEVICE] = "drop_tx_device",
+	[GLASS_MIB_DROP_FILTER] = "drop_filter",
 };
 
 static int glass_stat_show(struct seq_file *seq, void *v)
@@ -152,7 +200,7 @@ static int glass_stat_show(struct seq_file *seq, void *v)
 int glass_proc_init_net(struct net *net)
 {
 	if (!proc_create_net("glass", 0444, net->proc_net, &glass_seq_ops,
-			     sizeof(struct seq_net_private)))
+			     sizeof(struct glass_seq_state)))
 		return -ENOMEM;
 	if (!proc_create_net_single("glass_stat", 0444, net->proc_net,
 				    glass_stat_show, NULL)) {

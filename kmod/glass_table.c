@@ -374,81 +374,101 @@ struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
 }
 
 /*
- * The socket at position *pos of one table walk: connections first, then
- * port owners that are not connections. Quadratic over a whole walk, but
- * only procfs and device teardown walk, never the data path.
+ * The skip-th socket of net in bucket b, held, or NULL. The bind table
+ * yields only the port owners that are not connections, which the
+ * connection table has already given.
  */
-static struct sock *glass_walk_table(struct net *net, struct glass_bucket *t,
-				     unsigned int bits, bool bind, loff_t *pos)
+static struct sock *glass_bucket_nth(struct net *net, struct glass_bucket *b,
+				     bool bind, u32 skip)
 {
-	unsigned int i;
+	struct glass_sock *gs, *found = NULL;
 
-	for (i = 0; i < (1U << bits); i++) {
-		struct glass_bucket *b = &t[i];
-		struct glass_sock *gs;
-
-		if (hlist_empty(&b->head))
-			continue;
-		spin_lock_bh(&b->lock);
-		if (bind) {
-			hlist_for_each_entry(gs, &b->head, bind_node) {
-				if (gs->conn_hashed ||
-				    !net_eq(sock_net(&gs->sk), net))
-					continue;
-				if ((*pos)-- == 0)
-					goto found;
-			}
-		} else {
-			hlist_for_each_entry(gs, &b->head, conn_node) {
-				if (!net_eq(sock_net(&gs->sk), net))
-					continue;
-				if ((*pos)-- == 0)
-					goto found;
+	if (hlist_empty(&b->head))
+		return NULL;
+	spin_lock_bh(&b->lock);
+	if (bind) {
+		hlist_for_each_entry(gs, &b->head, bind_node) {
+			if (gs->conn_hashed || !net_eq(sock_net(&gs->sk), net))
+				continue;
+			if (skip-- == 0) {
+				found = gs;
+				break;
 			}
 		}
-		spin_unlock_bh(&b->lock);
-		continue;
-found:
-		sock_hold(&gs->sk);
-		spin_unlock_bh(&b->lock);
-		return &gs->sk;
+	} else {
+		hlist_for_each_entry(gs, &b->head, conn_node) {
+			if (!net_eq(sock_net(&gs->sk), net))
+				continue;
+			if (skip-- == 0) {
+				found = gs;
+				break;
+			}
+		}
+	}
+	if (found)
+		sock_hold(&found->sk);
+	spin_unlock_bh(&b->lock);
+	return found ? &found->sk : NULL;
+}
+
+/**
+ * glass_table_next() - the socket at a cursor, held; the cursor moves on.
+ * @net: the namespace walked.
+ * @c: where the walk is (zeroed to start): connections first, then port
+ *	owners that are not connections.
+ *
+ * A walk costs one pass over the tables however many sockets there are
+ * (procfs keeps the cursor between reads). Sockets that come or go while
+ * the walk runs may be missed or seen twice, as in /proc/net/tcp.
+ *
+ * Return: the socket with a reference held, or NULL past the end.
+ */
+struct sock *glass_table_next(struct net *net, struct glass_cursor *c)
+{
+	struct sock *sk;
+
+	for (; c->table < 2; c->table++, c->bucket = 0, c->skip = 0) {
+		bool bind = c->table == 1;
+		struct glass_bucket *t = bind ? glass_bind_table :
+					 glass_conn_table;
+		u32 n = 1U << (bind ? GLASS_BIND_BITS : GLASS_CONN_BITS);
+
+		for (; c->bucket < n; c->bucket++, c->skip = 0) {
+			sk = glass_bucket_nth(net, &t[c->bucket], bind,
+					      c->skip);
+			if (sk) {
+				c->skip++;
+				return sk;
+			}
+		}
 	}
 	return NULL;
 }
 
 /**
- * glass_table_get_idx() - the pos-th socket of a namespace, held.
+ * glass_table_for_each_conn() - call fn on every connection of a namespace.
  * @net: the namespace.
- * @pos: position in a walk of both tables.
+ * @fn: called under the socket's bucket lock, BHs off: it must not sleep,
+ *	must not take the socket lock, and must not change the tables.
+ * @arg: passed to fn.
  *
- * Return: the socket with a reference held, or NULL past the end.
+ * One pass over the connection table, so the cost is linear in its size:
+ * device teardown runs this under RTNL (glass_notify.c).
  */
-struct sock *glass_table_get_idx(struct net *net, loff_t pos)
+void glass_table_for_each_conn(struct net *net, glass_conn_fn fn, void *arg)
 {
-	struct sock *sk;
+	unsigned int i;
 
-	sk = glass_walk_table(net, glass_conn_table, GLASS_CONN_BITS, false,
-			      &pos);
-	if (sk)
-		return sk;
-	return glass_walk_table(net, glass_bind_table, GLASS_BIND_BITS, true,
-				&pos);
-}
+	for (i = 0; i < (1U << GLASS_CONN_BITS); i++) {
+		struct glass_bucket *b = &glass_conn_table[i];
+		struct glass_sock *gs;
 
-/*
- * Call fn on every socket of net, held. When fn changes a socket (returns
- * true) the tables may have moved under the walk, so it starts over; fn
- * must return false for a socket it already changed, which ends the walk.
- */
-void glass_visit_socks(struct net *net, glass_sock_fn fn, void *arg)
-{
-	struct sock *sk;
-	loff_t pos = 0;
-
-	while ((sk = glass_table_get_idx(net, pos++))) {
-		if (fn(sk, arg))
-			pos = 0;
-		sock_put(sk);
-		cond_resched();
+		if (hlist_empty(&b->head))
+			continue;
+		spin_lock_bh(&b->lock);
+		hlist_for_each_entry(gs, &b->head, conn_node)
+			if (net_eq(sock_net(&gs->sk), net))
+				fn(&gs->sk, arg);
+		spin_unlock_bh(&b->lock);
 	}
 }

@@ -108,6 +108,18 @@ static void glass_retransmit_timeout(struct sock *sk)
 		return glass_syn_timeout(sk);
 	if (gs->snd_una == gs->snd_max)
 		return;
+	head = skb_peek(&sk->sk_write_queue);
+	if (head && head == gs->send_head) {
+		/*
+		 * All that was resent is acknowledged and go-back-N waits at
+		 * an unsent head: the window holds it, nothing was lost. Send
+		 * what may go, or leave it to the persist timer.
+		 */
+		glass_push(sk);
+		if (gs->snd_nxt != gs->snd_una)
+			glass_rearm_rtx(sk);
+		return;
+	}
 	if (++gs->retries > (u32)glass_sc(sk)->retries) {
 		glass_inc_stat(net, GLASS_MIB_CONN_TIMEOUTS);
 		glass_reset_conn(sk, ETIMEDOUT);
@@ -117,7 +129,6 @@ static void glass_retransmit_timeout(struct sock *sk)
 	glass_inc_stat(net, GLASS_MIB_TIMEOUTS);
 	glass_cc_on_rto(&gs->cc, gs->snd_max, gs->snd_max - gs->snd_una);
 	glass_rto_backoff(&gs->rto);
-	head = skb_peek(&sk->sk_write_queue);
 	if (head) {
 		glass_retransmit_head(sk, GLASS_RETRANS_RTO);
 		gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
@@ -155,11 +166,46 @@ static void glass_probe_timeout(struct sock *sk)
 	glass_arm_write_timer(sk, GLASS_TIMER_PROBE, usecs_to_jiffies(timeout));
 }
 
+/**
+ * glass_dev_gone() - the device a connection uses may have gone away.
+ * @sk: the connection; its lock need not be held (see glass_notify.c).
+ *
+ * Does not sleep. The write timer, made due now, checks under the socket
+ * lock and fails the connection if its device is gone indeed.
+ */
+void glass_dev_gone(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (!test_and_set_bit(GLASS_DEV_GONE, &gs->deferred))
+		sk_reset_timer(sk, &gs->write_timer, jiffies);
+}
+
+/* With the socket owned: fail the connection if its device is gone. */
+static void glass_dev_gone_check(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net_device *dev;
+	bool gone;
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(sock_net(sk), gs->oif);
+	gone = !dev || !glass_dev_is_glass(dev);
+	rcu_read_unlock();
+	if (gone)
+		glass_reset_conn(sk, ENETDOWN);
+}
+
 static void glass_write_timer_handler(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	enum glass_timer_kind kind = gs->timer_kind;
+	enum glass_timer_kind kind;
 
+	if (test_and_clear_bit(GLASS_DEV_GONE, &gs->deferred))
+		glass_dev_gone_check(sk);
+	kind = gs->timer_kind;
 	if (kind == GLASS_TIMER_NONE || sk->sk_state == TCP_CLOSE)
 		return;
 	/* Re-armed while we waited for the lock: not due yet. */
@@ -254,6 +300,8 @@ void glass_release_cb(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 	unsigned long flags = xchg(&gs->deferred, 0);
 
+	if (flags & BIT(GLASS_DEV_GONE))
+		glass_dev_gone_check(sk);
 	if (flags & BIT(GLASS_WRITE_TIMER_DEFERRED)) {
 		glass_write_timer_handler(sk);
 		__sock_put(sk);

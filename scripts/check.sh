@@ -2,7 +2,7 @@
 # `make check`: static checks. Every step runs; the exit status is non-zero
 # when any step failed.
 #   1. kmod built with W=1 and sparse (C=2): no warning lines at all
-#   2. checkpatch.pl --strict --no-tree on kmod/ files
+#   2. checkpatch.pl --strict --no-tree on kmod/ files, and kmod_rules
 #   3. clang-format --dry-run -Werror on userspace/ and tests/ C/C++ files
 #   4. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
 # Folders that do not exist are skipped.
@@ -144,6 +144,18 @@ clang_tidy() {
 
 export -f tidy_key
 
+# Rules no compiler checks: GFP_ATOMIC with __GFP_NOFAIL cannot keep its
+# promise (the allocator WARNs and returns NULL when it cannot reclaim).
+kmod_rules() {
+	say "== kmod: forbidden patterns"
+	[ -d "$KMOD" ] || return 0
+	if grep -nE 'GFP_ATOMIC[^;]*__GFP_NOFAIL|__GFP_NOFAIL[^;]*GFP_ATOMIC' "$KMOD"/*.c; then
+		say "   GFP_ATOMIC | __GFP_NOFAIL: use a sleeping allocation or handle failure"
+		return 1
+	fi
+	return 0
+}
+
 run_step() {
 	local name=$1 rc=0
 	shift
@@ -156,6 +168,7 @@ main() {
 	t0=$(now)
 	run_step "kmod W=1 + sparse" kmod_warnings
 	run_step "checkpatch" checkpatch
+	run_step "kmod rules" kmod_rules
 	run_step "clang-format" clang_format
 	run_step "clang-tidy" clang_tidy
 	if [ ${#FAILED_STEPS[@]} -gt 0 ]; then

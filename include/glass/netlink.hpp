@@ -19,15 +19,17 @@ inline constexpr const char* kLinkKind = "glass";
 // `glass link add NAME [peer PEER [netns fd]]`.
 struct LinkAddRequest {
   std::string name;
-  std::optional<std::string> peer;   // none: a loopback glass device
-  std::optional<int> peer_netns_fd;  // IFLA_NET_NS_FD of the peer
+  std::optional<std::string> peer;    // none: a loopback glass device
+  std::optional<int> peer_netns_fd;   // IFLA_NET_NS_FD of the peer
+  std::optional<int> peer_netns_pid;  // IFLA_NET_NS_PID of the peer (the namespace of a process)
   // IFLA_GSO_MAX_SEGS of NAME: 1 makes glass send one segment per frame.
   std::optional<std::uint32_t> gso_max_segs;
 };
 
 // Builds RTM_NEWLINK (NLM_F_REQUEST|CREATE|EXCL|ACK) into buf:
 //   ifinfomsg, IFLA_IFNAME, [IFLA_GSO_MAX_SEGS], IFLA_LINKINFO { IFLA_INFO_KIND "glass",
-//   IFLA_INFO_DATA { GLASS_INFO_PEER { ifinfomsg, IFLA_IFNAME, [IFLA_NET_NS_FD] } } }
+//   IFLA_INFO_DATA { GLASS_INFO_PEER { ifinfomsg, IFLA_IFNAME, [IFLA_NET_NS_FD], [IFLA_NET_NS_PID]
+//   } } }
 // the layout `ip link add a type veth peer name b` uses for VETH_INFO_PEER.
 // Returns the message (inside buf). buf must be at least kNetlinkBufSize.
 nlmsghdr* build_link_add(std::span<char> buf, const LinkAddRequest& req, std::uint32_t seq);

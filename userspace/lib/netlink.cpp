@@ -71,6 +71,8 @@ nlmsghdr* build_link_add(std::span<char> buf, const LinkAddRequest& req, std::ui
     mnl_attr_put_strz(nlh, IFLA_IFNAME, req.peer->c_str());
     if (req.peer_netns_fd)
       mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, static_cast<std::uint32_t>(*req.peer_netns_fd));
+    if (req.peer_netns_pid)
+      mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, static_cast<std::uint32_t>(*req.peer_netns_pid));
     mnl_attr_nest_end(nlh, peer);
     mnl_attr_nest_end(nlh, data);
   }

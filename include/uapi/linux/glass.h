@@ -122,15 +122,16 @@ struct glass_info {
 	__u32	gi_probes;	/* zero-window probes sent */
 	__u32	gi_dupacks;	/* duplicate ACKs received */
 	__u32	gi_zero_wnd_sent; /* times we advertised a zero window */
+	__u32	gi_pad0;	/* zero; keeps the u64s 8-aligned on i386 too */
 
-	__u64	gi_segs_out;	/* segments sent, all kinds */
-	__u64	gi_segs_in;	/* segments received, all kinds */
-	__u64	gi_data_segs_out; /* segments sent carrying data */
-	__u64	gi_data_segs_in; /* segments received carrying data */
-	__u64	gi_bytes_sent;	/* payload bytes sent (retransmits included) */
-	__u64	gi_bytes_acked;	/* payload bytes the peer acknowledged */
-	__u64	gi_bytes_received; /* payload bytes received in order */
-	__u64	gi_writer_blocked; /* times a writer slept on a full sndbuf */
+	__aligned_u64 gi_segs_out;	/* segments sent, all kinds */
+	__aligned_u64 gi_segs_in;	/* segments received, all kinds */
+	__aligned_u64 gi_data_segs_out; /* segments sent carrying data */
+	__aligned_u64 gi_data_segs_in; /* segments received carrying data */
+	__aligned_u64 gi_bytes_sent;	/* payload bytes sent (retransmits included) */
+	__aligned_u64 gi_bytes_acked;	/* payload bytes the peer acknowledged */
+	__aligned_u64 gi_bytes_received; /* payload bytes received in order */
+	__aligned_u64 gi_writer_blocked; /* times a writer slept on a full sndbuf */
 };
 
 /*

@@ -1,6 +1,7 @@
 // Socket options (SOL_SOCKET and SOL_GLASS), GLASS_INFO, and the
 // connection states and sequence numbers it reports.
 #include <arpa/inet.h>
+#include <linux/filter.h>
 
 #include <algorithm>
 #include <cstring>
@@ -247,4 +248,25 @@ TEST(State, TimeWaitEndsAfterTimeWaitMs) {
   c.reset();
   l.reset();
   EXPECT_TRUE(gt::wait_until([] { return st::proc_rows().empty(); }, 3000));
+}
+
+// SO_ATTACH_FILTER applies to glass frames as to TCP segments: a filter
+// that refuses everything keeps the data out (counted as drop_filter), and
+// once it is detached the retransmissions get in.
+TEST(Options, AttachedFilterDropsFramesUntilDetached) {
+  st::LoopConn c(5590);
+  sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+  sock_fprog prog{1, drop_all};
+  ASSERT_EQ(setsockopt(c.server, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)), 0);
+  const uint64_t before = gt::stats()["drop_filter"];
+  ASSERT_EQ(write(c.client, "filtered", 8), 8);
+  EXPECT_EQ(st::revents(c.server, POLLIN, 500), 0) << "data passed a filter refusing all";
+  EXPECT_GT(gt::stats()["drop_filter"], before);
+  int zero = 0;
+  ASSERT_EQ(setsockopt(c.server, SOL_SOCKET, SO_DETACH_FILTER, &zero, sizeof(zero)), 0);
+  timeval tv{10, 0};
+  ASSERT_EQ(setsockopt(c.server, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+  char buf[16] = {};
+  ASSERT_EQ(read(c.server, buf, sizeof(buf)), 8);
+  EXPECT_EQ(std::string(buf, 8), "filtered");
 }
