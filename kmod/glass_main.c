@@ -53,8 +53,15 @@ static int __net_init glass_net_init(struct net *net)
 	err = glass_proc_init_net(net);
 	if (err)
 		goto free_sysctl;
+	err = glass_sockstat_init_net(net);
+	if (err)
+		goto free_proc;
+	atomic_set(&gn->sockets, 0);
+	glass_mem_netns_add(1);
 	return 0;
 
+free_proc:
+	glass_proc_exit_net(net);
 free_sysctl:
 	glass_sysctl_exit_net(net);
 free_mib:
@@ -66,6 +73,8 @@ static void __net_exit glass_net_exit(struct net *net)
 {
 	struct glass_net *gn = glass_pernet(net);
 
+	glass_mem_netns_add(-1);
+	glass_sockstat_exit_net(net);
 	glass_proc_exit_net(net);
 	glass_sysctl_exit_net(net);
 	free_percpu(gn->mib);
@@ -94,13 +103,23 @@ static void glass_check_abi(void)
 static int __init glass_init(void)
 {
 	bool pernet = false, table = false, proto = false, family = false;
+	bool mem = false, sysctl = false;
 	int err;
 
 	glass_check_abi();
+	err = glass_mem_init();
+	if (err)
+		goto error;
+	mem = true;
+	glass_proto_mem_init(&glass_proto);
 	err = register_pernet_subsys(&glass_net_ops);
 	if (err)
 		goto error;
 	pernet = true;
+	err = glass_sysctl_init();
+	if (err)
+		goto error;
+	sysctl = true;
 	err = glass_table_init();
 	if (err)
 		goto error;
@@ -128,8 +147,12 @@ error:
 		proto_unregister(&glass_proto);
 	if (table)
 		glass_table_exit();
+	if (sysctl)
+		glass_sysctl_exit();
 	if (pernet)
 		unregister_pernet_subsys(&glass_net_ops);
+	if (mem)
+		glass_mem_exit();
 	return err;
 }
 
@@ -140,7 +163,9 @@ static void __exit glass_exit(void)
 	sock_unregister(PF_GLASS);
 	proto_unregister(&glass_proto);
 	glass_table_exit();
+	glass_sysctl_exit();
 	unregister_pernet_subsys(&glass_net_ops);
+	glass_mem_exit();
 }
 
 module_init(glass_init);
