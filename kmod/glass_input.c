@@ -564,7 +564,10 @@ static u32 glass_held_size(const struct sk_buff *skb)
 	       skb->truesize;
 }
 
-/* A right-sized private copy of a wasteful skb held out of order. */
+/*
+ * A right-sized private copy of a wasteful skb held out of order (or skb
+ * itself); the caller frees skb if it got a copy.
+ */
 static struct sk_buff *glass_shrink(struct sk_buff *skb)
 {
 	struct sk_buff *n;
@@ -577,7 +580,6 @@ static struct sk_buff *glass_shrink(struct sk_buff *skb)
 	skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len);
 	memcpy(n->cb, skb->cb, sizeof(struct glass_skb_cb));
 	n->dev = skb->dev;
-	kfree_skb(skb);
 	return n;
 }
 
@@ -586,14 +588,20 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
+	struct sk_buff *held;
+	enum glass_mib why;
 	u32 dupacks = 1;
 	s64 added;
 
-	/* Charged before the range is recorded: the two must agree. */
-	skb = glass_shrink(skb);
-	if (!glass_rmem_schedule(sk, skb)) {
+	/*
+	 * What will be held is charged before the range is recorded, so the
+	 * two always agree; skb keeps the header for the drop counters.
+	 */
+	held = glass_shrink(skb);
+	if (!glass_rmem_schedule(sk, held)) {
 		glass_send_ack(sk);
-		return glass_drop(net, skb, GLASS_MIB_DROP_MEMORY);
+		why = GLASS_MIB_DROP_MEMORY;
+		goto drop;
 	}
 	added = glass_ooo_add(&gs->ooo, start, end);
 
@@ -606,13 +614,21 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 		dupacks = min_t(u32, glass_frame_segs(skb), GLASS_CC_DUPTHRESH);
 	while (dupacks--)
 		glass_send_ack(sk);
-	if (added < 0)
-		return glass_drop(net, skb, GLASS_MIB_DROP_OOO_FULL);
-	if (!added)
-		return glass_drop(net, skb, GLASS_MIB_DROP_DUPLICATE);
+	if (added <= 0) {
+		why = added < 0 ? GLASS_MIB_DROP_OOO_FULL :
+		      GLASS_MIB_DROP_DUPLICATE;
+		goto drop;
+	}
 	glass_inc_stat(net, GLASS_MIB_OOO_SEGS);
-	skb_set_owner_r(skb, sk);
-	glass_ooo_insert(sk, skb);
+	if (held != skb)
+		kfree_skb(skb);
+	skb_set_owner_r(held, sk);
+	glass_ooo_insert(sk, held);
+	return;
+drop:
+	if (held != skb)
+		kfree_skb(held);
+	glass_drop(net, skb, why);
 }
 
 static void glass_data_ack(struct sock *sk, bool now)
