@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -361,8 +361,7 @@ TEST(Limits, UnprivilegedUserCannotPinMemory) {
   const int64_t took = wait_baseline(base, 30000);
   sampling = false;
   sampler.join();
-  const double gone_s =
-      std::chrono::duration<double>(Clock::now() - exited).count();
+  const double gone_s = std::chrono::duration<double>(Clock::now() - exited).count();
   std::map<std::string, uint64_t> c;
   {
     std::istringstream in(report);
