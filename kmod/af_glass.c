@@ -85,10 +85,23 @@ static atomic64_t glass_cookie_gen = ATOMIC64_INIT(0);
 static void glass_destruct(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
 
 	trace_glass_destroy_sock(sk);
 	__skb_queue_purge(&gs->ooo_queue);
 	skb_queue_purge(&sk->sk_receive_queue);
+	/* glass_done() emptied it; anything left is a bug, but return it. */
+	WARN_ON_ONCE(!skb_queue_empty(&sk->sk_write_queue));
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		glass_wmem_free_skb(sk, skb);
+	/* Every charge was returned: what is forward-allocated goes back. */
+	glass_mem_reclaim_all(sk);
+	WARN_ON_ONCE(sk->sk_forward_alloc);
+	WARN_ON_ONCE(sk->sk_wmem_queued);
+	WARN_ON_ONCE(atomic_read(&sk->sk_rmem_alloc));
+	glass_orphan_dec(sk);
+	glass_sockets_allocated_add(-1);
+	atomic_dec(&glass_pernet(sock_net(sk))->sockets);
 	if (gs->parent) {
 		sock_put(gs->parent);
 		gs->parent = NULL;
@@ -125,6 +138,9 @@ static void glass_init_sock(struct sock *sk)
 	gs->born_us = glass_now_us();
 	gs->cookie = atomic64_inc_return(&glass_cookie_gen);
 	glass_init_timers(sk);
+	gs->sndbuf_init = sk->sk_sndbuf;
+	glass_sockets_allocated_add(1);
+	atomic_inc(&glass_pernet(sock_net(sk))->sockets);
 }
 
 int glass_create(struct net *net, struct socket *sock, int protocol, int kern)
@@ -166,6 +182,7 @@ struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 	gs = glass_sk(sk);
 	sk->sk_type = parent->sk_type;
 	sk->sk_sndbuf = parent->sk_sndbuf;
+	gs->sndbuf_init = sk->sk_sndbuf;
 	sk->sk_rcvbuf = parent->sk_rcvbuf;
 	sk->sk_userlocks = parent->sk_userlocks & ~SOCK_BINDPORT_LOCK;
 	sk->sk_reuse = parent->sk_reuse;
@@ -253,10 +270,8 @@ void glass_done(struct sock *sk)
 
 	glass_set_state(sk, TCP_CLOSE);
 	glass_clear_timers(sk);
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		glass_wmem_free_skb(sk, skb);
 	gs->send_head = NULL;
 	__skb_queue_purge(&gs->ooo_queue);
 	glass_ooo_init(&gs->ooo);
@@ -695,6 +710,22 @@ static void glass_close(struct sock *sk, long timeout)
 		sk_stream_wait_close(sk, timeout);
 }
 
+/*
+ * The program closed a socket that lives on: it joins the orphans, unless
+ * that would pass net.glass.max_orphans or glass memory is past its high
+ * mark (TCP's tcp_check_oom() in tcp_close()): then it is reset now.
+ */
+static void glass_orphan_close(struct sock *sk)
+{
+	glass_orphan_inc(sk);
+	if (!glass_check_oom(sk))
+		return;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_ORPHAN_RESETS);
+	if (sk->sk_state != TCP_TIME_WAIT)
+		glass_send_rst(sk);
+	glass_done(sk);
+}
+
 static int glass_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
@@ -707,6 +738,8 @@ static int glass_release(struct socket *sock)
 	lock_sock(sk);
 	glass_close(sk, timeout);
 	sock_orphan(sk);
+	if (sk->sk_state != TCP_CLOSE)
+		glass_orphan_close(sk);
 	/* An orphan that finished closing gives its port back now. */
 	if (sk->sk_state == TCP_CLOSE)
 		glass_unbind(sk);

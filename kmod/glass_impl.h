@@ -19,6 +19,9 @@
  *   can join it from softirq without the listener's socket lock. Lock
  *   order: listener socket lock, then a child's, then accept_lock.
  * - Per-namespace counters are per-CPU and lock-free.
+ * - Memory charged to a socket (sk_forward_alloc, glass_mem.c) changes only
+ *   under its socket lock: write-queue and receive-queue skbs are queued
+ *   and freed by the owner, never from another context.
  */
 #ifndef _GLASS_IMPL_H
 #define _GLASS_IMPL_H
@@ -101,6 +104,8 @@ enum glass_mib {
 	GLASS_MIB_DROP_TX_NO_DEVICE,
 	GLASS_MIB_DROP_TX_DEVICE,
 	GLASS_MIB_DROP_FILTER,
+	GLASS_MIB_DROP_MEMORY,
+	GLASS_MIB_ORPHAN_RESETS,
 	GLASS_MIB_MAX
 };
 
@@ -117,6 +122,7 @@ struct glass_mib_counters {
  * @syn_retries: SYN retransmissions before connect() fails.
  * @time_wait_ms: TIME_WAIT duration.
  * @delack_ms: delayed-ACK timer.
+ * @orphan_retries: zero-window probes an orphan sends before it is reset.
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -126,6 +132,7 @@ struct glass_sysctl {
 	int syn_retries;
 	int time_wait_ms;
 	int delack_ms;
+	int orphan_retries;
 };
 
 /**
@@ -133,11 +140,13 @@ struct glass_sysctl {
  * @mib: per-CPU counters.
  * @sysctl: tunables.
  * @sysctl_hdr: registration of @sysctl.
+ * @sockets: glass sockets of the namespace (glass_sockstat's sockets_inuse).
  */
 struct glass_net {
 	struct glass_mib_counters __percpu *mib;
 	struct glass_sysctl sysctl;
 	struct ctl_table_header *sysctl_hdr;
+	atomic_t sockets;
 };
 
 struct glass_net *glass_pernet(const struct net *net);
@@ -243,6 +252,9 @@ struct glass_sock {
 	struct glass_cc cc;
 	u32 retries;			/* RTO expirations in a row */
 	u32 probes_unanswered;		/* probes since the last ACK */
+	u32 orphan_probes;		/* probes since closed, window still shut */
+	bool orphan_counted;		/* in the global orphan count */
+	int sndbuf_init;		/* sk_sndbuf before memory pressure */
 	u32 probe_backoff;		/* persist timer exponent */
 	u8 timer_kind;			/* enum glass_timer_kind */
 	bool nodelay;
@@ -423,6 +435,31 @@ void glass_proc_exit_net(struct net *net);
 /* glass_sysctl.c */
 int glass_sysctl_init_net(struct net *net);
 void glass_sysctl_exit_net(struct net *net);
+int glass_sysctl_init(void);
+void glass_sysctl_exit(void);
+
+/* glass_mem.c: protocol memory and orphan limits (docs/limits.md) */
+extern long sysctl_glass_mem[3];
+extern int sysctl_glass_max_orphans;
+void glass_proto_mem_init(struct proto *prot);
+int glass_mem_init(void);
+void glass_mem_exit(void);
+void glass_mem_netns_add(int n);
+long glass_memory_pages(void);
+bool glass_under_memory_pressure(const struct sock *sk);
+bool glass_memory_over_limit(void);
+bool glass_wmem_schedule(struct sock *sk, int size);
+bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb);
+void glass_wmem_queue_forced(struct sock *sk, struct sk_buff *skb);
+void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
+void glass_mem_reclaim_all(struct sock *sk);
+void glass_sockets_allocated_add(int n);
+void glass_orphan_inc(struct sock *sk);
+void glass_orphan_dec(struct sock *sk);
+unsigned int glass_orphans(void);
+bool glass_check_oom(struct sock *sk);
+int glass_sockstat_init_net(struct net *net);
+void glass_sockstat_exit_net(struct net *net);
 
 static inline struct net *glass_net(const struct sock *sk)
 {

@@ -273,8 +273,7 @@ static void glass_clean_write_queue(struct sock *sk, u32 ack)
 			if (skb == gs->send_head)
 				gs->send_head = NULL;
 			__skb_unlink(skb, &sk->sk_write_queue);
-			sk_wmem_queued_add(sk, -skb->truesize);
-			kfree_skb(skb);
+			glass_wmem_free_skb(sk, skb);
 			continue;
 		}
 		if (glass_seq_after(ack, cb->seq)) {
@@ -347,6 +346,11 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	}
 	if (gs->fin_queued && gs->snd_una == gs->write_seq)
 		glass_fin_acked(sk);
+	/* Memory pressure shrank the send buffer: give it back once over. */
+	if (sk->sk_sndbuf < gs->sndbuf_init &&
+	    !(sk->sk_userlocks & SOCK_SNDBUF_LOCK) &&
+	    !glass_under_memory_pressure(sk))
+		WRITE_ONCE(sk->sk_sndbuf, gs->sndbuf_init);
 	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 		sk->sk_write_space(sk);
 }
@@ -379,6 +383,7 @@ static void glass_update_window(struct sock *sk, const struct glass_hdr *gh,
 		return;
 	if (wnd && !gs->snd_wnd) {
 		gs->probe_backoff = 0;
+		gs->orphan_probes = 0;
 		if (gs->timer_kind == GLASS_TIMER_PROBE)
 			glass_stop_write_timer(sk);
 	}
@@ -501,6 +506,10 @@ static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
 
 		if (!n)
 			return false;
+		if (!glass_rmem_schedule(sk, n)) {
+			kfree_skb(n);
+			return false;
+		}
 		memset(GLASS_SKB_CB(n), 0, sizeof(struct glass_skb_cb));
 		GLASS_SKB_CB(n)->compact = 1;
 		skb_set_owner_r(n, sk);
@@ -596,7 +605,10 @@ static u32 glass_held_size(const struct sk_buff *skb)
 	       skb->truesize;
 }
 
-/* A right-sized private copy of a wasteful skb held out of order. */
+/*
+ * A right-sized private copy of a wasteful skb held out of order (or skb
+ * itself); the caller frees skb if it got a copy.
+ */
 static struct sk_buff *glass_shrink(struct sk_buff *skb)
 {
 	struct sk_buff *n;
@@ -609,7 +621,6 @@ static struct sk_buff *glass_shrink(struct sk_buff *skb)
 	skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len);
 	memcpy(n->cb, skb->cb, sizeof(struct glass_skb_cb));
 	n->dev = skb->dev;
-	kfree_skb(skb);
 	return n;
 }
 
@@ -618,8 +629,22 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
-	s64 added = glass_ooo_add(&gs->ooo, start, end);
+	struct sk_buff *held;
+	enum glass_mib why;
 	u32 dupacks = 1;
+	s64 added;
+
+	/*
+	 * What will be held is charged before the range is recorded, so the
+	 * two always agree; skb keeps the header for the drop counters.
+	 */
+	held = glass_shrink(skb);
+	if (!glass_rmem_schedule(sk, held)) {
+		glass_send_ack(sk);
+		why = GLASS_MIB_DROP_MEMORY;
+		goto drop;
+	}
+	added = glass_ooo_add(&gs->ooo, start, end);
 
 	/*
 	 * An immediate duplicate ACK per segment (RFC 5681 4.2), and a train
@@ -630,14 +655,21 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 		dupacks = min_t(u32, glass_frame_segs(skb), GLASS_CC_DUPTHRESH);
 	while (dupacks--)
 		glass_send_ack(sk);
-	if (added < 0)
-		return glass_drop(net, skb, GLASS_MIB_DROP_OOO_FULL);
-	if (!added)
-		return glass_drop(net, skb, GLASS_MIB_DROP_DUPLICATE);
+	if (added <= 0) {
+		why = added < 0 ? GLASS_MIB_DROP_OOO_FULL :
+		      GLASS_MIB_DROP_DUPLICATE;
+		goto drop;
+	}
 	glass_inc_stat(net, GLASS_MIB_OOO_SEGS);
-	skb = glass_shrink(skb);
-	skb_set_owner_r(skb, sk);
-	glass_ooo_insert(sk, skb);
+	if (held != skb)
+		kfree_skb(skb);
+	skb_set_owner_r(held, sk);
+	glass_ooo_insert(sk, held);
+	return;
+drop:
+	if (held != skb)
+		kfree_skb(held);
+	glass_drop(net, skb, why);
 }
 
 static void glass_data_ack(struct sock *sk, bool now)
@@ -701,6 +733,29 @@ static bool glass_data_clip(struct sock *sk, struct sk_buff *skb,
 	return true;
 }
 
+/*
+ * Memory refused in-order data: give up what is held out of order, which
+ * would otherwise keep the hole from ever being filled (TCP prunes its
+ * out-of-order queue for the same reason). Return: true if anything was
+ * freed.
+ */
+static bool glass_ooo_prune(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(&gs->ooo_queue))
+		return false;
+	while ((skb = __skb_dequeue(&gs->ooo_queue))) {
+		glass_note_drop(sock_net(sk), NULL, skb->len,
+				GLASS_MIB_DROP_MEMORY);
+		kfree_skb(skb);
+	}
+	glass_ooo_init(&gs->ooo);
+	sk_mem_reclaim(sk);
+	return true;
+}
+
 /* Payload and FIN of an acceptable segment in a state that takes data. */
 static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -731,6 +786,11 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	if (r.start != gs->rcv_nxt)
 		return glass_data_ooo(sk, skb, r.start, r.end);
 
+	if (!glass_rmem_schedule(sk, skb) &&
+	    (!glass_ooo_prune(sk) || !glass_rmem_schedule(sk, skb))) {
+		glass_send_ack(sk);
+		return glass_drop(net, skb, GLASS_MIB_DROP_MEMORY);
+	}
 	cb->offset = r.start - cb->seq;
 	skb_set_owner_r(skb, sk);
 	fin = glass_deliver(sk, skb);

@@ -101,14 +101,22 @@ static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 goal,
 	struct sk_buff *skb;
 
 	skb = alloc_skb_fclone(GLASS_HEADROOM + size, sk->sk_allocation);
-	if (!skb)
+	if (!skb) {
+		sk->sk_prot->enter_memory_pressure(sk);
+		sk_stream_moderate_sndbuf(sk);
 		return NULL;
+	}
+	if (!glass_wmem_schedule(sk, skb->truesize)) {
+		kfree_skb(skb);
+		return NULL;
+	}
 	skb_reserve(skb, GLASS_HEADROOM);
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = gs->write_seq;
 	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
 	if (!gs->send_head)
 		gs->send_head = skb;
 	return skb;
@@ -155,8 +163,7 @@ static void glass_drop_empty_tail(struct sock *sk)
 	if (gs->send_head == skb)
 		gs->send_head = NULL;
 	__skb_unlink(skb, &sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -skb->truesize);
-	kfree_skb(skb);
+	glass_wmem_free_skb(sk, skb);
 }
 
 static int glass_wait_sndbuf(struct sock *sk, long *timeo)
@@ -167,6 +174,25 @@ static int glass_wait_sndbuf(struct sock *sk, long *timeo)
 	glass_push(sk);
 	if (sk_stream_memory_free(sk))
 		return 0;
+	if (*timeo) {
+		gs->writer_blocked++;
+		trace_glass_sndbuf(sk, true);
+	}
+	return sk_stream_wait_memory(sk, timeo);
+}
+
+/*
+ * No memory for a new skb (net.glass.mem, or the allocator): wait as TCP
+ * does, a short random while when the send buffer has room (memory comes
+ * back as other sockets free it), or until it drains. EAGAIN when
+ * non-blocking.
+ */
+static int glass_wait_memory(struct sock *sk, long *timeo)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	glass_push(sk);
 	if (*timeo) {
 		gs->writer_blocked++;
 		trace_glass_sndbuf(sk, true);
@@ -223,8 +249,13 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			}
 			skb = glass_alloc_tx_skb(sk, goal, len - copied);
 			if (!skb) {
-				err = -ENOBUFS;
-				goto error;
+				err = glass_wait_memory(sk, &timeo);
+				if (err)
+					goto error;
+				err = glass_send_check(sk, &timeo);
+				if (err)
+					goto error;
+				continue;
 			}
 		}
 		chunk = min_t(size_t, len - copied,

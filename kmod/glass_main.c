@@ -53,8 +53,15 @@ static int __net_init glass_net_init(struct net *net)
 	err = glass_proc_init_net(net);
 	if (err)
 		goto free_sysctl;
+	err = glass_sockstat_init_net(net);
+	if (err)
+		goto free_proc;
+	atomic_set(&gn->sockets, 0);
+	glass_mem_netns_add(1);
 	return 0;
 
+free_proc:
+	glass_proc_exit_net(net);
 free_sysctl:
 	glass_sysctl_exit_net(net);
 free_mib:
@@ -66,6 +73,8 @@ static void __net_exit glass_net_exit(struct net *net)
 {
 	struct glass_net *gn = glass_pernet(net);
 
+	glass_mem_netns_add(-1);
+	glass_sockstat_exit_net(net);
 	glass_proc_exit_net(net);
 	glass_sysctl_exit_net(net);
 	free_percpu(gn->mib);
@@ -101,12 +110,19 @@ static int __init glass_init(void)
 	int err;
 
 	glass_check_abi();
-	err = register_pernet_subsys(&glass_net_ops);
+	err = glass_mem_init();
 	if (err)
 		return err;
-	err = glass_table_init();
+	glass_proto_mem_init(&glass_proto);
+	err = register_pernet_subsys(&glass_net_ops);
+	if (err)
+		goto out_mem;
+	err = glass_sysctl_init();
 	if (err)
 		goto out_pernet;
+	err = glass_table_init();
+	if (err)
+		goto out_sysctl;
 	err = proto_register(&glass_proto, 1);
 	if (err)
 		goto out_table;
@@ -131,8 +147,12 @@ out_proto:
 	proto_unregister(&glass_proto);
 out_table:
 	glass_table_exit();
+out_sysctl:
+	glass_sysctl_exit();
 out_pernet:
 	unregister_pernet_subsys(&glass_net_ops);
+out_mem:
+	glass_mem_exit();
 	return err;
 }
 
@@ -144,7 +164,9 @@ static void __exit glass_exit(void)
 	glass_notify_exit();
 	proto_unregister(&glass_proto);
 	glass_table_exit();
+	glass_sysctl_exit();
 	unregister_pernet_subsys(&glass_net_ops);
+	glass_mem_exit();
 }
 
 module_init(glass_init);

@@ -479,7 +479,7 @@ void glass_queue_fin(struct sock *sk)
 	gs->write_seq++;
 	gs->fin_queued = true;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	glass_wmem_queue_forced(sk, skb);
 	if (!gs->send_head)
 		gs->send_head = skb;
 	glass_push(sk);
@@ -721,12 +721,21 @@ int glass_retransmit_head(struct sock *sk, int reason)
 	return err;
 }
 
+/*
+ * Payload the receive buffer can still take. Under glass memory pressure
+ * the window reaches no further than four segments past what is read, as
+ * TCP clamps rcv_ssthresh (what was offered stays offered; what memory
+ * then refuses is dropped as drop_memory and sent again).
+ */
 static u32 glass_rcv_free(const struct sock *sk)
 {
 	const struct glass_sock *gs = glass_sk(sk);
 	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	u32 free = space > gs->rcv_unread ? space - gs->rcv_unread : 0;
 
-	return space > gs->rcv_unread ? space - gs->rcv_unread : 0;
+	if (glass_under_memory_pressure(sk))
+		free = min(free, 4 * gs->rcv_mss);
+	return free;
 }
 
 /**

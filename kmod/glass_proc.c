@@ -179,6 +179,8 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_DROP_TX_NO_DEVICE] = "drop_tx_no_device",
 	[GLASS_MIB_DROP_TX_DEVICE] = "drop_tx_device",
 	[GLASS_MIB_DROP_FILTER] = "drop_filter",
+	[GLASS_MIB_DROP_MEMORY] = "drop_memory",
+	[GLASS_MIB_ORPHAN_RESETS] = "orphan_resets",
 };
 
 static int glass_stat_show(struct seq_file *seq, void *v)

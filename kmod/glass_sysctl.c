@@ -2,7 +2,9 @@
 /*
  * net.glass.* sysctls, one table per namespace: the timer and retry
  * tunables of struct glass_sysctl. Defaults are documented in
- * docs/protocol.md.
+ * docs/protocol.md. The protocol-wide limits (net.glass.mem and
+ * net.glass.max_orphans, docs/limits.md) exist in init_net only, as
+ * net.ipv4.tcp_mem does, so no user namespace can raise them.
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
@@ -21,6 +23,7 @@ static const struct glass_sysctl glass_sysctl_defaults = {
 	.syn_retries	= 5,
 	.time_wait_ms	= 2000,
 	.delack_ms	= 40,
+	.orphan_retries	= 8,
 };
 
 #define GLASS_SYSCTL(field, lo, hi) {				\
@@ -44,8 +47,46 @@ static struct ctl_table glass_sysctl_template[] = {
 	GLASS_SYSCTL(syn_retries, &glass_one, &glass_max_retries),
 	GLASS_SYSCTL(time_wait_ms, &glass_one, &glass_max_ms),
 	GLASS_SYSCTL(delack_ms, &glass_one, &glass_max_ms),
+	GLASS_SYSCTL(orphan_retries, &glass_one, &glass_max_retries),
 	{ }
 };
+
+static unsigned long glass_mem_min_pages = 1;
+
+/* Global limits: registered in init_net only. */
+static struct ctl_table glass_global_table[] = {
+	{
+		.procname	= "mem",
+		.data		= &sysctl_glass_mem,
+		.maxlen		= sizeof(sysctl_glass_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+		.extra1		= &glass_mem_min_pages,
+	},
+	{
+		.procname	= "max_orphans",
+		.data		= &sysctl_glass_max_orphans,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{ }
+};
+
+static struct ctl_table_header *glass_global_hdr;
+
+int glass_sysctl_init(void)
+{
+	glass_global_hdr = register_net_sysctl(&init_net, "net/glass",
+					       glass_global_table);
+	return glass_global_hdr ? 0 : -ENOMEM;
+}
+
+void glass_sysctl_exit(void)
+{
+	unregister_net_sysctl_table(glass_global_hdr);
+}
 
 int glass_sysctl_init_net(struct net *net)
 {

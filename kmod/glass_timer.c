@@ -95,6 +95,21 @@ static void glass_syn_timeout(struct sock *sk)
 }
 
 /*
+ * An orphan's timer fired: if there are too many orphans or glass memory
+ * is past its high mark, reset it now (TCP's tcp_out_of_resources()).
+ * Return: true if it was reset.
+ */
+static bool glass_orphan_out_of_resources(struct sock *sk)
+{
+	if (!sock_flag(sk, SOCK_DEAD) || !glass_check_oom(sk))
+		return false;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_ORPHAN_RESETS);
+	glass_send_rst(sk);
+	glass_done(sk);
+	return true;
+}
+
+/*
  * RTO: back off, collapse cwnd, resend the oldest segment whatever the
  * window says, and send the rest again as ACKs come back (go-back-N).
  */
@@ -107,6 +122,8 @@ static void glass_retransmit_timeout(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
 		return glass_syn_timeout(sk);
 	if (gs->snd_una == gs->snd_max)
+		return;
+	if (glass_orphan_out_of_resources(sk))
 		return;
 	head = skb_peek(&sk->sk_write_queue);
 	if (head && head == gs->send_head) {
@@ -150,6 +167,20 @@ static void glass_probe_timeout(struct sock *sk)
 		glass_push(sk);
 		if (gs->snd_nxt != gs->snd_una || glass_send_into_window(sk))
 			return;
+	}
+	if (glass_orphan_out_of_resources(sk))
+		return;
+	/*
+	 * A peer that answers every probe with a zero window would keep an
+	 * orphan forever: closed sockets give up after orphan_retries
+	 * probes however they are answered (TCP's tcp_orphan_retries).
+	 */
+	if (sock_flag(sk, SOCK_DEAD) &&
+	    ++gs->orphan_probes > (u32)glass_sc(sk)->orphan_retries) {
+		glass_inc_stat(sock_net(sk), GLASS_MIB_CONN_TIMEOUTS);
+		glass_send_rst(sk);
+		glass_reset_conn(sk, ETIMEDOUT);
+		return;
 	}
 	if (++gs->probes_unanswered > (u32)glass_sc(sk)->retries) {
 		glass_inc_stat(sock_net(sk), GLASS_MIB_CONN_TIMEOUTS);

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Protocol-wide limits, as TCP has them: socket memory accounting against
+ * net.glass.mem (pages: low, pressure, high; the kernel's sk_mem_*
+ * machinery, so memory cgroups see it too), the orphan count against
+ * net.glass.max_orphans, and /proc/net/glass_sockstat that shows both.
+ * docs/limits.md describes what is bounded and how.
+ *
+ * Every skb on a glass queue is charged to its socket exactly once:
+ * write-queue skbs with sk_wmem_schedule() + sk_mem_charge() (and
+ * glass_wmem_free_skb() undoes it), received skbs with sk_rmem_schedule()
+ * + skb_set_owner_r() (sock_rfree() undoes it). glass_destruct() checks
+ * that nothing is left.
+ */
+#include <linux/percpu.h>
+#include <linux/percpu_counter.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/swap.h>
+#include <net/tcp_states.h>
+
+#include "glass_impl.h"
+
+static atomic_long_t glass_memory_allocated;
+static DEFINE_PER_CPU(int, glass_memory_per_cpu_fw_alloc);
+static unsigned long glass_memory_pressure;
+static struct percpu_counter glass_sockets_allocated;
+static DEFINE_PER_CPU(unsigned int, glass_orphan_count);
+static atomic_t glass_namespaces = ATOMIC_INIT(0);
+static atomic_long_t glass_pressure_entered = ATOMIC_LONG_INIT(0);
+
+/* net.glass.mem, pages (only in init_net); set at init like tcp_mem. */
+long sysctl_glass_mem[3] __read_mostly;
+/* net.glass.max_orphans (only in init_net). */
+int sysctl_glass_max_orphans __read_mostly;
+
+/*
+ * What a socket may always hold between the pressure and the high mark
+ * (never above it): one page of queued data, TCP's tcp_{w,r}mem[0]. It
+ * lets a reader take the next segment while other sockets hold the rest.
+ */
+static int glass_mem_min[3] = { PAGE_SIZE, PAGE_SIZE, PAGE_SIZE };
+
+static void glass_enter_memory_pressure(struct sock *sk)
+{
+	if (!READ_ONCE(glass_memory_pressure)) {
+		WRITE_ONCE(glass_memory_pressure, 1);
+		atomic_long_inc(&glass_pressure_entered);
+	}
+}
+
+static void glass_leave_memory_pressure(struct sock *sk)
+{
+	if (READ_ONCE(glass_memory_pressure))
+		WRITE_ONCE(glass_memory_pressure, 0);
+}
+
+void glass_proto_mem_init(struct proto *prot)
+{
+	prot->memory_allocated = &glass_memory_allocated;
+	prot->per_cpu_fw_alloc = &glass_memory_per_cpu_fw_alloc;
+	prot->memory_pressure = &glass_memory_pressure;
+	prot->enter_memory_pressure = glass_enter_memory_pressure;
+	prot->leave_memory_pressure = glass_leave_memory_pressure;
+	prot->sysctl_mem = sysctl_glass_mem;
+	prot->sysctl_wmem = glass_mem_min;
+	prot->sysctl_rmem = glass_mem_min;
+	prot->sockets_allocated = &glass_sockets_allocated;
+	prot->orphan_count = &glass_orphan_count;
+}
+
+/* Defaults from the memory the machine has, as tcp_init_mem() does. */
+int glass_mem_init(void)
+{
+	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
+
+	sysctl_glass_mem[0] = limit / 4 * 3;
+	sysctl_glass_mem[1] = limit;
+	sysctl_glass_mem[2] = sysctl_glass_mem[0] * 2;
+	sysctl_glass_max_orphans = clamp_t(unsigned long,
+					   nr_free_buffer_pages() / 32,
+					   128, 65536);
+	return percpu_counter_init(&glass_sockets_allocated, 0, GFP_KERNEL);
+}
+
+void glass_mem_exit(void)
+{
+	percpu_counter_destroy(&glass_sockets_allocated);
+}
+
+void glass_mem_netns_add(int n)
+{
+	atomic_add(n, &glass_namespaces);
+}
+
+/*
+ * Pages charged to glass sockets, exactly: the shared counter lags the
+ * per-CPU reserves by up to sysctl_mem_pcpu_rsv pages per CPU.
+ */
+long glass_memory_pages(void)
+{
+	long sum = atomic_long_read(&glass_memory_allocated);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(&glass_memory_per_cpu_fw_alloc, cpu);
+	return sum;
+}
+
+/*
+ * Would pages more take glass past net.glass.mem's high mark? The
+ * kernel's own test (__sk_mem_raise_allocated()) reads only the shared
+ * counter; this one adds the per-CPU reserves when they could matter, so
+ * the high mark holds to the page.
+ */
+static bool glass_mem_over_high(long pages)
+{
+	long high = READ_ONCE(sysctl_glass_mem[2]);
+	long shared = atomic_long_read(&glass_memory_allocated);
+
+	if (shared + pages + (long)num_possible_cpus() *
+	    2 * SK_MEMORY_PCPU_RESERVE <= high)
+		return false;
+	return glass_memory_pages() + pages > high;
+}
+
+bool glass_under_memory_pressure(const struct sock *sk)
+{
+	return sk_under_memory_pressure(sk);
+}
+
+bool glass_memory_over_limit(void)
+{
+	return glass_mem_over_high(0);
+}
+
+/*
+ * Under memory pressure, may sk take size bytes more? Yes while the queue
+ * it adds to holds less than a page (every socket may always have one
+ * skb queued, so readers keep making progress), else only while its share
+ * stays within high / sockets: TCP's fairness rule, with an exact count
+ * of sockets (the kernel's own check reads a per-CPU batched estimate).
+ */
+static bool glass_mem_fair(struct sock *sk, int held, int size)
+{
+	s64 socks, pages;
+
+	if (!sk_under_memory_pressure(sk) || held < (int)PAGE_SIZE)
+		return true;
+	socks = percpu_counter_sum_positive(&glass_sockets_allocated);
+	pages = sk_mem_pages(sk->sk_wmem_queued +
+			     atomic_read(&sk->sk_rmem_alloc) + size);
+	return pages * socks <= READ_ONCE(sysctl_glass_mem[2]);
+}
+
+/**
+ * glass_wmem_schedule() - room for size more bytes on the write queue.
+ * @sk: the socket, owned.
+ * @size: the truesize of the skb to queue.
+ *
+ * sk_wmem_schedule(), except that nothing goes over the high mark (the
+ * kernel lets a stream socket at its sndbuf do so) and the fairness rule
+ * under pressure counts sockets exactly.
+ * Return: true if the caller may charge size bytes.
+ */
+bool glass_wmem_schedule(struct sock *sk, int size)
+{
+	int delta = size - sk->sk_forward_alloc;
+
+	if (delta <= 0)
+		return true;
+	if (glass_mem_over_high(sk_mem_pages(delta)) ||
+	    !glass_mem_fair(sk, sk->sk_wmem_queued, size)) {
+		glass_enter_memory_pressure(sk);
+		sk_stream_moderate_sndbuf(sk);
+		return false;
+	}
+	return sk_wmem_schedule(sk, size);
+}
+
+/**
+ * glass_rmem_schedule() - room to hold skb (its truesize) on a receive queue.
+ * @sk: the socket, owned.
+ * @skb: the skb about to be charged with skb_set_owner_r().
+ *
+ * Return: true if the caller may charge it; false: drop it (drop_memory).
+ */
+bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
+{
+	int delta = skb->truesize - sk->sk_forward_alloc;
+
+	if (delta <= 0)
+		return true;
+	if (glass_mem_over_high(sk_mem_pages(delta)) ||
+	    !glass_mem_fair(sk, atomic_read(&sk->sk_rmem_alloc),
+			    skb->truesize)) {
+		glass_enter_memory_pressure(sk);
+		return false;
+	}
+	return sk_rmem_schedule(sk, skb, skb->truesize);
+}
+
+/* Queue skb on the write queue's tail, charged; no limit (a FIN). */
+void glass_wmem_queue_forced(struct sock *sk, struct sk_buff *skb)
+{
+	/*
+	 * A FIN must go out whatever the limits say (TCP forces its charge).
+	 * Modules cannot force a memcg charge, so if scheduling fails the
+	 * charge is a debt: sk_forward_alloc goes below zero by the FIN's
+	 * truesize until later uncharges repay it.
+	 */
+	sk_wmem_schedule(sk, skb->truesize);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+}
+
+/* Free a write-queue skb, returning what it was charged (sk_wmem_free_skb). */
+void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	kfree_skb(skb);
+}
+
+/* Return every byte still forward-allocated (the socket is going away). */
+void glass_mem_reclaim_all(struct sock *sk)
+{
+	if (sk->sk_forward_alloc > 0)
+		__sk_mem_reclaim(sk, sk->sk_forward_alloc);
+}
+
+void glass_sockets_allocated_add(int n)
+{
+	percpu_counter_add_batch(&glass_sockets_allocated, n, 16);
+}
+
+/* The socket becomes an orphan that lives on (closed by its program). */
+void glass_orphan_inc(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->orphan_counted)
+		return;
+	gs->orphan_counted = true;
+	this_cpu_inc(glass_orphan_count);
+}
+
+/* Called once the socket is destroyed. */
+void glass_orphan_dec(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (!gs->orphan_counted)
+		return;
+	gs->orphan_counted = false;
+	this_cpu_dec(glass_orphan_count);
+}
+
+unsigned int glass_orphans(void)
+{
+	unsigned int sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(&glass_orphan_count, cpu);
+	return sum;
+}
+
+/**
+ * glass_check_oom() - may this orphan live on (tcp_check_oom())?
+ * @sk: an orphan, owned.
+ *
+ * No if there are more orphans than net.glass.max_orphans, or if glass
+ * memory is past the high mark and this orphan holds queued data.
+ * Return: true if the caller must reset it.
+ */
+bool glass_check_oom(struct sock *sk)
+{
+	if (glass_orphans() > (unsigned int)READ_ONCE(sysctl_glass_max_orphans)) {
+		net_info_ratelimited("glass: too many orphaned sockets\n");
+		return true;
+	}
+	if (sk->sk_wmem_queued > SOCK_MIN_SNDBUF && glass_memory_over_limit()) {
+		net_info_ratelimited("glass: out of memory -- consider tuning net.glass.mem\n");
+		return true;
+	}
+	return false;
+}
+
+/*
+ * /proc/net/glass_sockstat: one `name value` per line. sockets_inuse is
+ * the reader's namespace; everything else is global, as TCP's orphan and
+ * mem figures in /proc/net/sockstat are.
+ */
+static int glass_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+
+	seq_printf(seq, "sockets_inuse %d\n",
+		   atomic_read(&glass_pernet(net)->sockets));
+	seq_printf(seq, "sockets_allocated %lld\n",
+		   percpu_counter_sum_positive(&glass_sockets_allocated));
+	seq_printf(seq, "orphans %u\n", glass_orphans());
+	seq_printf(seq, "max_orphans %d\n", READ_ONCE(sysctl_glass_max_orphans));
+	seq_printf(seq, "memory_pages %ld\n", glass_memory_pages());
+	seq_printf(seq, "memory_low %ld\n", READ_ONCE(sysctl_glass_mem[0]));
+	seq_printf(seq, "memory_pressure_mark %ld\n", READ_ONCE(sysctl_glass_mem[1]));
+	seq_printf(seq, "memory_high %ld\n", READ_ONCE(sysctl_glass_mem[2]));
+	seq_printf(seq, "memory_pressure %d\n",
+		   READ_ONCE(glass_memory_pressure) ? 1 : 0);
+	seq_printf(seq, "memory_pressure_entered %ld\n",
+		   atomic_long_read(&glass_pressure_entered));
+	seq_printf(seq, "namespaces %d\n", atomic_read(&glass_namespaces));
+	return 0;
+}
+
+int glass_sockstat_init_net(struct net *net)
+{
+	if (!proc_create_net_single("glass_sockstat", 0444, net->proc_net,
+				    glass_sockstat_show, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+void glass_sockstat_exit_net(struct net *net)
+{
+	remove_proc_entry("glass_sockstat", net->proc_net);
+}
