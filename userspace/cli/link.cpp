@@ -97,7 +97,7 @@ int run_link(const LinkOptions& opts) {
     nl.request(build_link_del(buf, opts.name, 1), "link del " + opts.name);
     return kExitOk;
   }
-  LinkAddRequest req{opts.name, opts.peer, std::nullopt, std::nullopt};
+  LinkAddRequest req{.name = opts.name, .peer = opts.peer};
   Fd ns;
   if (opts.netns) {
     ns = open_netns(*opts.netns);

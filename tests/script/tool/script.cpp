@@ -714,7 +714,8 @@ class Runner {
       std::vector<char> buf(glass::kNetlinkBufSize);
       // One segment per frame, as packetdrill turns TSO/GSO off: scripts
       // describe segments, and trains would merge them.
-      glass::LinkAddRequest req{"gs", std::string("gw"), wire_ns_, 1};
+      glass::LinkAddRequest req{
+          .name = "gs", .peer = "gw", .peer_netns_fd = wire_ns_, .gso_max_segs = 1};
       nl.request(glass::build_link_add(buf, req, 1), "RTM_NEWLINK glass pair gs/gw");
     }
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

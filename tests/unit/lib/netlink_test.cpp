@@ -96,6 +96,19 @@ TEST_F(LinkMessage, AddWithGsoMaxSegsSetsItOnTheNamedDevice) {
   EXPECT_EQ(peer_attrs(data.at(GLASS_INFO_PEER), &peer_ifm).count(IFLA_GSO_MAX_SEGS), 0u);
 }
 
+TEST_F(LinkMessage, PeerNetnsByPidGoesInThePeerAttribute) {
+  const nlmsghdr* nlh =
+      build_link_add(buf, {.name = "ga", .peer = "gb", .peer_netns_pid = 1234}, 1);
+  Attrs top = top_level(nlh);
+  Attrs data = nested(nested(top.at(IFLA_LINKINFO)).at(IFLA_INFO_DATA));
+  ifinfomsg peer_ifm{};
+  Attrs peer = peer_attrs(data.at(GLASS_INFO_PEER), &peer_ifm);
+  ASSERT_EQ(peer.count(IFLA_NET_NS_PID), 1u);
+  EXPECT_EQ(mnl_attr_get_u32(peer.at(IFLA_NET_NS_PID)), 1234u);
+  EXPECT_EQ(peer.count(IFLA_NET_NS_FD), 0u);
+  EXPECT_EQ(top.count(IFLA_NET_NS_PID), 0u);
+}
+
 TEST_F(LinkMessage, MessageLengthCoversAllAttributes) {
   const nlmsghdr* nlh = build_link_add(buf, {"ga", "gb", 5, std::nullopt}, 1);
   // nlmsghdr + ifinfomsg + IFNAME("ga") + LINKINFO{KIND("glass") + DATA{PEER{...}}}

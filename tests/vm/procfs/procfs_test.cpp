@@ -317,7 +317,9 @@ TEST(ProcNetGlass, CountersMatchAKnownExchange) {
       c2 = counters();
     }
     return c1["segments_out"] == c2["segments_in"] && c2["segments_out"] == c1["segments_in"];
-  }));
+  })) << "h1 out/in "
+      << c1["segments_out"] << "/" << c1["segments_in"] << ", h2 out/in " << c2["segments_out"]
+      << "/" << c2["segments_in"];
   EXPECT_EQ(c1["active_opens"], 1u);
   EXPECT_EQ(c1["passive_opens"], 0u);
   EXPECT_EQ(c2["passive_opens"], 1u);
