@@ -24,7 +24,9 @@ namespace {
 std::string drop_repeated_path(const std::vector<std::string>& words, const std::string& what) {
   std::string prefix;
   for (std::size_t i = words.size(); i-- > 0;) {
-    prefix = words[i] + (prefix.empty() ? "" : " " + prefix);
+    std::string longer = words[i];
+    if (!prefix.empty()) longer.append(" ").append(prefix);
+    prefix = std::move(longer);
     if (what.rfind(prefix + ": ", 0) == 0) return what.substr(prefix.size() + 2);
   }
   return what;

@@ -125,6 +125,39 @@ TEST(CliBadInput, EveryOptionOfEverySubcommand) {
   EXPECT_GT(cases, 1000);
 }
 
+// The word grammars (fault, link add, ss's state filter) parse their values
+// in callbacks: the same invariant holds there.
+TEST(CliBadInput, KeywordValues) {
+  const std::vector<std::vector<std::string>> bases{
+      {"fault", "ga", "loss"},
+      {"fault", "ga", "duplicate"},
+      {"fault", "ga", "reorder"},
+      {"fault", "ga", "corrupt"},
+      {"fault", "ga", "delay"},
+      {"fault", "ga", "seed"},
+      {"link", "add", "ga", "peer"},
+      {"link", "add", "ga", "peer", "gb", "netns"},
+      {"link", "del"},
+      {"ss", "state"},
+      {"ss", "exclude"},
+      {"cat"},
+      {"cat", "-l"},
+  };
+  for (const auto& base : bases) {
+    for (const auto* values : {&kJunk, &kExtreme}) {
+      for (const std::string& v : *values) {
+        std::vector<std::string> args = base;
+        args.push_back(v);
+        expect_refused_cleanly(args);
+      }
+    }
+    expect_refused_cleanly(base);  // the value missing
+  }
+  expect_refused({"fault", "ga", "loss", "abc"}, "glass fault: ");
+  expect_refused({"fault", "ga", "seed", "99999999999999999999999"}, "seed");
+  expect_refused({"fault", "ga", "delay", "5parsecs"}, "delay");
+}
+
 // The options that are numbers or sizes refuse what is not one.
 TEST(CliBadInput, NumbersAndSizesRefuseJunk) {
   const std::vector<std::vector<std::string>> bases{
@@ -150,7 +183,7 @@ TEST(CliBadInput, NumbersAndSizesRefuseJunk) {
       {"lab", "readiness", "-o", "d", "--size"},
   };
   for (const auto& base : bases) {
-    for (const std::string& v : {"abc", "", "1x", "12Q", "-1", "99999999999999999999999"}) {
+    for (const char* v : {"abc", "", "1x", "12Q", "-1", "99999999999999999999999"}) {
       std::vector<std::string> args = base;
       args.push_back(v);
       expect_refused(args);

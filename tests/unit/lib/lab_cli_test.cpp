@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "app.hpp"
 #include "cli_parse.hpp"
@@ -111,6 +112,15 @@ class Fake : public Scenario {
   bool show_;
 };
 
+// A scenario whose run fails (a runtime error, not a phenomenon not shown).
+class Broken : public Scenario {
+ public:
+  const char* name() const override { return "throws"; }
+  const char* title() const override { return "A scenario that cannot run"; }
+  const char* help() const override { return "It throws."; }
+  void run(LabRun& /*run*/) override { throw std::runtime_error("no namespace today"); }
+};
+
 class LabFiles : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -159,6 +169,11 @@ TEST_F(LabFiles, AllWritesSummaryPages) {
   EXPECT_TRUE(std::filesystem::exists(dir / "broken" / "broken.csv"));
   std::ostringstream only;
   EXPECT_EQ(run_all(all, o, {"fake"}, only), kExitOk);
+  // A scenario that broke outranks one that did not show its phenomenon.
+  all.push_back(std::make_unique<Broken>());
+  std::ostringstream broke;
+  EXPECT_EQ(run_all(all, o, {}, broke), kExitError);
+  EXPECT_EQ(run_all(all, o, {"broken"}, broke), kExitNotShown);
 }
 
 TEST_F(LabFiles, PlotRendersScriptsWhenGnuplotIsThere) {
