@@ -62,10 +62,10 @@ void ss_check_words(const std::vector<std::string>& words) {
   for (std::size_t i = 0; i < words.size(); i += 2) {
     const std::string& w = words[i];
     if (w != "state" && w != "exclude") {
+      std::string msg = "unexpected '" + w + "' (expected: state NAME, exclude NAME)";
       // `glass ss -i 0.5` was the live view before -i meant ss's info columns.
-      const std::string hint = is_number(w) ? " (the live view is -w/--watch SECONDS)" : "";
-      throw CLI::ValidationError(
-          "ss", "unexpected '" + w + "' (expected: state NAME, exclude NAME)" + hint);
+      if (is_number(w)) msg += " (the live view is -w/--watch SECONDS)";
+      throw CLI::ValidationError("ss", msg);
     }
     if (i + 1 >= words.size()) throw CLI::ValidationError("ss", "'" + w + "' needs a state name");
     if (ss_state_mask(words[i + 1]) == 0)

@@ -84,9 +84,9 @@ CLI::Validator size_validator(std::uint64_t min, std::uint64_t max) {
         // CLI11's own unit parser (K = 1024), run inside a validator so its
         // errors become this option's message.
         try {
-          const std::string err = CLI::AsSizeValue(false)(bytes);
+          std::string err = CLI::AsSizeValue(false)(bytes);
           if (!err.empty()) return err;
-        } catch (const CLI::Error& e) {
+        } catch (const CLI::Error&) {
           return "'" + s + "' is not a size (a number with an optional K, M or G)";
         }
         std::uint64_t v = 0;

@@ -76,7 +76,7 @@ void expect_refused(const std::vector<std::string>& args, const std::string& nee
 }
 
 // Every subcommand path ("ss", "trace events", "lab all", ...), depth first.
-void walk(const CLI::App& app, std::vector<std::string> path,
+void walk(const CLI::App& app, const std::vector<std::string>& path,
           const std::function<void(const CLI::App&, const std::vector<std::string>&)>& visit) {
   visit(app, path);
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
@@ -114,7 +114,7 @@ TEST(CliBadInput, EveryOptionOfEverySubcommand) {
           // As a separate word, glued with '=', and as a positional.
           expect_refused_cleanly(name.empty() ? with({v}) : with({name, v}));
           if (!name.empty() && name.rfind("--", 0) == 0)
-            expect_refused_cleanly(with({name + "=" + v}));
+            expect_refused_cleanly(with({std::string(name).append("=").append(v)}));
           cases += 2;
         }
       }
@@ -185,7 +185,7 @@ TEST(CliBadInput, NumbersAndSizesRefuseJunk) {
   for (const auto& base : bases) {
     for (const char* v : {"abc", "", "1x", "12Q", "-1", "99999999999999999999999"}) {
       std::vector<std::string> args = base;
-      args.push_back(v);
+      args.emplace_back(v);
       expect_refused(args);
     }
   }
