@@ -26,7 +26,8 @@ void add_column_flags(CLI::App* ss, SsOptions& opts) {
   ss->add_flag("-i,--info", opts.info,
                "Show window, RTT and congestion columns (cwnd also in segments)");
   ss->add_flag("-o,--options", opts.timers, "Show the timers column");
-  ss->add_flag("!-H,!--no-header", opts.header, "Do not print the header line");
+  ss->add_flag_callback(
+      "-H,--no-header", [&opts] { opts.header = false; }, "Do not print the header line");
 }
 
 // -a -l --state and the `state NAME` / `exclude NAME` words.
