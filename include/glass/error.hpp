@@ -12,9 +12,13 @@
 
 namespace glass {
 
+// Where glass works: the module is only ever loaded in the QEMU guest, so
+// every "module missing" message points there, never at loading it here.
+inline constexpr std::string_view kRunInGuest =
+    "glass runs in the guest: make shell, or vm/run -- glass ...";
 // Text used when AF_GLASS sockets cannot be created (EAFNOSUPPORT).
 inline constexpr std::string_view kModuleNotLoaded =
-    "glass module not loaded (modprobe/insmod glass.ko)";
+    "glass module not loaded (glass runs in the guest: make shell, or vm/run -- glass ...)";
 // Hint appended to EPERM/EACCES from operations that need CAP_NET_ADMIN.
 inline constexpr std::string_view kNeedsNetAdmin = "needs CAP_NET_ADMIN (run as root)";
 

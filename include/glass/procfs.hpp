@@ -16,7 +16,7 @@ inline constexpr std::string_view kProcSockets = "/proc/net/glass";
 inline constexpr std::string_view kProcStat = "/proc/net/glass_stat";
 // Hint used when a procfs file is missing.
 inline constexpr std::string_view kProcMissingHint =
-    "is the glass module loaded? (modprobe/insmod glass.ko)";
+    "is the glass module loaded? (glass runs in the guest: make shell, or vm/run -- glass ...)";
 
 // A whitespace-separated table: the first line names the columns, every
 // following non-blank line is one row with exactly one field per column.

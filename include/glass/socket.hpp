@@ -20,7 +20,7 @@ class Socket {
   explicit Socket(Fd fd) noexcept : fd_(std::move(fd)) {}
 
   // socket(AF_GLASS, type | SOCK_CLOEXEC, 0). EAFNOSUPPORT is reported as
-  // "socket(AF_GLASS): glass module not loaded (modprobe/insmod glass.ko)".
+  // "socket(AF_GLASS): " + kModuleNotLoaded (a hint pointing to the guest).
   static Socket create(int type = SOCK_STREAM);
 
   int fd() const noexcept { return fd_.get(); }

@@ -2,6 +2,7 @@
 // then relay stdin and stdout over the socket (relay.cpp).
 #include "cat.hpp"
 
+#include "lab_testbed.hpp"
 #include "relay.hpp"
 #include "validators.hpp"
 
@@ -53,10 +54,13 @@ CLI::App* add_cat_options(CLI::App& parent, CatOptions& opts, std::function<void
   cat->add_option("address", opts.address, "ADDR:PORT to connect to, [ADDR:]PORT with -l")
       ->required();
   cat->add_flag("--nodelay", opts.nodelay, "Disable Nagle's algorithm (GLASS_NODELAY)");
-  cat->add_option("--sndbuf", opts.sndbuf, "SO_SNDBUF in bytes (the kernel doubles it)")
-      ->check(CLI::Range(1, kMaxBuf));
-  cat->add_option("--rcvbuf", opts.rcvbuf, "SO_RCVBUF in bytes (the kernel doubles it)")
-      ->check(CLI::Range(1, kMaxBuf));
+  cat->add_option("--sndbuf", opts.sndbuf, "SO_SNDBUF (K, M suffixes; the kernel doubles it)")
+      ->transform(size_validator(1, kMaxBuf));
+  cat->add_option("--rcvbuf", opts.rcvbuf, "SO_RCVBUF (K, M suffixes; the kernel doubles it)")
+      ->transform(size_validator(1, kMaxBuf));
+  cat->add_option("-n,--netns", opts.netns, "Connect or listen in network namespace NS (ip -n)")
+      ->type_name("NS")
+      ->check(netns_validator());
   cat->add_flag("-v,--verbose", opts.verbose, "Report the connection on stderr");
   cat->footer(
       "Connects to ADDR:PORT (or, with -l, listens on [ADDR:]PORT and accepts one\n"
@@ -64,6 +68,7 @@ CLI::App* add_cat_options(CLI::App& parent, CatOptions& opts, std::function<void
       "On stdin EOF the sending side is shut down (half-close); glass cat exits when\n"
       "the peer has closed its side too.\n"
       "Examples:\n  glass cat -l 7000 > out.bin\n  glass cat 10.7.0.1:7000 < in.bin\n"
+      "  glass cat -n h2 --sndbuf 64K 10.7.0.1:7000 < in.bin\n"
       "Exit status: 0 success, 1 runtime error, 2 usage error.");
   cat->callback([cat, &opts, then = std::move(then)] {
     std::string addr = opts.address;
@@ -76,6 +81,7 @@ CLI::App* add_cat_options(CLI::App& parent, CatOptions& opts, std::function<void
 }
 
 int run_cat(const CatOptions& opts) {
+  const NetnsGuard ns(opts.netns);  // the socket keeps the namespace it was made in
   Socket s = open_connection(opts);
   if (opts.nodelay) s.set_nodelay(true);
   relay(STDIN_FILENO, STDOUT_FILENO, s.fd());

@@ -9,6 +9,7 @@
 namespace glass::cli {
 
 struct CatOptions {
+  std::string netns;  // -n: connect or listen in this network namespace
   bool listen = false;
   std::string address;  // ADDR:PORT, or [ADDR:]PORT with -l
   bool nodelay = false;

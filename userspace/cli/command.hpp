@@ -28,6 +28,8 @@ namespace glass::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;  // runtime error (syscall, procfs, netlink)
 inline constexpr int kExitUsage = 2;  // bad command line
+// glass lab only: the run worked but did not show its phenomenon.
+inline constexpr int kExitNotShown = 3;
 
 // What parsing leaves behind: the chosen subcommand's work.
 struct Context {

@@ -3,8 +3,9 @@
 // across two namespaces, lab_testbed.hpp), runs, samples GLASS_INFO over
 // time, and leaves in DIR a CSV, a gnuplot script (rendered to SVG when
 // gnuplot is installed), an explanation (NAME.md) and its key facts
-// (facts.txt, "name=value" lines). It exits 0 only when the run showed the
-// phenomenon it is about; otherwise 1, saying which check failed.
+// (facts.txt, "name=value" lines). It exits 0 when the run showed the
+// phenomenon it is about, 3 (kExitNotShown) when it did not, saying which
+// check failed, 1 on a runtime error and 2 on a usage error.
 #pragma once
 
 #include "command.hpp"
@@ -23,7 +24,7 @@ namespace glass::cli {
 struct LabOptions {
   std::string out;         // -o DIR
   bool quick = false;      // shorter runs (tests, smoke)
-  double interval_ms = 5;  // sampling period
+  double interval_ms = 5;  // --sample-ms: sampling period
   bool plot = true;        // run gnuplot when found
 };
 
@@ -59,7 +60,7 @@ class LabRun {
   void fact(const std::string& key, double value, const std::string& text);
   // A printed line that is not a fact.
   void note(const std::string& text);
-  // A check of the phenomenon; a failed one makes the run exit 1.
+  // A check of the phenomenon; a failed one makes the run exit 3.
   void check(bool ok, const std::string& what);
   // Files: NAME.csv (or NAME-SUFFIX.csv), NAME.gp (+ NAME.svg), NAME.md.
   void write_csv(const Csv& csv, const std::string& suffix = "");
@@ -121,6 +122,8 @@ class Sampler {
 // Runs one scenario into opts.out; returns the exit status.
 int run_scenario(Scenario& s, const LabOptions& opts, std::ostream& out);
 // Runs every scenario into opts.out/NAME and writes index.md and index.html.
+// Returns 1 if any scenario failed to run, else 3 if any did not show its
+// phenomenon, else 0.
 int run_all(std::vector<std::unique_ptr<Scenario>>& all, const LabOptions& opts,
             const std::vector<std::string>& only, std::ostream& out);
 // Renders every *.gp under dir with gnuplot (for results made in a guest

@@ -23,7 +23,7 @@ void add_common(CLI::App* sub, LabOptions& opts) {
       ->required()
       ->type_name("DIR");
   sub->add_flag("--quick", opts.quick, "Shorter run (for tests); the phenomenon is still shown");
-  sub->add_option("--interval", opts.interval_ms, "Sampling period of GLASS_INFO in ms")
+  sub->add_option("--sample-ms", opts.interval_ms, "Sampling period of GLASS_INFO in ms")
       ->check(CLI::Range(1.0, 1000.0))
       ->capture_default_str();
   sub->add_flag("!--no-plot", opts.plot, "Do not run gnuplot (the .gp script is still written)");
@@ -45,8 +45,8 @@ std::string wrap(const std::string& text, std::size_t width) {
 
 constexpr const char* kFooter =
     "Needs root (it creates network namespaces, glass and veth pairs, netem qdiscs).\n"
-    "Exit status: 0 the phenomenon was shown, 1 it was not (or a runtime error), 2 usage "
-    "error.";
+    "Exit status: 0 the phenomenon was shown, 3 it was not, 1 runtime error, 2 usage error\n"
+    "(glass lab all: 1 if any scenario broke, else 3 if any did not show its phenomenon).";
 
 void setup_lab(CLI::App& parent, Context& ctx) {
   auto st = std::make_shared<LabState>();

@@ -177,7 +177,7 @@ int LabRun::finish() {
     }
   }
   out << "  " << summary_line() << "\n";
-  return failures_.empty() ? kExitOk : kExitError;
+  return failures_.empty() ? kExitOk : kExitNotShown;
 }
 
 Sampler::Sampler(const Stopwatch& clock, double interval_ms, std::function<void(double)> tick)
@@ -294,7 +294,8 @@ int run_all(std::vector<std::unique_ptr<Scenario>>& all, const LabOptions& opts,
       r = Outcome{s->name(), s->title(), s->help(), std::string("error: ") + e.what(),
                   {},        false,      kExitError};
     }
-    if (r.rc != kExitOk) rc = kExitError;
+    // A run that broke outranks one that only did not show its phenomenon.
+    if (r.rc == kExitError || (r.rc != kExitOk && rc == kExitOk)) rc = r.rc;
     results.push_back(std::move(r));
     out << "\n" << std::flush;
   }

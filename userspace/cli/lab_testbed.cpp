@@ -82,7 +82,14 @@ void require_root(const std::string& what) {
 NetnsGuard::NetnsGuard(const std::string& name) {
   if (name.empty()) return;
   saved_ = Fd::open("/proc/thread-self/ns/net", O_RDONLY);
-  const Fd target = Fd::open(netns_path(name), O_RDONLY);
+  Fd target;
+  try {
+    target = Fd::open(netns_path(name), O_RDONLY);
+  } catch (const Error& e) {
+    if (e.code() != ENOENT) throw;
+    // Say what is missing and how it is made, as glass link add does.
+    throw Error("netns " + name, ENOENT, "no such network namespace (ip netns add " + name + ")");
+  }
   if (::setns(target.get(), CLONE_NEWNET) != 0) throw_errno("setns(" + name + ")", errno);
 }
 

@@ -1,7 +1,8 @@
-// glass CLI: `glass ss` — the socket table of /proc/net/glass, like ss -tmi.
+// glass CLI: `glass ss` — the socket table of /proc/net/glass, with ss's flags.
 #pragma once
 
 #include "command.hpp"
+#include "ss_filter.hpp"
 
 #include <glass/procfs.hpp>
 
@@ -12,13 +13,18 @@
 namespace glass::cli {
 
 struct SsOptions {
-  bool extended = false;            // -e: every column
-  std::vector<std::string> states;  // --state (repeatable)
-  int port = -1;                    // --port: either end; -1 none
-  std::string addr;                 // --addr: either end; "" none
+  SsStateFilter filter;   // -a, -l, --state, `state NAME`, `exclude NAME`
+  bool extended = false;  // -e: every column the kernel prints
+  bool memory = false;    // -m: buffer and queue columns
+  bool info = false;      // -i: window, RTT and congestion columns (cwnd also in segments)
+  bool timers = false;    // -o: the timers column
+  bool header = true;     // -H clears it
+  int port = -1;          // --port: either end; -1 none
+  std::string addr;       // --addr: either end; "" none
+  std::string netns;      // -N: read the table of this network namespace
   bool json = false;
-  double interval = 0;  // -i: 0 prints once
-  int count = 0;        // -c: refreshes with -i (0: until interrupted)
+  double interval = 0;  // -w: 0 prints once
+  int count = 0;        // -c: refreshes with -w (0: until interrupted)
   std::string file{kProcSockets};
 };
 

@@ -15,10 +15,13 @@
 namespace glass::cli {
 namespace {
 
+// A shown column: a table column, or cwnd in segments (computed).
 struct Col {
   std::string title;
-  std::size_t index;
+  std::size_t index;  // kCwndSegs: computed
 };
+
+constexpr std::size_t kCwndSegs = static_cast<std::size_t>(-1);
 
 // ss's titles for the columns it always shows.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kDefault{{
@@ -29,7 +32,37 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kDefault{
     {"remote", "Peer Address:Port"},
 }};
 
+// The columns -m (memory), -i (info) and -o (timers) add, as ss groups them.
+constexpr std::array<std::string_view, 6> kMemory{"unsent", "ooo",  "sndbuf",
+                                                  "rcvbuf", "wmem", "rmem"};
+constexpr std::array<std::string_view, 10> kInfo{"mss",    "cwnd",         "ssthresh", "srtt_us",
+                                                 "rto_us", "peer_wnd",     "adv_wnd",  "retrans",
+                                                 "probes", "zero_wnd_sent"};
+
+template <std::size_t N>
+bool in(const std::array<std::string_view, N>& group, const std::string& name) {
+  return std::find(group.begin(), group.end(), name) != group.end();
+}
+
+// Whether opts asks for table column name beyond the default ones.
+bool wanted(const SsOptions& opts, const std::string& name) {
+  return opts.extended || (opts.memory && in(kMemory, name)) || (opts.info && in(kInfo, name)) ||
+         (opts.timers && name == "timers");
+}
+
+// cwnd in whole segments (cwnd / mss, rounded down: the full-sized segments
+// the window lets out), as ss prints cwnd; "-" without an mss.
+std::string cwnd_segments(const Table& t, const Table::Row& row) {
+  unsigned long long cwnd = 0, mss = 0;
+  const std::string& c = row.fields[t.index("cwnd")];
+  const std::string& m = row.fields[t.index("mss")];
+  const bool ok = std::from_chars(c.data(), c.data() + c.size(), cwnd).ec == std::errc() &&
+                  std::from_chars(m.data(), m.data() + m.size(), mss).ec == std::errc();
+  return ok && mss > 0 ? std::to_string(cwnd / mss) : "-";
+}
+
 std::string cell(const Table& t, const Table::Row& row, std::size_t i) {
+  if (i == kCwndSegs) return cwnd_segments(t, row);
   const std::string& v = row.fields[i];
   if (t.columns()[i] != "state") return v;
   int n = 0;
@@ -37,15 +70,17 @@ std::string cell(const Table& t, const Table::Row& row, std::size_t i) {
   return (ec == std::errc() && end == v.data() + v.size()) ? state_name(n) : v;
 }
 
-std::vector<Col> columns(const Table& t, bool extended) {
+std::vector<Col> columns(const Table& t, const SsOptions& opts) {
   std::vector<Col> cols;
-  cols.reserve(t.columns().size());
+  cols.reserve(t.columns().size() + 1);
   for (const auto& [name, title] : kDefault) cols.push_back({std::string(title), t.index(name)});
-  if (!extended) return cols;
+  const bool segs = (opts.extended || opts.info) && t.find("cwnd") && t.find("mss");
   for (std::size_t i = 0; i < t.columns().size(); ++i) {
     const bool shown =
         std::any_of(cols.begin(), cols.end(), [i](const Col& c) { return c.index == i; });
-    if (!shown) cols.push_back({t.columns()[i], i});
+    if (shown || !wanted(opts, t.columns()[i])) continue;
+    cols.push_back({t.columns()[i], i});
+    if (segs && t.columns()[i] == "cwnd") cols.push_back({"cwnd_segs", kCwndSegs});
   }
   return cols;
 }
@@ -66,23 +101,19 @@ bool numeric(const std::string& s) {
 }  // namespace
 
 std::vector<const Table::Row*> ss_select(const Table& t, const SsOptions& opts) {
-  std::vector<int> states;
-  for (const std::string& s : opts.states)
-    if (auto n = state_from_name(s)) states.push_back(*n);
-  const std::optional<std::uint32_t> addr =
-      opts.addr.empty() ? std::nullopt : std::optional(parse_ipv4(opts.addr));
+  const StateMask states = ss_state_filter(opts.filter);
+  const bool by_addr = !opts.addr.empty();
+  const std::uint32_t addr = by_addr ? parse_ipv4(opts.addr) : 0;
+  const std::size_t state_col = t.index("state");
   std::vector<const Table::Row*> out;
   for (const Table::Row& row : t.rows()) {
-    if (!states.empty()) {
-      const std::string name = cell(t, row, t.index("state"));
-      if (std::none_of(states.begin(), states.end(), [&](int s) { return state_name(s) == name; }))
-        continue;
-    }
-    if (opts.port >= 0 || addr) {
+    const std::optional<int> state = state_from_name(cell(t, row, state_col));
+    if (state && *state >= 0 && *state < 32 && (states & (StateMask{1} << *state)) == 0) continue;
+    if (opts.port >= 0 || by_addr) {
       const Address l = row_address(t, row, "local");
       const Address r = row_address(t, row, "remote");
       if (opts.port >= 0 && l.port() != opts.port && r.port() != opts.port) continue;
-      if (addr && l.addr() != *addr && r.addr() != *addr) continue;
+      if (by_addr && l.addr() != addr && r.addr() != addr) continue;
     }
     out.push_back(&row);
   }
@@ -90,10 +121,10 @@ std::vector<const Table::Row*> ss_select(const Table& t, const SsOptions& opts) 
 }
 
 std::string ss_render_text(const Table& t, const SsOptions& opts) {
-  const std::vector<Col> cols = columns(t, opts.extended);
+  const std::vector<Col> cols = columns(t, opts);
   std::vector<std::vector<std::string>> lines;
   lines.emplace_back();
-  for (const Col& c : cols) lines.back().push_back(c.title);
+  for (const Col& c : cols) lines.back().push_back(c.title);  // dropped at the end with -H
   for (const Table::Row* row : ss_select(t, opts)) {
     lines.emplace_back();
     for (const Col& c : cols) lines.back().push_back(cell(t, *row, c.index));
@@ -107,6 +138,7 @@ std::string ss_render_text(const Table& t, const SsOptions& opts) {
     }
   std::string out;
   for (const auto& line : lines) {
+    if (&line == &lines.front() && !opts.header) continue;
     std::string text;
     for (std::size_t c = 0; c < cols.size(); ++c) {
       const std::string pad(width[c] - line[c].size(), ' ');

@@ -60,23 +60,29 @@ void add_view(CLI::App& trace, const ViewSpec& spec, Context& ctx) {
     sub->add_option("-i,--interval", opts->interval, "Print the histogram every SECONDS")
         ->check(CLI::Range(0.1, 86400.0));
   } else {
-    sub->add_option("--ring-kb", opts->ring_kb, "Ring buffer size in KiB (power of two)")
-        ->check(CLI::Range(4, 1 << 20) & CLI::Validator(
-                                             [](std::string& s) -> std::string {
-                                               const int v = std::stoi(s);
-                                               return (v & (v - 1)) == 0 ? ""
-                                                                         : "not a power of two";
-                                             },
-                                             "POWER-OF-2"));
+    // Two checks in a row, not Range & lambda: CLI11 2.1 runs both sides of
+    // '&', so the lambda would see "abc" too.
+    CLI::Option* kb =
+        sub->add_option("--ring-kb", opts->ring_kb, "Ring buffer size in KiB (power of two)")
+            ->check(CLI::Range(4, 1 << 20))
+            ->check(power_of_two_validator());
+    sub->add_option("--ring", opts->ring_bytes,
+                    "Ring buffer size (power of two; K, M, G suffixes), e.g. 4M")
+        ->transform(size_validator(std::uint64_t{4} << 10, std::uint64_t{1} << 30))
+        ->check(power_of_two_validator())
+        ->excludes(kb);
   }
   sub->add_flag("-v,--verbose", opts->verbose, "Print libbpf's messages");
   sub->footer(std::string(spec.footer) +
               "\nStops on SIGINT/SIGTERM or after -d SECONDS and detaches everything.\n"
               "Records the ring buffer had no room for are counted and reported as\n"
               "'lost N events' (with --json: a final {\"lost\":N,...} object).\n"
-              "Needs root and the glass module loaded.\n"
+              "Needs root and the glass module loaded: run it in the guest.\n"
               "Exit status: 0 success, 1 runtime error, 2 usage error.");
-  sub->callback([opts, &ctx] { ctx.action = [opts] { return run_trace(*opts); }; });
+  sub->callback([opts, &ctx] {
+    if (opts->ring_bytes > 0) opts->ring_kb = static_cast<int>(opts->ring_bytes >> 10);
+    ctx.action = [opts] { return run_trace(*opts); };
+  });
 }
 
 void setup_trace(CLI::App& parent, Context& ctx) {

@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "trace_format.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct TraceOptions {
   std::string addr;
   std::vector<std::string> events;  // events --event NAME,...
   int ring_kb = 1024;
+  std::uint64_t ring_bytes = 0;  // --ring SIZE (0: use ring_kb)
   bool verbose = false;
 };
 

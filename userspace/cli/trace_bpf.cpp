@@ -70,7 +70,7 @@ void check_trace_events() {
   if (have_events)
     throw Error("glass trace", ENOENT,
                 "glass module not loaded (no /sys/kernel/tracing/events/glass)",
-                "load it with 'modprobe glass' or 'insmod glass.ko'");
+                std::string(kRunInGuest));
   throw Error("glass trace", ENOENT, "tracefs not mounted (no /sys/kernel/tracing/events)",
               "mount -t tracefs tracefs /sys/kernel/tracing");
 }

@@ -7,6 +7,8 @@
 #include <glass/netlink.hpp>
 #include <glass/state.hpp>
 
+#include <charconv>
+
 namespace glass::cli {
 namespace {
 
@@ -61,6 +63,41 @@ CLI::Validator netns_validator() {
     if (s.empty() || s == "." || s == ".." || s.find('/') != std::string::npos)
       throw ParseError("invalid netns name '" + s + "'");
   });
+}
+
+CLI::Validator power_of_two_validator() {
+  // from_chars, not std::stoi: a validator must report, never throw.
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || end != s.data() + s.size()) return "'" + s + "' is not a number";
+        return v != 0 && (v & (v - 1)) == 0 ? "" : "'" + s + "' is not a power of two";
+      },
+      "POWER-OF-2", "power of two");
+}
+
+CLI::Validator size_validator(std::uint64_t min, std::uint64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& s) -> std::string {
+        std::string bytes = s;
+        // CLI11's own unit parser (K = 1024), run inside a validator so its
+        // errors become this option's message.
+        try {
+          std::string err = CLI::AsSizeValue(false)(bytes);
+          if (!err.empty()) return err;
+        } catch (const CLI::Error&) {
+          return "'" + s + "' is not a size (a number with an optional K, M or G)";
+        }
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), v);
+        if (ec != std::errc() || end != bytes.data() + bytes.size() || v < min || v > max)
+          return "'" + s + "' is not a size in " + std::to_string(min) + ".." +
+                 std::to_string(max) + " bytes (K, M, G suffixes: 1024)";
+        s = bytes;
+        return {};
+      },
+      "SIZE", "size");
 }
 
 }  // namespace glass::cli

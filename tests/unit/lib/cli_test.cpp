@@ -72,8 +72,15 @@ TEST(CliApp, UsageErrorsExitTwo) {
   expect_usage_error({"ss", "--port", "65536"});
   expect_usage_error({"ss", "--state", "nonesuch"}, "unknown state");
   expect_usage_error({"ss", "--addr", "10.7.0"});
-  expect_usage_error({"ss", "-i", "0"});
+  expect_usage_error({"ss", "-w", "0"});
+  expect_usage_error({"ss", "-i", "0.5"}, "-w/--watch");  // -i is ss's info columns now
   expect_usage_error({"ss", "-c", "3"}, "requires");
+  expect_usage_error({"ss", "state"}, "needs a state name");
+  expect_usage_error({"ss", "exclude", "nonesuch"}, "unknown state");
+  expect_usage_error({"ss", "-p"});  // no process column (yet)
+  expect_usage_error({"ss", "-N", "../x"});
+  expect_usage_error({"stat", "-n", "a/b"});
+  expect_usage_error({"cat", "-n", "", "10.7.0.1:7000"});
   expect_usage_error({"ss", "-f", "/nonexistent"});
   expect_usage_error({"stat", "-i", "1", "--save", "/tmp/x"}, "excludes");
   expect_usage_error({"stat", "--since", "/nonexistent"});
@@ -96,7 +103,14 @@ TEST(CliApp, ValidCommandLinesParse) {
   expect_ok({"ss"});
   expect_ok({"ss", "-e", "--state", "ESTAB", "--state", "listen", "--port", "7000", "--addr",
              "10.7.0.1", "--json"});
-  expect_ok({"ss", "-i", "0.5", "-c", "2"});
+  expect_ok({"ss", "-w", "0.5", "-c", "2"});
+  expect_ok({"ss", "--interval", "0.5"});  // the old spelling of --watch
+  expect_ok({"ss", "-tmi"});
+  expect_ok({"ss", "-tlnH"});
+  expect_ok({"ss", "-taneo", "-N", "h2"});
+  expect_ok({"ss", "state", "established", "exclude", "syn-sent", "--state", "LISTEN"});
+  expect_ok({"stat", "-i", "1", "-z", "-n", "h2", "--json"});
+  expect_ok({"cat", "-n", "h2", "--sndbuf", "64K", "--rcvbuf", "1M", "10.7.0.1:7000"});
   expect_ok({"stat", "--json"});
   expect_ok({"stat", "-i", "1", "-c", "3"});
   expect_ok({"stat", "--since", stat, "--save", "/tmp/glass-base"});
@@ -110,12 +124,13 @@ TEST(CliCat, Values) {
   CatOptions o;
   bool then_called = false;
   add_cat_options(app, o, [&] { then_called = true; });
-  app.parse("cat -l 10.7.0.1:7000 --nodelay --sndbuf 4096 --rcvbuf 8192", false);
+  app.parse("cat -l 10.7.0.1:7000 --nodelay --sndbuf 4096 --rcvbuf 8K -n blue", false);
   EXPECT_TRUE(o.listen);
   EXPECT_EQ(o.address, "10.7.0.1:7000");
   EXPECT_TRUE(o.nodelay);
   EXPECT_EQ(o.sndbuf, 4096);
   EXPECT_EQ(o.rcvbuf, 8192);
+  EXPECT_EQ(o.netns, "blue");
   EXPECT_TRUE(then_called);
 }
 
@@ -142,9 +157,10 @@ TEST(CliSs, Values) {
   CLI::App app;
   SsOptions o;
   add_ss_options(app, o);
-  app.parse("ss -e --state estab --port 7000 --addr 10.7.0.2 -j -i 2 -c 5", false);
+  app.parse("ss -e --state estab --port 7000 --addr 10.7.0.2 -j -w 2 -c 5 -N h2", false);
   EXPECT_TRUE(o.extended);
-  EXPECT_EQ(o.states, std::vector<std::string>{"estab"});
+  EXPECT_EQ(o.netns, "h2");
+  EXPECT_EQ(o.filter.states, std::vector<std::string>{"estab"});
   EXPECT_EQ(o.port, 7000);
   EXPECT_EQ(o.addr, "10.7.0.2");
   EXPECT_TRUE(o.json);
@@ -152,12 +168,40 @@ TEST(CliSs, Values) {
   EXPECT_EQ(o.count, 5);
 }
 
+TEST(CliSs, SsFlags) {
+  CLI::App app;
+  SsOptions o;
+  add_ss_options(app, o);
+  app.parse("ss -tnlmioH state listening exclude closed", false);
+  EXPECT_TRUE(o.filter.listening);
+  EXPECT_FALSE(o.filter.all);
+  EXPECT_TRUE(o.memory);
+  EXPECT_TRUE(o.info);
+  EXPECT_TRUE(o.timers);
+  EXPECT_FALSE(o.header);
+  EXPECT_FALSE(o.extended);
+  EXPECT_EQ(o.filter.words, (std::vector<std::string>{"state", "listening", "exclude", "closed"}));
+  EXPECT_DOUBLE_EQ(o.interval, 0.0);
+}
+
 Table sample(const std::string& name) {
   return ss_read(test::data_path(name));
 }
 
+// Like ss: connected sockets by default (no listeners).
 TEST(SsView, DefaultColumns) {
   const SsOptions o;
+  const std::string text = ss_render_text(sample("table_normal.txt"), o);
+  EXPECT_EQ(text,
+            "State     Recv-Q  Send-Q  Local Address:Port  Peer Address:Port\n"
+            "ESTAB          0    4096  10.7.0.1:7000       10.7.0.2:40001\n"
+            "ESTAB       8192       0  10.7.0.2:40001      10.7.0.1:7000\n"
+            "SYN-SENT       0       0  10.7.0.3:5000       10.7.0.1:7001\n");
+}
+
+TEST(SsView, AllAndListening) {
+  SsOptions o;
+  o.filter.all = true;
   const std::string text = ss_render_text(sample("table_normal.txt"), o);
   EXPECT_EQ(text,
             "State     Recv-Q  Send-Q  Local Address:Port  Peer Address:Port\n"
@@ -170,18 +214,63 @@ TEST(SsView, DefaultColumns) {
 TEST(SsView, Filters) {
   const Table t = sample("table_normal.txt");
   SsOptions o;
-  o.states = {"ESTAB"};
+  o.filter.states = {"ESTAB"};
   EXPECT_EQ(ss_select(t, o).size(), 2u);
   o.port = 40001;
   EXPECT_EQ(ss_select(t, o).size(), 2u);  // either end
-  o.states.clear();
+  o.filter.states.clear();
   o.port = 7000;
+  EXPECT_EQ(ss_select(t, o).size(), 2u);  // the listener is not connected
+  o.filter.all = true;
   EXPECT_EQ(ss_select(t, o).size(), 3u);
+  o.filter.all = false;
   o.port = -1;
   o.addr = "10.7.0.3";
   EXPECT_EQ(ss_select(t, o).size(), 1u);
   o.addr = "10.7.0.9";
   EXPECT_TRUE(ss_select(t, o).empty());
+}
+
+TEST(SsView, StateWords) {
+  const Table t = sample("table_normal.txt");
+  SsOptions o;
+  o.filter.words = {"state", "listening"};
+  ASSERT_EQ(ss_select(t, o).size(), 1u);
+  o.filter.words = {"state", "all", "exclude", "established"};
+  EXPECT_EQ(ss_select(t, o).size(), 2u);  // LISTEN, SYN-SENT
+  o.filter.words = {"state", "synchronized"};
+  EXPECT_EQ(ss_select(t, o).size(), 2u);  // the ESTAB pair
+  o.filter.words = {"exclude", "syn-sent"};
+  EXPECT_EQ(ss_select(t, o).size(), 2u);
+  o.filter.words = {};
+  o.filter.listening = true;
+  EXPECT_EQ(ss_select(t, o).size(), 1u);
+}
+
+// -m, -i, -o add ss's column groups; -i also shows cwnd in segments; -H drops the header.
+TEST(SsView, ColumnGroups) {
+  const Table t = sample("table_extra_column.txt");
+  auto header = [&t](const SsOptions& o) {
+    const std::string text = ss_render_text(t, o);
+    return text.substr(0, text.find('\n'));
+  };
+  SsOptions o;
+  o.memory = true;
+  EXPECT_NE(header(o).find("sndbuf"), std::string::npos);
+  EXPECT_EQ(header(o).find("cwnd"), std::string::npos);
+  o = {};
+  o.info = true;
+  EXPECT_NE(header(o).find("cwnd  cwnd_segs "), std::string::npos) << header(o);
+  EXPECT_NE(header(o).find("srtt_us"), std::string::npos);
+  EXPECT_EQ(header(o).find("sndbuf"), std::string::npos);
+  EXPECT_EQ(header(o).find("timers"), std::string::npos);
+  const std::string text = ss_render_text(t, o);
+  EXPECT_NE(text.find("14480         10"), std::string::npos) << text;  // 14480 / 1448
+  o = {};
+  o.timers = true;
+  EXPECT_NE(header(o).find("timers"), std::string::npos);
+  o.header = false;
+  EXPECT_EQ(ss_render_text(t, o).find("State"), std::string::npos);
 }
 
 TEST(SsView, ExtendedPassesUnknownColumns) {
@@ -193,6 +282,7 @@ TEST(SsView, ExtendedPassesUnknownColumns) {
   EXPECT_NE(header.find("srtt_us"), std::string::npos);
   EXPECT_NE(header.find("zero_wnd_sent"), std::string::npos);
   EXPECT_EQ(header.find(" state"), std::string::npos);  // not shown twice
+  EXPECT_NE(header.find("cwnd_segs"), std::string::npos);
 }
 
 TEST(SsView, Json) {
@@ -223,6 +313,13 @@ TEST(StatView, TextAndJson) {
   EXPECT_EQ(stat_render_text(c), "segs_out     12\nretransmits  3\n");
   EXPECT_EQ(stat_render_json(c), "{\n  \"segs_out\": 12,\n  \"retransmits\": 3\n}\n");
   EXPECT_EQ(stat_render_json({}), "{}\n");
+}
+
+TEST(StatView, ZerosAndSamples) {
+  const Counters c{{"segs_out", 12}, {"drops", 0}};
+  EXPECT_EQ(nonzero(c), (Counters{{"segs_out", 12}}));
+  EXPECT_EQ(stat_render_json_sample(c, 1700000000.25, 1),
+            "{\"ts\": 1700000000.250000, \"interval_s\": 1, \"segs_out\": 12, \"drops\": 0}\n");
 }
 
 TEST(Json, Escapes) {

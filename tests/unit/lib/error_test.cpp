@@ -21,7 +21,19 @@ TEST(Error, NamesCallAndErrno) {
 
 TEST(Error, DetailReplacesStrerror) {
   const Error e("socket(AF_GLASS)", EAFNOSUPPORT, std::string(kModuleNotLoaded));
-  EXPECT_STREQ(e.what(), "socket(AF_GLASS): glass module not loaded (modprobe/insmod glass.ko)");
+  EXPECT_STREQ(e.what(), "socket(AF_GLASS): glass module not loaded (glass runs in the guest: make shell, or "
+               "vm/run -- glass ...)");
+}
+
+// The hints for a missing module point to the guest, never to loading the
+// module on the host (the project never loads it there).
+TEST(Error, ModuleHintsPointToTheGuest) {
+  EXPECT_EQ(kRunInGuest, "glass runs in the guest: make shell, or vm/run -- glass ...");
+  for (const std::string_view hint : {kModuleNotLoaded, kProcMissingHint}) {
+    EXPECT_NE(hint.find(kRunInGuest), std::string_view::npos) << hint;
+    EXPECT_EQ(hint.find("modprobe"), std::string_view::npos) << hint;
+    EXPECT_EQ(hint.find("insmod"), std::string_view::npos) << hint;
+  }
 }
 
 TEST(Error, HintIsAppended) {
@@ -45,7 +57,7 @@ TEST(Error, MissingProcFileHasHint) {
     EXPECT_EQ(e.code(), ENOENT);
     EXPECT_STREQ(e.what(),
                  "open(/nonexistent/proc/net/glass): No such file or directory: is the glass "
-                 "module loaded? (modprobe/insmod glass.ko)");
+                 "module loaded? (glass runs in the guest: make shell, or vm/run -- glass ...)");
   }
 }
 
@@ -57,7 +69,8 @@ TEST(Error, SocketWithoutModule) {
     GTEST_SKIP() << "AF_GLASS is available here";
   } catch (const Error& e) {
     if (e.code() != EAFNOSUPPORT) GTEST_SKIP() << e.what();
-    EXPECT_STREQ(e.what(), "socket(AF_GLASS): glass module not loaded (modprobe/insmod glass.ko)");
+    EXPECT_STREQ(e.what(), "socket(AF_GLASS): glass module not loaded (glass runs in the guest: make shell, or "
+               "vm/run -- glass ...)");
   }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "app.hpp"
 #include "cli_parse.hpp"
@@ -61,6 +62,8 @@ TEST(LabCli, AcceptsEachScenario) {
   expect_ok({"lab", "loss", "-o", "d", "--loss", "5", "--bytes", "2M", "--outage", "800"});
   expect_ok({"lab", "readiness", "-o", "d", "--variants", "epoll,io_uring", "--requests", "5"});
   expect_ok({"lab", "copy", "-o", "d", "--sizes", "100,1000", "--seconds", "0.5"});
+  expect_ok({"lab", "copy", "-o", "d", "--sizes", "1K,64K", "--sample-ms", "10"});
+  expect_ok({"lab", "slow-reader", "-o", "d", "--rcvbuf", "32K", "--sndbuf", "64k"});
   expect_ok({"lab", "all", "-o", "d", "--quick", "--only", "nagle,loss", "--no-plot"});
 }
 
@@ -74,7 +77,8 @@ TEST(LabCli, UsageErrors) {
   expect_usage({"lab", "loss", "-o", "d", "--loss", "50"}, "--loss");
   expect_usage({"lab", "readiness", "-o", "d", "--variants", "select"}, "select");
   expect_usage({"lab", "all", "-o", "d", "--only", "nagle,bogus"}, "bogus");
-  expect_usage({"lab", "nagle", "-o", "d", "--interval", "0"}, "--interval");
+  expect_usage({"lab", "nagle", "-o", "d", "--sample-ms", "0"}, "--sample-ms");
+  expect_usage({"lab", "nagle", "-o", "d", "--interval", "5"}, "--interval");  // now --sample-ms
   expect_usage({"lab", "plot", "/nonexistent/folder"}, "/nonexistent/folder");
 }
 
@@ -108,6 +112,15 @@ class Fake : public Scenario {
   bool show_;
 };
 
+// A scenario whose run fails (a runtime error, not a phenomenon not shown).
+class Broken : public Scenario {
+ public:
+  const char* name() const override { return "throws"; }
+  const char* title() const override { return "A scenario that cannot run"; }
+  const char* help() const override { return "It throws."; }
+  void run(LabRun& /*run*/) override { throw std::runtime_error("no namespace today"); }
+};
+
 class LabFiles : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -132,7 +145,7 @@ TEST_F(LabFiles, ScenarioWritesItsFilesAndExitStatus) {
   EXPECT_NE(gp.find("set output 'fake.svg'"), std::string::npos);
   EXPECT_NE(slurp(o.out + "/fake.md").find("the answer is 42"), std::string::npos);
   o.out = (dir / "two").string();
-  EXPECT_EQ(run_scenario(bad, o, out), kExitError);
+  EXPECT_EQ(run_scenario(bad, o, out), kExitNotShown);
   EXPECT_NE(out.str().find("FAILED: not shown: [the flag was set]"), std::string::npos)
       << out.str();
   EXPECT_NE(slurp(o.out + "/facts.txt").find("shown=0"), std::string::npos);
@@ -146,7 +159,7 @@ TEST_F(LabFiles, AllWritesSummaryPages) {
   o.plot = false;
   o.out = dir.string();
   std::ostringstream out;
-  EXPECT_EQ(run_all(all, o, {}, out), kExitError);  // one was not shown
+  EXPECT_EQ(run_all(all, o, {}, out), kExitNotShown);  // one was not shown
   const std::string md = slurp((dir / "index.md").string());
   const std::string html = slurp((dir / "index.html").string());
   EXPECT_NE(md.find("![fake](fake/fake.svg)"), std::string::npos) << md;
@@ -156,6 +169,11 @@ TEST_F(LabFiles, AllWritesSummaryPages) {
   EXPECT_TRUE(std::filesystem::exists(dir / "broken" / "broken.csv"));
   std::ostringstream only;
   EXPECT_EQ(run_all(all, o, {"fake"}, only), kExitOk);
+  // A scenario that broke outranks one that did not show its phenomenon.
+  all.push_back(std::make_unique<Broken>());
+  std::ostringstream broke;
+  EXPECT_EQ(run_all(all, o, {}, broke), kExitError);
+  EXPECT_EQ(run_all(all, o, {"broken"}, broke), kExitNotShown);
 }
 
 TEST_F(LabFiles, PlotRendersScriptsWhenGnuplotIsThere) {

@@ -3,6 +3,7 @@
 // read() copies out of the receive buffer; each call also pays a fixed cost
 // to enter the kernel. The same transfer with writes of different sizes.
 #include "bulk.hpp"
+#include "validators.hpp"
 
 #include <sys/resource.h>
 
@@ -44,7 +45,7 @@ class Copy : public Scenario {
   void add_options(CLI::App& sub) override {
     sub.add_option("--sizes", o_.sizes, "write() sizes to compare, bytes")
         ->delimiter(',')
-        ->check(CLI::Range(1, 4 << 20))
+        ->transform(size_validator(1, 4 << 20))
         ->capture_default_str();
     sub.add_option("--seconds", o_.seconds, "Transfer time per size (default 1.5)")
         ->check(CLI::Range(0.2, 60.0));

@@ -3,6 +3,7 @@
 // sawtooth); the outage makes the RTO expire again and again, each time
 // doubling (backoff). The reader still gets every byte, in order.
 #include "bulk.hpp"
+#include "validators.hpp"
 
 #include <cmath>
 #include <iostream>
@@ -47,15 +48,14 @@ class Loss : public Scenario {
         ->check(CLI::Range(0.1, 30.0))
         ->capture_default_str();
     sub.add_option("--bytes", o_.bytes, "Bytes to transfer (default 4 MiB)")
-        ->transform(CLI::AsSizeValue(false))
-        ->check(CLI::Range(std::uint64_t{65536}, std::uint64_t{1} << 34));
+        ->transform(size_validator(std::uint64_t{65536}, std::uint64_t{1} << 34));
     sub.add_option("--rtt", o_.rtt_ms, "Round-trip delay added with netem, ms")
         ->check(CLI::Range(0, 1000))
         ->capture_default_str();
     sub.add_option("--outage", o_.outage_ms, "Length of the total outage, ms (default 1600)")
         ->check(CLI::Range(300, 20000));
     sub.add_option("--rcvbuf", o_.rcvbuf, "Receiver's SO_RCVBUF, bytes")
-        ->check(CLI::Range(16384, 16 << 20))
+        ->transform(size_validator(16384, 16 << 20))
         ->capture_default_str();
   }
 

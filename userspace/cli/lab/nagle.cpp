@@ -3,6 +3,7 @@
 // data is unacknowledged, so writes coalesce into fewer, fuller segments and
 // wait up to an ACK; NODELAY sends each write at once.
 #include "common.hpp"
+#include "validators.hpp"
 
 #include <unistd.h>
 
@@ -49,7 +50,7 @@ class Nagle : public Scenario {
     sub.add_option("--writes", o_.writes, "Small writes per run (default 400)")
         ->check(CLI::Range(10, 100000));
     sub.add_option("--size", o_.size, "Bytes per write (>= 16: index and send time)")
-        ->check(CLI::Range(16, 1400))
+        ->transform(size_validator(16, 1400))
         ->capture_default_str();
     sub.add_option("--gap", o_.gap_us, "Microseconds between writes")
         ->check(CLI::Range(0, 100000))

@@ -2,6 +2,7 @@
 // sender has at most one window of data in flight per round trip, so the
 // throughput is window/RTT. Several SO_RCVBUF sizes, measured vs predicted.
 #include "bulk.hpp"
+#include "validators.hpp"
 
 #include <cmath>
 #include <iostream>
@@ -43,7 +44,7 @@ class Rcvbuf : public Scenario {
   void add_options(CLI::App& sub) override {
     sub.add_option("--sizes", o_.sizes, "SO_RCVBUF sizes to compare, bytes")
         ->delimiter(',')
-        ->check(CLI::Range(4096, 8 << 20))
+        ->transform(size_validator(4096, 8 << 20))
         ->capture_default_str();
     sub.add_option("--rtt", o_.rtt_ms, "Round-trip delay added with netem, ms")
         ->check(CLI::Range(2, 1000))

@@ -3,6 +3,7 @@
 // context switches per request, counted in the server loops themselves.
 #include "common.hpp"
 #include "echo_servers.hpp"
+#include "validators.hpp"
 
 #include <atomic>
 #include <cmath>
@@ -67,7 +68,7 @@ class Readiness : public Scenario {
     sub.add_option("--requests", o_.requests, "Requests per connection (default 400)")
         ->check(CLI::Range(1, 1000000));
     sub.add_option("--size", o_.size, "Request (= reply) size in bytes")
-        ->check(CLI::Range(1, 65536))
+        ->transform(size_validator(1, 65536))
         ->capture_default_str();
     std::vector<std::string> names;
     for (const auto& [n, f] : servers()) names.push_back(n);

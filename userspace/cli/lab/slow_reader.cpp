@@ -3,6 +3,7 @@
 // and its write() sleeps; the persist timer probes the closed window. Then
 // the reader resumes, the window reopens and everything drains, byte-exact.
 #include "common.hpp"
+#include "validators.hpp"
 
 #include <unistd.h>
 
@@ -79,13 +80,13 @@ class SlowReader : public Scenario {
 
   void add_options(CLI::App& sub) override {
     sub.add_option("--rcvbuf", o_.rcvbuf, "Reader's SO_RCVBUF: the window it can offer, bytes")
-        ->check(CLI::Range(4096, 16 << 20))
+        ->transform(size_validator(4096, 16 << 20))
         ->capture_default_str();
     sub.add_option("--sndbuf", o_.sndbuf, "Writer's SO_SNDBUF in bytes (doubled by the kernel)")
-        ->check(CLI::Range(4096, 16 << 20))
+        ->transform(size_validator(4096, 16 << 20))
         ->capture_default_str();
     sub.add_option("--chunk", o_.chunk, "Bytes per write()")
-        ->check(CLI::Range(1, 1 << 20))
+        ->transform(size_validator(1, 1 << 20))
         ->capture_default_str();
     sub.add_option("--pause", o_.pause_ms, "How long the reader stops, ms (default 1500)")
         ->check(CLI::Range(200.0, 60000.0));
