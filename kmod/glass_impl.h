@@ -364,7 +364,7 @@ struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport);
 /* Visits one connection under its bucket lock (glass_table.c). */
 typedef void (*glass_conn_fn)(struct sock *sk, void *arg);
-void glass_table_for_each_conn(struct net *net, glass_conn_fn fn, void *arg);
+void glass_table_walk_conns(struct net *net, glass_conn_fn fn, void *arg);
 /**
  * struct glass_cursor - a place in a walk of a namespace's sockets.
  * @table: 0 the connection table, 1 the bind table, 2 the end.

@@ -28,7 +28,7 @@ static int glass_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETDEV_UNREGISTER || !glass_dev_is_glass(dev))
 		return NOTIFY_DONE;
-	glass_table_for_each_conn(dev_net(dev), glass_dev_gone_mark, &ifindex);
+	glass_table_walk_conns(dev_net(dev), glass_dev_gone_mark, &ifindex);
 	return NOTIFY_DONE;
 }
 

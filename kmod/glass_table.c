@@ -446,7 +446,7 @@ struct sock *glass_table_next(struct net *net, struct glass_cursor *c)
 }
 
 /**
- * glass_table_for_each_conn() - call fn on every connection of a namespace.
+ * glass_table_walk_conns() - call fn on every connection of a namespace.
  * @net: the namespace.
  * @fn: called under the socket's bucket lock, BHs off: it must not sleep,
  *	must not take the socket lock, and must not change the tables.
@@ -455,7 +455,7 @@ struct sock *glass_table_next(struct net *net, struct glass_cursor *c)
  * One pass over the connection table, so the cost is linear in its size:
  * device teardown runs this under RTNL (glass_notify.c).
  */
-void glass_table_for_each_conn(struct net *net, glass_conn_fn fn, void *arg)
+void glass_table_walk_conns(struct net *net, glass_conn_fn fn, void *arg)
 {
 	unsigned int i;
 
