@@ -34,7 +34,15 @@ static struct glass_bucket *glass_listen_table;
 static struct glass_bucket *glass_conn_table;
 static u32 glass_hash_seed __read_mostly;
 
-static struct glass_bucket *glass_buckets_alloc(unsigned int bits)
+/*
+ * Each table's bucket locks are a lock class of their own: listen() holds
+ * a bind bucket while it takes a listen bucket, which lockdep would
+ * otherwise read as one lock class taken recursively.
+ */
+static struct lock_class_key glass_bind_key, glass_listen_key, glass_conn_key;
+
+static struct glass_bucket *glass_buckets_alloc(unsigned int bits,
+						struct lock_class_key *key)
 {
 	struct glass_bucket *t;
 	unsigned int i;
@@ -44,6 +52,7 @@ static struct glass_bucket *glass_buckets_alloc(unsigned int bits)
 		return NULL;
 	for (i = 0; i < (1U << bits); i++) {
 		spin_lock_init(&t[i].lock);
+		lockdep_set_class(&t[i].lock, key);
 		INIT_HLIST_HEAD(&t[i].head);
 	}
 	return t;
@@ -52,9 +61,12 @@ static struct glass_bucket *glass_buckets_alloc(unsigned int bits)
 int glass_table_init(void)
 {
 	glass_hash_seed = get_random_u32();
-	glass_bind_table = glass_buckets_alloc(GLASS_BIND_BITS);
-	glass_listen_table = glass_buckets_alloc(GLASS_BIND_BITS);
-	glass_conn_table = glass_buckets_alloc(GLASS_CONN_BITS);
+	glass_bind_table = glass_buckets_alloc(GLASS_BIND_BITS,
+					       &glass_bind_key);
+	glass_listen_table = glass_buckets_alloc(GLASS_BIND_BITS,
+						 &glass_listen_key);
+	glass_conn_table = glass_buckets_alloc(GLASS_CONN_BITS,
+					       &glass_conn_key);
 	if (!glass_bind_table || !glass_listen_table || !glass_conn_table) {
 		glass_table_exit();
 		return -ENOMEM;

@@ -18,12 +18,12 @@ inline constexpr const char* kLinkKind = "glass";
 
 // `glass link add NAME [peer PEER [netns fd]]`.
 struct LinkAddRequest {
-  std::string name;
-  std::optional<std::string> peer;   // none: a loopback glass device
-  std::optional<int> peer_netns_fd;  // IFLA_NET_NS_FD of the peer
+  std::string name{};
+  std::optional<std::string> peer{};   // none: a loopback glass device
+  std::optional<int> peer_netns_fd{};  // IFLA_NET_NS_FD of the peer
   // IFLA_GSO_MAX_SEGS of NAME: 1 makes glass send one segment per frame.
-  std::optional<std::uint32_t> gso_max_segs;
-  std::optional<int> peer_netns_pid;  // IFLA_NET_NS_PID of the peer (the namespace of a process)
+  std::optional<std::uint32_t> gso_max_segs{};
+  std::optional<int> peer_netns_pid{};  // IFLA_NET_NS_PID of the peer (the namespace of a process)
 };
 
 // Builds RTM_NEWLINK (NLM_F_REQUEST|CREATE|EXCL|ACK) into buf:

@@ -123,8 +123,10 @@ void Testbed::create(const TestbedSpec& spec) {
     const Fd peer_ns = Fd::open(netns_path(b_), O_RDONLY);
     std::array<char, kNetlinkBufSize> buf{};
     Netlink nl;
-    nl.request(build_link_add(buf, {kDevA, std::string(kDevB), peer_ns.get(), std::nullopt}, 1),
-               std::string("link add ") + kDevA);
+    nl.request(
+        build_link_add(
+            buf, {.name = kDevA, .peer = std::string(kDevB), .peer_netns_fd = peer_ns.get()}, 1),
+        std::string("link add ") + kDevA);
   }
   if (spec.veth)
     run_tool({kIpTool, "-n", a_, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns",

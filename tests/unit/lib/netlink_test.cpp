@@ -41,7 +41,7 @@ struct LinkMessage : ::testing::Test {
 };
 
 TEST_F(LinkMessage, AddPairLayout) {
-  const nlmsghdr* nlh = build_link_add(buf, {"ga", "gb", std::nullopt, std::nullopt}, 7);
+  const nlmsghdr* nlh = build_link_add(buf, {.name = "ga", .peer = "gb"}, 7);
   EXPECT_EQ(nlh->nlmsg_type, RTM_NEWLINK);
   EXPECT_EQ(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
   EXPECT_EQ(nlh->nlmsg_seq, 7u);
@@ -65,7 +65,7 @@ TEST_F(LinkMessage, AddPairLayout) {
 }
 
 TEST_F(LinkMessage, AddPairWithNetns) {
-  const nlmsghdr* nlh = build_link_add(buf, {"ga", "gb", 5, std::nullopt}, 1);
+  const nlmsghdr* nlh = build_link_add(buf, {.name = "ga", .peer = "gb", .peer_netns_fd = 5}, 1);
   Attrs data = nested(nested(top_level(nlh).at(IFLA_LINKINFO)).at(IFLA_INFO_DATA));
   ifinfomsg peer_ifm{};
   Attrs peer = peer_attrs(data.at(GLASS_INFO_PEER), &peer_ifm);
@@ -76,8 +76,7 @@ TEST_F(LinkMessage, AddPairWithNetns) {
 }
 
 TEST_F(LinkMessage, AddLoopbackHasNoInfoData) {
-  const nlmsghdr* nlh =
-      build_link_add(buf, {"glass0", std::nullopt, std::nullopt, std::nullopt}, 1);
+  const nlmsghdr* nlh = build_link_add(buf, {.name = "glass0"}, 1);
   Attrs top = top_level(nlh);
   EXPECT_STREQ(mnl_attr_get_str(top.at(IFLA_IFNAME)), "glass0");
   Attrs info = nested(top.at(IFLA_LINKINFO));
@@ -86,7 +85,7 @@ TEST_F(LinkMessage, AddLoopbackHasNoInfoData) {
 }
 
 TEST_F(LinkMessage, AddWithGsoMaxSegsSetsItOnTheNamedDevice) {
-  const nlmsghdr* nlh = build_link_add(buf, {"gs", "gw", std::nullopt, 1}, 1);
+  const nlmsghdr* nlh = build_link_add(buf, {.name = "gs", .peer = "gw", .gso_max_segs = 1}, 1);
   Attrs top = top_level(nlh);
   ASSERT_EQ(top.size(), 3u);
   EXPECT_EQ(mnl_attr_get_payload_len(top.at(IFLA_GSO_MAX_SEGS)), 4u);
@@ -110,7 +109,7 @@ TEST_F(LinkMessage, PeerNetnsByPidGoesInThePeerAttribute) {
 }
 
 TEST_F(LinkMessage, MessageLengthCoversAllAttributes) {
-  const nlmsghdr* nlh = build_link_add(buf, {"ga", "gb", 5, std::nullopt}, 1);
+  const nlmsghdr* nlh = build_link_add(buf, {.name = "ga", .peer = "gb", .peer_netns_fd = 5}, 1);
   // nlmsghdr + ifinfomsg + IFNAME("ga") + LINKINFO{KIND("glass") + DATA{PEER{...}}}
   const std::size_t peer = 4 + 16 + 8 + 8;  // header, ifinfomsg, IFNAME("gb"), NS_FD
   const std::size_t expect = 16 + 16 + 8 + 4 + 12 + 4 + peer;

@@ -160,6 +160,16 @@ TEST(Limits, TransferCompletesUnderTinyMemoryLimit) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
+  // An ASSERT below returns early: stop the sampler then too, or the
+  // process aborts before Limit restores net.glass.mem for later tests.
+  struct StopSampler {
+    std::atomic<bool>& on;
+    std::thread& t;
+    ~StopSampler() {
+      on = false;
+      if (t.joinable()) t.join();
+    }
+  } stop_sampler{sampling, sampler};
   constexpr size_t kBytes = 2 << 20;
   uint64_t eagain = 0;
   std::map<std::string, uint64_t> d;
@@ -185,8 +195,14 @@ TEST(Limits, TransferCompletesUnderTinyMemoryLimit) {
       ASSERT_EQ(::listen(c.listener.get(), 4), 0);
     }
     {
+      // The sender's queue is glass memory too: kept well under the limit,
+      // so the receiver always has room to make progress.
       gt::InNetns in(p.h1().name());
-      c.client = Fd(gt::connect_to(gt::Pair::kAddr2, 7810));
+      c.client = Fd(gt::glass_socket());
+      int small = 16384;
+      ASSERT_EQ(::setsockopt(c.client.get(), SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+      sockaddr_glass a = gt::addr(gt::Pair::kAddr2, 7810);
+      ASSERT_EQ(::connect(c.client.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
     }
     c.server = Fd(::accept(c.listener.get(), nullptr, nullptr));
     ASSERT_TRUE(c.server);
