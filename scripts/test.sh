@@ -69,6 +69,35 @@ judge_gtest() {
 	fi
 }
 
+# judge_fault NAME XML RC LOG: a gtest binary of the fault-injection pass.
+# Passed and cleanly failed cases (a syscall error, no wrong data:
+# scripts/fault-verdict.py) count as passed; the binary must exit by itself
+# (no signal, no timeout) and write its report.
+judge_fault() {
+	local name=$1 xml=$2 rc=$3 log=$4 p f s c line
+	if [ ! -s "$xml" ]; then
+		fail "$name (exit $rc, no XML report: crashed or timed out; see $log)"
+		printf '  %-28s FAILED: exit %s without a report (see %s)\n' "$name" "$rc" "$log"
+		return
+	fi
+	{
+		read -r p f s c
+		pass "$((p + c))"
+		while IFS= read -r line; do
+			case "$line" in
+			FAIL\ *) fail "$name: ${line#FAIL }" ;;
+			CLEAN\ *) printf '  %-28s   clean error: %s\n' "" "${line#CLEAN }" ;;
+			esac
+		done
+	} < <(python3 "$GLASS_ROOT/scripts/fault-verdict.py" "$xml")
+	printf '  %-28s %d passed, %d failed cleanly (counted as passed), %d failed, %d skipped\n' \
+		"$name" "$p" "$c" "$f" "$s"
+	if [ "$rc" = none ] || [ "$rc" -gt 128 ] || [ "$rc" = 124 ]; then
+		fail "$name (exit $rc: killed or timed out; see $log)"
+		printf '  %-28s FAILED: exit %s\n' "$name" "$rc"
+	fi
+}
+
 host_tests() {
 	local dir=$RESULTS/host b n rc
 	mkdir -p "$dir/xml" "$dir/logs"
@@ -127,7 +156,11 @@ guest_boot() {
 	grep -a '^\[guest\]\|^    ' "$RESULTS/$vm/console.log" | tr -d '\r' | grep -av '^\[guest\] RUN' || true
 	for n in "${bins[@]}"; do
 		rc=$(cat "$dir/rc/$n" 2>/dev/null || echo none)
-		judge_gtest "$prefix$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+		if [ -n "$prefix" ]; then
+			judge_fault "$prefix$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+		else
+			judge_gtest "$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+		fi
 	done
 	for n in "${scripts[@]}"; do
 		rc=$(cat "$dir/rc/$n" 2>/dev/null || echo none)
