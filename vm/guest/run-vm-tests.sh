@@ -12,8 +12,9 @@
 #                         processes only (task-filter + make-it-fail), at
 #                         GLASS_FAULT_PROBABILITY percent (default 1) of the
 #                         calls, every GLASS_FAULT_INTERVAL-th call (default 1),
-#                         at most GLASS_FAULT_TIMES times per test (default -1:
-#                         no limit); faults/NAME records how many were injected.
+#                         at most GLASS_FAULT_TIMES times per test (default
+#                         1000000; -1: no limit, no count); faults/NAME
+#                         records how many were injected.
 T=${GLASS_VMTEST_TIMEOUT:-300}
 FAULT=${GLASS_FAULT:-0}
 FAULT_DIRS="/sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc"
@@ -41,7 +42,7 @@ fault_arm() {
 		echo 0 >"$d/space"
 		echo "${GLASS_FAULT_INTERVAL:-1}" >"$d/interval"
 		echo "${GLASS_FAULT_PROBABILITY:-1}" >"$d/probability"
-		echo "${GLASS_FAULT_TIMES:--1}" >"$d/times"
+		echo "${GLASS_FAULT_TIMES:-1000000}" >"$d/times"
 	done
 	echo N >/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
 	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
@@ -53,8 +54,8 @@ fault_disarm() {
 	for d in $FAULT_DIRS; do
 		left=$(cat "$d/times")
 		echo 0 >"$d/probability"
-		if [ "${GLASS_FAULT_TIMES:--1}" -ge 0 ]; then
-			printf '%s=%s ' "${d##*/}" $((GLASS_FAULT_TIMES - left))
+		if [ "${GLASS_FAULT_TIMES:-1000000}" -ge 0 ]; then
+			printf '%s=%s ' "${d##*/}" $((${GLASS_FAULT_TIMES:-1000000} - left))
 		else
 			printf '%s=%s ' "${d##*/}" "unlimited"
 		fi
