@@ -8,10 +8,9 @@
  *
  * NAME: uaf (KASAN use-after-free read), lockdep (A->B then B->A in one
  * thread: a circular dependency, no deadlock), leak (a kmalloc whose pointer
- * is dropped: kmemleak), sleep (msleep under a spinlock), odebug (kfree of a
+ * is dropped: kmemleak), sleep (mutex_lock under a spinlock), odebug (kfree of a
  * structure holding an active timer), none (loads cleanly).
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -67,8 +66,14 @@ static noinline void bugmod_leak(void) {
 }
 
 static noinline void bugmod_sleep(void) {
+  /*
+   * mutex_lock() may sleep: might_sleep() reports it under a spinlock even
+   * though the uncontended mutex never sleeps (msleep() would schedule and
+   * give "scheduling while atomic" instead).
+   */
   spin_lock(&bugmod_lock);
-  msleep(1);
+  mutex_lock(&bugmod_a);
+  mutex_unlock(&bugmod_a);
   spin_unlock(&bugmod_lock);
 }
 
