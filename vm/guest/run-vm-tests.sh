@@ -14,7 +14,9 @@
 #                         calls, every GLASS_FAULT_INTERVAL-th call (default 1),
 #                         at most GLASS_FAULT_TIMES times per test (default
 #                         1000000; -1: no limit, no count); faults/NAME
-#                         records how many were injected.
+#                         records how many were injected. The test is marked
+#                         GLASS_FAULT_DELAY seconds (default 3) after it
+#                         starts, once the dynamic loader is done.
 T=${GLASS_VMTEST_TIMEOUT:-300}
 FAULT=${GLASS_FAULT:-0}
 FAULT_DIRS="/sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc"
@@ -73,13 +75,21 @@ run_one() {
 		timeout "$T" "$@" >"logs/$name.log" 2>&1 </dev/null
 		rc=$?
 	else
-		# The test and everything it starts carry make-it-fail (inherited
-		# by every child and thread); this runner, timeout and the log
-		# writer (a pipe: a failed allocation loses a log line at worst,
-		# not the 9p file) do not.
+		# The test gets make-it-fail GLASS_FAULT_DELAY seconds (default 3)
+		# after it starts: failures during exec and the dynamic loader
+		# only kill the program before its first test (ld.so: "cannot open
+		# shared object file: Cannot allocate memory", SIGSEGV). Threads
+		# and processes it creates later inherit the flag; this runner,
+		# timeout and the log writer (a pipe: a failed allocation loses a
+		# log line at worst, not the 9p file) never carry it. busybox
+		# timeout execs the test in its own process, so $! is the test.
 		fault_arm
 		{
-			timeout "$T" sh -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' sh "$@" </dev/null 2>&1
+			timeout "$T" "$@" </dev/null 2>&1 &
+			pid=$!
+			sleep "${GLASS_FAULT_DELAY:-3}"
+			echo 1 >"/proc/$pid/make-it-fail" 2>/dev/null
+			wait "$pid"
 			echo "$?" >"/tmp/rc.$name"
 		} | cat >"logs/$name.log"
 		rc=$(cat "/tmp/rc.$name")
