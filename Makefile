@@ -10,7 +10,7 @@ BUILD_DIR ?= build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: help deps kmod userspace build image run test soak shell check clean
+.PHONY: help deps kmod userspace build image run test test-debug soak shell check clean
 
 help:
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -19,6 +19,8 @@ help:
 	@echo "make userspace  cmake build; every executable lands in build/bin"
 	@echo "make run        boot the guest, load glass.ko, run vm/guest/demo.sh (logs in out/vm/demo)"
 	@echo "make test       host unit tests + guest tests (one boot) + harness self-tests"
+	@echo "make test-debug guest tests + fault-injection pass + debug harness self-tests in a"
+	@echo "                debug kernel (KASAN, lockdep, kmemleak, ...; built once, cached)"
 	@echo "make soak       the fault-injection soak, SOAK_SCALE (default 8) times the test's size"
 	@echo "make shell      interactive guest shell with glass.ko loaded (Ctrl-A X quits)"
 	@echo "make check      W=1 + sparse, checkpatch --strict, clang-format, clang-tidy"
@@ -45,6 +47,13 @@ run: deps build
 
 test: deps build
 	@scripts/test.sh
+
+# The debug kernel is built once into ~/.cache/glass/debug-kernel (docs/debug-kernel.md).
+test-debug: deps build
+	@scripts/deps.sh debug
+	@scripts/debug-kernel.sh >/dev/null
+	@scripts/debug-kernel.sh kmod >/dev/null
+	@GLASS_TEST_DEBUG=1 scripts/test.sh
 
 SOAK_SCALE ?= 8
 soak: deps build

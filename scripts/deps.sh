@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install, with apt-get, exactly the packages that are missing.
-#   deps.sh [base|check]...   (default: base)
+#   deps.sh [base|check|debug]...   (default: base)
 # base:  everything make run/test/shell need.
 # check: what make check needs on top (linux-source-6.1 for checkpatch.pl).
+# debug: what make test-debug needs on top to build the debug kernel.
 # Idempotent: when nothing is missing it prints nothing and installs nothing.
 set -euo pipefail
 GLASS_PROG=deps
@@ -15,6 +16,7 @@ BASE_PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 	xz-utils python3 pkgconf libssl-dev libelf-dev zlib1g-dev
 	libc6-dev-i386)
 CHECK_PKGS=(linux-source-6.1)
+DEBUG_PKGS=(linux-source-6.1 bc flex bison libssl-dev libelf-dev dwarves rsync make gcc)
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null || true)" = "ii " ]
@@ -47,7 +49,8 @@ main() {
 		case "$group" in
 		base) want+=("${BASE_PKGS[@]}") ;;
 		check) want+=("${CHECK_PKGS[@]}") ;;
-		*) die "unknown package group '$group' (base, check)" ;;
+		debug) want+=("${DEBUG_PKGS[@]}") ;;
+		*) die "unknown package group '$group' (base, check, debug)" ;;
 		esac
 	done
 	command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: glass needs a Debian-like host"

@@ -7,6 +7,10 @@
 #   GLASS_VMTEST_TIMEOUT   seconds per guest test (default 300)
 #   GLASS_TEST_VM_TIMEOUT  watchdog for the whole test guest (default: from the tests)
 #   GLASS_TEST_HARNESS=0   skip the harness self-tests
+#   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; the guest tests in
+#                          the debug kernel (vm/run --debug), then the
+#                          fault-injection pass (GLASS_FAULT_TESTS, with
+#                          GLASS_FAULT_FILTER), then tests/harness/debug/*.sh
 set -euo pipefail
 GLASS_PROG=test
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +19,22 @@ BIN=${GLASS_BIN:-$GLASS_ROOT/build/bin}
 VM_SCRIPTS=${GLASS_TESTS_VM:-$GLASS_ROOT/tests/vm}
 PASSED=0 FAILED=0
 FAILED_NAMES=()
-PER_TEST=${GLASS_VMTEST_TIMEOUT:-300}
+DEBUG=${GLASS_TEST_DEBUG:-0}
+if [ "$DEBUG" = 1 ]; then
+	PER_TEST=${GLASS_VMTEST_TIMEOUT:-1500}
+	VMRUN_ARGS=(--debug)
+	HARNESS_DIR=$GLASS_ROOT/tests/harness/debug
+else
+	PER_TEST=${GLASS_VMTEST_TIMEOUT:-300}
+	VMRUN_ARGS=()
+	HARNESS_DIR=$GLASS_ROOT/tests/harness
+fi
+# The fault-injection pass of the debug run: which tests, which of their
+# cases (see docs/debug-kernel.md), and the injection rate.
+FAULT_TESTS=${GLASS_FAULT_TESTS:-vmtest_transfer vmtest_hostile}
+FAULT_FILTER=${GLASS_FAULT_FILTER-}
+FAULT_ENV=(GLASS_FAULT=1 GLASS_FAULT_PROBABILITY="${GLASS_FAULT_PROBABILITY:-1}"
+	GLASS_FAULT_INTERVAL="${GLASS_FAULT_INTERVAL:-1}" GLASS_FAULT_TIMES="${GLASS_FAULT_TIMES:-1000000}")
 
 pass() { PASSED=$((PASSED + $1)); }
 fail() {
@@ -50,6 +69,35 @@ judge_gtest() {
 	fi
 }
 
+# judge_fault NAME XML RC LOG: a gtest binary of the fault-injection pass.
+# Passed and cleanly failed cases (a syscall error, no wrong data:
+# scripts/fault-verdict.py) count as passed; the binary must exit by itself
+# (no signal, no timeout) and write its report.
+judge_fault() {
+	local name=$1 xml=$2 rc=$3 log=$4 p f s c line
+	if [ ! -s "$xml" ]; then
+		fail "$name (exit $rc, no XML report: crashed or timed out; see $log)"
+		printf '  %-28s FAILED: exit %s without a report (see %s)\n' "$name" "$rc" "$log"
+		return
+	fi
+	{
+		read -r p f s c
+		pass "$((p + c))"
+		while IFS= read -r line; do
+			case "$line" in
+			FAIL\ *) fail "$name: ${line#FAIL }" ;;
+			CLEAN\ *) printf '  %-28s   clean error: %s\n' "" "${line#CLEAN }" ;;
+			esac
+		done
+	} < <(python3 "$GLASS_ROOT/scripts/fault-verdict.py" "$xml")
+	printf '  %-28s %d passed, %d failed cleanly (counted as passed), %d failed, %d skipped\n' \
+		"$name" "$p" "$c" "$f" "$s"
+	if [ "$rc" = none ] || [ "$rc" -gt 128 ] || [ "$rc" = 124 ]; then
+		fail "$name (exit $rc: killed or timed out; see $log)"
+		printf '  %-28s FAILED: exit %s\n' "$name" "$rc"
+	fi
+}
+
 host_tests() {
 	local dir=$RESULTS/host b n rc
 	mkdir -p "$dir/xml" "$dir/logs"
@@ -76,49 +124,93 @@ guest_scripts() {
 	return 0
 }
 
-guest_tests() {
-	local dir=$RESULTS/guest n rc=0 vmrc=0 count watchdog
-	local -a bins scripts
+# only NAME...: keep the names (read from stdin) that are in the list.
+only() {
+	local n
+	while IFS= read -r n; do
+		case " $* " in *" $n "*) printf '%s\n' "$n" ;; esac
+	done
+}
+
+# guest_boot SUB VM PREFIX ENV...: one boot running the guest tests (all, or
+# those named by GLASS_VMTESTS in ENV) with ENV; results in $RESULTS/SUB,
+# the guest's logs in $RESULTS/VM; PREFIX goes before every test name.
+guest_boot() {
+	local sub=$1 vm=$2 prefix=$3 dir=$RESULTS/$1 n rc=0 vmrc=0 count watchdog e
+	shift 3
+	local -a bins scripts env=("$@") names=()
 	mkdir -p "$dir"
 	mapfile -t bins < <(guest_binaries)
 	mapfile -t scripts < <(guest_scripts)
+	for e in "${env[@]}"; do
+		case "$e" in GLASS_VMTESTS=*) names=(${e#GLASS_VMTESTS=}) ;; esac
+	done
+	if [ ${#names[@]} -gt 0 ]; then
+		mapfile -t bins < <(printf '%s\n' "${bins[@]}" | only "${names[@]}")
+		mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" | only "${names[@]}")
+	fi
 	count=$((${#bins[@]} + ${#scripts[@]}))
 	watchdog=${GLASS_TEST_VM_TIMEOUT:-$((90 + count * PER_TEST))}
-	say "== guest tests: ${#bins[@]} vmtest binaries, ${#scripts[@]} tests/vm scripts, one boot (watchdog ${watchdog}s)"
-	"$GLASS_ROOT/vm/run" --quiet --out "$RESULTS/vm" --share "$dir" --timeout "$watchdog" \
-		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" /glass/guest/run-vm-tests.sh || vmrc=$?
-	grep -a '^\[guest\]\|^    ' "$RESULTS/vm/console.log" | tr -d '\r' | grep -av '^\[guest\] RUN' || true
+	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/$vm" --share "$dir" --timeout "$watchdog" \
+		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" "${env[@]}" /glass/guest/run-vm-tests.sh || vmrc=$?
+	grep -a '^\[guest\]\|^    ' "$RESULTS/$vm/console.log" | tr -d '\r' | grep -av '^\[guest\] RUN' || true
 	for n in "${bins[@]}"; do
 		rc=$(cat "$dir/rc/$n" 2>/dev/null || echo none)
-		judge_gtest "$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+		if [ -n "$prefix" ]; then
+			judge_fault "$prefix$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+		else
+			judge_gtest "$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+		fi
 	done
 	for n in "${scripts[@]}"; do
 		rc=$(cat "$dir/rc/$n" 2>/dev/null || echo none)
 		if [ "$rc" = 0 ]; then
 			pass 1
-			printf '  %-28s passed\n' "$n"
+			printf '  %-28s passed\n' "$prefix$n"
 		else
-			fail "$n (exit $rc; see $dir/logs/$n.log)"
-			printf '  %-28s FAILED: exit %s\n' "$n" "$rc"
+			fail "$prefix$n (exit $rc; see $dir/logs/$n.log)"
+			printf '  %-28s FAILED: exit %s\n' "$prefix$n" "$rc"
 		fi
 	done
 	# The boot itself: glass.ko loaded, the guest finished, the kernel log is clean.
 	if [ "$vmrc" = 0 ]; then
 		pass 1
-		printf '  %-28s passed\n' "guest boot + kernel log"
+		printf '  %-28s passed (%s)\n' "${prefix}guest boot + kernel log" \
+			"$(sed -n 's/^wall_seconds=//p' "$RESULTS/$vm/summary" 2>/dev/null)s"
 	else
-		fail "guest boot + kernel log check (vm/run exit $vmrc; see $RESULTS/vm/summary, log-check.txt)"
-		printf '  %-28s FAILED (vm/run exit %s): %s\n' "guest boot + kernel log" "$vmrc" \
-			"$(grep -E '^(guest|log_check)=' "$RESULTS/vm/summary" 2>/dev/null | tr '\n' ' ')"
-		sed 's/^/      /' "$RESULTS/vm/log-check.txt" 2>/dev/null | head -n 10 || true
+		fail "${prefix}guest boot + kernel log check (vm/run exit $vmrc; see $RESULTS/$vm/summary, log-check.txt)"
+		printf '  %-28s FAILED (vm/run exit %s): %s\n' "${prefix}guest boot + kernel log" "$vmrc" \
+			"$(grep -E '^(guest|log_check)=' "$RESULTS/$vm/summary" 2>/dev/null | tr '\n' ' ')"
+		sed 's/^/      /' "$RESULTS/$vm/log-check.txt" 2>/dev/null | head -n 10 || true
 	fi
+}
+
+guest_tests() {
+	local -a bins scripts
+	mapfile -t bins < <(guest_binaries)
+	mapfile -t scripts < <(guest_scripts)
+	say "== guest tests$([ "$DEBUG" = 0 ] || echo ' (debug kernel)'): ${#bins[@]} vmtest binaries, ${#scripts[@]} tests/vm scripts, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#bins[@]} + ${#scripts[@]}) * PER_TEST))}s)"
+	guest_boot guest vm ""
+}
+
+# The debug run's second boot: the transfer and hostile suites with
+# failslab + fail_page_alloc failing the test processes' allocations.
+fault_tests() {
+	say "== fault injection (debug kernel): $FAULT_TESTS${FAULT_FILTER:+ (--gtest_filter=$FAULT_FILTER)}, failslab + fail_page_alloc at ${GLASS_FAULT_PROBABILITY:-1}%, one boot"
+	guest_boot fault vm-fault "fault: " "${FAULT_ENV[@]}" GLASS_VMTESTS="$FAULT_TESTS" \
+		${FAULT_FILTER:+GLASS_GTEST_FILTER="$FAULT_FILTER"}
+	local f
+	for f in "$RESULTS"/fault/faults/*; do
+		[ -f "$f" ] && printf '  %-28s injected: %s\n' "${f##*/}" "$(cat "$f")"
+	done
+	return 0
 }
 
 harness_tests() {
 	local dir=$RESULTS/harness t n rc t0
 	mkdir -p "$dir"
-	say "== harness self-tests (tests/harness/*.sh)"
-	for t in "$GLASS_ROOT"/tests/harness/*.sh; do
+	say "== harness self-tests (${HARNESS_DIR#"$GLASS_ROOT"/}/*.sh)"
+	for t in "$HARNESS_DIR"/*.sh; do
 		[ -f "$t" ] || continue
 		n=${t##*/}
 		t0=$(now)
@@ -149,8 +241,13 @@ main() {
 	RESULTS=$GLASS_ROOT/out/test/$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$RESULTS"
 	ln -sfn "$RESULTS" "$GLASS_ROOT/out/test/latest"
-	host_tests
+	if [ "$DEBUG" = 1 ]; then
+		say "== debug kernel: $("$GLASS_ROOT/scripts/debug-kernel.sh" --path)"
+	else
+		host_tests
+	fi
 	guest_tests
+	[ "$DEBUG" = 0 ] || [ "${GLASS_TEST_FAULT:-1}" = 0 ] || fault_tests
 	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_tests
 	report
 	[ "$FAILED" = 0 ]

@@ -3,11 +3,66 @@
 # and every executable /glass/tests/vm/*.sh, each under its own timeout.
 # Runs in the results folder (the host's share): writes xml/NAME.xml (gtest),
 # logs/NAME.log and rc/NAME (exit status) for each test.
-# Environment: GLASS_VMTEST_TIMEOUT seconds per test (default 180).
+# Environment:
+#   GLASS_VMTEST_TIMEOUT  seconds per test (default 300)
+#   GLASS_VMTESTS         only these tests (names, space-separated; default all)
+#   GLASS_GTEST_FILTER    --gtest_filter for every vmtest binary (default none)
+#   GLASS_FAULT=1         fault injection (debug kernel): failslab and
+#                         fail_page_alloc fail allocations of the test
+#                         processes only (task-filter + make-it-fail), at
+#                         GLASS_FAULT_PROBABILITY percent (default 1) of the
+#                         calls, every GLASS_FAULT_INTERVAL-th call (default 1),
+#                         at most GLASS_FAULT_TIMES times per test (default
+#                         1000000; -1: no limit, no count); faults/NAME
+#                         records how many were injected. The test is marked
+#                         GLASS_FAULT_DELAY seconds (default 3) after it
+#                         starts, once the dynamic loader is done.
 T=${GLASS_VMTEST_TIMEOUT:-300}
+FAULT=${GLASS_FAULT:-0}
+FAULT_DIRS="/sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc"
 mkdir -p xml logs rc
+[ "$FAULT" = 0 ] || mkdir -p faults
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+wanted() {
+	[ -z "${GLASS_VMTESTS:-}" ] && return 0
+	case " $GLASS_VMTESTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# Arm failslab and fail_page_alloc for the tasks marked make-it-fail.
+fault_arm() {
+	for d in $FAULT_DIRS; do
+		if [ ! -d "$d" ]; then
+			echo "[guest] FATAL: $d missing (not the debug kernel?)"
+			exit 1
+		fi
+		echo Y >"$d/task-filter"
+		echo N >"$d/ignore-gfp-wait"
+		echo 0 >"$d/verbose"
+		echo 0 >"$d/space"
+		echo "${GLASS_FAULT_INTERVAL:-1}" >"$d/interval"
+		echo "${GLASS_FAULT_PROBABILITY:-1}" >"$d/probability"
+		echo "${GLASS_FAULT_TIMES:-1000000}" >"$d/times"
+	done
+	echo N >/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
+# How many failures were injected since fault_arm (times counts down), and
+# disarm.
+fault_disarm() {
+	for d in $FAULT_DIRS; do
+		left=$(cat "$d/times")
+		echo 0 >"$d/probability"
+		if [ "${GLASS_FAULT_TIMES:-1000000}" -ge 0 ]; then
+			printf '%s=%s ' "${d##*/}" $((${GLASS_FAULT_TIMES:-1000000} - left))
+		else
+			printf '%s=%s ' "${d##*/}" "unlimited"
+		fi
+	done
+}
 
 # run_one NAME CMD...: run with the timeout, record the status, report.
 run_one() {
@@ -16,8 +71,30 @@ run_one() {
 	echo "[guest] RUN  $name"
 	echo "<6>glass-test: start $name" >/dev/kmsg
 	t0=$(uptime_s)
-	timeout "$T" "$@" >"logs/$name.log" 2>&1 </dev/null
-	rc=$?
+	if [ "$FAULT" = 0 ]; then
+		timeout "$T" "$@" >"logs/$name.log" 2>&1 </dev/null
+		rc=$?
+	else
+		# The test gets make-it-fail GLASS_FAULT_DELAY seconds (default 3)
+		# after it starts: failures during exec and the dynamic loader
+		# only kill the program before its first test (ld.so: "cannot open
+		# shared object file: Cannot allocate memory", SIGSEGV). Threads
+		# and processes it creates later inherit the flag; this runner,
+		# timeout and the log writer (a pipe: a failed allocation loses a
+		# log line at worst, not the 9p file) never carry it. busybox
+		# timeout execs the test in its own process, so $! is the test.
+		fault_arm
+		{
+			timeout "$T" "$@" </dev/null 2>&1 &
+			pid=$!
+			sleep "${GLASS_FAULT_DELAY:-3}"
+			echo 1 >"/proc/$pid/make-it-fail" 2>/dev/null
+			wait "$pid"
+			echo "$?" >"/tmp/rc.$name"
+		} | cat >"logs/$name.log"
+		rc=$(cat "/tmp/rc.$name")
+		echo "$(fault_disarm)" >"faults/$name"
+	fi
 	echo "$rc" >"rc/$name"
 	t1=$(uptime_s)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -39,11 +116,13 @@ run_one() {
 for b in /glass/bin/vmtest_*; do
 	[ -f "$b" ] && [ -x "$b" ] || continue
 	n=${b##*/}
-	run_one "$n" "$b" --gtest_output="xml:xml/$n.xml"
+	wanted "$n" || continue
+	run_one "$n" "$b" --gtest_output="xml:xml/$n.xml" ${GLASS_GTEST_FILTER:+"--gtest_filter=$GLASS_GTEST_FILTER"}
 done
 for s in /glass/tests/vm/*.sh; do
 	[ -f "$s" ] && [ -x "$s" ] || continue
 	n=${s##*/}
+	wanted "$n" || continue
 	run_one "$n" "$s"
 done
 exit 0
