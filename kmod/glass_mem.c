@@ -31,6 +31,16 @@ static atomic_long_t glass_pressure_entered = ATOMIC_LONG_INIT(0);
 
 /* net.glass.mem, pages (only in init_net); set at init like tcp_mem. */
 long sysctl_glass_mem[3] __read_mostly;
+/*
+ * What the kernel's own checks (__sk_mem_raise_allocated()) see: no limit.
+ * They read only the shared counter, which drifts from the real total by
+ * up to sysctl_mem_pcpu_rsv pages per CPU either way, so with a small
+ * net.glass.mem they would refuse memory that is free (and stall a
+ * connection for good) or grant memory that is not. glass enforces
+ * net.glass.mem itself on the exact total; the kernel still charges the
+ * memory cgroup.
+ */
+static long glass_kernel_mem[3] = { LONG_MAX, LONG_MAX, LONG_MAX };
 /* net.glass.max_orphans (only in init_net). */
 int sysctl_glass_max_orphans __read_mostly;
 
@@ -49,9 +59,13 @@ static void glass_enter_memory_pressure(struct sock *sk)
 	}
 }
 
+static bool glass_mem_exceeds(long mark, long pages);
+
+/* The kernel calls this after every charge: leave below the low mark. */
 static void glass_leave_memory_pressure(struct sock *sk)
 {
-	if (READ_ONCE(glass_memory_pressure))
+	if (READ_ONCE(glass_memory_pressure) &&
+	    !glass_mem_exceeds(READ_ONCE(sysctl_glass_mem[0]), 0))
 		WRITE_ONCE(glass_memory_pressure, 0);
 }
 
@@ -62,7 +76,7 @@ void glass_proto_mem_init(struct proto *prot)
 	prot->memory_pressure = &glass_memory_pressure;
 	prot->enter_memory_pressure = glass_enter_memory_pressure;
 	prot->leave_memory_pressure = glass_leave_memory_pressure;
-	prot->sysctl_mem = sysctl_glass_mem;
+	prot->sysctl_mem = glass_kernel_mem;
 	prot->sysctl_wmem = glass_mem_min;
 	prot->sysctl_rmem = glass_mem_min;
 	prot->sockets_allocated = &glass_sockets_allocated;
@@ -108,20 +122,26 @@ long glass_memory_pages(void)
 }
 
 /*
- * Would pages more take glass past net.glass.mem's high mark? The
- * kernel's own test (__sk_mem_raise_allocated()) reads only the shared
- * counter; this one adds the per-CPU reserves when they could matter, so
- * the high mark holds to the page.
+ * Would pages more take glass past mark? Exact: the per-CPU reserves are
+ * added whenever they could matter, so the marks hold to the page.
  */
+static bool glass_mem_exceeds(long mark, long pages)
+{
+	long shared = atomic_long_read(&glass_memory_allocated);
+	long slack = (long)num_possible_cpus() * 2 * SK_MEMORY_PCPU_RESERVE;
+
+	if (shared + pages + slack <= mark)
+		return false;
+	if (shared + pages - slack > mark)
+		return true;
+	return glass_memory_pages() + pages > mark;
+}
+
 static bool glass_mem_over_high(long pages)
 {
-	long high = READ_ONCE(sysctl_glass_mem[2]);
-	long shared = atomic_long_read(&glass_memory_allocated);
-
-	if (shared + pages + (long)num_possible_cpus() *
-	    2 * SK_MEMORY_PCPU_RESERVE <= high)
-		return false;
-	return glass_memory_pages() + pages > high;
+	if (glass_mem_exceeds(READ_ONCE(sysctl_glass_mem[1]), pages))
+		glass_enter_memory_pressure(NULL);
+	return glass_mem_exceeds(READ_ONCE(sysctl_glass_mem[2]), pages);
 }
 
 bool glass_under_memory_pressure(const struct sock *sk)
