@@ -21,7 +21,8 @@ TEST(Error, NamesCallAndErrno) {
 
 TEST(Error, DetailReplacesStrerror) {
   const Error e("socket(AF_GLASS)", EAFNOSUPPORT, std::string(kModuleNotLoaded));
-  EXPECT_STREQ(e.what(), "socket(AF_GLASS): glass module not loaded (glass runs in the guest: make shell, or "
+  EXPECT_STREQ(e.what(),
+               "socket(AF_GLASS): glass module not loaded (glass runs in the guest: make shell, or "
                "vm/run -- glass ...)");
 }
 
@@ -69,8 +70,10 @@ TEST(Error, SocketWithoutModule) {
     GTEST_SKIP() << "AF_GLASS is available here";
   } catch (const Error& e) {
     if (e.code() != EAFNOSUPPORT) GTEST_SKIP() << e.what();
-    EXPECT_STREQ(e.what(), "socket(AF_GLASS): glass module not loaded (glass runs in the guest: make shell, or "
-               "vm/run -- glass ...)");
+    EXPECT_STREQ(
+        e.what(),
+        "socket(AF_GLASS): glass module not loaded (glass runs in the guest: make shell, or "
+        "vm/run -- glass ...)");
   }
 }
 
