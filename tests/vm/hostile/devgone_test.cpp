@@ -15,8 +15,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +29,14 @@ namespace hostile {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The debug kernel (vm/run --debug) checks every lock and memory access
+// and runs glass about fifteen times slower: time bounds scale with it.
+double kernel_slowdown() {
+  std::ifstream f("/proc/cmdline");
+  const std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return cmdline.find("glass_debug=1") != std::string::npos ? 10.0 : 1.0;
+}
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -88,7 +98,8 @@ TEST(DeviceGone, DeletionWithTenThousandSocketsIsQuick) {
   const auto t0 = Clock::now();
   gt::must("/usr/sbin/ip link del g0");
   const double took = seconds_since(t0);
-  EXPECT_LT(took, 1.0) << "deleting a device with 10,000 sockets held RTNL this long";
+  EXPECT_LT(took, 1.0 * kernel_slowdown())
+      << "deleting a device with 10,000 sockets held RTNL this long";
   // Every connection of g0 fails (sampled), the others carry on.
   for (size_t i = 0; i < gone.size(); i += 997) EXPECT_EQ(read_error(gone[i].get()), ENETDOWN);
   for (size_t i = 0; i + 1 < kept.size(); i += 2) {
@@ -109,6 +120,7 @@ TEST(DeviceGone, DeletionDoesNotWaitForAProgramHoldingASocket) {
   std::vector<Fd> pair = open_pairs("10.7.9.1", 7100, 1);
   ASSERT_EQ(pair.size(), 2u);
   const Fd uffd(static_cast<int>(::syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK)));
+  if (!uffd && errno == ENOSYS) GTEST_SKIP() << "this kernel has no userfaultfd";
   ASSERT_TRUE(uffd) << strerror(errno);
   uffdio_api api{.api = UFFD_API};
   ASSERT_EQ(::ioctl(uffd.get(), UFFDIO_API, &api), 0);
@@ -133,7 +145,7 @@ TEST(DeviceGone, DeletionDoesNotWaitForAProgramHoldingASocket) {
   sender.join();
   EXPECT_TRUE(done) << "ip link del waited for a program's socket lock (RTNL held)";
   EXPECT_EQ(del.get(), 0);
-  EXPECT_LT(took, 1.0);
+  EXPECT_LT(took, 1.0 * kernel_slowdown());
   EXPECT_EQ(read_error(pair[1].get()), ENETDOWN);
   char c = 0;
   EXPECT_EQ(::send(pair[0].get(), &c, 1, MSG_NOSIGNAL), -1);
