@@ -166,40 +166,6 @@ static void glass_drop_empty_tail(struct sock *sk)
 	glass_wmem_free_skb(sk, skb);
 }
 
-static int glass_wait_sndbuf(struct sock *sk, long *timeo)
-{
-	struct glass_sock *gs = glass_sk(sk);
-
-	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-	glass_push(sk);
-	if (sk_stream_memory_free(sk))
-		return 0;
-	if (*timeo) {
-		gs->writer_blocked++;
-		trace_glass_sndbuf(sk, true);
-	}
-	return sk_stream_wait_memory(sk, timeo);
-}
-
-/*
- * No memory for a new skb (net.glass.mem, or the allocator): wait as TCP
- * does, a short random while when the send buffer has room (memory comes
- * back as other sockets free it), or until it drains. EAGAIN when
- * non-blocking.
- */
-static int glass_wait_memory(struct sock *sk, long *timeo)
-{
-	struct glass_sock *gs = glass_sk(sk);
-
-	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-	glass_push(sk);
-	if (*timeo) {
-		gs->writer_blocked++;
-		trace_glass_sndbuf(sk, true);
-	}
-	return sk_stream_wait_memory(sk, timeo);
-}
-
 static int glass_send_check(struct sock *sk, long *timeo)
 {
 	int err;
@@ -214,6 +180,30 @@ static int glass_send_check(struct sock *sk, long *timeo)
 	if (sk->sk_shutdown & SEND_SHUTDOWN)
 		return -EPIPE;
 	return 0;
+}
+
+/*
+ * No room for another skb: the send buffer is full (sndbuf_full), or memory
+ * refused one (net.glass.mem, the allocator). Push what is queued, then
+ * wait as TCP does: until the buffer drains, or a short random while when
+ * memory was the limit (other sockets free it); EAGAIN when non-blocking.
+ * Then check the connection again: it may have failed meanwhile.
+ */
+static int glass_wait_room(struct sock *sk, long *timeo, bool sndbuf_full)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	int err;
+
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	glass_push(sk);
+	if (sndbuf_full && sk_stream_memory_free(sk))
+		return glass_send_check(sk, timeo);
+	if (*timeo) {
+		gs->writer_blocked++;
+		trace_glass_sndbuf(sk, true);
+	}
+	err = sk_stream_wait_memory(sk, timeo);
+	return err ? err : glass_send_check(sk, timeo);
 }
 
 int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
@@ -238,21 +228,12 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 
 		skb = glass_tail_with_room(sk, goal);
 		if (!skb) {
-			if (!sk_stream_memory_free(sk)) {
-				err = glass_wait_sndbuf(sk, &timeo);
-				if (err)
-					goto error;
-				err = glass_send_check(sk, &timeo);
-				if (err)
-					goto error;
-				continue;
-			}
-			skb = glass_alloc_tx_skb(sk, goal, len - copied);
+			bool full = !sk_stream_memory_free(sk);
+
+			if (!full)
+				skb = glass_alloc_tx_skb(sk, goal, len - copied);
 			if (!skb) {
-				err = glass_wait_memory(sk, &timeo);
-				if (err)
-					goto error;
-				err = glass_send_check(sk, &timeo);
+				err = glass_wait_room(sk, &timeo, full);
 				if (err)
 					goto error;
 				continue;
