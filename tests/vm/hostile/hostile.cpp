@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -161,6 +162,11 @@ std::map<std::string, uint64_t> delta(const std::map<std::string, uint64_t>& aft
     d[k] = v - (it == before.end() ? 0 : it->second);
   }
   return d;
+}
+
+bool become_nobody() {
+  return ::setgroups(0, nullptr) == 0 && ::setresgid(65534, 65534, 65534) == 0 &&
+         ::setresuid(65534, 65534, 65534) == 0;
 }
 
 long module_refcnt() {

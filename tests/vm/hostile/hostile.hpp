@@ -76,6 +76,10 @@ uint64_t drops(const std::map<std::string, uint64_t>& c);
 // after - before for every counter of after.
 std::map<std::string, uint64_t> delta(const std::map<std::string, uint64_t>& after,
                                       const std::map<std::string, uint64_t>& before);
+// Drops every privilege: groups, gid and uid become 65534 (nobody), as
+// any local user. False if a step failed.
+bool become_nobody();
+
 // /sys/module/glass/refcnt.
 long module_refcnt();
 

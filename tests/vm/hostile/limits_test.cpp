@@ -304,9 +304,7 @@ TEST(Limits, UnprivilegedUserCannotPinMemory) {
   if (pid == 0) {
     ::close(pipefd[0]);
     int bad = 0;
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
-        ::setresuid(65534, 65534, 65534) != 0)
-      ::_exit(100);
+    if (!become_nobody()) ::_exit(100);
     ::prctl(PR_SET_DUMPABLE, 1);  // so it may write its own uid_map
     if (::unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) ::_exit(101);
     if (!write_file("/proc/self/uid_map", "0 65534 1") ||

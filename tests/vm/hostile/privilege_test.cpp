@@ -36,9 +36,7 @@ bool write_file(const std::string& path, const std::string& s) {
 // Drops to uid/gid 65534 and enters a new user + network namespace whose
 // root is that user. Returns 0, or the step that failed (with errno).
 int become_userns_root() {
-  if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
-      ::setresuid(65534, 65534, 65534) != 0)
-    return 1;
+  if (!become_nobody()) return 1;
   // A process that changed its uid is not dumpable, which makes its
   // /proc/self files root's: uid_map could not be written.
   if (::prctl(PR_SET_DUMPABLE, 1) != 0) return 1;
@@ -152,9 +150,7 @@ TEST(Privilege, PlainUserCannotCreateDevicesOrWriteSysctls) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     int b = 0;
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
-        ::setresuid(65534, 65534, 65534) != 0)
-      ::_exit(200);
+    if (!become_nobody()) ::_exit(200);
     if (link_add({.name = "plain0"}) != EPERM) b |= 1;
     if (write_file("/proc/sys/net/glass/time_wait_ms", "1")) b |= 2;
     ::_exit(b);
