@@ -3,13 +3,26 @@
 // child with its own network namespaces; its event log is printed.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 #include "embedded.hpp"
 #include "script.hpp"
 
 namespace {
+
+// The debug kernel (vm/run --debug, glass_debug=1) runs glass about ten
+// times slower: a handshake's RTT sample alone can raise the RTO above
+// rto_min, which several scripts take as their starting point. There a
+// script that fails gets two more runs (each in fresh namespaces); a script
+// that fails on the protocol fails all three. The stock kernel runs once.
+int attempts() {
+  std::ifstream f("/proc/cmdline");
+  const std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return cmdline.find("glass_debug=1") != std::string::npos ? 3 : 1;
+}
 
 class ScriptTest : public testing::Test {
  public:
@@ -21,9 +34,14 @@ class ScriptTest : public testing::Test {
     // adds up to ~70 ms now and then: 100 ms + 25 % keeps the suite
     // steady. Scripts that set --tolerance_usecs still win.
     opt.tolerance_usecs = 100000;
-    std::string out;
-    bool ok = glass::script::run_isolated(s_->name, s_->text, opt, 150, &out);
-    std::cout << out << std::flush;
+    bool ok = false;
+    const int tries = attempts();
+    for (int i = 1; i <= tries && !ok; i++) {
+      std::string out;
+      ok = glass::script::run_isolated(s_->name, s_->text, opt, 150, &out);
+      std::cout << out << std::flush;
+      if (!ok && i < tries) std::cout << "(debug kernel: attempt " << i << " failed, again)\n";
+    }
     EXPECT_TRUE(ok) << "script " << s_->name << " failed; its log is above";
   }
 

@@ -122,13 +122,14 @@ TEST(DeviceGone, DeletionDoesNotWaitForAProgramHoldingASocket) {
   const Fd uffd(static_cast<int>(::syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK)));
   if (!uffd && errno == ENOSYS) GTEST_SKIP() << "this kernel has no userfaultfd";
   ASSERT_TRUE(uffd) << strerror(errno);
-  uffdio_api api{.api = UFFD_API};
+  uffdio_api api{.api = UFFD_API, .features = 0, .ioctls = 0};
   ASSERT_EQ(::ioctl(uffd.get(), UFFDIO_API, &api), 0);
   constexpr size_t kLen = 16 * 4096;
   void* buf = ::mmap(nullptr, kLen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(buf, MAP_FAILED);
   uffdio_register reg{.range = {reinterpret_cast<uintptr_t>(buf), kLen},
-                      .mode = UFFDIO_REGISTER_MODE_MISSING};
+                      .mode = UFFDIO_REGISTER_MODE_MISSING,
+                      .ioctls = 0};
   ASSERT_EQ(::ioctl(uffd.get(), UFFDIO_REGISTER, &reg), 0);
 
   std::thread sender([&] { ::send(pair[0].get(), buf, kLen, MSG_NOSIGNAL); });
@@ -140,7 +141,7 @@ TEST(DeviceGone, DeletionDoesNotWaitForAProgramHoldingASocket) {
   const bool done = del.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
   const double took = seconds_since(t0);
   // Let the sender go (zero pages), whatever happened.
-  uffdio_zeropage zp{.range = {reinterpret_cast<uintptr_t>(buf), kLen}};
+  uffdio_zeropage zp{.range = {reinterpret_cast<uintptr_t>(buf), kLen}, .mode = 0, .zeropage = 0};
   ::ioctl(uffd.get(), UFFDIO_ZEROPAGE, &zp);
   sender.join();
   EXPECT_TRUE(done) << "ip link del waited for a program's socket lock (RTNL held)";

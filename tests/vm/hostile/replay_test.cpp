@@ -181,6 +181,7 @@ void transfer_checked(Conn& c, size_t n) {
   std::vector<uint8_t> buf(16384), want(16384);
   size_t got = 0;
   bool same = true;
+  gt::FaultScope faults;
   for (;;) {
     const ssize_t r = ::read(c.server.get(), buf.data(), buf.size());
     ASSERT_GE(r, 0) << strerror(errno);

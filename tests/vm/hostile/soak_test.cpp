@@ -67,6 +67,7 @@ Received recv_stream(int fd) {
   Received r;
   Sha256 d;
   std::vector<uint8_t> buf(8192);
+  gt::FaultScope faults;
   for (;;) {
     const ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0) {

@@ -79,10 +79,11 @@ struct LoopConn {
   Fd listener, client, server;
 };
 
-// poll() on one fd: the returned events (0 on timeout).
+// poll() on one fd: the returned events (0 on timeout). A wait (timeout_ms
+// > 0) is a bound on the kernel, scaled in the debug kernel.
 inline short revents(int fd, short events = POLLIN | POLLOUT | POLLRDHUP, int timeout_ms = 0) {
   pollfd p{fd, events, 0};
-  int n = poll(&p, 1, timeout_ms);
+  int n = poll(&p, 1, timeout_ms > 0 ? gt::scaled_ms(timeout_ms) : timeout_ms);
   return n > 0 ? p.revents : 0;
 }
 

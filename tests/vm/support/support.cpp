@@ -105,7 +105,22 @@ std::map<std::string, uint64_t> stats() {
   return m;
 }
 
+bool debug_kernel() {
+  static const bool on = [] {
+    std::ifstream f("/proc/cmdline");
+    std::string line;
+    std::getline(f, line);
+    return (" " + line + " ").find(" glass_debug=1 ") != std::string::npos;
+  }();
+  return on;
+}
+
+int scaled_ms(int ms) {
+  return debug_kernel() ? ms * 10 : ms;
+}
+
 bool wait_until(const std::function<bool()>& cond, int ms) {
+  ms = scaled_ms(ms);
   for (int waited = 0; waited <= ms; waited += 10) {
     if (cond()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -132,7 +147,37 @@ int connect_to(const char* ip, uint16_t port) {
   return fd;
 }
 
+namespace {
+
+// GLASS_FAULT=1: the runner armed failslab and fail_page_alloc for marked
+// tasks (vm/guest/run-vm-tests.sh).
+bool fault_pass() {
+  static const bool on = [] {
+    const char* v = std::getenv("GLASS_FAULT");
+    return v != nullptr && std::strcmp(v, "1") == 0;
+  }();
+  return on;
+}
+
+}  // namespace
+
+FaultScope::FaultScope() {
+  if (!fault_pass()) return;
+  fd_ = open("/proc/thread-self/make-it-fail", O_RDWR | O_CLOEXEC);
+  const char on = '1';
+  if (fd_ < 0 || read(fd_, &previous_, 1) != 1 || pwrite(fd_, &on, 1, 0) != 1)
+    ADD_FAILURE() << "/proc/thread-self/make-it-fail: " << strerror(errno);
+}
+
+FaultScope::~FaultScope() {
+  if (fd_ < 0) return;
+  if (pwrite(fd_, &previous_, 1, 0) != 1)
+    ADD_FAILURE() << "/proc/thread-self/make-it-fail: " << strerror(errno);
+  close(fd_);
+}
+
 bool write_all(int fd, const void* buf, size_t n) {
+  FaultScope faults;
   const char* p = static_cast<const char*>(buf);
   while (n > 0) {
     ssize_t w = write(fd, p, n);
@@ -144,6 +189,7 @@ bool write_all(int fd, const void* buf, size_t n) {
 }
 
 bool read_all(int fd, void* buf, size_t n) {
+  FaultScope faults;
   char* p = static_cast<char*>(buf);
   while (n > 0) {
     ssize_t r = read(fd, p, n);

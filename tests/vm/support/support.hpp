@@ -79,14 +79,42 @@ int glass_socket(int flags = 0);
 glass_info info(int fd);
 // /proc/net/glass_stat of the calling thread's namespace.
 std::map<std::string, uint64_t> stats();
-// Polls cond every 10 ms for up to ms milliseconds; true once it holds.
+// True in the debug kernel (vm/run --debug: glass_debug=1 on the command line).
+bool debug_kernel();
+// A bound on how long the kernel may take, in ms: ten times longer in the
+// debug kernel, which runs glass about ten times slower (KASAN, lockdep).
+int scaled_ms(int ms);
+// Polls cond every 10 ms for up to scaled_ms(ms); true once it holds.
 bool wait_until(const std::function<bool()>& cond, int ms = 5000);
 // A listener bound to ip:port with backlog, failing the test on error.
 int listener(const char* ip, uint16_t port, int backlog = 16);
 // A connected client to ip:port (blocking connect), failing on error.
 int connect_to(const char* ip, uint16_t port);
-// Writes/reads exactly n bytes; false on error or EOF.
+// Writes/reads exactly n bytes; false on error or EOF. Both move data
+// under a FaultScope.
 bool write_all(int fd, const void* buf, size_t n);
 bool read_all(int fd, void* buf, size_t n);
+
+// In the debug kernel's fault-injection pass (GLASS_FAULT=1 in the
+// environment), the kernel fails a fraction of the calling thread's memory
+// allocations while a FaultScope lives (/proc/thread-self/make-it-fail), and
+// restores the thread's previous mark on destruction. Only the code that moves
+// data runs under one: a failure injected into the test's setup (fork/exec of
+// `ip`, namespaces) or into writing its report would only fail the harness,
+// while one injected into send() and recv() (and the backlog they process)
+// exercises the protocol's error paths. Elsewhere a FaultScope does nothing.
+class FaultScope {
+ public:
+  FaultScope();
+  ~FaultScope();
+  FaultScope(const FaultScope&) = delete;
+  FaultScope& operator=(const FaultScope&) = delete;
+
+ private:
+  // Opened before the thread is marked: reopening the file to unmark it
+  // could itself fail once allocations fail.
+  int fd_ = -1;
+  char previous_ = '0';  // the thread's mark before
+};
 
 }  // namespace gt

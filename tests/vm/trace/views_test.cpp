@@ -56,9 +56,19 @@ TEST(TraceRetrans, NetemLossShowsRetransmissionsMatchingLife) {
   transfer(c.client, c.server, kUp);
   transfer(c.server, c.client, kDown);
   c.pair.h1().run("/usr/sbin/tc qdisc del dev ga root");
+  // Every byte acknowledged on both sides, so no retransmission is still
+  // due, and the retransmission tracer stopped before the close: the
+  // counters read here and the records compared with them cover the same
+  // span (a FIN retransmitted at rto_min 50 ms during a slow close would
+  // be traced but counted after this read).
+  const auto all_acked = [](int fd) {
+    const glass_info gi = gt::info(fd);
+    return gi.gi_unacked == 0 && gi.gi_unsent == 0;
+  };
+  ASSERT_TRUE(gt::wait_until([&] { return all_acked(c.client) && all_acked(c.server); }));
   const glass_info ci = gt::info(c.client), si = gt::info(c.server);
-  ASSERT_TRUE(c.close_all(10000));
   ASSERT_EQ(retrans.stop(), 0) << retrans.err();
+  ASSERT_TRUE(c.close_all(10000));
   ASSERT_EQ(life.stop(), 0) << life.err();
 
   const std::vector<tr::Json> rt = without_summary(retrans.records());

@@ -59,6 +59,7 @@ TEST(Bulk, QuarterGibibyteArrivesWithMatchingSha256) {
   std::thread reader([&] {
     Sha256 h;
     std::vector<unsigned char> buf(kChunk);
+    gt::FaultScope faults;
     for (;;) {
       ssize_t r = read(link.server, buf.data(), buf.size());
       if (r <= 0) {

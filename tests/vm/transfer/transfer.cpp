@@ -147,6 +147,7 @@ bool send_pattern(int fd, uint64_t seed, uint64_t total, uint64_t off) {
 
 bool recv_pattern(int fd, uint64_t seed, uint64_t total, std::string* why, uint64_t off) {
   std::vector<uint8_t> got(256 * 1024), want(got.size());
+  gt::FaultScope faults;
   for (uint64_t done = 0; done < total;) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(got.size(), total - done));
     ssize_t r = read(fd, got.data(), n);
