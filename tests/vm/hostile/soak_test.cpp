@@ -250,15 +250,22 @@ TEST(Soak, ConcurrentStreamsSurviveLossReorderDuplicationCorruption) {
   const uint64_t ga_txdrop = dev_stat(p.h1().name(), "ga", "tx_dropped");
   const uint64_t gb_txdrop = dev_stat(p.h2().name(), "gb", "tx_dropped");
 
-  // Every segment h1 sent went through ga's injector (and h2's through gb's).
-  EXPECT_EQ(c1["segments_out"] + ga_other, fa["frames"]);
-  EXPECT_EQ(c2["segments_out"] + gb_other, fb["frames"]);
-  // What arrived is exactly what survived the injector, duplicates included
-  // (a foreign frame may be lost or duplicated too: bounds of one each).
-  EXPECT_LE(c2["segments_in"] + ga_txdrop, fa["frames"] - fa["lost"] + fa["duplicated"]);
+  // Every segment h1 sent went through ga's injector (and h2's through
+  // gb's), unless the device dropped it (tx_dropped): before the injector
+  // when cutting a train into segments found no memory (the fault pass makes
+  // that happen), or after it when delivery failed. Without drops, as in
+  // make test, both sides are exact.
+  EXPECT_LE(fa["frames"], c1["segments_out"] + ga_other);
+  EXPECT_LE(c1["segments_out"] + ga_other, fa["frames"] + ga_txdrop);
+  EXPECT_LE(fb["frames"], c2["segments_out"] + gb_other);
+  EXPECT_LE(c2["segments_out"] + gb_other, fb["frames"] + gb_txdrop);
+  // What arrived is what survived the injector, duplicates included, less
+  // what the device dropped after it (a foreign frame may be lost or
+  // duplicated too: bounds of one each).
+  EXPECT_LE(c2["segments_in"], fa["frames"] - fa["lost"] + fa["duplicated"]);
   EXPECT_GE(c2["segments_in"] + ga_txdrop + 2 * ga_other,
             fa["frames"] - fa["lost"] + fa["duplicated"]);
-  EXPECT_LE(c1["segments_in"] + gb_txdrop, fb["frames"] - fb["lost"] + fb["duplicated"]);
+  EXPECT_LE(c1["segments_in"], fb["frames"] - fb["lost"] + fb["duplicated"]);
   EXPECT_GE(c1["segments_in"] + gb_txdrop + 2 * gb_other,
             fb["frames"] - fb["lost"] + fb["duplicated"]);
   // A corrupted frame (one bit flipped after the Ethernet header) fails the
