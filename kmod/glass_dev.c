@@ -6,7 +6,9 @@
  * what one end transmits, the other receives, across namespaces too.
  * Frames leave through the normal queueing path (qdiscs, netem, AF_PACKET
  * taps apply) and arrive through netif_rx, like veth. The device knows
- * nothing of sockets: the socket side watches devices go (glass_notify.c).
+ * nothing of sockets: it includes only the frame floor (glass_frame.h),
+ * and the socket side watches devices go with its own notifier
+ * (glass_conn.c).
  *
  * Frames are handed to the receiving end through its own queue, drained by
  * its NAPI poll, not netif_rx(): netif_rx() queues to the backlog of
@@ -19,7 +21,8 @@
 #include <net/addrconf.h>
 #include <net/rtnetlink.h>
 
-#include "glass_impl.h"
+#include "glass_frame.h"
+#include "glass_dev.h"
 #include "glass_fault.h"
 
 /**

@@ -11,7 +11,10 @@
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_engine.h"
+#include "glass_socket.h"
 #include "glass_trace.h"
 
 /* Whole segments of one frame (a train, see glass_output.c), at least one. */
@@ -114,11 +117,7 @@ static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 goal,
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = gs->write_seq;
 	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
-	sk_mem_charge(sk, skb->truesize);
-	if (!gs->send_head)
-		gs->send_head = skb;
+	glass_wq_append(sk, skb);
 	return skb;
 }
 
@@ -153,17 +152,14 @@ static int glass_copy_to_skb(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
+/* A copy that failed left an empty skb at the tail: give it back. */
 static void glass_drop_empty_tail(struct sock *sk)
 {
-	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
 	if (!skb || skb->len || (GLASS_SKB_CB(skb)->flags & GLASS_FIN))
 		return;
-	if (gs->send_head == skb)
-		gs->send_head = NULL;
-	__skb_unlink(skb, &sk->sk_write_queue);
-	glass_wmem_free_skb(sk, skb);
+	glass_wq_unlink_free(sk, skb);
 }
 
 static int glass_send_check(struct sock *sk, long *timeo)

@@ -19,7 +19,8 @@
 #include <linux/swap.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
 
 static atomic_long_t glass_memory_allocated;
 static DEFINE_PER_CPU(int, glass_memory_per_cpu_fw_alloc);
@@ -111,7 +112,7 @@ void glass_mem_netns_add(int n)
  * Pages charged to glass sockets, exactly: the shared counter lags the
  * per-CPU reserves by up to sysctl_mem_pcpu_rsv pages per CPU.
  */
-long glass_memory_pages(void)
+static long glass_memory_pages(void)
 {
 	long sum = atomic_long_read(&glass_memory_allocated);
 	int cpu;
@@ -149,7 +150,7 @@ bool glass_under_memory_pressure(const struct sock *sk)
 	return sk_under_memory_pressure(sk);
 }
 
-bool glass_memory_over_limit(void)
+static bool glass_memory_over_limit(void)
 {
 	return glass_mem_over_high(0);
 }
@@ -220,18 +221,19 @@ bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	return sk_rmem_schedule(sk, skb, skb->truesize);
 }
 
-/* Queue skb on the write queue's tail, charged; no limit (a FIN). */
-void glass_wmem_queue_forced(struct sock *sk, struct sk_buff *skb)
+/**
+ * glass_wmem_schedule_forced() - room for size bytes whatever the limits.
+ * @sk: the socket, owned.
+ * @size: the truesize of the skb to queue (a FIN).
+ *
+ * A FIN must go out whatever the limits say (TCP forces its charge).
+ * Modules cannot force a memcg charge, so if scheduling fails the charge
+ * the caller then makes is a debt: sk_forward_alloc goes below zero by the
+ * FIN's truesize until later uncharges repay it.
+ */
+void glass_wmem_schedule_forced(struct sock *sk, int size)
 {
-	/*
-	 * A FIN must go out whatever the limits say (TCP forces its charge).
-	 * Modules cannot force a memcg charge, so if scheduling fails the
-	 * charge is a debt: sk_forward_alloc goes below zero by the FIN's
-	 * truesize until later uncharges repay it.
-	 */
-	sk_wmem_schedule(sk, skb->truesize);
-	sk_wmem_queued_add(sk, skb->truesize);
-	sk_mem_charge(sk, skb->truesize);
+	sk_wmem_schedule(sk, size);
 }
 
 /* Free a write-queue skb, returning what it was charged (sk_wmem_free_skb). */
@@ -276,7 +278,7 @@ void glass_orphan_dec(struct sock *sk)
 	this_cpu_dec(glass_orphan_count);
 }
 
-unsigned int glass_orphans(void)
+static unsigned int glass_orphans(void)
 {
 	unsigned int sum = 0;
 	int cpu;

@@ -4,14 +4,20 @@
  * routing table), building headers and checksums, and deciding which
  * queued bytes may leave now (peer window, congestion window, sender SWS
  * avoidance, Nagle and cork). Control segments (SYN, ACK, RST, probes) are
- * built here too. Every function runs with the socket owned by the caller.
+ * built here too. This file is also the one owner of the write queue
+ * (glass_wq_*()): the other files read it, only these functions edit it.
+ * Every function runs with the socket owned by the caller.
  */
 #include <linux/etherdevice.h>
 #include <linux/inetdevice.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_dev.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
 #include "glass_trace.h"
 #include "core/nagle.h"
 #include "core/window.h"
@@ -41,7 +47,7 @@ u32 glass_fit_mss(u32 mss)
 	return fit >= mss - mss / 4 && fit < mss ? fit : mss;
 }
 
-u32 glass_mss_for_dev(const struct net_device *dev)
+static u32 glass_mss_for_dev(const struct net_device *dev)
 {
 	u32 mss = dev->mtu > GLASS_HDR_LEN ? dev->mtu - GLASS_HDR_LEN : 0;
 
@@ -58,13 +64,32 @@ u32 glass_mss_for_dev(const struct net_device *dev)
  * gso_max_segs 1` lowers to turn trains off, as TCP reads them from its
  * route once, at connect.
  */
-void glass_train_limits(struct glass_sock *gs, const struct net_device *dev)
+static void glass_train_limits(struct glass_sock *gs,
+			       const struct net_device *dev)
 {
 	u32 size = READ_ONCE(dev->gso_max_size);
 
 	size = size > GLASS_FRAME_OVERHEAD ? size - GLASS_FRAME_OVERHEAD : 0;
 	gs->train_bytes = min_t(u32, size, GLASS_TRAIN_MAX);
 	gs->train_segs = max_t(u32, READ_ONCE(dev->gso_max_segs), 1);
+}
+
+/**
+ * glass_use_dev() - a connection takes dev as its device.
+ * @gs: the connection, owned: connecting, or a listener's new child.
+ * @dev: its glass device, under RCU.
+ *
+ * The segment size follows the device's MTU, lowered to GLASS_MAXSEG if
+ * the program set one; the train limits follow the device's GSO limits.
+ */
+void glass_use_dev(struct glass_sock *gs, const struct net_device *dev)
+{
+	WRITE_ONCE(gs->oif, dev->ifindex);
+	glass_train_limits(gs, dev);
+	gs->mss = glass_mss_for_dev(dev);
+	if (gs->user_mss && gs->user_mss < gs->mss)
+		gs->mss = gs->user_mss;
+	gs->rcv_mss = gs->mss;
 }
 
 /**
@@ -103,12 +128,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 	if (!dev || !glass_dev_is_glass(dev)) {
 		err = -ENETUNREACH;
 	} else {
-		WRITE_ONCE(gs->oif, dev->ifindex);
-		glass_train_limits(gs, dev);
-		gs->mss = glass_mss_for_dev(dev);
-		if (gs->user_mss && gs->user_mss < gs->mss)
-			gs->mss = gs->user_mss;
-		gs->rcv_mss = gs->mss;
+		glass_use_dev(gs, dev);
 		*saddr = fl4.saddr;
 	}
 	rcu_read_unlock();
@@ -251,7 +271,7 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	if (flags & GLASS_RST)
 		glass_inc_stat(sock_net(sk), GLASS_MIB_RSTS_SENT);
 	err = glass_dev_xmit(sock_net(sk), skb, gs->oif);
-	/* Gone before the notifier saw this connection (glass_notify.c). */
+	/* Gone before the notifier saw this connection (glass_conn.c). */
 	if (err == -ENODEV)
 		glass_dev_gone(sk);
 	return err;
@@ -458,6 +478,137 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
 	glass_dev_xmit(net, skb, oif);
 }
 
+/*
+ * The write queue: skbs of whole segments in sequence order, from the
+ * oldest unacknowledged byte (snd_una) to the last byte queued
+ * (write_seq), the FIN last if queued. send_head is the first skb not
+ * sent yet: the first whose seq is at or after snd_nxt, NULL when all
+ * are out. Every skb on it is charged to the socket (sk_wmem_queued and
+ * forward-allocated memory). The functions below are the only ones that
+ * add, remove or reorder its skbs or move send_head, so that invariant
+ * and the charge have one keeper; SACK's scoreboard will live here too.
+ */
+
+/**
+ * glass_wq_append() - queue skb at the tail of the write queue.
+ * @sk: the socket, owned.
+ * @skb: a new skb, its cb filled, its truesize already scheduled
+ *	(glass_wmem_schedule() or glass_wmem_schedule_forced()).
+ *
+ * Charges skb to the socket; it becomes send_head if nothing else waits.
+ */
+void glass_wq_append(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	if (!gs->send_head)
+		gs->send_head = skb;
+}
+
+/**
+ * glass_wq_unlink_free() - take skb off the write queue and free it.
+ * @sk: the socket, owned.
+ * @skb: an skb on its write queue.
+ *
+ * Returns its charge. If skb was send_head, send_head becomes NULL: a
+ * caller that frees more than an empty tail finds it again
+ * (glass_wq_clean()).
+ */
+void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->send_head == skb)
+		gs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	glass_wmem_free_skb(sk, skb);
+}
+
+/* After an ACK freed send_head, find the first unsent segment again. */
+static void glass_wq_find_send_head(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (gs->send_head || !skb ||
+	    !glass_seq_after(GLASS_SKB_CB(skb)->end_seq, gs->snd_nxt))
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (glass_seq_geq(GLASS_SKB_CB(skb)->seq, gs->snd_nxt)) {
+			gs->send_head = skb;
+			return;
+		}
+	}
+}
+
+/**
+ * glass_wq_clean() - the peer acknowledged everything before ack.
+ * @sk: the socket, owned.
+ * @ack: the new snd_una (the caller sets it).
+ *
+ * Frees the segments ack covers and trims one it covers in part. An ACK
+ * past snd_nxt (after a go-back-N rewind the peer had seen more) moves
+ * snd_nxt up to it, and send_head to the first segment after it.
+ */
+void glass_wq_clean(struct sock *sk, u32 ack)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (glass_seq_leq(cb->end_seq, ack)) {
+			glass_wq_unlink_free(sk, skb);
+			continue;
+		}
+		if (glass_seq_after(ack, cb->seq)) {
+			__skb_pull(skb, ack - cb->seq);
+			cb->seq = ack;
+		}
+		break;
+	}
+	if (glass_seq_before(gs->snd_nxt, ack))
+		gs->snd_nxt = ack;
+	glass_wq_find_send_head(sk);
+}
+
+/**
+ * glass_wq_rewind() - go back to the head after an RTO (go-back-N).
+ * @sk: the socket, owned; the head was just sent again
+ *	(glass_retransmit_head()).
+ *
+ * snd_nxt goes back to the end of the head, and everything after it
+ * counts as unsent: glass_push() sends it again as ACKs come back.
+ */
+void glass_wq_rewind(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (!head)
+		return;
+	gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
+	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ? NULL :
+			skb_queue_next(&sk->sk_write_queue, head);
+}
+
+/**
+ * glass_wq_purge() - free the whole write queue (the connection is over).
+ * @sk: the socket, owned, or being destroyed.
+ */
+void glass_wq_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		glass_wmem_free_skb(sk, skb);
+	glass_sk(sk)->send_head = NULL;
+}
+
 /* FIN rides on the write queue as a segment of its own (one sequence). */
 void glass_queue_fin(struct sock *sk)
 {
@@ -478,10 +629,8 @@ void glass_queue_fin(struct sock *sk)
 	GLASS_SKB_CB(skb)->flags = GLASS_FIN;
 	gs->write_seq++;
 	gs->fin_queued = true;
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	glass_wmem_queue_forced(sk, skb);
-	if (!gs->send_head)
-		gs->send_head = skb;
+	glass_wmem_schedule_forced(sk, skb->truesize);
+	glass_wq_append(sk, skb);
 	glass_push(sk);
 }
 

@@ -10,7 +10,9 @@
 #include <linux/seq_file.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_table.h"
+#include "glass_socket.h"
 
 #define GLASS_PROC_HEADER						\
 	"local remote state sendq unsent recvq ooo sndbuf rcvbuf wmem "	\

@@ -4,12 +4,17 @@
  * tunables of struct glass_sysctl. Defaults are documented in
  * docs/protocol.md. The protocol-wide limits (net.glass.mem and
  * net.glass.max_orphans, docs/limits.md) exist in init_net only, as
- * net.ipv4.tcp_mem does, so no user namespace can raise them.
+ * net.ipv4.tcp_mem does, so no user namespace can raise them. Also the
+ * namespace's slot itself (glass_net_id), which glass_main.c registers.
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+
+/* Where struct glass_net lives in each namespace (glass_pernet()). */
+unsigned int glass_net_id __read_mostly;
 
 static int glass_one = 1;
 static int glass_max_ms = 600000;

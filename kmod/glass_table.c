@@ -19,7 +19,9 @@
 #include <linux/vmalloc.h>
 #include <net/netns/hash.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_table.h"
+#include "glass_conn.h"
 
 #define GLASS_BIND_BITS	10
 #define GLASS_CONN_BITS	14
@@ -465,7 +467,7 @@ struct sock *glass_table_next(struct net *net, struct glass_cursor *c)
  * @arg: passed to fn.
  *
  * One pass over the connection table, so the cost is linear in its size:
- * device teardown runs this under RTNL (glass_notify.c).
+ * device teardown runs this under RTNL (glass_conn.c).
  */
 void glass_table_walk_conns(struct net *net, glass_conn_fn fn, void *arg)
 {

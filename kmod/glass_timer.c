@@ -9,7 +9,10 @@
  */
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
 #include "glass_trace.h"
 
 static struct glass_sysctl *glass_sc(const struct sock *sk)
@@ -148,9 +151,7 @@ static void glass_retransmit_timeout(struct sock *sk)
 	glass_rto_backoff(&gs->rto);
 	if (head) {
 		glass_retransmit_head(sk, GLASS_RETRANS_RTO);
-		gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
-		gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ?
-				NULL : skb_queue_next(&sk->sk_write_queue, head);
+		glass_wq_rewind(sk);
 	}
 	glass_rearm_rtx(sk);
 }
@@ -195,38 +196,6 @@ static void glass_probe_timeout(struct sock *sk)
 	timeout = glass_backoff_us(glass_rto_timeout(&gs->rto),
 				   gs->probe_backoff, gs->rto.max_us);
 	glass_arm_write_timer(sk, GLASS_TIMER_PROBE, usecs_to_jiffies(timeout));
-}
-
-/**
- * glass_dev_gone() - the device a connection uses may have gone away.
- * @sk: the connection; its lock need not be held (see glass_notify.c).
- *
- * Does not sleep. The write timer, made due now, checks under the socket
- * lock and fails the connection if its device is gone indeed.
- */
-void glass_dev_gone(struct sock *sk)
-{
-	struct glass_sock *gs = glass_sk(sk);
-
-	if (!test_and_set_bit(GLASS_DEV_GONE, &gs->deferred))
-		sk_reset_timer(sk, &gs->write_timer, jiffies);
-}
-
-/* With the socket owned: fail the connection if its device is gone. */
-static void glass_dev_gone_check(struct sock *sk)
-{
-	struct glass_sock *gs = glass_sk(sk);
-	struct net_device *dev;
-	bool gone;
-
-	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
-		return;
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(sock_net(sk), gs->oif);
-	gone = !dev || !glass_dev_is_glass(dev);
-	rcu_read_unlock();
-	if (gone)
-		glass_reset_conn(sk, ENETDOWN);
 }
 
 static void glass_write_timer_handler(struct sock *sk)

@@ -18,7 +18,7 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
 
 #define glass_show_reason(r)						\
 	__print_symbolic(r, { GLASS_RETRANS_RTO, "rto" },		\

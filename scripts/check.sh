@@ -2,9 +2,10 @@
 # `make check`: static checks. Every step runs; the exit status is non-zero
 # when any step failed.
 #   1. kmod built with W=1 and sparse (C=2): no warning lines at all
-#   2. checkpatch.pl --strict --no-tree on kmod/ files, and kmod_rules
-#   3. clang-format --dry-run -Werror on userspace/ and tests/ C/C++ files
-#   4. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
+#   2. the floors of kmod/ (scripts/check-layers.py, docs/architecture.md)
+#   3. checkpatch.pl --strict --no-tree on kmod/ files, and kmod_rules
+#   4. clang-format --dry-run -Werror on userspace/ and tests/ C/C++ files
+#   5. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
 # Folders that do not exist are skipped.
 set -euo pipefail
 GLASS_PROG=check
@@ -49,6 +50,12 @@ kmod_warnings() {
 		return 1
 	fi
 	return 0
+}
+
+kmod_layers() {
+	say "== kmod: floors (scripts/check-layers.py)"
+	[ -d "$KMOD" ] || { say "   (no kmod/, skipped)"; return 0; }
+	python3 "$GLASS_ROOT/scripts/check-layers.py" "$(dirname "$KMOD")"
 }
 
 checkpatch_tool() {
@@ -176,6 +183,7 @@ main() {
 	local t0
 	t0=$(now)
 	run_step "kmod W=1 + sparse" kmod_warnings
+	run_step "floors" kmod_layers
 	run_step "checkpatch" checkpatch
 	run_step "kmod rules" kmod_rules
 	run_step "clang-format" clang_format

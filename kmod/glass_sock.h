@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * glass internals shared by the module's files: the socket structure, the
- * per-skb control block, per-namespace state and counters, and the calls
- * between the socket layer (af_glass.c, glass_io.c), the engine
- * (glass_input.c, glass_output.c, glass_timer.c), the tables
- * (glass_table.c), the device (glass_dev.c) and procfs (glass_proc.c).
+ * The socket-state floor: struct glass_sock, what glass keeps in skb->cb,
+ * the per-namespace state (counters, tunables) and the helpers every
+ * file above the device may use: counting, tracing a drop, the clock.
+ * It declares no protocol behaviour; the engine (glass_engine.h), the
+ * connection lifecycle (glass_conn.h) and the socket calls
+ * (glass_socket.h) sit on top of it. docs/architecture.md draws the
+ * floors; scripts/check-layers.sh keeps them.
  *
  * Locking, in one place:
  * - Every field of struct glass_sock below "Protected by the socket lock"
@@ -23,13 +25,14 @@
  *   under its socket lock: write-queue and receive-queue skbs are queued
  *   and freed by the owner, never from another context.
  */
-#ifndef _GLASS_IMPL_H
-#define _GLASS_IMPL_H
+#ifndef _GLASS_SOCK_H
+#define _GLASS_SOCK_H
 
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
 #include <net/sock.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <linux/glass.h>
 #include <linux/glass_wire.h>
 #include <linux/glass_tracepoints.h>
@@ -38,11 +41,8 @@
 #include "core/rto.h"
 #include "core/cc.h"
 #include "core/ooo.h"
+#include "glass_frame.h"
 
-/* Frame overhead on a glass device: Ethernet header plus the glass header. */
-#define GLASS_FRAME_OVERHEAD	(ETH_HLEN + GLASS_HDR_LEN)
-/* Headroom reserved in every skb we build. */
-#define GLASS_HEADROOM		(LL_MAX_HEADER + GLASS_HDR_LEN)
 /*
  * Payload cap per segment: one linear skb within a 64 KiB allocation (an
  * order-4 page block with its shared info), so memory charged to a socket
@@ -51,11 +51,6 @@
 #define GLASS_MAX_MSS		(65536 - 1024 - GLASS_HEADROOM)
 #define GLASS_MIN_MSS		64
 #define GLASS_DEFAULT_MSS	536
-/*
- * Payload cap of one frame carrying a train of segments (glass_output.c):
- * the header's 16-bit length field.
- */
-#define GLASS_TRAIN_MAX		65535
 /* The largest peer window believed (glass_input.c), TCP's 65535 << 14. */
 #define GLASS_MAX_WINDOW	BIT(30)
 
@@ -99,7 +94,13 @@ struct glass_net {
 	atomic_t sockets;
 };
 
-struct glass_net *glass_pernet(const struct net *net);
+/* The namespace slot of struct glass_net (glass_sysctl.c). */
+extern unsigned int glass_net_id;
+
+static inline struct glass_net *glass_pernet(const struct net *net)
+{
+	return net_generic(net, glass_net_id);
+}
 
 static inline void glass_inc_stat(const struct net *net, enum glass_mib m)
 {
@@ -134,18 +135,6 @@ struct glass_skb_cb {
 };
 
 #define GLASS_SKB_CB(skb) ((struct glass_skb_cb *)&((skb)->cb[0]))
-
-/* The segment size of a train (glass_output.c) in this header, or 0. */
-static inline u32 glass_hdr_train_mss(const struct glass_hdr *gh)
-{
-	return (gh->flags & GLASS_SYN) ? 0 : ntohs(gh->mss);
-}
-
-/* Segments in len payload bytes cut at seg_size: one unless a train. */
-static inline u32 glass_segs(u32 len, u32 seg_size)
-{
-	return seg_size && len > seg_size ? DIV_ROUND_UP(len, seg_size) : 1;
-}
 
 /* Deferred work bits, for timers that fire while the user owns the socket. */
 enum {
@@ -265,155 +254,10 @@ static inline struct glass_sock *glass_sk(const struct sock *sk)
 	return (struct glass_sock *)sk;
 }
 
-static inline u32 glass_sndbuf_used(const struct glass_sock *gs)
+/* Payload bytes the receive buffer spans: half of SO_RCVBUF's doubled value. */
+static inline u32 glass_rcv_space(const struct sock *sk)
 {
-	return gs->write_seq - gs->snd_una;
-}
-
-/* glass_main.c */
-extern struct proto glass_proto;
-extern unsigned int glass_net_id;
-
-/* af_glass.c */
-extern const struct proto_ops glass_stream_ops;
-int glass_create(struct net *net, struct socket *sock, int protocol,
-		 int kern);
-void glass_set_state(struct sock *sk, int state);
-void glass_done(struct sock *sk);
-void glass_reset_conn(struct sock *sk, int err);
-struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp);
-void glass_child_established(struct sock *child);
-void glass_listen_stop(struct sock *sk);
-void glass_init_conn_vars(struct sock *sk);
-
-/* glass_io.c: sendmsg, recvmsg, poll, ioctl, options */
-int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
-int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
-		  int flags);
-__poll_t glass_poll(struct file *file, struct socket *sock,
-		    struct poll_table_struct *wait);
-int glass_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
-int glass_setsockopt(struct socket *sock, int level, int optname,
-		     sockptr_t optval, unsigned int optlen);
-int glass_getsockopt(struct socket *sock, int level, int optname,
-		     char __user *optval, int __user *optlen);
-void glass_fill_info(struct sock *sk, struct glass_info *info);
-
-/* glass_table.c */
-int glass_table_init(void);
-void glass_table_exit(void);
-int glass_bind_port(struct sock *sk, __be32 addr, u16 port);
-void glass_unbind(struct sock *sk);
-void glass_bind_child(struct sock *sk);
-int glass_table_listen(struct sock *sk);
-void glass_table_unlisten(struct sock *sk);
-int glass_conn_hash(struct sock *sk);
-void glass_conn_unhash(struct sock *sk);
-struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
-			  __be32 daddr, __be16 dport);
-struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport);
-/* Visits one connection under its bucket lock (glass_table.c). */
-typedef void (*glass_conn_fn)(struct sock *sk, void *arg);
-void glass_table_walk_conns(struct net *net, glass_conn_fn fn, void *arg);
-/**
- * struct glass_cursor - a place in a walk of a namespace's sockets.
- * @table: 0 the connection table, 1 the bind table, 2 the end.
- * @bucket: the bucket in that table.
- * @skip: sockets of the namespace already returned from that bucket.
- */
-struct glass_cursor {
-	u32 table;
-	u32 bucket;
-	u32 skip;
-};
-
-struct sock *glass_table_next(struct net *net, struct glass_cursor *c);
-
-/* glass_input.c */
-int glass_rcv(struct sk_buff *skb, struct net_device *dev,
-	      struct packet_type *pt, struct net_device *orig_dev);
-int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb);
-void glass_rcv_space_init(struct sock *sk);
-
-/* glass_output.c */
-int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr);
-int glass_send_syn(struct sock *sk, bool retransmit);
-void glass_send_ack(struct sock *sk);
-void glass_send_rst_reply(struct net *net, const struct glass_hdr *gh,
-			  int oif);
-void glass_send_rst(struct sock *sk);
-void glass_send_probe(struct sock *sk);
-void glass_push(struct sock *sk);
-bool glass_send_into_window(struct sock *sk);
-int glass_retransmit_head(struct sock *sk, int reason);
-void glass_queue_fin(struct sock *sk);
-u32 glass_select_window(struct sock *sk, bool commit);
-void glass_window_update_check(struct sock *sk);
-u32 glass_mss_for_dev(const struct net_device *dev);
-void glass_train_limits(struct glass_sock *gs, const struct net_device *dev);
-u32 glass_fit_mss(u32 mss);
-bool glass_dev_is_glass(const struct net_device *dev);
-
-/* glass_timer.c */
-void glass_init_timers(struct sock *sk);
-void glass_clear_timers(struct sock *sk);
-void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
-			   unsigned long delay);
-void glass_stop_write_timer(struct sock *sk);
-void glass_release_cb(struct sock *sk);
-void glass_rearm_rtx(struct sock *sk);
-void glass_start_timewait(struct sock *sk);
-void glass_orphan_timeout(struct sock *sk);
-void glass_dev_gone(struct sock *sk);
-
-/* glass_dev.c */
-int glass_dev_init(void);
-void glass_dev_exit(void);
-
-/* glass_notify.c */
-int glass_notify_init(void);
-void glass_notify_exit(void);
-
-/* glass_trace.c */
-void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
-		     enum glass_mib why);
-
-/* glass_proc.c */
-int glass_proc_init_net(struct net *net);
-void glass_proc_exit_net(struct net *net);
-
-/* glass_sysctl.c */
-int glass_sysctl_init_net(struct net *net);
-void glass_sysctl_exit_net(struct net *net);
-int glass_sysctl_init(void);
-void glass_sysctl_exit(void);
-
-/* glass_mem.c: protocol memory and orphan limits (docs/limits.md) */
-extern long sysctl_glass_mem[3];
-extern int sysctl_glass_max_orphans;
-void glass_proto_mem_init(struct proto *prot);
-int glass_mem_init(void);
-void glass_mem_exit(void);
-void glass_mem_netns_add(int n);
-long glass_memory_pages(void);
-bool glass_under_memory_pressure(const struct sock *sk);
-bool glass_memory_over_limit(void);
-bool glass_wmem_schedule(struct sock *sk, int size);
-bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb);
-void glass_wmem_queue_forced(struct sock *sk, struct sk_buff *skb);
-void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
-void glass_mem_reclaim_all(struct sock *sk);
-void glass_sockets_allocated_add(int n);
-void glass_orphan_inc(struct sock *sk);
-void glass_orphan_dec(struct sock *sk);
-unsigned int glass_orphans(void);
-bool glass_check_oom(struct sock *sk);
-int glass_sockstat_init_net(struct net *net);
-void glass_sockstat_exit_net(struct net *net);
-
-static inline struct net *glass_net(const struct sock *sk)
-{
-	return sock_net(sk);
+	return READ_ONCE(sk->sk_rcvbuf) / 2;
 }
 
 static inline u32 glass_ms_to_us(int ms)
@@ -426,4 +270,14 @@ static inline u64 glass_now_us(void)
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
-#endif /* _GLASS_IMPL_H */
+/* glass_trace.c */
+void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
+		     enum glass_mib why);
+
+/* glass_sysctl.c */
+int glass_sysctl_init_net(struct net *net);
+void glass_sysctl_exit_net(struct net *net);
+int glass_sysctl_init(void);
+void glass_sysctl_exit(void);
+
+#endif /* _GLASS_SOCK_H */
