@@ -155,7 +155,7 @@ static void glass_forget_connection(struct sock *sk)
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	skb_queue_purge(&sk->sk_receive_queue);
-	gs->rcv_unread = 0;
+	WRITE_ONCE(gs->rcv_unread, 0);
 	gs->fin_queued = false;
 	gs->snd_wnd = 0;
 	gs->max_snd_wnd = 0;

@@ -211,12 +211,12 @@ void glass_child_pending(struct sock *parent, struct sock *child)
 
 	spin_lock(&pgs->accept_lock);
 	list_add_tail(&glass_sk(child)->accept_node, &pgs->pending);
-	pgs->pending_len++;
+	WRITE_ONCE(pgs->pending_len, pgs->pending_len + 1);
 	spin_unlock(&pgs->accept_lock);
 }
 
 /* Unlink a child from its listener's lists; true if this call did it. */
-static bool glass_child_unlink(struct sock *child, bool *was_accepted)
+static bool glass_child_unlink(struct sock *child)
 {
 	struct glass_sock *gs = glass_sk(child);
 	struct glass_sock *pgs = glass_sk(gs->parent);
@@ -225,11 +225,10 @@ static bool glass_child_unlink(struct sock *child, bool *was_accepted)
 	spin_lock_bh(&pgs->accept_lock);
 	if (!list_empty(&gs->accept_node)) {
 		list_del_init(&gs->accept_node);
-		*was_accepted = gs->accept_ready;
 		if (gs->accept_ready)
-			pgs->accept_len--;
+			WRITE_ONCE(pgs->accept_len, pgs->accept_len - 1);
 		else
-			pgs->pending_len--;
+			WRITE_ONCE(pgs->pending_len, pgs->pending_len - 1);
 		unlinked = true;
 	}
 	spin_unlock_bh(&pgs->accept_lock);
@@ -251,8 +250,8 @@ void glass_child_established(struct sock *child)
 	if (!list_empty(&gs->accept_node)) {
 		list_move_tail(&gs->accept_node, &pgs->accept_queue);
 		gs->accept_ready = true;
-		pgs->pending_len--;
-		pgs->accept_len++;
+		WRITE_ONCE(pgs->pending_len, pgs->pending_len - 1);
+		WRITE_ONCE(pgs->accept_len, pgs->accept_len + 1);
 		queued = true;
 	}
 	spin_unlock_bh(&pgs->accept_lock);
@@ -268,9 +267,7 @@ void glass_child_established(struct sock *child)
 /* Remove a dying child from its listener, dropping the list's reference. */
 static void glass_child_forget(struct sock *child)
 {
-	bool accepted;
-
-	if (glass_sk(child)->parent && glass_child_unlink(child, &accepted))
+	if (glass_sk(child)->parent && glass_child_unlink(child))
 		sock_put(child);
 }
 
@@ -309,46 +306,52 @@ void glass_reset_conn(struct sock *sk, int err)
 		sk_error_report(sk);
 }
 
-/* Take the first child off the accept queue (its reference with it). */
-struct sock *glass_accept_dequeue(struct sock *sk)
+/* Take the first child off one of a listener's lists, its reference with it. */
+static struct glass_sock *glass_child_take(struct glass_sock *gs, bool pending)
 {
-	struct glass_sock *gs = glass_sk(sk), *child = NULL;
+	struct list_head *list = pending ? &gs->pending : &gs->accept_queue;
+	u32 *len = pending ? &gs->pending_len : &gs->accept_len;
+	struct glass_sock *child;
 
 	spin_lock_bh(&gs->accept_lock);
-	if (!list_empty(&gs->accept_queue)) {
-		child = list_first_entry(&gs->accept_queue, struct glass_sock,
-					 accept_node);
+	child = list_first_entry_or_null(list, struct glass_sock, accept_node);
+	if (child) {
 		list_del_init(&child->accept_node);
-		gs->accept_len--;
+		WRITE_ONCE(*len, *len - 1);
 	}
 	spin_unlock_bh(&gs->accept_lock);
+	return child;
+}
+
+/**
+ * glass_accept_dequeue() - take the first established child for accept().
+ * @sk: the listener, locked.
+ *
+ * Return: the child with the accept queue's reference, or NULL if the
+ * queue is empty.
+ */
+struct sock *glass_accept_dequeue(struct sock *sk)
+{
+	struct glass_sock *child = glass_child_take(glass_sk(sk), false);
+
 	return child ? &child->sk : NULL;
 }
 
-/* Reset every child of a listener that stops listening. */
+/**
+ * glass_listen_stop() - reset every child of a listener that stops.
+ * @sk: the listener, locked; it no longer takes SYNs (out of the listen
+ *	table, or closing).
+ *
+ * Children still in the handshake first, then those accept() did not
+ * take: each gets an RST and is done.
+ */
 void glass_listen_stop(struct sock *sk)
 {
-	struct glass_sock *gs = glass_sk(sk);
-	struct glass_sock *child;
-	struct list_head *lists[] = { &gs->pending, &gs->accept_queue };
-	int i;
+	struct glass_sock *gs = glass_sk(sk), *child;
+	int pending;
 
-	for (i = 0; i < ARRAY_SIZE(lists); i++) {
-		for (;;) {
-			spin_lock_bh(&gs->accept_lock);
-			child = list_first_entry_or_null(lists[i],
-							 struct glass_sock,
-							 accept_node);
-			if (child) {
-				list_del_init(&child->accept_node);
-				if (i == 0)
-					gs->pending_len--;
-				else
-					gs->accept_len--;
-			}
-			spin_unlock_bh(&gs->accept_lock);
-			if (!child)
-				break;
+	for (pending = 1; pending >= 0; pending--) {
+		while ((child = glass_child_take(gs, pending))) {
 			lock_sock_nested(&child->sk, SINGLE_DEPTH_NESTING);
 			if (child->sk.sk_state != TCP_CLOSE) {
 				glass_send_rst(&child->sk);

@@ -34,7 +34,7 @@ void glass_wq_rewind(struct sock *sk);
 void glass_wq_purge(struct sock *sk);
 
 /* glass_output.c: sending */
-int glass_send_syn(struct sock *sk, bool retransmit);
+void glass_send_syn(struct sock *sk, bool retransmit);
 void glass_send_ack(struct sock *sk);
 void glass_send_rst_reply(struct net *net, const struct glass_hdr *gh,
 			  int oif);
@@ -42,7 +42,7 @@ void glass_send_rst(struct sock *sk);
 void glass_send_probe(struct sock *sk);
 void glass_push(struct sock *sk);
 bool glass_send_into_window(struct sock *sk);
-int glass_retransmit_head(struct sock *sk, int reason);
+void glass_retransmit_head(struct sock *sk, int reason);
 void glass_queue_fin(struct sock *sk);
 u32 glass_select_window(struct sock *sk, bool commit);
 void glass_window_update_check(struct sock *sk);

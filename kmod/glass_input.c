@@ -459,14 +459,16 @@ static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
 		if (tail) {
 			u32 part = skb_tailroom(tail);
 
-			skb_copy_bits(skb, off, skb_put(tail, part), part);
+			/* Within skb by construction: cannot fail. */
+			WARN_ON_ONCE(skb_copy_bits(skb, off,
+						   skb_put(tail, part), part));
 			off += part;
 			bytes -= part;
 		}
 		__skb_queue_tail(&sk->sk_receive_queue, n);
 		tail = n;
 	}
-	skb_copy_bits(skb, off, skb_put(tail, bytes), bytes);
+	WARN_ON_ONCE(skb_copy_bits(skb, off, skb_put(tail, bytes), bytes));
 	return true;
 }
 
@@ -480,7 +482,7 @@ static bool glass_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	gs->rcv_nxt = cb->end_seq;
 	if (!bytes)
 		return false;
-	gs->rcv_unread += bytes;
+	WRITE_ONCE(gs->rcv_unread, gs->rcv_unread + bytes);
 	gs->bytes_received += bytes;
 	glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_IN, bytes);
 	if (glass_wasteful(skb, bytes) && glass_append_small(sk, skb, bytes))
@@ -507,6 +509,7 @@ static bool glass_ooo_drain(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb;
 	bool fin = false;
+	u32 next;
 
 	while ((skb = skb_peek(&gs->ooo_queue))) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
@@ -521,7 +524,13 @@ static bool glass_ooo_drain(struct sock *sk)
 		cb->offset = min_t(u32, gs->rcv_nxt - cb->seq, skb->len);
 		fin = glass_deliver(sk, skb);
 	}
-	glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
+	next = glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
+	/*
+	 * The ranges and the queue hold the same bytes, so they agree on
+	 * where the in-order data ends; only bytes after a FIN, freed above,
+	 * may still run on in the ranges.
+	 */
+	DEBUG_NET_WARN_ON_ONCE(!fin && next != gs->rcv_nxt);
 	return fin;
 }
 
@@ -561,7 +570,10 @@ static struct sk_buff *glass_shrink(struct sk_buff *skb)
 	n = alloc_skb(skb->len, GFP_ATOMIC);
 	if (!n)
 		return skb;
-	skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len);
+	if (skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len)) {
+		kfree_skb(n);
+		return skb;
+	}
 	memcpy(n->cb, skb->cb, sizeof(struct glass_skb_cb));
 	n->dev = skb->dev;
 	return n;
@@ -620,7 +632,7 @@ static void glass_data_ack(struct sock *sk, bool now)
 	struct glass_sock *gs = glass_sk(sk);
 
 	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
-				 gs->quickack, gs->ooo.n))
+				 gs->ooo.n))
 		glass_send_ack(sk);
 	else
 		glass_arm_delack(sk);

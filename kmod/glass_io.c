@@ -309,7 +309,7 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
 		copied += chunk;
 		if (!peek) {
 			cb->offset += chunk;
-			gs->rcv_unread -= chunk;
+			WRITE_ONCE(gs->rcv_unread, gs->rcv_unread - chunk);
 			if (cb->offset == skb->len)
 				glass_eat_skb(sk, skb);
 		}
@@ -506,8 +506,7 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 	memset(gi, 0, sizeof(*gi));
 	gi->gi_len = sizeof(*gi);
 	gi->gi_state = sk->sk_state;
-	gi->gi_delack = (gs->delack_pending ? GLASS_DELACK_PENDING : 0) |
-			(gs->quickack ? GLASS_DELACK_QUICK : 0);
+	gi->gi_delack = gs->delack_pending ? GLASS_DELACK_PENDING : 0;
 	gi->gi_nodelay = gs->nodelay;
 	gi->gi_cork = gs->cork;
 	gi->gi_iss = gs->iss;

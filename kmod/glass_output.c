@@ -218,9 +218,12 @@ static void glass_ack_sent(struct sock *sk, u32 wnd)
  * @skb: headroom reserved, payload (if any) in place, cb filled; more
  *	than an MSS of payload makes it a train of full MSS segments.
  *
- * Consumes skb. Return: 0 or a negative errno (the frame was dropped).
+ * Consumes skb. A frame that does not leave (no device, no memory, a full
+ * queue) is counted where it was dropped and is a loss like any other:
+ * the timers that cover what it carried send it again, so no caller needs
+ * an error. A device found gone fails the connection (glass_dev_gone()).
  */
-static int glass_transmit(struct sock *sk, struct sk_buff *skb)
+static void glass_transmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
@@ -228,7 +231,6 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	u32 segs = glass_segs(len, gs->mss);
 	struct glass_hdr *gh;
 	u8 flags = cb->flags;
-	int err;
 
 	/* Only the very first SYN goes out without an ACK. */
 	if (sk->sk_state != TCP_SYN_SENT)
@@ -270,29 +272,30 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	}
 	if (flags & GLASS_RST)
 		glass_inc_stat(sock_net(sk), GLASS_MIB_RSTS_SENT);
-	err = glass_dev_xmit(sock_net(sk), skb, gs->oif);
 	/* Gone before the notifier saw this connection (glass_conn.c). */
-	if (err == -ENODEV)
+	if (glass_dev_xmit(sock_net(sk), skb, gs->oif) == -ENODEV)
 		glass_dev_gone(sk);
-	return err;
 }
 
-/* A header-only segment with the given flags and sequence number. */
-static int glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
+/*
+ * A header-only segment with the given flags and sequence number (a loss
+ * if there is no memory for it, as glass_transmit() says).
+ */
+static void glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 {
 	struct sk_buff *skb;
 
 	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
 	if (!skb) {
 		glass_note_drop(sock_net(sk), NULL, 0, GLASS_MIB_DROP_NOMEM);
-		return -ENOBUFS;
+		return;
 	}
 	skb_reserve(skb, GLASS_HEADROOM);
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = seq;
 	GLASS_SKB_CB(skb)->flags = flags;
 	skb_set_owner_w(skb, sk);
-	return glass_transmit(sk, skb);
+	glass_transmit(sk, skb);
 }
 
 /**
@@ -395,7 +398,7 @@ static int glass_train_add(struct sock *sk, struct glass_train *t,
 	return 0;
 }
 
-int glass_send_syn(struct sock *sk, bool retransmit)
+void glass_send_syn(struct sock *sk, bool retransmit)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	u8 flags = GLASS_SYN;
@@ -409,7 +412,7 @@ int glass_send_syn(struct sock *sk, bool retransmit)
 	}
 	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
 			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
-	return glass_send_ctl(sk, flags, gs->iss);
+	glass_send_ctl(sk, flags, gs->iss);
 }
 
 void glass_send_ack(struct sock *sk)
@@ -847,27 +850,28 @@ bool glass_send_into_window(struct sock *sk)
 
 /*
  * Resend the oldest unacknowledged segment (RTO or fast retransmit): one
- * MSS, as the loss it answers is one segment's.
+ * MSS, as the loss it answers is one segment's. Without memory to split
+ * the skb, all of it goes again (a train of whole segments, still
+ * correct); without memory to clone it, nothing goes and the
+ * retransmission timer tries again.
  */
-int glass_retransmit_head(struct sock *sk, int reason)
+void glass_retransmit_head(struct sock *sk, int reason)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	struct glass_train t = {};
-	int err;
 
 	if (!skb || skb == gs->send_head)
-		return 0;
+		return;
 	if (skb->len > gs->mss)
-		glass_fragment(sk, skb, gs->mss);
+		glass_fragment(sk, skb, gs->mss);	/* may fail: see above */
 	trace_glass_retransmit(sk, GLASS_SKB_CB(skb)->seq, skb->len, reason);
 	GLASS_SKB_CB(skb)->retransmitted = 1;
 	gs->total_retrans++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
 	glass_rto_on_retransmit(&gs->rto);
-	err = glass_train_add(sk, &t, skb);
-	glass_train_flush(sk, &t);
-	return err;
+	if (!glass_train_add(sk, &t, skb))
+		glass_train_flush(sk, &t);
 }
 
 /*

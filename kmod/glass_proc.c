@@ -117,7 +117,8 @@ static int glass_seq_show(struct seq_file *seq, void *v)
 		   &sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,
 		   ntohs(sk->sk_dport), sk->sk_state,
 		   gi.gi_unacked + gi.gi_unsent, gi.gi_unsent,
-		   sk->sk_state == TCP_LISTEN ? gs->accept_len : gi.gi_unread,
+		   sk->sk_state == TCP_LISTEN ? READ_ONCE(gs->accept_len) :
+		   gi.gi_unread,
 		   gi.gi_ooo, sk->sk_sndbuf, sk->sk_rcvbuf,
 		   refcount_read(&sk->sk_wmem_alloc) - 1,
 		   atomic_read(&sk->sk_rmem_alloc), gi.gi_snd_wnd,

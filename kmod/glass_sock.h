@@ -16,14 +16,37 @@
  *   the backlog (segments) or sets a deferred bit (timers) and is finished
  *   by release_sock() (glass_backlog_rcv() and glass_release_cb()).
  * - Hash tables (glass_table.c) have one spinlock per bucket, taken with
- *   BHs disabled; a lookup returns the socket with a reference held.
+ *   BHs disabled; a lookup returns the socket with a reference held. Each
+ *   table's buckets are a lock class of their own.
  * - A listener's accept queue is protected by its accept_lock, so a child
- *   can join it from softirq without the listener's socket lock. Lock
- *   order: listener socket lock, then a child's, then accept_lock.
+ *   can join it from softirq without the listener's socket lock.
+ * - Lock order: listener socket lock, then a child's (a new child in
+ *   softirq: subclass 0 under the listener's SINGLE_DEPTH_NESTING), then
+ *   accept_lock or one bucket lock at a time (the SYN path takes the
+ *   connection bucket, then the bind bucket, never both). listen() holds a
+ *   bind bucket lock while it takes a listen bucket lock, the one nesting
+ *   of bucket locks.
  * - Per-namespace counters are per-CPU and lock-free.
  * - Memory charged to a socket (sk_forward_alloc, glass_mem.c) changes only
  *   under its socket lock: write-queue and receive-queue skbs are queued
  *   and freed by the owner, never from another context.
+ *
+ * Read without the lock that protects them (each write WRITE_ONCE, or a
+ * release store, each such read READ_ONCE or an acquire load):
+ * - sk_state: glass_set_state() stores with release; poll loads with
+ *   acquire (inet_sk_state_load()); table lookups and walks read it under
+ *   a bucket lock (it is volatile in struct sock_common).
+ * - sk_shutdown, sk_err, sk_max_ack_backlog, sk_sndbuf, sk_rcvbuf: poll,
+ *   the SYN path, the receive path.
+ * - rcv_unread: written by the owner, read by poll.
+ * - oif: written by the owner (glass_use_dev()), read by the device
+ *   notifier under the connection bucket lock (glass_conn.c).
+ * - accept_len, pending_len: written under accept_lock, read by poll, by
+ *   the SYN path under the listener's lock, and by procfs.
+ * - bind_hashed, conn_hashed, listen_hashed: written by the owner under
+ *   the bucket lock, read by walks under another bucket's lock.
+ * - born_us, cookie: set before the socket is visible, never changed.
+ * - deferred: atomic bit operations only.
  */
 #ifndef _GLASS_SOCK_H
 #define _GLASS_SOCK_H
@@ -152,14 +175,21 @@ enum glass_timer_kind {
 	GLASS_TIMER_TIMEWAIT,	/* end of TIME_WAIT */
 };
 
-/**
+/*
  * struct glass_sock - a glass socket. Addresses and ports live in
- * sk->__sk_common (skc_rcv_saddr, skc_daddr, skc_num, skc_dport).
+ * sk->__sk_common (skc_rcv_saddr, skc_daddr, skc_num, skc_dport). Each
+ * group of fields below names the lock that protects it; a field also
+ * read without that lock says so, and is in the list at the top of this
+ * file.
  */
 struct glass_sock {
 	struct sock sk;
 
-	/* Tables: changed only under the bucket locks of glass_table.c. */
+	/*
+	 * Tables: changed by the socket's owner under the bucket lock of
+	 * glass_table.c. The owner reads *_hashed without it; a walk of the
+	 * bind table reads conn_hashed under the bind bucket's lock (ONCE).
+	 */
 	struct hlist_node bind_node;
 	struct hlist_node conn_node;
 	struct hlist_node listen_node;
@@ -167,9 +197,11 @@ struct glass_sock {
 	bool conn_hashed;
 	bool listen_hashed;
 
-	/* Protected by the socket lock. */
-	/* The glass device the connection uses; read locklessly too. */
-	int oif;
+	/*
+	 * Protected by the socket lock (the owner). oif is also read by the
+	 * device notifier, rcv_unread by poll (both ONCE).
+	 */
+	int oif;			/* the glass device the connection uses */
 	u32 iss;
 	u32 irs;
 	u32 snd_una;
@@ -208,28 +240,41 @@ struct glass_sock {
 	u32 rcv_unread;			/* in-order bytes not yet read */
 	u32 rcv_mss;			/* largest segment received */
 	bool delack_pending;
-	bool quickack;
 	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */
 	struct glass_ooo_set ooo;
 
+	/*
+	 * Timers: armed and stopped by the owner (socket lock); a handler
+	 * takes the lock itself, or defers to the owner through @deferred.
+	 */
 	struct timer_list write_timer;
 	struct timer_list delack_timer;
 	struct timer_list cork_timer;
 	unsigned long write_timeout;	/* jiffies the write timer is due */
-	unsigned long deferred;		/* GLASS_*_DEFERRED bits, atomic */
+	/* Atomic bit operations, from any context. */
+	unsigned long deferred;		/* GLASS_*_DEFERRED, GLASS_DEV_GONE */
 
-	/* Listener: the accept queue, protected by accept_lock. */
+	/*
+	 * Listener: the accept queue, protected by accept_lock. accept_len
+	 * and pending_len are also read without it (poll, the SYN path,
+	 * procfs: ONCE); accept()'s wait tests list_empty(&accept_queue)
+	 * under the listener's socket lock only.
+	 */
 	spinlock_t accept_lock;
 	struct list_head accept_queue;	/* established children */
 	struct list_head pending;	/* children in SYN_RECV */
 	u32 accept_len;
 	u32 pending_len;
-	/* Child: its listener (a reference is held) and its list link. */
+	/*
+	 * Child: parent (a reference is held) is set at allocation and
+	 * cleared by accept() under the child's socket lock; accept_node and
+	 * accept_ready are protected by the listener's accept_lock.
+	 */
 	struct sock *parent;
 	struct list_head accept_node;
 	bool accept_ready;		/* on the accept queue, not pending */
 
-	/* Lifetime totals, for GLASS_INFO; protected by the socket lock. */
+	/* Lifetime totals, for GLASS_INFO: protected by the socket lock. */
 	u32 total_retrans;
 	u32 fast_retrans;
 	u32 timeouts;
@@ -245,6 +290,7 @@ struct glass_sock {
 	u64 bytes_acked;
 	u64 bytes_received;
 	u64 writer_blocked;
+	/* Set once by glass_init_sock(), read by anyone (tracepoints). */
 	u64 born_us;
 	u64 cookie;			/* unique id for tracers, never reused */
 };

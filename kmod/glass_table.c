@@ -150,7 +150,7 @@ static int glass_bind_exact(struct sock *sk, __be32 addr, u16 port)
 		sk->sk_num = port;
 		sock_hold(sk);
 		hlist_add_head(&glass_sk(sk)->bind_node, &b->head);
-		glass_sk(sk)->bind_hashed = true;
+		WRITE_ONCE(glass_sk(sk)->bind_hashed, true);
 		err = 0;
 	}
 	spin_unlock_bh(&b->lock);
@@ -197,7 +197,7 @@ void glass_bind_child(struct sock *sk)
 	spin_lock_bh(&b->lock);
 	sock_hold(sk);
 	hlist_add_head(&glass_sk(sk)->bind_node, &b->head);
-	glass_sk(sk)->bind_hashed = true;
+	WRITE_ONCE(glass_sk(sk)->bind_hashed, true);
 	spin_unlock_bh(&b->lock);
 }
 
@@ -233,7 +233,7 @@ int glass_table_listen(struct sock *sk)
 	spin_lock(&lb->lock);
 	sock_hold(sk);
 	hlist_add_head(&gs->listen_node, &lb->head);
-	gs->listen_hashed = true;
+	WRITE_ONCE(gs->listen_hashed, true);
 	glass_set_state(sk, TCP_LISTEN);
 	spin_unlock(&lb->lock);
 out:
@@ -251,7 +251,7 @@ void glass_table_unlisten(struct sock *sk)
 	lb = glass_listen_bucket(sock_net(sk), sk->sk_num);
 	spin_lock_bh(&lb->lock);
 	hlist_del_init(&gs->listen_node);
-	gs->listen_hashed = false;
+	WRITE_ONCE(gs->listen_hashed, false);
 	spin_unlock_bh(&lb->lock);
 	sock_put(sk);
 }
@@ -266,7 +266,7 @@ void glass_unbind(struct sock *sk)
 	b = glass_bind_bucket(sock_net(sk), sk->sk_num);
 	spin_lock_bh(&b->lock);
 	hlist_del_init(&gs->bind_node);
-	gs->bind_hashed = false;
+	WRITE_ONCE(gs->bind_hashed, false);
 	spin_unlock_bh(&b->lock);
 	sock_put(sk);
 }
@@ -305,7 +305,7 @@ int glass_conn_hash(struct sock *sk)
 	}
 	sock_hold(sk);
 	hlist_add_head(&gs->conn_node, &b->head);
-	gs->conn_hashed = true;
+	WRITE_ONCE(gs->conn_hashed, true);
 out:
 	spin_unlock_bh(&b->lock);
 	return err;
@@ -322,7 +322,7 @@ void glass_conn_unhash(struct sock *sk)
 			      sk->sk_daddr, sk->sk_dport);
 	spin_lock_bh(&b->lock);
 	hlist_del_init(&gs->conn_node);
-	gs->conn_hashed = false;
+	WRITE_ONCE(gs->conn_hashed, false);
 	spin_unlock_bh(&b->lock);
 	sock_put(sk);
 }
@@ -402,7 +402,8 @@ static struct sock *glass_bucket_nth(struct net *net, struct glass_bucket *b,
 	spin_lock_bh(&b->lock);
 	if (bind) {
 		hlist_for_each_entry(gs, &b->head, bind_node) {
-			if (gs->conn_hashed || !net_eq(sock_net(&gs->sk), net))
+			if (READ_ONCE(gs->conn_hashed) ||
+			    !net_eq(sock_net(&gs->sk), net))
 				continue;
 			if (skip-- == 0) {
 				found = gs;

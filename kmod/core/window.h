@@ -54,10 +54,10 @@ u32 glass_snd_sws_len(u32 seg_len, u32 usable, u32 mss, u32 max_snd_wnd);
 /*
  * In-order data arrived; ACK it now rather than delay? Yes when at least
  * two full segments are unacknowledged (unacked_bytes, i.e. rcv_nxt minus
- * the last ACKed point, >= 2 * mss),
- * in quick-ACK mode, or when the out-of-order queue is not empty (the
- * sender is recovering and needs every ACK). Otherwise delay (40 ms timer).
+ * the last ACKed point, >= 2 * mss), or when the out-of-order queue is not
+ * empty (the sender is recovering and needs every ACK). Otherwise delay
+ * (40 ms timer).
  */
-bool glass_ack_now(u32 unacked_bytes, u32 mss, bool quick, bool ooo_present);
+bool glass_ack_now(u32 unacked_bytes, u32 mss, bool ooo_present);
 
 #endif /* _GLASS_CORE_WINDOW_H */

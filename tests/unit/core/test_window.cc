@@ -223,36 +223,30 @@ TEST(Window, SndSweepMatchesRule) {
 }
 
 TEST(Window, AckNowAtTwoFullSegments) {
-  EXPECT_TRUE(glass_ack_now(2 * kMss, kMss, false, false));
-  EXPECT_TRUE(glass_ack_now(5 * kMss, kMss, false, false));
+  EXPECT_TRUE(glass_ack_now(2 * kMss, kMss, false));
+  EXPECT_TRUE(glass_ack_now(5 * kMss, kMss, false));
 }
 
 TEST(Window, AckDelayedBelowTwoFullSegments) {
-  EXPECT_FALSE(glass_ack_now((2 * kMss) - 1, kMss, false, false));
-  EXPECT_FALSE(glass_ack_now(0, kMss, false, false));
-}
-
-TEST(Window, AckNowInQuickMode) {
-  EXPECT_TRUE(glass_ack_now(1, kMss, true, false));
+  EXPECT_FALSE(glass_ack_now((2 * kMss) - 1, kMss, false));
+  EXPECT_FALSE(glass_ack_now(0, kMss, false));
 }
 
 TEST(Window, AckNowWithOutOfOrderData) {
-  EXPECT_TRUE(glass_ack_now(1, kMss, false, true));
+  EXPECT_TRUE(glass_ack_now(1, kMss, true));
 }
 
 TEST(Window, AckHugeMssDoesNotOverflow) {
   // 2 * 0x80000001 wraps to 2 in 32 bits; it must not read as "2 bytes".
-  EXPECT_FALSE(glass_ack_now(3, 0x80000001u, false, false));
-  EXPECT_FALSE(glass_ack_now(0xffffffffu, 0x80000000u, false, false));
+  EXPECT_FALSE(glass_ack_now(3, 0x80000001u, false));
+  EXPECT_FALSE(glass_ack_now(0xffffffffu, 0x80000000u, false));
 }
 
 TEST(Window, AckTruthTable) {
   for (uint32_t unacked : {0u, 1u, (2 * kMss) - 1, 2 * kMss, 0xffffffffu}) {
-    for (bool quick : {false, true}) {
-      for (bool ooo : {false, true}) {
-        ASSERT_EQ(glass_ack_now(unacked, kMss, quick, ooo), quick || ooo || unacked >= 2 * kMss)
-            << unacked << " " << quick << " " << ooo;
-      }
+    for (bool ooo : {false, true}) {
+      ASSERT_EQ(glass_ack_now(unacked, kMss, ooo), ooo || unacked >= 2 * kMss)
+          << unacked << " " << ooo;
     }
   }
 }
