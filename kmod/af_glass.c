@@ -446,6 +446,16 @@ static const struct proto_ops glass_stream_ops = {
 	.sendpage	= sock_no_sendpage,
 };
 
+/**
+ * glass_create() - socket(AF_GLASS, SOCK_STREAM, 0).
+ * @net: the caller's namespace.
+ * @sock: the new struct socket.
+ * @protocol: must be 0.
+ * @kern: a kernel socket.
+ *
+ * Return: 0, -ESOCKTNOSUPPORT (not SOCK_STREAM), -EPROTONOSUPPORT or
+ * -ENOMEM.
+ */
 int glass_create(struct net *net, struct socket *sock, int protocol, int kern)
 {
 	struct sock *sk;

@@ -47,7 +47,13 @@ struct proto glass_proto = {
 	.release_cb	= glass_release_cb,
 };
 
-/* Set the state, traced; poll reads it without the lock. */
+/**
+ * glass_set_state() - move a socket to a new state, traced.
+ * @sk: the socket, owned (or a listener under its port's bucket lock).
+ * @state: a TCP_* state.
+ *
+ * A release store: poll() reads the state without the lock.
+ */
 void glass_set_state(struct sock *sk, int state)
 {
 	int old = sk->sk_state;
@@ -82,7 +88,13 @@ static void glass_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* Start the per-connection variables from the device's MSS and sysctls. */
+/**
+ * glass_init_conn_vars() - start a connection's sequence space and timers.
+ * @sk: the socket, owned; its device and MSS are chosen.
+ *
+ * A random ISS, the RTO from the namespace's sysctls, the receive space
+ * from SO_RCVBUF.
+ */
 void glass_init_conn_vars(struct sock *sk)
 {
 	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
@@ -127,6 +139,13 @@ static void glass_destruct(struct sock *sk)
 	}
 }
 
+/**
+ * glass_init_sock() - set up glass's part of a new socket.
+ * @sk: the socket, just allocated (socket() or a listener's child).
+ *
+ * Queues, lists, timers, callbacks and the default MSS; counts the socket
+ * in the namespace and in glass_proto.
+ */
 void glass_init_sock(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -168,7 +187,8 @@ void glass_init_sock(struct sock *sk)
  * @gfp: allocation flags (softirq: GFP_ATOMIC).
  *
  * The child inherits the listener's buffer sizes and options and holds a
- * reference on it. Return: the child (one reference), or NULL.
+ * reference on it.
+ * Return: the child (one reference), or NULL.
  */
 struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 {
@@ -235,9 +255,13 @@ static bool glass_child_unlink(struct sock *child)
 	return unlinked;
 }
 
-/*
- * The handshake of a child completed: move it to the accept queue and wake
- * accept(). If the listener stopped meanwhile, the child is reset.
+/**
+ * glass_child_established() - a child's handshake completed.
+ * @child: the child, owned, now ESTABLISHED.
+ *
+ * Moves it from its listener's pending list to the accept queue and wakes
+ * accept(). If the listener stopped meanwhile (the child is on no list),
+ * the child is reset and done.
  */
 void glass_child_established(struct sock *child)
 {
@@ -297,7 +321,13 @@ void glass_done(struct sock *sk)
 		sk->sk_state_change(sk);
 }
 
-/* The connection failed or was reset: report err to the program. */
+/**
+ * glass_reset_conn() - the connection failed or was reset.
+ * @sk: the socket, owned; the caller holds a reference.
+ * @err: the positive errno the program sees (sk_err).
+ *
+ * The connection is done (glass_done()), and the error reported.
+ */
 void glass_reset_conn(struct sock *sk, int err)
 {
 	WRITE_ONCE(sk->sk_err, err);
@@ -378,7 +408,14 @@ void glass_dev_gone(struct sock *sk)
 		sk_reset_timer(sk, &gs->write_timer, jiffies);
 }
 
-/* With the socket owned: fail the connection if its device is gone. */
+/**
+ * glass_dev_gone_check() - fail the connection if its device is gone.
+ * @sk: the socket, owned (the write timer or release_sock()).
+ *
+ * After glass_dev_gone(): the device may be gone (unregistered, moved to
+ * another namespace) or not (another device went). A connection whose
+ * device is gone is reset with ENETDOWN.
+ */
 void glass_dev_gone_check(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -417,12 +454,19 @@ static struct notifier_block glass_netdev_notifier = {
 	.notifier_call = glass_netdev_event,
 };
 
-/* Register the socket side's watch on devices (module init). */
+/**
+ * glass_conn_init() - watch devices go: register the netdevice notifier.
+ *
+ * Return: 0 or the notifier chain's error.
+ */
 int glass_conn_init(void)
 {
 	return register_netdevice_notifier(&glass_netdev_notifier);
 }
 
+/**
+ * glass_conn_exit() - stop watching devices (module exit).
+ */
 void glass_conn_exit(void)
 {
 	unregister_netdevice_notifier(&glass_netdev_notifier);

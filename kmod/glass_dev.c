@@ -46,6 +46,12 @@ struct glass_priv {
 
 static struct rtnl_link_ops glass_link_ops;
 
+/**
+ * glass_dev_is_glass() - is dev a glass device?
+ * @dev: any network device.
+ *
+ * Return: true if its kind is `glass`.
+ */
 bool glass_dev_is_glass(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &glass_link_ops;
@@ -517,11 +523,19 @@ static struct rtnl_link_ops glass_link_ops = {
 	.get_link_net	= glass_get_link_net,
 };
 
+/**
+ * glass_dev_init() - register the `glass` device kind with rtnetlink.
+ *
+ * Return: 0 or rtnl_link_register()'s error.
+ */
 int glass_dev_init(void)
 {
 	return rtnl_link_register(&glass_link_ops);
 }
 
+/**
+ * glass_dev_exit() - unregister the device kind; its devices go with it.
+ */
 void glass_dev_exit(void)
 {
 	rtnl_link_unregister(&glass_link_ops);

@@ -866,6 +866,13 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	glass_synced_rcv(sk, skb);
 }
 
+/**
+ * glass_backlog_rcv() - process a segment queued while the socket was owned.
+ * @sk: the socket; release_sock() calls this with ownership still held.
+ * @skb: the segment, validated, cb filled.
+ *
+ * Return: 0; the segment is always consumed.
+ */
 int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	glass_rcv_sk(sk, skb);

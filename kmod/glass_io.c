@@ -68,6 +68,7 @@ static u32 glass_skb_need(u32 size)
  * segments, up to @goal, in a buffer they fill: kmalloc rounds up to a
  * power of two, so 33 KiB would sit in 64 KiB and cost twice what it
  * carries; take 32 KiB's worth then, and the rest in the next skb.
+ * Return: the payload bytes to allocate room for.
  */
 static u32 glass_alloc_size(const struct glass_sock *gs, u32 goal, size_t want)
 {
@@ -202,6 +203,19 @@ static int glass_wait_room(struct sock *sk, long *timeo, bool sndbuf_full)
 	return err ? err : glass_send_check(sk, timeo);
 }
 
+/**
+ * glass_sendmsg() - send(), write(), sendmsg() on a glass socket.
+ * @sock: the socket.
+ * @msg: the data; MSG_DONTWAIT and MSG_MORE are honoured.
+ * @len: bytes to send.
+ *
+ * Copies the bytes into whole-segment skbs on the write queue, bounded by
+ * SO_SNDBUF and glass memory, waiting for room as TCP does, and pushes
+ * what the windows allow.
+ * Return: bytes queued (a partial count if something failed after some
+ * were), or a negative errno: -EPIPE (with SIGPIPE) after shutdown,
+ * -EAGAIN, -EOPNOTSUPP for MSG_OOB, the connection's error.
+ */
 int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
@@ -319,6 +333,19 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
 	return copied;
 }
 
+/**
+ * glass_recvmsg() - recv(), read(), recvmsg() on a glass socket.
+ * @sock: the socket.
+ * @msg: where to copy.
+ * @len: bytes wanted.
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT; MSG_OOB and MSG_ERRQUEUE
+ *	are refused.
+ *
+ * Copies in-order bytes out of the receive queue, waiting for SO_RCVLOWAT
+ * of them, and sends a window update when reading opened the window far
+ * enough.
+ * Return: bytes copied, 0 at end of stream, or a negative errno.
+ */
 int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		  int flags)
 {
@@ -368,6 +395,16 @@ out:
 	return err;
 }
 
+/**
+ * glass_poll() - poll(), select(), epoll on a glass socket.
+ * @file: the file.
+ * @sock: the socket.
+ * @wait: the poll table.
+ *
+ * Lockless, as tcp_poll(): reads the state, shutdown, error and the
+ * counts it needs with READ_ONCE (see glass_sock.h).
+ * Return: the EPOLL* mask.
+ */
 __poll_t glass_poll(struct file *file, struct socket *sock,
 		    struct poll_table_struct *wait)
 {
@@ -412,6 +449,15 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/**
+ * glass_ioctl() - SIOCINQ, SIOCOUTQ and SIOCOUTQNSD, as for TCP.
+ * @sock: the socket.
+ * @cmd: the request.
+ * @arg: user pointer to the int answer.
+ *
+ * Return: 0, -EINVAL on a listener, -EFAULT, or -ENOIOCTLCMD for any
+ * other request.
+ */
 int glass_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sock *sk = sock->sk;
@@ -478,6 +524,16 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 	return -ENOPROTOOPT;
 }
 
+/**
+ * glass_setsockopt() - GLASS_NODELAY, GLASS_CORK, GLASS_MAXSEG.
+ * @sock: the socket.
+ * @level: SOL_GLASS (SOL_SOCKET is handled by the core).
+ * @optname: the option.
+ * @optval: an int.
+ * @optlen: at least sizeof(int).
+ *
+ * Return: 0, -ENOPROTOOPT, -EINVAL or -EFAULT.
+ */
 int glass_setsockopt(struct socket *sock, int level, int optname,
 		     sockptr_t optval, unsigned int optlen)
 {
@@ -498,7 +554,11 @@ int glass_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
-/* The glass_info snapshot, taken under the socket lock by the caller. */
+/**
+ * glass_fill_info() - the struct glass_info snapshot of a socket.
+ * @sk: the socket, locked by the caller (getsockopt, procfs).
+ * @gi: filled in whole.
+ */
 void glass_fill_info(struct sock *sk, struct glass_info *gi)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -571,6 +631,16 @@ static int glass_get_info(struct sock *sk, char __user *optval,
 	return 0;
 }
 
+/**
+ * glass_getsockopt() - GLASS_INFO and the int options.
+ * @sock: the socket.
+ * @level: SOL_GLASS.
+ * @optname: the option.
+ * @optval: user buffer.
+ * @optlen: in: its size; out: bytes written (truncated, never padded).
+ *
+ * Return: 0, -ENOPROTOOPT, -EINVAL or -EFAULT.
+ */
 int glass_getsockopt(struct socket *sock, int level, int optname,
 		     char __user *optval, int __user *optlen)
 {

@@ -33,6 +33,7 @@
  * that fit it instead. Memory charged per segment then stays below twice
  * its payload, which the window (half of SO_RCVBUF's doubled value)
  * relies on.
+ * Return: the segment size, @mss or a little less.
  */
 u32 glass_fit_mss(u32 mss)
 {
@@ -99,8 +100,10 @@ void glass_use_dev(struct glass_sock *gs, const struct net_device *dev)
  * @saddr: set to the source address the route gives.
  *
  * A local destination uses the glass device that owns the address (a
- * loopback glass device answers itself). Return: 0, -ENETUNREACH when the
- * route does not lead over a glass device, or the routing error.
+ * loopback glass device answers itself). The connection takes the device
+ * (glass_use_dev()).
+ * Return: 0, -ENETUNREACH when the route does not lead over a glass
+ * device, or the routing error.
  */
 int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 {
@@ -398,6 +401,11 @@ static int glass_train_add(struct sock *sk, struct glass_train *t,
 	return 0;
 }
 
+/**
+ * glass_send_syn() - send our SYN (or SYN-ACK) and arm its timer.
+ * @sk: the socket, owned, in SYN_SENT (SYN) or SYN_RECV (SYN-ACK).
+ * @retransmit: sent again: keep snd_nxt and the timing.
+ */
 void glass_send_syn(struct sock *sk, bool retransmit)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -415,6 +423,12 @@ void glass_send_syn(struct sock *sk, bool retransmit)
 	glass_send_ctl(sk, flags, gs->iss);
 }
 
+/**
+ * glass_send_ack() - send an ACK with the current window.
+ * @sk: the socket, owned; nothing is sent once it is closed.
+ *
+ * At snd_max: after a go-back-N rewind, the peer has seen up to there.
+ */
 void glass_send_ack(struct sock *sk)
 {
 	if (sk->sk_state == TCP_CLOSE)
@@ -423,7 +437,12 @@ void glass_send_ack(struct sock *sk)
 	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_max);
 }
 
-/* A probe the peer must answer: an old sequence number, no data. */
+/**
+ * glass_send_probe() - a zero-window probe: an ACK the peer must answer.
+ * @sk: the socket, owned.
+ *
+ * It carries snd_una - 1, an old sequence number, and no data.
+ */
 void glass_send_probe(struct sock *sk)
 {
 	trace_glass_retransmit(sk, glass_sk(sk)->snd_una - 1, 0,
@@ -431,7 +450,13 @@ void glass_send_probe(struct sock *sk)
 	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_una - 1);
 }
 
-/* RST on an abortive close: at snd_nxt, so the peer accepts it. */
+/**
+ * glass_send_rst() - reset the connection on an abortive close.
+ * @sk: the socket, owned; nothing is sent before the handshake or after
+ *	the end.
+ *
+ * At snd_max, so the peer accepts it (RFC 5961).
+ */
 void glass_send_rst(struct sock *sk)
 {
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
@@ -612,7 +637,14 @@ void glass_wq_purge(struct sock *sk)
 	glass_sk(sk)->send_head = NULL;
 }
 
-/* FIN rides on the write queue as a segment of its own (one sequence). */
+/**
+ * glass_queue_fin() - put our FIN on the write queue and push.
+ * @sk: the socket, owned, in process context (close, shutdown): the FIN
+ *	is allocated with a sleeping, never-failing allocation and charged
+ *	whatever the limits. Once per connection.
+ *
+ * The FIN is a segment of its own that takes one sequence number.
+ */
 void glass_queue_fin(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -848,10 +880,13 @@ bool glass_send_into_window(struct sock *sk)
 	return true;
 }
 
-/*
- * Resend the oldest unacknowledged segment (RTO or fast retransmit): one
- * MSS, as the loss it answers is one segment's. Without memory to split
- * the skb, all of it goes again (a train of whole segments, still
+/**
+ * glass_retransmit_head() - resend the oldest unacknowledged segment.
+ * @sk: the socket, owned.
+ * @reason: GLASS_RETRANS_RTO or GLASS_RETRANS_FAST, for the tracepoint.
+ *
+ * One MSS, as the loss it answers is one segment's. Without memory to
+ * split the skb, all of it goes again (a train of whole segments, still
  * correct); without memory to clone it, nothing goes and the
  * retransmission timer tries again.
  */
@@ -897,6 +932,7 @@ static u32 glass_rcv_free(const struct sock *sk)
  * @commit: the segment is really being sent: remember the right edge.
  *
  * Receiver SWS avoidance lives in core/window.c.
+ * Return: the window in bytes, counted from rcv_nxt.
  */
 u32 glass_select_window(struct sock *sk, bool commit)
 {
@@ -918,7 +954,13 @@ u32 glass_select_window(struct sock *sk, bool commit)
 	return wnd;
 }
 
-/* The reader made room: tell the peer when the window moved enough. */
+/**
+ * glass_window_update_check() - the reader made room: tell the peer?
+ * @sk: the socket, owned.
+ *
+ * Sends a window update when the right edge would move by the receiver's
+ * SWS threshold (glass_rcv_window_update_due()), in states that receive.
+ */
 void glass_window_update_check(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);

@@ -202,6 +202,12 @@ static int glass_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/**
+ * glass_proc_init_net() - create /proc/net/glass and /proc/net/glass_stat.
+ * @net: the namespace.
+ *
+ * Return: 0 or -ENOMEM (neither file is left behind).
+ */
 int glass_proc_init_net(struct net *net)
 {
 	if (!proc_create_net("glass", 0444, net->proc_net, &glass_seq_ops,
@@ -215,6 +221,10 @@ int glass_proc_init_net(struct net *net)
 	return 0;
 }
 
+/**
+ * glass_proc_exit_net() - remove both files.
+ * @net: the namespace.
+ */
 void glass_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("glass_stat", net->proc_net);

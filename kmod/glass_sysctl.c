@@ -81,6 +81,11 @@ static struct ctl_table glass_global_table[] = {
 
 static struct ctl_table_header *glass_global_hdr;
 
+/**
+ * glass_sysctl_init() - register net.glass.mem and max_orphans (init_net).
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_sysctl_init(void)
 {
 	glass_global_hdr = register_net_sysctl(&init_net, "net/glass",
@@ -88,11 +93,20 @@ int glass_sysctl_init(void)
 	return glass_global_hdr ? 0 : -ENOMEM;
 }
 
+/**
+ * glass_sysctl_exit() - unregister the global limits.
+ */
 void glass_sysctl_exit(void)
 {
 	unregister_net_sysctl_table(glass_global_hdr);
 }
 
+/**
+ * glass_sysctl_init_net() - the namespace's net.glass.* tunables.
+ * @net: the namespace; its values start from the defaults.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_sysctl_init_net(struct net *net)
 {
 	struct glass_net *gn = glass_pernet(net);
@@ -115,6 +129,10 @@ int glass_sysctl_init_net(struct net *net)
 	return 0;
 }
 
+/**
+ * glass_sysctl_exit_net() - unregister and free the namespace's table.
+ * @net: the namespace.
+ */
 void glass_sysctl_exit_net(struct net *net)
 {
 	struct glass_net *gn = glass_pernet(net);

@@ -60,6 +60,11 @@ static struct glass_bucket *glass_buckets_alloc(unsigned int bits,
 	return t;
 }
 
+/**
+ * glass_table_init() - allocate the bind, listen and connection tables.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_table_init(void)
 {
 	glass_hash_seed = get_random_u32();
@@ -76,6 +81,9 @@ int glass_table_init(void)
 	return 0;
 }
 
+/**
+ * glass_table_exit() - free the tables (every socket has left them).
+ */
 void glass_table_exit(void)
 {
 	vfree(glass_bind_table);
@@ -189,7 +197,10 @@ int glass_bind_port(struct sock *sk, __be32 addr, u16 port)
 	return glass_bind_ephemeral(sk, addr);
 }
 
-/* An accepted child uses its listener's port: no conflict check. */
+/**
+ * glass_bind_child() - an accepted child takes its listener's port.
+ * @sk: the child, locked; no conflict check, as for TCP's children.
+ */
 void glass_bind_child(struct sock *sk)
 {
 	struct glass_bucket *b = glass_bind_bucket(sock_net(sk), sk->sk_num);
@@ -201,11 +212,14 @@ void glass_bind_child(struct sock *sk)
 	spin_unlock_bh(&b->lock);
 }
 
-/*
- * Start listening on sk's port: as TCP, refused (-EADDRINUSE) while
- * another socket listens on an overlapping address, SO_REUSEADDR or not.
- * Checked and made visible under the port's lock, so two listen() calls
- * cannot both win.
+/**
+ * glass_table_listen() - start listening on the socket's port.
+ * @sk: a bound socket, locked.
+ *
+ * As TCP, refused while another socket listens on an overlapping address,
+ * SO_REUSEADDR or not. Checked and made visible under the port's lock, in
+ * state LISTEN, so two listen() calls cannot both win.
+ * Return: 0 (also if it already listens) or -EADDRINUSE.
  */
 int glass_table_listen(struct sock *sk)
 {
@@ -241,6 +255,10 @@ out:
 	return err;
 }
 
+/**
+ * glass_table_unlisten() - take a listener out of the listen table.
+ * @sk: the socket, locked; nothing happens if it is not in it.
+ */
 void glass_table_unlisten(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -256,6 +274,10 @@ void glass_table_unlisten(struct sock *sk)
 	sock_put(sk);
 }
 
+/**
+ * glass_unbind() - give the socket's port back.
+ * @sk: the socket, locked; nothing happens if it holds no port.
+ */
 void glass_unbind(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -311,6 +333,10 @@ out:
 	return err;
 }
 
+/**
+ * glass_conn_unhash() - take a connection out of the connection table.
+ * @sk: the socket, locked; nothing happens if it is not in it.
+ */
 void glass_conn_unhash(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -360,7 +386,15 @@ struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 	return found;
 }
 
-/* The listener for (daddr, dport): an exact address beats INADDR_ANY. */
+/**
+ * glass_lookup_listener() - the listener a SYN for (daddr, dport) reaches.
+ * @net: the namespace it arrived in.
+ * @daddr: its destination address.
+ * @dport: its destination port, host order.
+ *
+ * A listener bound to @daddr beats one bound to INADDR_ANY.
+ * Return: the listener with a reference held, or NULL.
+ */
 struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
 {
 	struct glass_bucket *b = glass_listen_bucket(net, dport);

@@ -20,6 +20,12 @@ static struct glass_sysctl *glass_sc(const struct sock *sk)
 	return &glass_pernet(sock_net(sk))->sysctl;
 }
 
+/**
+ * glass_arm_write_timer() - arm the write timer for one purpose.
+ * @sk: the socket, owned.
+ * @kind: what it is armed for (retransmission, probe, TIME_WAIT).
+ * @delay: jiffies from now, at least one.
+ */
 void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
 			   unsigned long delay)
 {
@@ -30,6 +36,10 @@ void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
 	sk_reset_timer(sk, &gs->write_timer, gs->write_timeout);
 }
 
+/**
+ * glass_stop_write_timer() - disarm the write timer, whatever it was for.
+ * @sk: the socket, owned.
+ */
 void glass_stop_write_timer(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -38,7 +48,10 @@ void glass_stop_write_timer(struct sock *sk)
 	sk_stop_timer(sk, &gs->write_timer);
 }
 
-/* Restart the retransmission timer for the current RTO (RFC 6298 5.3). */
+/**
+ * glass_rearm_rtx() - restart the retransmission timer (RFC 6298 5.3).
+ * @sk: the socket, owned; the timer runs for the current, backed-off RTO.
+ */
 void glass_rearm_rtx(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -47,6 +60,10 @@ void glass_rearm_rtx(struct sock *sk)
 			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
 }
 
+/**
+ * glass_clear_timers() - stop every timer of a connection that is done.
+ * @sk: the socket, owned; a delayed ACK still owed is forgotten.
+ */
 void glass_clear_timers(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -57,13 +74,22 @@ void glass_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &gs->cork_timer);
 }
 
-/* An orphan in FIN_WAIT2 waits for the peer's FIN no longer than this. */
+/**
+ * glass_orphan_timeout() - bound the wait of a closed socket in FIN_WAIT2.
+ * @sk: the socket, owned: its program closed it, the peer has not.
+ *
+ * The peer's FIN is awaited no longer than net.glass.time_wait_ms.
+ */
 void glass_orphan_timeout(struct sock *sk)
 {
 	glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
 			      msecs_to_jiffies(glass_sc(sk)->time_wait_ms));
 }
 
+/**
+ * glass_start_timewait() - enter TIME_WAIT for net.glass.time_wait_ms.
+ * @sk: the socket, owned.
+ */
 void glass_start_timewait(struct sock *sk)
 {
 	glass_set_state(sk, TCP_TIME_WAIT);
@@ -282,6 +308,10 @@ static void glass_cork_timer(struct timer_list *t)
 	glass_timer_run(&gs->sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
 }
 
+/**
+ * glass_init_timers() - set up a new socket's timers, none armed.
+ * @sk: the socket being created.
+ */
 void glass_init_timers(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
