@@ -6,7 +6,9 @@
  * what one end transmits, the other receives, across namespaces too.
  * Frames leave through the normal queueing path (qdiscs, netem, AF_PACKET
  * taps apply) and arrive through netif_rx, like veth. The device knows
- * nothing of sockets: the socket side watches devices go (glass_notify.c).
+ * nothing of sockets: it includes only the frame floor (glass_frame.h),
+ * and the socket side watches devices go with its own notifier
+ * (glass_conn.c).
  *
  * Frames are handed to the receiving end through its own queue, drained by
  * its NAPI poll, not netif_rx(): netif_rx() queues to the backlog of
@@ -19,7 +21,8 @@
 #include <net/addrconf.h>
 #include <net/rtnetlink.h>
 
-#include "glass_impl.h"
+#include "glass_frame.h"
+#include "glass_dev.h"
 #include "glass_fault.h"
 
 /**
@@ -43,6 +46,12 @@ struct glass_priv {
 
 static struct rtnl_link_ops glass_link_ops;
 
+/**
+ * glass_dev_is_glass() - is dev a glass device?
+ * @dev: any network device.
+ *
+ * Return: true if its kind is `glass`.
+ */
 bool glass_dev_is_glass(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &glass_link_ops;
@@ -514,11 +523,19 @@ static struct rtnl_link_ops glass_link_ops = {
 	.get_link_net	= glass_get_link_net,
 };
 
+/**
+ * glass_dev_init() - register the `glass` device kind with rtnetlink.
+ *
+ * Return: 0 or rtnl_link_register()'s error.
+ */
 int glass_dev_init(void)
 {
 	return rtnl_link_register(&glass_link_ops);
 }
 
+/**
+ * glass_dev_exit() - unregister the device kind; its devices go with it.
+ */
 void glass_dev_exit(void)
 {
 	rtnl_link_unregister(&glass_link_ops);

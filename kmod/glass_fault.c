@@ -23,6 +23,12 @@ struct glass_fault_cb {
 
 static void glass_fault_timer(struct timer_list *t);
 
+/**
+ * glass_fault_init() - set up a device's injector, inactive.
+ * @f: the injector.
+ * @dev: its device.
+ * @deliver: what hands a frame on once the injector let it through.
+ */
 void glass_fault_init(struct glass_fault *f, struct net_device *dev,
 		      void (*deliver)(struct net_device *, struct sk_buff *))
 {
@@ -34,12 +40,22 @@ void glass_fault_init(struct glass_fault *f, struct net_device *dev,
 	f->deliver = deliver;
 }
 
+/**
+ * glass_fault_destroy() - stop the injector's timer, free what it holds.
+ * @f: the injector of a device being torn down.
+ */
 void glass_fault_destroy(struct glass_fault *f)
 {
 	del_timer_sync(&f->timer);
 	skb_queue_purge(&f->queue);
 }
 
+/**
+ * glass_fault_active() - does the injector do anything?
+ * @f: the injector.
+ *
+ * Return: true if any probability or the delay is set, or frames wait.
+ */
 bool glass_fault_active(const struct glass_fault *f)
 {
 	return READ_ONCE(f->loss) || READ_ONCE(f->dup) ||
@@ -229,6 +245,11 @@ int glass_fault_set(struct glass_fault *f, struct nlattr *data[])
 	return 0;
 }
 
+/**
+ * glass_fault_nl_size() - room the injector's attributes take in a dump.
+ *
+ * Return: bytes, for rtnl_link_ops.get_size.
+ */
 size_t glass_fault_nl_size(void)
 {
 	return nla_total_size_64bit(sizeof(u64)) +
@@ -236,6 +257,13 @@ size_t glass_fault_nl_size(void)
 	       nla_total_size_64bit(sizeof(struct glass_fault_stats));
 }
 
+/**
+ * glass_fault_fill() - put the injector's settings and counters in a dump.
+ * @f: the injector.
+ * @skb: the netlink message.
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
 int glass_fault_fill(struct glass_fault *f, struct sk_buff *skb)
 {
 	struct glass_fault_stats stats;

@@ -14,7 +14,12 @@
 #include <net/route.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_dev.h"
+#include "glass_table.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
 #include "glass_trace.h"
 #include "core/window.h"
 
@@ -48,11 +53,6 @@ static void glass_drop(struct net *net, struct sk_buff *skb,
 
 	glass_note_drop(net, header_ok ? glass_hdr(skb) : NULL, skb->len, why);
 	kfree_skb(skb);
-}
-
-void glass_rcv_space_init(struct sock *sk)
-{
-	glass_sk(sk)->rcv_space = READ_ONCE(sk->sk_rcvbuf) / 2;
 }
 
 /* The peer's SYN fixes its ISN, our receive sequence and its MSS. */
@@ -103,18 +103,10 @@ static bool glass_child_route(struct sock *child, const struct sk_buff *skb)
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(sock_net(child), skb->skb_iif);
-	if (dev) {
-		WRITE_ONCE(cgs->oif, dev->ifindex);
-		glass_train_limits(cgs, dev);
-		cgs->mss = glass_mss_for_dev(dev);
-	}
+	if (dev)
+		glass_use_dev(cgs, dev);
 	rcu_read_unlock();
-	if (!dev)
-		return false;
-	if (cgs->user_mss && cgs->user_mss < cgs->mss)
-		cgs->mss = cgs->user_mss;
-	cgs->rcv_mss = cgs->mss;
-	return true;
+	return !!dev;
 }
 
 /* A SYN for a listener: a child in SYN_RECV answers with SYN-ACK. */
@@ -123,7 +115,6 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct glass_hdr *gh = glass_hdr(skb);
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
-	struct glass_sock *cgs;
 	struct sock *child;
 
 	if (READ_ONCE(gs->accept_len) + READ_ONCE(gs->pending_len) >
@@ -132,7 +123,6 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child = glass_child_alloc(sk, GFP_ATOMIC);
 	if (!child)
 		return glass_drop(net, skb, GLASS_MIB_DROP_NOMEM);
-	cgs = glass_sk(child);
 	child->sk_rcv_saddr = gh->daddr;
 	child->sk_num = sk->sk_num;
 	child->sk_daddr = gh->saddr;
@@ -161,10 +151,7 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 		return glass_drop(net, skb, GLASS_MIB_DROP_BAD_SYN);
 	}
 	glass_bind_child(child);
-	spin_lock(&gs->accept_lock);
-	list_add_tail(&cgs->accept_node, &gs->pending);
-	gs->pending_len++;
-	spin_unlock(&gs->accept_lock);
+	glass_child_pending(sk, child);
 	glass_send_syn(child, false);
 	bh_unlock_sock(child);
 	local_bh_enable();
@@ -260,47 +247,6 @@ static void glass_rst_rcv(struct sock *sk, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-/* Free the segments an ACK covers; trim one it covers in part. */
-static void glass_clean_write_queue(struct sock *sk, u32 ack)
-{
-	struct glass_sock *gs = glass_sk(sk);
-	struct sk_buff *skb;
-
-	while ((skb = skb_peek(&sk->sk_write_queue))) {
-		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
-
-		if (glass_seq_leq(cb->end_seq, ack)) {
-			if (skb == gs->send_head)
-				gs->send_head = NULL;
-			__skb_unlink(skb, &sk->sk_write_queue);
-			glass_wmem_free_skb(sk, skb);
-			continue;
-		}
-		if (glass_seq_after(ack, cb->seq)) {
-			__skb_pull(skb, ack - cb->seq);
-			cb->seq = ack;
-		}
-		break;
-	}
-}
-
-/* After a rewind freed send_head, find the first unsent segment again. */
-static void glass_fix_send_head(struct sock *sk)
-{
-	struct glass_sock *gs = glass_sk(sk);
-	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-
-	if (gs->send_head || !skb ||
-	    !glass_seq_after(GLASS_SKB_CB(skb)->end_seq, gs->snd_nxt))
-		return;
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (glass_seq_geq(GLASS_SKB_CB(skb)->seq, gs->snd_nxt)) {
-			gs->send_head = skb;
-			return;
-		}
-	}
-}
-
 /* Our FIN is acknowledged: move on as RFC 793 says. */
 static void glass_fin_acked(struct sock *sk)
 {
@@ -327,11 +273,8 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	u32 acked = ack - gs->snd_una;
 	u32 flight = gs->snd_max - gs->snd_una;
 
-	glass_clean_write_queue(sk, ack);
+	glass_wq_clean(sk, ack);
 	gs->snd_una = ack;
-	if (glass_seq_before(gs->snd_nxt, ack))
-		gs->snd_nxt = ack;
-	glass_fix_send_head(sk);
 	/* The FIN takes a sequence number but is not a byte of data. */
 	gs->bytes_acked += acked - (gs->fin_queued && ack == gs->write_seq);
 	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
@@ -516,14 +459,16 @@ static bool glass_append_small(struct sock *sk, struct sk_buff *skb, u32 bytes)
 		if (tail) {
 			u32 part = skb_tailroom(tail);
 
-			skb_copy_bits(skb, off, skb_put(tail, part), part);
+			/* Within skb by construction: cannot fail. */
+			WARN_ON_ONCE(skb_copy_bits(skb, off,
+						   skb_put(tail, part), part));
 			off += part;
 			bytes -= part;
 		}
 		__skb_queue_tail(&sk->sk_receive_queue, n);
 		tail = n;
 	}
-	skb_copy_bits(skb, off, skb_put(tail, bytes), bytes);
+	WARN_ON_ONCE(skb_copy_bits(skb, off, skb_put(tail, bytes), bytes));
 	return true;
 }
 
@@ -537,7 +482,7 @@ static bool glass_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	gs->rcv_nxt = cb->end_seq;
 	if (!bytes)
 		return false;
-	gs->rcv_unread += bytes;
+	WRITE_ONCE(gs->rcv_unread, gs->rcv_unread + bytes);
 	gs->bytes_received += bytes;
 	glass_add_stat(sock_net(sk), GLASS_MIB_BYTES_IN, bytes);
 	if (glass_wasteful(skb, bytes) && glass_append_small(sk, skb, bytes))
@@ -564,6 +509,7 @@ static bool glass_ooo_drain(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb;
 	bool fin = false;
+	u32 next;
 
 	while ((skb = skb_peek(&gs->ooo_queue))) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
@@ -578,7 +524,13 @@ static bool glass_ooo_drain(struct sock *sk)
 		cb->offset = min_t(u32, gs->rcv_nxt - cb->seq, skb->len);
 		fin = glass_deliver(sk, skb);
 	}
-	glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
+	next = glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
+	/*
+	 * The ranges and the queue hold the same bytes, so they agree on
+	 * where the in-order data ends; only bytes after a FIN, freed above,
+	 * may still run on in the ranges.
+	 */
+	DEBUG_NET_WARN_ON_ONCE(!fin && next != gs->rcv_nxt);
 	return fin;
 }
 
@@ -618,7 +570,10 @@ static struct sk_buff *glass_shrink(struct sk_buff *skb)
 	n = alloc_skb(skb->len, GFP_ATOMIC);
 	if (!n)
 		return skb;
-	skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len);
+	if (skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len)) {
+		kfree_skb(n);
+		return skb;
+	}
 	memcpy(n->cb, skb->cb, sizeof(struct glass_skb_cb));
 	n->dev = skb->dev;
 	return n;
@@ -677,7 +632,7 @@ static void glass_data_ack(struct sock *sk, bool now)
 	struct glass_sock *gs = glass_sk(sk);
 
 	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
-				 gs->quickack, gs->ooo.n))
+				 gs->ooo.n))
 		glass_send_ack(sk);
 	else
 		glass_arm_delack(sk);
@@ -911,6 +866,13 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	glass_synced_rcv(sk, skb);
 }
 
+/**
+ * glass_backlog_rcv() - process a segment queued while the socket was owned.
+ * @sk: the socket; release_sock() calls this with ownership still held.
+ * @skb: the segment, validated, cb filled.
+ *
+ * Return: 0; the segment is always consumed.
+ */
 int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	glass_rcv_sk(sk, skb);

@@ -11,7 +11,10 @@
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_engine.h"
+#include "glass_socket.h"
 #include "glass_trace.h"
 
 /* Whole segments of one frame (a train, see glass_output.c), at least one. */
@@ -65,6 +68,7 @@ static u32 glass_skb_need(u32 size)
  * segments, up to @goal, in a buffer they fill: kmalloc rounds up to a
  * power of two, so 33 KiB would sit in 64 KiB and cost twice what it
  * carries; take 32 KiB's worth then, and the rest in the next skb.
+ * Return: the payload bytes to allocate room for.
  */
 static u32 glass_alloc_size(const struct glass_sock *gs, u32 goal, size_t want)
 {
@@ -114,11 +118,7 @@ static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 goal,
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = gs->write_seq;
 	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
-	sk_mem_charge(sk, skb->truesize);
-	if (!gs->send_head)
-		gs->send_head = skb;
+	glass_wq_append(sk, skb);
 	return skb;
 }
 
@@ -153,17 +153,14 @@ static int glass_copy_to_skb(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
+/* A copy that failed left an empty skb at the tail: give it back. */
 static void glass_drop_empty_tail(struct sock *sk)
 {
-	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
 	if (!skb || skb->len || (GLASS_SKB_CB(skb)->flags & GLASS_FIN))
 		return;
-	if (gs->send_head == skb)
-		gs->send_head = NULL;
-	__skb_unlink(skb, &sk->sk_write_queue);
-	glass_wmem_free_skb(sk, skb);
+	glass_wq_unlink_free(sk, skb);
 }
 
 static int glass_send_check(struct sock *sk, long *timeo)
@@ -206,6 +203,19 @@ static int glass_wait_room(struct sock *sk, long *timeo, bool sndbuf_full)
 	return err ? err : glass_send_check(sk, timeo);
 }
 
+/**
+ * glass_sendmsg() - send(), write(), sendmsg() on a glass socket.
+ * @sock: the socket.
+ * @msg: the data; MSG_DONTWAIT and MSG_MORE are honoured.
+ * @len: bytes to send.
+ *
+ * Copies the bytes into whole-segment skbs on the write queue, bounded by
+ * SO_SNDBUF and glass memory, waiting for room as TCP does, and pushes
+ * what the windows allow.
+ * Return: bytes queued (a partial count if something failed after some
+ * were), or a negative errno: -EPIPE (with SIGPIPE) after shutdown,
+ * -EAGAIN, -EOPNOTSUPP for MSG_OOB, the connection's error.
+ */
 int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
@@ -313,7 +323,7 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
 		copied += chunk;
 		if (!peek) {
 			cb->offset += chunk;
-			gs->rcv_unread -= chunk;
+			WRITE_ONCE(gs->rcv_unread, gs->rcv_unread - chunk);
 			if (cb->offset == skb->len)
 				glass_eat_skb(sk, skb);
 		}
@@ -323,6 +333,19 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
 	return copied;
 }
 
+/**
+ * glass_recvmsg() - recv(), read(), recvmsg() on a glass socket.
+ * @sock: the socket.
+ * @msg: where to copy.
+ * @len: bytes wanted.
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT; MSG_OOB and MSG_ERRQUEUE
+ *	are refused.
+ *
+ * Copies in-order bytes out of the receive queue, waiting for SO_RCVLOWAT
+ * of them, and sends a window update when reading opened the window far
+ * enough.
+ * Return: bytes copied, 0 at end of stream, or a negative errno.
+ */
 int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		  int flags)
 {
@@ -372,6 +395,16 @@ out:
 	return err;
 }
 
+/**
+ * glass_poll() - poll(), select(), epoll on a glass socket.
+ * @file: the file.
+ * @sock: the socket.
+ * @wait: the poll table.
+ *
+ * Lockless, as tcp_poll(): reads the state, shutdown, error and the
+ * counts it needs with READ_ONCE (see glass_sock.h).
+ * Return: the EPOLL* mask.
+ */
 __poll_t glass_poll(struct file *file, struct socket *sock,
 		    struct poll_table_struct *wait)
 {
@@ -416,6 +449,15 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/**
+ * glass_ioctl() - SIOCINQ, SIOCOUTQ and SIOCOUTQNSD, as for TCP.
+ * @sock: the socket.
+ * @cmd: the request.
+ * @arg: user pointer to the int answer.
+ *
+ * Return: 0, -EINVAL on a listener, -EFAULT, or -ENOIOCTLCMD for any
+ * other request.
+ */
 int glass_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sock *sk = sock->sk;
@@ -482,6 +524,16 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 	return -ENOPROTOOPT;
 }
 
+/**
+ * glass_setsockopt() - GLASS_NODELAY, GLASS_CORK, GLASS_MAXSEG.
+ * @sock: the socket.
+ * @level: SOL_GLASS (SOL_SOCKET is handled by the core).
+ * @optname: the option.
+ * @optval: an int.
+ * @optlen: at least sizeof(int).
+ *
+ * Return: 0, -ENOPROTOOPT, -EINVAL or -EFAULT.
+ */
 int glass_setsockopt(struct socket *sock, int level, int optname,
 		     sockptr_t optval, unsigned int optlen)
 {
@@ -502,7 +554,11 @@ int glass_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
-/* The glass_info snapshot, taken under the socket lock by the caller. */
+/**
+ * glass_fill_info() - the struct glass_info snapshot of a socket.
+ * @sk: the socket, locked by the caller (getsockopt, procfs).
+ * @gi: filled in whole.
+ */
 void glass_fill_info(struct sock *sk, struct glass_info *gi)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -510,8 +566,7 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 	memset(gi, 0, sizeof(*gi));
 	gi->gi_len = sizeof(*gi);
 	gi->gi_state = sk->sk_state;
-	gi->gi_delack = (gs->delack_pending ? GLASS_DELACK_PENDING : 0) |
-			(gs->quickack ? GLASS_DELACK_QUICK : 0);
+	gi->gi_delack = gs->delack_pending ? GLASS_DELACK_PENDING : 0;
 	gi->gi_nodelay = gs->nodelay;
 	gi->gi_cork = gs->cork;
 	gi->gi_iss = gs->iss;
@@ -576,6 +631,16 @@ static int glass_get_info(struct sock *sk, char __user *optval,
 	return 0;
 }
 
+/**
+ * glass_getsockopt() - GLASS_INFO and the int options.
+ * @sock: the socket.
+ * @level: SOL_GLASS.
+ * @optname: the option.
+ * @optval: user buffer.
+ * @optlen: in: its size; out: bytes written (truncated, never padded).
+ *
+ * Return: 0, -ENOPROTOOPT, -EINVAL or -EFAULT.
+ */
 int glass_getsockopt(struct socket *sock, int level, int optname,
 		     char __user *optval, int __user *optlen)
 {

@@ -3,7 +3,8 @@
  * Module entry and exit: registers the pieces of glass with the kernel in
  * dependency order (per-namespace state, tables, the socket family, the
  * frame handler, the device kind) and unwinds exactly what was done. The
- * protocol itself lives in the other files; see glass_impl.h for the map.
+ * protocol itself lives in the other files; docs/architecture.md has the
+ * map of floors.
  */
 #include <linux/module.h>
 #include <linux/net.h>
@@ -11,17 +12,13 @@
 
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
-
-unsigned int glass_net_id __read_mostly;
-
-struct proto glass_proto = {
-	.name		= "GLASS",
-	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct glass_sock),
-	.backlog_rcv	= glass_backlog_rcv,
-	.release_cb	= glass_release_cb,
-};
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_dev.h"
+#include "glass_table.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
+#include "glass_socket.h"
 
 static const struct net_proto_family glass_family_ops = {
 	.family	= PF_GLASS,
@@ -33,11 +30,6 @@ static struct packet_type glass_packet_type __read_mostly = {
 	.type	= cpu_to_be16(ETH_P_GLASS),
 	.func	= glass_rcv,
 };
-
-struct glass_net *glass_pernet(const struct net *net)
-{
-	return net_generic(net, glass_net_id);
-}
 
 static int __net_init glass_net_init(struct net *net)
 {
@@ -126,7 +118,7 @@ static int __init glass_init(void)
 	err = proto_register(&glass_proto, 1);
 	if (err)
 		goto out_table;
-	err = glass_notify_init();
+	err = glass_conn_init();
 	if (err)
 		goto out_proto;
 	dev_add_pack(&glass_packet_type);
@@ -142,7 +134,7 @@ out_dev:
 	glass_dev_exit();
 out_pack:
 	dev_remove_pack(&glass_packet_type);
-	glass_notify_exit();
+	glass_conn_exit();
 out_proto:
 	proto_unregister(&glass_proto);
 out_table:
@@ -161,7 +153,7 @@ static void __exit glass_exit(void)
 	sock_unregister(PF_GLASS);
 	glass_dev_exit();
 	dev_remove_pack(&glass_packet_type);
-	glass_notify_exit();
+	glass_conn_exit();
 	proto_unregister(&glass_proto);
 	glass_table_exit();
 	glass_sysctl_exit();

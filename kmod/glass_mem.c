@@ -19,7 +19,8 @@
 #include <linux/swap.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
 
 static atomic_long_t glass_memory_allocated;
 static DEFINE_PER_CPU(int, glass_memory_per_cpu_fw_alloc);
@@ -69,6 +70,10 @@ static void glass_leave_memory_pressure(struct sock *sk)
 		WRITE_ONCE(glass_memory_pressure, 0);
 }
 
+/**
+ * glass_proto_mem_init() - point a struct proto at glass's accounting.
+ * @prot: glass_proto, before proto_register().
+ */
 void glass_proto_mem_init(struct proto *prot)
 {
 	prot->memory_allocated = &glass_memory_allocated;
@@ -83,7 +88,11 @@ void glass_proto_mem_init(struct proto *prot)
 	prot->orphan_count = &glass_orphan_count;
 }
 
-/* Defaults from the memory the machine has, as tcp_init_mem() does. */
+/**
+ * glass_mem_init() - size net.glass.mem and max_orphans as tcp_init_mem() does.
+ *
+ * Return: 0 or -ENOMEM (the socket counter).
+ */
 int glass_mem_init(void)
 {
 	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
@@ -97,11 +106,18 @@ int glass_mem_init(void)
 	return percpu_counter_init(&glass_sockets_allocated, 0, GFP_KERNEL);
 }
 
+/**
+ * glass_mem_exit() - free the socket counter (module exit).
+ */
 void glass_mem_exit(void)
 {
 	percpu_counter_destroy(&glass_sockets_allocated);
 }
 
+/**
+ * glass_mem_netns_add() - count namespaces that use glass, for sockstat.
+ * @n: +1 or -1.
+ */
 void glass_mem_netns_add(int n)
 {
 	atomic_add(n, &glass_namespaces);
@@ -111,7 +127,7 @@ void glass_mem_netns_add(int n)
  * Pages charged to glass sockets, exactly: the shared counter lags the
  * per-CPU reserves by up to sysctl_mem_pcpu_rsv pages per CPU.
  */
-long glass_memory_pages(void)
+static long glass_memory_pages(void)
 {
 	long sum = atomic_long_read(&glass_memory_allocated);
 	int cpu;
@@ -144,12 +160,20 @@ static bool glass_mem_over_high(long pages)
 	return glass_mem_exceeds(READ_ONCE(sysctl_glass_mem[2]), pages);
 }
 
+/**
+ * glass_under_memory_pressure() - is glass under memory pressure?
+ * @sk: a glass socket.
+ *
+ * Pressure is entered above the pressure mark of net.glass.mem and left
+ * below its low mark.
+ * Return: true under pressure (windows stop growing, send buffers shrink).
+ */
 bool glass_under_memory_pressure(const struct sock *sk)
 {
 	return sk_under_memory_pressure(sk);
 }
 
-bool glass_memory_over_limit(void)
+static bool glass_memory_over_limit(void)
 {
 	return glass_mem_over_high(0);
 }
@@ -220,21 +244,26 @@ bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	return sk_rmem_schedule(sk, skb, skb->truesize);
 }
 
-/* Queue skb on the write queue's tail, charged; no limit (a FIN). */
-void glass_wmem_queue_forced(struct sock *sk, struct sk_buff *skb)
+/**
+ * glass_wmem_schedule_forced() - room for size bytes whatever the limits.
+ * @sk: the socket, owned.
+ * @size: the truesize of the skb to queue (a FIN).
+ *
+ * A FIN must go out whatever the limits say (TCP forces its charge).
+ * Modules cannot force a memcg charge, so if scheduling fails the charge
+ * the caller then makes is a debt: sk_forward_alloc goes below zero by the
+ * FIN's truesize until later uncharges repay it.
+ */
+void glass_wmem_schedule_forced(struct sock *sk, int size)
 {
-	/*
-	 * A FIN must go out whatever the limits say (TCP forces its charge).
-	 * Modules cannot force a memcg charge, so if scheduling fails the
-	 * charge is a debt: sk_forward_alloc goes below zero by the FIN's
-	 * truesize until later uncharges repay it.
-	 */
-	sk_wmem_schedule(sk, skb->truesize);
-	sk_wmem_queued_add(sk, skb->truesize);
-	sk_mem_charge(sk, skb->truesize);
+	sk_wmem_schedule(sk, size);
 }
 
-/* Free a write-queue skb, returning what it was charged (sk_wmem_free_skb). */
+/**
+ * glass_wmem_free_skb() - free a write-queue skb and return its charge.
+ * @sk: the socket, owned.
+ * @skb: an skb already off the write queue.
+ */
 void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 {
 	sk_wmem_queued_add(sk, -skb->truesize);
@@ -242,19 +271,29 @@ void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-/* Return every byte still forward-allocated (the socket is going away). */
+/**
+ * glass_mem_reclaim_all() - return every byte still forward-allocated.
+ * @sk: a socket being destroyed.
+ */
 void glass_mem_reclaim_all(struct sock *sk)
 {
 	if (sk->sk_forward_alloc > 0)
 		__sk_mem_reclaim(sk, sk->sk_forward_alloc);
 }
 
+/**
+ * glass_sockets_allocated_add() - count glass sockets, for fairness.
+ * @n: +1 or -1.
+ */
 void glass_sockets_allocated_add(int n)
 {
 	percpu_counter_add_batch(&glass_sockets_allocated, n, 16);
 }
 
-/* The socket becomes an orphan that lives on (closed by its program). */
+/**
+ * glass_orphan_inc() - a closed socket lives on: count it as an orphan.
+ * @sk: the socket, owned; counted once however often this is called.
+ */
 void glass_orphan_inc(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -265,7 +304,10 @@ void glass_orphan_inc(struct sock *sk)
 	this_cpu_inc(glass_orphan_count);
 }
 
-/* Called once the socket is destroyed. */
+/**
+ * glass_orphan_dec() - an orphan is destroyed: uncount it.
+ * @sk: the socket; nothing happens if it was never counted.
+ */
 void glass_orphan_dec(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -276,7 +318,7 @@ void glass_orphan_dec(struct sock *sk)
 	this_cpu_dec(glass_orphan_count);
 }
 
-unsigned int glass_orphans(void)
+static unsigned int glass_orphans(void)
 {
 	unsigned int sum = 0;
 	int cpu;
@@ -334,6 +376,12 @@ static int glass_sockstat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/**
+ * glass_sockstat_init_net() - create /proc/net/glass_sockstat.
+ * @net: the namespace.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_sockstat_init_net(struct net *net)
 {
 	if (!proc_create_net_single("glass_sockstat", 0444, net->proc_net,
@@ -342,6 +390,10 @@ int glass_sockstat_init_net(struct net *net)
 	return 0;
 }
 
+/**
+ * glass_sockstat_exit_net() - remove /proc/net/glass_sockstat.
+ * @net: the namespace.
+ */
 void glass_sockstat_exit_net(struct net *net)
 {
 	remove_proc_entry("glass_sockstat", net->proc_net);

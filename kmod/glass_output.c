@@ -4,14 +4,20 @@
  * routing table), building headers and checksums, and deciding which
  * queued bytes may leave now (peer window, congestion window, sender SWS
  * avoidance, Nagle and cork). Control segments (SYN, ACK, RST, probes) are
- * built here too. Every function runs with the socket owned by the caller.
+ * built here too. This file is also the one owner of the write queue
+ * (glass_wq_*()): the other files read it, only these functions edit it.
+ * Every function runs with the socket owned by the caller.
  */
 #include <linux/etherdevice.h>
 #include <linux/inetdevice.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_dev.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
 #include "glass_trace.h"
 #include "core/nagle.h"
 #include "core/window.h"
@@ -27,6 +33,7 @@
  * that fit it instead. Memory charged per segment then stays below twice
  * its payload, which the window (half of SO_RCVBUF's doubled value)
  * relies on.
+ * Return: the segment size, @mss or a little less.
  */
 u32 glass_fit_mss(u32 mss)
 {
@@ -41,7 +48,7 @@ u32 glass_fit_mss(u32 mss)
 	return fit >= mss - mss / 4 && fit < mss ? fit : mss;
 }
 
-u32 glass_mss_for_dev(const struct net_device *dev)
+static u32 glass_mss_for_dev(const struct net_device *dev)
 {
 	u32 mss = dev->mtu > GLASS_HDR_LEN ? dev->mtu - GLASS_HDR_LEN : 0;
 
@@ -58,7 +65,8 @@ u32 glass_mss_for_dev(const struct net_device *dev)
  * gso_max_segs 1` lowers to turn trains off, as TCP reads them from its
  * route once, at connect.
  */
-void glass_train_limits(struct glass_sock *gs, const struct net_device *dev)
+static void glass_train_limits(struct glass_sock *gs,
+			       const struct net_device *dev)
 {
 	u32 size = READ_ONCE(dev->gso_max_size);
 
@@ -68,14 +76,34 @@ void glass_train_limits(struct glass_sock *gs, const struct net_device *dev)
 }
 
 /**
+ * glass_use_dev() - a connection takes dev as its device.
+ * @gs: the connection, owned: connecting, or a listener's new child.
+ * @dev: its glass device, under RCU.
+ *
+ * The segment size follows the device's MTU, lowered to GLASS_MAXSEG if
+ * the program set one; the train limits follow the device's GSO limits.
+ */
+void glass_use_dev(struct glass_sock *gs, const struct net_device *dev)
+{
+	WRITE_ONCE(gs->oif, dev->ifindex);
+	glass_train_limits(gs, dev);
+	gs->mss = glass_mss_for_dev(dev);
+	if (gs->user_mss && gs->user_mss < gs->mss)
+		gs->mss = gs->user_mss;
+	gs->rcv_mss = gs->mss;
+}
+
+/**
  * glass_route() - pick the glass device that reaches daddr.
  * @sk: the connecting socket.
  * @daddr: the peer.
  * @saddr: set to the source address the route gives.
  *
  * A local destination uses the glass device that owns the address (a
- * loopback glass device answers itself). Return: 0, -ENETUNREACH when the
- * route does not lead over a glass device, or the routing error.
+ * loopback glass device answers itself). The connection takes the device
+ * (glass_use_dev()).
+ * Return: 0, -ENETUNREACH when the route does not lead over a glass
+ * device, or the routing error.
  */
 int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 {
@@ -103,12 +131,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 	if (!dev || !glass_dev_is_glass(dev)) {
 		err = -ENETUNREACH;
 	} else {
-		WRITE_ONCE(gs->oif, dev->ifindex);
-		glass_train_limits(gs, dev);
-		gs->mss = glass_mss_for_dev(dev);
-		if (gs->user_mss && gs->user_mss < gs->mss)
-			gs->mss = gs->user_mss;
-		gs->rcv_mss = gs->mss;
+		glass_use_dev(gs, dev);
 		*saddr = fl4.saddr;
 	}
 	rcu_read_unlock();
@@ -198,9 +221,12 @@ static void glass_ack_sent(struct sock *sk, u32 wnd)
  * @skb: headroom reserved, payload (if any) in place, cb filled; more
  *	than an MSS of payload makes it a train of full MSS segments.
  *
- * Consumes skb. Return: 0 or a negative errno (the frame was dropped).
+ * Consumes skb. A frame that does not leave (no device, no memory, a full
+ * queue) is counted where it was dropped and is a loss like any other:
+ * the timers that cover what it carried send it again, so no caller needs
+ * an error. A device found gone fails the connection (glass_dev_gone()).
  */
-static int glass_transmit(struct sock *sk, struct sk_buff *skb)
+static void glass_transmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
@@ -208,7 +234,6 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	u32 segs = glass_segs(len, gs->mss);
 	struct glass_hdr *gh;
 	u8 flags = cb->flags;
-	int err;
 
 	/* Only the very first SYN goes out without an ACK. */
 	if (sk->sk_state != TCP_SYN_SENT)
@@ -250,29 +275,30 @@ static int glass_transmit(struct sock *sk, struct sk_buff *skb)
 	}
 	if (flags & GLASS_RST)
 		glass_inc_stat(sock_net(sk), GLASS_MIB_RSTS_SENT);
-	err = glass_dev_xmit(sock_net(sk), skb, gs->oif);
-	/* Gone before the notifier saw this connection (glass_notify.c). */
-	if (err == -ENODEV)
+	/* Gone before the notifier saw this connection (glass_conn.c). */
+	if (glass_dev_xmit(sock_net(sk), skb, gs->oif) == -ENODEV)
 		glass_dev_gone(sk);
-	return err;
 }
 
-/* A header-only segment with the given flags and sequence number. */
-static int glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
+/*
+ * A header-only segment with the given flags and sequence number (a loss
+ * if there is no memory for it, as glass_transmit() says).
+ */
+static void glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 {
 	struct sk_buff *skb;
 
 	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
 	if (!skb) {
 		glass_note_drop(sock_net(sk), NULL, 0, GLASS_MIB_DROP_NOMEM);
-		return -ENOBUFS;
+		return;
 	}
 	skb_reserve(skb, GLASS_HEADROOM);
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = seq;
 	GLASS_SKB_CB(skb)->flags = flags;
 	skb_set_owner_w(skb, sk);
-	return glass_transmit(sk, skb);
+	glass_transmit(sk, skb);
 }
 
 /**
@@ -375,7 +401,12 @@ static int glass_train_add(struct sock *sk, struct glass_train *t,
 	return 0;
 }
 
-int glass_send_syn(struct sock *sk, bool retransmit)
+/**
+ * glass_send_syn() - send our SYN (or SYN-ACK) and arm its timer.
+ * @sk: the socket, owned, in SYN_SENT (SYN) or SYN_RECV (SYN-ACK).
+ * @retransmit: sent again: keep snd_nxt and the timing.
+ */
+void glass_send_syn(struct sock *sk, bool retransmit)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	u8 flags = GLASS_SYN;
@@ -389,9 +420,15 @@ int glass_send_syn(struct sock *sk, bool retransmit)
 	}
 	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
 			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
-	return glass_send_ctl(sk, flags, gs->iss);
+	glass_send_ctl(sk, flags, gs->iss);
 }
 
+/**
+ * glass_send_ack() - send an ACK with the current window.
+ * @sk: the socket, owned; nothing is sent once it is closed.
+ *
+ * At snd_max: after a go-back-N rewind, the peer has seen up to there.
+ */
 void glass_send_ack(struct sock *sk)
 {
 	if (sk->sk_state == TCP_CLOSE)
@@ -400,7 +437,12 @@ void glass_send_ack(struct sock *sk)
 	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_max);
 }
 
-/* A probe the peer must answer: an old sequence number, no data. */
+/**
+ * glass_send_probe() - a zero-window probe: an ACK the peer must answer.
+ * @sk: the socket, owned.
+ *
+ * It carries snd_una - 1, an old sequence number, and no data.
+ */
 void glass_send_probe(struct sock *sk)
 {
 	trace_glass_retransmit(sk, glass_sk(sk)->snd_una - 1, 0,
@@ -408,7 +450,13 @@ void glass_send_probe(struct sock *sk)
 	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_una - 1);
 }
 
-/* RST on an abortive close: at snd_nxt, so the peer accepts it. */
+/**
+ * glass_send_rst() - reset the connection on an abortive close.
+ * @sk: the socket, owned; nothing is sent before the handshake or after
+ *	the end.
+ *
+ * At snd_max, so the peer accepts it (RFC 5961).
+ */
 void glass_send_rst(struct sock *sk)
 {
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
@@ -458,7 +506,145 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
 	glass_dev_xmit(net, skb, oif);
 }
 
-/* FIN rides on the write queue as a segment of its own (one sequence). */
+/*
+ * The write queue: skbs of whole segments in sequence order, from the
+ * oldest unacknowledged byte (snd_una) to the last byte queued
+ * (write_seq), the FIN last if queued. send_head is the first skb not
+ * sent yet: the first whose seq is at or after snd_nxt, NULL when all
+ * are out. Every skb on it is charged to the socket (sk_wmem_queued and
+ * forward-allocated memory). The functions below are the only ones that
+ * add, remove or reorder its skbs or move send_head, so that invariant
+ * and the charge have one keeper; SACK's scoreboard will live here too.
+ */
+
+/**
+ * glass_wq_append() - queue skb at the tail of the write queue.
+ * @sk: the socket, owned.
+ * @skb: a new skb, its cb filled, its truesize already scheduled
+ *	(glass_wmem_schedule() or glass_wmem_schedule_forced()).
+ *
+ * Charges skb to the socket; it becomes send_head if nothing else waits.
+ */
+void glass_wq_append(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	if (!gs->send_head)
+		gs->send_head = skb;
+}
+
+/**
+ * glass_wq_unlink_free() - take skb off the write queue and free it.
+ * @sk: the socket, owned.
+ * @skb: an skb on its write queue.
+ *
+ * Returns its charge. If skb was send_head, send_head becomes NULL: a
+ * caller that frees more than an empty tail finds it again
+ * (glass_wq_clean()).
+ */
+void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->send_head == skb)
+		gs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	glass_wmem_free_skb(sk, skb);
+}
+
+/* After an ACK freed send_head, find the first unsent segment again. */
+static void glass_wq_find_send_head(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (gs->send_head || !skb ||
+	    !glass_seq_after(GLASS_SKB_CB(skb)->end_seq, gs->snd_nxt))
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (glass_seq_geq(GLASS_SKB_CB(skb)->seq, gs->snd_nxt)) {
+			gs->send_head = skb;
+			return;
+		}
+	}
+}
+
+/**
+ * glass_wq_clean() - the peer acknowledged everything before ack.
+ * @sk: the socket, owned.
+ * @ack: the new snd_una (the caller sets it).
+ *
+ * Frees the segments ack covers and trims one it covers in part. An ACK
+ * past snd_nxt (after a go-back-N rewind the peer had seen more) moves
+ * snd_nxt up to it, and send_head to the first segment after it.
+ */
+void glass_wq_clean(struct sock *sk, u32 ack)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (glass_seq_leq(cb->end_seq, ack)) {
+			glass_wq_unlink_free(sk, skb);
+			continue;
+		}
+		if (glass_seq_after(ack, cb->seq)) {
+			__skb_pull(skb, ack - cb->seq);
+			cb->seq = ack;
+		}
+		break;
+	}
+	if (glass_seq_before(gs->snd_nxt, ack))
+		gs->snd_nxt = ack;
+	glass_wq_find_send_head(sk);
+}
+
+/**
+ * glass_wq_rewind() - go back to the head after an RTO (go-back-N).
+ * @sk: the socket, owned; the head was just sent again
+ *	(glass_retransmit_head()).
+ *
+ * snd_nxt goes back to the end of the head, and everything after it
+ * counts as unsent: glass_push() sends it again as ACKs come back.
+ */
+void glass_wq_rewind(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (!head)
+		return;
+	gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
+	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ? NULL :
+			skb_queue_next(&sk->sk_write_queue, head);
+}
+
+/**
+ * glass_wq_purge() - free the whole write queue (the connection is over).
+ * @sk: the socket, owned, or being destroyed.
+ */
+void glass_wq_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		glass_wmem_free_skb(sk, skb);
+	glass_sk(sk)->send_head = NULL;
+}
+
+/**
+ * glass_queue_fin() - put our FIN on the write queue and push.
+ * @sk: the socket, owned, in process context (close, shutdown): the FIN
+ *	is allocated with a sleeping, never-failing allocation and charged
+ *	whatever the limits. Once per connection.
+ *
+ * The FIN is a segment of its own that takes one sequence number.
+ */
 void glass_queue_fin(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -478,10 +664,8 @@ void glass_queue_fin(struct sock *sk)
 	GLASS_SKB_CB(skb)->flags = GLASS_FIN;
 	gs->write_seq++;
 	gs->fin_queued = true;
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	glass_wmem_queue_forced(sk, skb);
-	if (!gs->send_head)
-		gs->send_head = skb;
+	glass_wmem_schedule_forced(sk, skb->truesize);
+	glass_wq_append(sk, skb);
 	glass_push(sk);
 }
 
@@ -696,29 +880,33 @@ bool glass_send_into_window(struct sock *sk)
 	return true;
 }
 
-/*
- * Resend the oldest unacknowledged segment (RTO or fast retransmit): one
- * MSS, as the loss it answers is one segment's.
+/**
+ * glass_retransmit_head() - resend the oldest unacknowledged segment.
+ * @sk: the socket, owned.
+ * @reason: GLASS_RETRANS_RTO or GLASS_RETRANS_FAST, for the tracepoint.
+ *
+ * One MSS, as the loss it answers is one segment's. Without memory to
+ * split the skb, all of it goes again (a train of whole segments, still
+ * correct); without memory to clone it, nothing goes and the
+ * retransmission timer tries again.
  */
-int glass_retransmit_head(struct sock *sk, int reason)
+void glass_retransmit_head(struct sock *sk, int reason)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	struct glass_train t = {};
-	int err;
 
 	if (!skb || skb == gs->send_head)
-		return 0;
+		return;
 	if (skb->len > gs->mss)
-		glass_fragment(sk, skb, gs->mss);
+		glass_fragment(sk, skb, gs->mss);	/* may fail: see above */
 	trace_glass_retransmit(sk, GLASS_SKB_CB(skb)->seq, skb->len, reason);
 	GLASS_SKB_CB(skb)->retransmitted = 1;
 	gs->total_retrans++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
 	glass_rto_on_retransmit(&gs->rto);
-	err = glass_train_add(sk, &t, skb);
-	glass_train_flush(sk, &t);
-	return err;
+	if (!glass_train_add(sk, &t, skb))
+		glass_train_flush(sk, &t);
 }
 
 /*
@@ -744,6 +932,7 @@ static u32 glass_rcv_free(const struct sock *sk)
  * @commit: the segment is really being sent: remember the right edge.
  *
  * Receiver SWS avoidance lives in core/window.c.
+ * Return: the window in bytes, counted from rcv_nxt.
  */
 u32 glass_select_window(struct sock *sk, bool commit)
 {
@@ -765,7 +954,13 @@ u32 glass_select_window(struct sock *sk, bool commit)
 	return wnd;
 }
 
-/* The reader made room: tell the peer when the window moved enough. */
+/**
+ * glass_window_update_check() - the reader made room: tell the peer?
+ * @sk: the socket, owned.
+ *
+ * Sends a window update when the right edge would move by the receiver's
+ * SWS threshold (glass_rcv_window_update_due()), in states that receive.
+ */
 void glass_window_update_check(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);

@@ -10,7 +10,9 @@
 #include <linux/seq_file.h>
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_table.h"
+#include "glass_socket.h"
 
 #define GLASS_PROC_HEADER						\
 	"local remote state sendq unsent recvq ooo sndbuf rcvbuf wmem "	\
@@ -115,7 +117,8 @@ static int glass_seq_show(struct seq_file *seq, void *v)
 		   &sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,
 		   ntohs(sk->sk_dport), sk->sk_state,
 		   gi.gi_unacked + gi.gi_unsent, gi.gi_unsent,
-		   sk->sk_state == TCP_LISTEN ? gs->accept_len : gi.gi_unread,
+		   sk->sk_state == TCP_LISTEN ? READ_ONCE(gs->accept_len) :
+		   gi.gi_unread,
 		   gi.gi_ooo, sk->sk_sndbuf, sk->sk_rcvbuf,
 		   refcount_read(&sk->sk_wmem_alloc) - 1,
 		   atomic_read(&sk->sk_rmem_alloc), gi.gi_snd_wnd,
@@ -199,6 +202,12 @@ static int glass_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/**
+ * glass_proc_init_net() - create /proc/net/glass and /proc/net/glass_stat.
+ * @net: the namespace.
+ *
+ * Return: 0 or -ENOMEM (neither file is left behind).
+ */
 int glass_proc_init_net(struct net *net)
 {
 	if (!proc_create_net("glass", 0444, net->proc_net, &glass_seq_ops,
@@ -212,6 +221,10 @@ int glass_proc_init_net(struct net *net)
 	return 0;
 }
 
+/**
+ * glass_proc_exit_net() - remove both files.
+ * @net: the namespace.
+ */
 void glass_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("glass_stat", net->proc_net);

@@ -4,12 +4,17 @@
  * tunables of struct glass_sysctl. Defaults are documented in
  * docs/protocol.md. The protocol-wide limits (net.glass.mem and
  * net.glass.max_orphans, docs/limits.md) exist in init_net only, as
- * net.ipv4.tcp_mem does, so no user namespace can raise them.
+ * net.ipv4.tcp_mem does, so no user namespace can raise them. Also the
+ * namespace's slot itself (glass_net_id), which glass_main.c registers.
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+
+/* Where struct glass_net lives in each namespace (glass_pernet()). */
+unsigned int glass_net_id __read_mostly;
 
 static int glass_one = 1;
 static int glass_max_ms = 600000;
@@ -76,6 +81,11 @@ static struct ctl_table glass_global_table[] = {
 
 static struct ctl_table_header *glass_global_hdr;
 
+/**
+ * glass_sysctl_init() - register net.glass.mem and max_orphans (init_net).
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_sysctl_init(void)
 {
 	glass_global_hdr = register_net_sysctl(&init_net, "net/glass",
@@ -83,11 +93,20 @@ int glass_sysctl_init(void)
 	return glass_global_hdr ? 0 : -ENOMEM;
 }
 
+/**
+ * glass_sysctl_exit() - unregister the global limits.
+ */
 void glass_sysctl_exit(void)
 {
 	unregister_net_sysctl_table(glass_global_hdr);
 }
 
+/**
+ * glass_sysctl_init_net() - the namespace's net.glass.* tunables.
+ * @net: the namespace; its values start from the defaults.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_sysctl_init_net(struct net *net)
 {
 	struct glass_net *gn = glass_pernet(net);
@@ -110,6 +129,10 @@ int glass_sysctl_init_net(struct net *net)
 	return 0;
 }
 
+/**
+ * glass_sysctl_exit_net() - unregister and free the namespace's table.
+ * @net: the namespace.
+ */
 void glass_sysctl_exit_net(struct net *net)
 {
 	struct glass_net *gn = glass_pernet(net);

@@ -19,7 +19,9 @@
 #include <linux/vmalloc.h>
 #include <net/netns/hash.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_table.h"
+#include "glass_conn.h"
 
 #define GLASS_BIND_BITS	10
 #define GLASS_CONN_BITS	14
@@ -58,6 +60,11 @@ static struct glass_bucket *glass_buckets_alloc(unsigned int bits,
 	return t;
 }
 
+/**
+ * glass_table_init() - allocate the bind, listen and connection tables.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int glass_table_init(void)
 {
 	glass_hash_seed = get_random_u32();
@@ -74,6 +81,9 @@ int glass_table_init(void)
 	return 0;
 }
 
+/**
+ * glass_table_exit() - free the tables (every socket has left them).
+ */
 void glass_table_exit(void)
 {
 	vfree(glass_bind_table);
@@ -148,7 +158,7 @@ static int glass_bind_exact(struct sock *sk, __be32 addr, u16 port)
 		sk->sk_num = port;
 		sock_hold(sk);
 		hlist_add_head(&glass_sk(sk)->bind_node, &b->head);
-		glass_sk(sk)->bind_hashed = true;
+		WRITE_ONCE(glass_sk(sk)->bind_hashed, true);
 		err = 0;
 	}
 	spin_unlock_bh(&b->lock);
@@ -187,7 +197,10 @@ int glass_bind_port(struct sock *sk, __be32 addr, u16 port)
 	return glass_bind_ephemeral(sk, addr);
 }
 
-/* An accepted child uses its listener's port: no conflict check. */
+/**
+ * glass_bind_child() - an accepted child takes its listener's port.
+ * @sk: the child, locked; no conflict check, as for TCP's children.
+ */
 void glass_bind_child(struct sock *sk)
 {
 	struct glass_bucket *b = glass_bind_bucket(sock_net(sk), sk->sk_num);
@@ -195,15 +208,18 @@ void glass_bind_child(struct sock *sk)
 	spin_lock_bh(&b->lock);
 	sock_hold(sk);
 	hlist_add_head(&glass_sk(sk)->bind_node, &b->head);
-	glass_sk(sk)->bind_hashed = true;
+	WRITE_ONCE(glass_sk(sk)->bind_hashed, true);
 	spin_unlock_bh(&b->lock);
 }
 
-/*
- * Start listening on sk's port: as TCP, refused (-EADDRINUSE) while
- * another socket listens on an overlapping address, SO_REUSEADDR or not.
- * Checked and made visible under the port's lock, so two listen() calls
- * cannot both win.
+/**
+ * glass_table_listen() - start listening on the socket's port.
+ * @sk: a bound socket, locked.
+ *
+ * As TCP, refused while another socket listens on an overlapping address,
+ * SO_REUSEADDR or not. Checked and made visible under the port's lock, in
+ * state LISTEN, so two listen() calls cannot both win.
+ * Return: 0 (also if it already listens) or -EADDRINUSE.
  */
 int glass_table_listen(struct sock *sk)
 {
@@ -231,7 +247,7 @@ int glass_table_listen(struct sock *sk)
 	spin_lock(&lb->lock);
 	sock_hold(sk);
 	hlist_add_head(&gs->listen_node, &lb->head);
-	gs->listen_hashed = true;
+	WRITE_ONCE(gs->listen_hashed, true);
 	glass_set_state(sk, TCP_LISTEN);
 	spin_unlock(&lb->lock);
 out:
@@ -239,6 +255,10 @@ out:
 	return err;
 }
 
+/**
+ * glass_table_unlisten() - take a listener out of the listen table.
+ * @sk: the socket, locked; nothing happens if it is not in it.
+ */
 void glass_table_unlisten(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -249,11 +269,15 @@ void glass_table_unlisten(struct sock *sk)
 	lb = glass_listen_bucket(sock_net(sk), sk->sk_num);
 	spin_lock_bh(&lb->lock);
 	hlist_del_init(&gs->listen_node);
-	gs->listen_hashed = false;
+	WRITE_ONCE(gs->listen_hashed, false);
 	spin_unlock_bh(&lb->lock);
 	sock_put(sk);
 }
 
+/**
+ * glass_unbind() - give the socket's port back.
+ * @sk: the socket, locked; nothing happens if it holds no port.
+ */
 void glass_unbind(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -264,7 +288,7 @@ void glass_unbind(struct sock *sk)
 	b = glass_bind_bucket(sock_net(sk), sk->sk_num);
 	spin_lock_bh(&b->lock);
 	hlist_del_init(&gs->bind_node);
-	gs->bind_hashed = false;
+	WRITE_ONCE(gs->bind_hashed, false);
 	spin_unlock_bh(&b->lock);
 	sock_put(sk);
 }
@@ -303,12 +327,16 @@ int glass_conn_hash(struct sock *sk)
 	}
 	sock_hold(sk);
 	hlist_add_head(&gs->conn_node, &b->head);
-	gs->conn_hashed = true;
+	WRITE_ONCE(gs->conn_hashed, true);
 out:
 	spin_unlock_bh(&b->lock);
 	return err;
 }
 
+/**
+ * glass_conn_unhash() - take a connection out of the connection table.
+ * @sk: the socket, locked; nothing happens if it is not in it.
+ */
 void glass_conn_unhash(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -320,7 +348,7 @@ void glass_conn_unhash(struct sock *sk)
 			      sk->sk_daddr, sk->sk_dport);
 	spin_lock_bh(&b->lock);
 	hlist_del_init(&gs->conn_node);
-	gs->conn_hashed = false;
+	WRITE_ONCE(gs->conn_hashed, false);
 	spin_unlock_bh(&b->lock);
 	sock_put(sk);
 }
@@ -358,7 +386,15 @@ struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 	return found;
 }
 
-/* The listener for (daddr, dport): an exact address beats INADDR_ANY. */
+/**
+ * glass_lookup_listener() - the listener a SYN for (daddr, dport) reaches.
+ * @net: the namespace it arrived in.
+ * @daddr: its destination address.
+ * @dport: its destination port, host order.
+ *
+ * A listener bound to @daddr beats one bound to INADDR_ANY.
+ * Return: the listener with a reference held, or NULL.
+ */
 struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
 {
 	struct glass_bucket *b = glass_listen_bucket(net, dport);
@@ -400,7 +436,8 @@ static struct sock *glass_bucket_nth(struct net *net, struct glass_bucket *b,
 	spin_lock_bh(&b->lock);
 	if (bind) {
 		hlist_for_each_entry(gs, &b->head, bind_node) {
-			if (gs->conn_hashed || !net_eq(sock_net(&gs->sk), net))
+			if (READ_ONCE(gs->conn_hashed) ||
+			    !net_eq(sock_net(&gs->sk), net))
 				continue;
 			if (skip-- == 0) {
 				found = gs;
@@ -465,7 +502,7 @@ struct sock *glass_table_next(struct net *net, struct glass_cursor *c)
  * @arg: passed to fn.
  *
  * One pass over the connection table, so the cost is linear in its size:
- * device teardown runs this under RTNL (glass_notify.c).
+ * device teardown runs this under RTNL (glass_conn.c).
  */
 void glass_table_walk_conns(struct net *net, glass_conn_fn fn, void *arg)
 {

@@ -9,7 +9,10 @@
  */
 #include <net/tcp_states.h>
 
-#include "glass_impl.h"
+#include "glass_sock.h"
+#include "glass_mem.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
 #include "glass_trace.h"
 
 static struct glass_sysctl *glass_sc(const struct sock *sk)
@@ -17,6 +20,12 @@ static struct glass_sysctl *glass_sc(const struct sock *sk)
 	return &glass_pernet(sock_net(sk))->sysctl;
 }
 
+/**
+ * glass_arm_write_timer() - arm the write timer for one purpose.
+ * @sk: the socket, owned.
+ * @kind: what it is armed for (retransmission, probe, TIME_WAIT).
+ * @delay: jiffies from now, at least one.
+ */
 void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
 			   unsigned long delay)
 {
@@ -27,6 +36,10 @@ void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
 	sk_reset_timer(sk, &gs->write_timer, gs->write_timeout);
 }
 
+/**
+ * glass_stop_write_timer() - disarm the write timer, whatever it was for.
+ * @sk: the socket, owned.
+ */
 void glass_stop_write_timer(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -35,7 +48,10 @@ void glass_stop_write_timer(struct sock *sk)
 	sk_stop_timer(sk, &gs->write_timer);
 }
 
-/* Restart the retransmission timer for the current RTO (RFC 6298 5.3). */
+/**
+ * glass_rearm_rtx() - restart the retransmission timer (RFC 6298 5.3).
+ * @sk: the socket, owned; the timer runs for the current, backed-off RTO.
+ */
 void glass_rearm_rtx(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -44,6 +60,10 @@ void glass_rearm_rtx(struct sock *sk)
 			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
 }
 
+/**
+ * glass_clear_timers() - stop every timer of a connection that is done.
+ * @sk: the socket, owned; a delayed ACK still owed is forgotten.
+ */
 void glass_clear_timers(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -54,13 +74,22 @@ void glass_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &gs->cork_timer);
 }
 
-/* An orphan in FIN_WAIT2 waits for the peer's FIN no longer than this. */
+/**
+ * glass_orphan_timeout() - bound the wait of a closed socket in FIN_WAIT2.
+ * @sk: the socket, owned: its program closed it, the peer has not.
+ *
+ * The peer's FIN is awaited no longer than net.glass.time_wait_ms.
+ */
 void glass_orphan_timeout(struct sock *sk)
 {
 	glass_arm_write_timer(sk, GLASS_TIMER_TIMEWAIT,
 			      msecs_to_jiffies(glass_sc(sk)->time_wait_ms));
 }
 
+/**
+ * glass_start_timewait() - enter TIME_WAIT for net.glass.time_wait_ms.
+ * @sk: the socket, owned.
+ */
 void glass_start_timewait(struct sock *sk)
 {
 	glass_set_state(sk, TCP_TIME_WAIT);
@@ -148,9 +177,7 @@ static void glass_retransmit_timeout(struct sock *sk)
 	glass_rto_backoff(&gs->rto);
 	if (head) {
 		glass_retransmit_head(sk, GLASS_RETRANS_RTO);
-		gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
-		gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ?
-				NULL : skb_queue_next(&sk->sk_write_queue, head);
+		glass_wq_rewind(sk);
 	}
 	glass_rearm_rtx(sk);
 }
@@ -195,38 +222,6 @@ static void glass_probe_timeout(struct sock *sk)
 	timeout = glass_backoff_us(glass_rto_timeout(&gs->rto),
 				   gs->probe_backoff, gs->rto.max_us);
 	glass_arm_write_timer(sk, GLASS_TIMER_PROBE, usecs_to_jiffies(timeout));
-}
-
-/**
- * glass_dev_gone() - the device a connection uses may have gone away.
- * @sk: the connection; its lock need not be held (see glass_notify.c).
- *
- * Does not sleep. The write timer, made due now, checks under the socket
- * lock and fails the connection if its device is gone indeed.
- */
-void glass_dev_gone(struct sock *sk)
-{
-	struct glass_sock *gs = glass_sk(sk);
-
-	if (!test_and_set_bit(GLASS_DEV_GONE, &gs->deferred))
-		sk_reset_timer(sk, &gs->write_timer, jiffies);
-}
-
-/* With the socket owned: fail the connection if its device is gone. */
-static void glass_dev_gone_check(struct sock *sk)
-{
-	struct glass_sock *gs = glass_sk(sk);
-	struct net_device *dev;
-	bool gone;
-
-	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
-		return;
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(sock_net(sk), gs->oif);
-	gone = !dev || !glass_dev_is_glass(dev);
-	rcu_read_unlock();
-	if (gone)
-		glass_reset_conn(sk, ENETDOWN);
 }
 
 static void glass_write_timer_handler(struct sock *sk)
@@ -313,6 +308,10 @@ static void glass_cork_timer(struct timer_list *t)
 	glass_timer_run(&gs->sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
 }
 
+/**
+ * glass_init_timers() - set up a new socket's timers, none armed.
+ * @sk: the socket being created.
+ */
 void glass_init_timers(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);

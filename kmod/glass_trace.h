@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Tracepoints of the `glass` system (/sys/kernel/tracing/events/glass/).
- * Every field is fixed-size so a BPF program can read it with a context
- * struct written from the tracefs format file, without module BTF. Field
- * names follow TCP's tracepoints where they mean the same thing.
+ * Every field is fixed-size so a BPF program can read the record without
+ * module BTF: the layout of each record is an ABI, declared in
+ * include/uapi/linux/glass_tracepoints.h (struct glass_tp_<event>) and
+ * pinned to the TP_STRUCT__entry() below field by field in glass_trace.c.
+ * A field added here must be added there, in the same place. Field names
+ * follow TCP's tracepoints where they mean the same thing.
  * docs/tracing.md documents each event.
  */
 #undef TRACE_SYSTEM
@@ -15,13 +18,7 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
-#include "glass_impl.h"
-
-/* Why a segment was sent again: glass_retransmit.reason. */
-#define GLASS_RETRANS_RTO	0
-#define GLASS_RETRANS_FAST	1
-#define GLASS_RETRANS_PROBE	2
-#define GLASS_RETRANS_SYN	3
+#include "glass_sock.h"
 
 #define glass_show_reason(r)						\
 	__print_symbolic(r, { GLASS_RETRANS_RTO, "rto" },		\
@@ -30,7 +27,7 @@
 			 { GLASS_RETRANS_SYN, "syn" })
 
 /* The connection's identity, shared by the per-socket events. */
-#define GLASS_TP_SOCK_FIELDS						\
+#define GLASS_TP_SOCK_ENTRY						\
 	__field(u64, cookie)						\
 	__field(__u32, saddr)						\
 	__field(__u32, daddr)						\
@@ -119,7 +116,7 @@ TRACE_EVENT(glass_retransmit,
 	TP_PROTO(const struct sock *sk, u32 seq, u32 len, int reason),
 	TP_ARGS(sk, seq, len, reason),
 	TP_STRUCT__entry(
-		GLASS_TP_SOCK_FIELDS
+		GLASS_TP_SOCK_ENTRY
 		__field(__u32, seq)
 		__field(__u32, len)
 		__field(__u32, snd_una)
@@ -158,7 +155,7 @@ TRACE_EVENT(glass_state_change,
 	TP_PROTO(const struct sock *sk, int oldstate, int newstate),
 	TP_ARGS(sk, oldstate, newstate),
 	TP_STRUCT__entry(
-		GLASS_TP_SOCK_FIELDS
+		GLASS_TP_SOCK_ENTRY
 		__field(__u8, oldstate)
 		__field(__u8, newstate)
 	),
@@ -177,7 +174,7 @@ TRACE_EVENT(glass_window,
 	TP_PROTO(const struct sock *sk, u32 rcv_wnd, bool zero),
 	TP_ARGS(sk, rcv_wnd, zero),
 	TP_STRUCT__entry(
-		GLASS_TP_SOCK_FIELDS
+		GLASS_TP_SOCK_ENTRY
 		__field(__u32, rcv_wnd)
 		__field(__u32, rcv_nxt)
 		__field(__u32, unread)
@@ -202,8 +199,8 @@ TRACE_EVENT(glass_window,
 );
 
 /*
- * A frame or segment was discarded; reason is the index of its counter in
- * /proc/net/glass_stat (enum glass_mib, the file's line order).
+ * A frame or segment was discarded; reason is its counter, a
+ * GLASS_MIB_DROP_* of enum glass_mib (the line of /proc/net/glass_stat).
  */
 TRACE_EVENT(glass_drop,
 	TP_PROTO(const struct glass_hdr *gh, u32 len, int reason),
@@ -236,7 +233,7 @@ TRACE_EVENT(glass_sndbuf,
 	TP_PROTO(const struct sock *sk, bool blocked),
 	TP_ARGS(sk, blocked),
 	TP_STRUCT__entry(
-		GLASS_TP_SOCK_FIELDS
+		GLASS_TP_SOCK_ENTRY
 		__field(__u32, sndbuf)
 		__field(__u32, wmem_queued)
 		__field(__u32, unacked)
@@ -267,7 +264,7 @@ TRACE_EVENT(glass_destroy_sock,
 	TP_PROTO(const struct sock *sk),
 	TP_ARGS(sk),
 	TP_STRUCT__entry(
-		GLASS_TP_SOCK_FIELDS
+		GLASS_TP_SOCK_ENTRY
 		__field(u64, bytes_sent)
 		__field(u64, bytes_acked)
 		__field(u64, bytes_received)

@@ -43,36 +43,65 @@ enum glass_cc_action {
 	GLASS_CC_RETRANSMIT,	/* retransmit the segment at snd_una now */
 };
 
-/*
- * cwnd = GLASS_CC_IW_SEGS * mss, ssthresh infinite, no recovery. snd_nxt
- * is the first data byte to send (ISN + 1). An mss of 0 is taken as 1.
+/**
+ * glass_cc_init() - congestion state of a new connection.
+ * @cc: the state.
+ * @mss: the sender MSS; 0 is taken as 1.
+ * @snd_nxt: the first data byte to send (ISN + 1).
+ *
+ * cwnd = GLASS_CC_IW_SEGS * mss (RFC 6928), ssthresh infinite, no
+ * recovery.
  */
 void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt);
 
-/*
- * An ACK advanced snd_una to ack by acked (> 0) bytes; flight is what was
- * outstanding before it. It ends a run of duplicates. In recovery: a full
- * ACK (>= recover) sets cwnd to min(ssthresh, max(flight - acked, mss) +
- * mss) and ends recovery; a partial ACK retransmits the next hole and
- * deflates cwnd by the bytes acked, adding one MSS back if at least one MSS
- * was acked, never below one MSS (RFC 6582 3.2 step 5). Outside: slow start
- * (+min(acked, mss)) while cwnd < ssthresh, else +mss per cwnd of bytes
- * acked. cwnd never exceeds 2^30.
+/**
+ * glass_cc_on_ack() - an ACK advanced snd_una.
+ * @cc: the state.
+ * @ack: the new snd_una.
+ * @acked: bytes it acknowledged (> 0).
+ * @flight: bytes outstanding before it.
+ *
+ * It ends a run of duplicates. In recovery: a full ACK (at or past
+ * recover) sets cwnd to min(ssthresh, max(flight - acked, mss) + mss) and
+ * ends recovery; a partial ACK retransmits the next hole and deflates cwnd
+ * by the bytes acked, adding one MSS back if at least one MSS was acked,
+ * never below one MSS (RFC 6582 3.2 step 5). Outside recovery: slow start
+ * while cwnd < ssthresh (+acked, every byte counted, up to ssthresh, as
+ * Linux's tcp_slow_start()), else +mss per cwnd of bytes acked. cwnd never
+ * exceeds 2^30.
+ * Return: GLASS_CC_RETRANSMIT for a partial ACK in recovery, else
+ * GLASS_CC_NONE.
  */
 enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
 				     u32 flight);
 
-/*
- * A duplicate ACK (RFC 5681 section 2 definition, decided by the caller).
- * The third one starts fast retransmit unless snd_una has not passed the
- * recover point of an earlier recovery (RFC 6582 3.2 step 2): ssthresh =
- * max(flight / 2, 2 mss), cwnd = ssthresh + 3 mss, recover = snd_nxt.
- * In recovery, each one inflates cwnd by one MSS.
+/**
+ * glass_cc_on_dupack() - a duplicate ACK arrived.
+ * @cc: the state.
+ * @snd_una: the oldest unacknowledged byte.
+ * @snd_nxt: the next byte to send (the recover point if recovery starts).
+ * @flight: bytes outstanding.
+ *
+ * Whether an ACK is a duplicate is the caller's call (RFC 5681 section 2).
+ * The third in a row starts fast retransmit, unless snd_una has not passed
+ * the recover point of an earlier recovery (RFC 6582 3.2 step 2):
+ * ssthresh = max(flight / 2, 2 mss), cwnd = ssthresh + 3 mss, recover =
+ * snd_nxt. In recovery, each one inflates cwnd by one MSS.
+ * Return: GLASS_CC_RETRANSMIT when fast retransmit starts, else
+ * GLASS_CC_NONE.
  */
 enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
 					u32 snd_nxt, u32 flight);
 
-/* Retransmission timeout: ssthresh = max(flight / 2, 2 mss), cwnd = 1 mss. */
+/**
+ * glass_cc_on_rto() - the retransmission timer expired.
+ * @cc: the state.
+ * @snd_nxt: the highest byte sent (the new recover point).
+ * @flight: bytes outstanding.
+ *
+ * ssthresh = max(flight / 2, 2 mss), cwnd = 1 mss, recovery ends, and
+ * recover = @snd_nxt (no fast retransmit for losses from before the RTO).
+ */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight);
 
 #endif /* _GLASS_CORE_CC_H */

@@ -28,14 +28,20 @@ struct glass_nagle_in {
 	u32 snd_sml;
 };
 
-/*
- * May the segment be sent now? Yes if:
+/**
+ * glass_nagle_may_send() - may a segment leave now (Nagle, Minshall, cork)?
+ * @in: the segment and the connection's state.
+ *
+ * Yes if:
  * 1. it is full sized (len >= mss), or
  * 2. it carries FIN and cork is off, or
  * 3. cork is off and nodelay is on, or
  * 4. cork is off and no small segment sent earlier is still unacknowledged
  *    (Minshall: snd_sml <= snd_una).
  * Otherwise it waits for an ACK, for more data to fill it, or for uncork.
+ * (The caller adds rule 0: a segment with bytes queued behind it was cut
+ * by the window, not by the writer, and goes.)
+ * Return: true if it may be sent now.
  */
 bool glass_nagle_may_send(const struct glass_nagle_in *in);
 

@@ -16,10 +16,15 @@ struct glass_range {
 	u32 end;
 };
 
-/*
- * Clip *r to [lo, hi). Return false (and leave *r alone) when nothing of it
- * lies inside. An empty range (start == end) is never inside. The range is
- * read as starting within 2^31 of lo (before or after it), as seq.h does.
+/**
+ * glass_range_clip() - clip a byte range to a window.
+ * @r: the range [start, end), clipped in place.
+ * @lo: the window's left edge.
+ * @hi: its right edge (exclusive).
+ *
+ * An empty range (start == end) is never inside. The range is read as
+ * starting within 2^31 of @lo (before or after it), as seq.h does.
+ * Return: true if some of it lies inside; false leaves *@r alone.
  */
 bool glass_range_clip(struct glass_range *r, u32 lo, u32 hi);
 
@@ -37,23 +42,36 @@ struct glass_ooo_set {
 	struct glass_range r[GLASS_OOO_MAX_RANGES];
 };
 
+/**
+ * glass_ooo_init() - empty the set.
+ * @s: the set.
+ */
 void glass_ooo_init(struct glass_ooo_set *s);
 
-/*
- * Add [start, end), merging with overlapping or adjacent ranges. All
- * ranges and rcv_nxt must lie within one window narrower than 2^31 (clip
- * with glass_range_clip() first). An empty range adds nothing: 0.
- * Return the number of bytes that were not covered before (0: a pure
- * duplicate), or -1 when the set is full and the range would need a new
- * slot (the caller drops the segment; nothing changed).
+/**
+ * glass_ooo_add() - add a byte range held out of order.
+ * @s: the set.
+ * @start: first sequence number.
+ * @end: one past the last.
+ *
+ * Merges with overlapping or adjacent ranges. All ranges and rcv_nxt must
+ * lie within one window narrower than 2^31 (clip with glass_range_clip()
+ * first).
+ * Return: the bytes not covered before (0: a pure duplicate, or an empty
+ * range), or -1 when the set is full and the range would need a new slot
+ * (nothing changed; the caller drops the segment).
  */
 s64 glass_ooo_add(struct glass_ooo_set *s, u32 start, u32 end);
 
-/*
- * rcv_nxt has advanced to rcv_nxt: drop every byte before it; if the first
- * range now starts at or before rcv_nxt, consume it too (only one can, as
- * ranges never touch). Return the new rcv_nxt (the end of the contiguous
- * data), >= the argument.
+/**
+ * glass_ooo_advance() - rcv_nxt moved: forget what is before it.
+ * @s: the set.
+ * @rcv_nxt: the new rcv_nxt.
+ *
+ * Drops every byte before @rcv_nxt; if the first range then starts at or
+ * before it, that range is consumed too (only one can, as ranges never
+ * touch).
+ * Return: the end of the contiguous data, >= @rcv_nxt.
  */
 u32 glass_ooo_advance(struct glass_ooo_set *s, u32 rcv_nxt);
 

@@ -40,43 +40,78 @@ struct glass_rto {
 	u64 timed_at_us;
 };
 
-/*
- * Start with no sample: rto = initial_us clamped to [min_us, max_us]
- * (RFC 6298 2.1 says 1 s). Needs min_us <= max_us.
+/**
+ * glass_rto_init() - start an estimator with no sample yet.
+ * @r: the estimator.
+ * @min_us: lower bound of the base timeout.
+ * @max_us: upper bound of any timeout (needs @min_us <= @max_us).
+ * @initial_us: the timeout before the first sample (RFC 6298 2.1 says
+ *	1 s), clamped to [@min_us, @max_us].
  */
 void glass_rto_init(struct glass_rto *r, u32 min_us, u32 max_us,
 		    u32 initial_us);
 
-/*
- * Fold one RTT measurement in (RFC 6298 2.2 and 2.3, K = 4, G above),
- * rounding each average toward the new sample (so constant samples make
- * SRTT exactly R and RTTVAR 0); a sample of 0 counts as 1.
+/**
+ * glass_rto_sample() - fold one RTT measurement in (RFC 6298 2.2, 2.3).
+ * @r: the estimator.
+ * @rtt_us: the measurement; 0 counts as 1.
+ *
+ * K = 4 and G = GLASS_RTO_G_US. Each average is rounded toward the new
+ * sample, so constant samples make SRTT exactly R and RTTVAR 0.
  */
 void glass_rto_sample(struct glass_rto *r, u32 rtt_us);
 
-/* How long the retransmission timer should run now: rto << backoff, capped. */
+/**
+ * glass_rto_timeout() - how long the retransmission timer runs now.
+ * @r: the estimator.
+ *
+ * Return: the base timeout shifted left by the backoff, capped at max_us.
+ */
 u32 glass_rto_timeout(const struct glass_rto *r);
 
-/* A timeout fired: double the next one (RFC 6298 5.5), saturating. */
+/**
+ * glass_rto_backoff() - a timeout fired: double the next (RFC 6298 5.5).
+ * @r: the estimator; the exponent saturates at GLASS_RTO_MAX_BACKOFF.
+ */
 void glass_rto_backoff(struct glass_rto *r);
 
-/* Start timing a segment ending at end_seq unless one is already timed. */
+/**
+ * glass_rto_start_timing() - time a segment, unless one is timed already.
+ * @r: the estimator.
+ * @end_seq: the sample completes when an ACK reaches this.
+ * @now_us: when the segment leaves.
+ */
 void glass_rto_start_timing(struct glass_rto *r, u32 end_seq, u64 now_us);
 
-/*
- * A cumulative ACK for new data arrived: take the sample if it covers the
- * timed segment (ack at or after timed_seq), and clear the backoff (new
- * data was acknowledged) whether or not a sample was taken. The sample is
- * now_us - timed_at_us, at least 1. Returns true if a sample was taken.
+/**
+ * glass_rto_on_ack() - a cumulative ACK for new data arrived.
+ * @r: the estimator.
+ * @ack: the ACK.
+ * @now_us: when it arrived.
+ *
+ * Takes the sample (now_us - timed_at_us, at least 1) if @ack covers the
+ * timed segment (at or after timed_seq), and clears the backoff whether or
+ * not a sample was taken: new data was acknowledged.
+ * Return: true if a sample was taken.
  */
 bool glass_rto_on_ack(struct glass_rto *r, u32 ack, u64 now_us);
 
-/* Karn's rule: anything retransmitted invalidates the running sample. */
+/**
+ * glass_rto_on_retransmit() - Karn's rule: a retransmission voids the
+ * running sample.
+ * @r: the estimator.
+ */
 void glass_rto_on_retransmit(struct glass_rto *r);
 
-/*
- * base << exponent, capped at max_us for any exponent (a base of 0 stays
- * 0); shared by RTO and persist timers.
+/**
+ * glass_backoff_us() - a backed-off timeout, for the RTO and the persist
+ * timer alike.
+ * @base_us: the timeout before backoff.
+ * @exponent: how many times it doubled.
+ * @max_us: the cap.
+ *
+ * Return: @base_us << @exponent, at most @max_us for any exponent (a base
+ * of 0 stays 0).
  */
 u32 glass_backoff_us(u32 base_us, u32 exponent, u32 max_us);
 

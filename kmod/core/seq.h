@@ -29,12 +29,6 @@ static inline bool glass_seq_geq(u32 a, u32 b)
 	return !glass_seq_before(a, b);
 }
 
-/* lo <= x <= hi, all modulo 2^32. */
-static inline bool glass_seq_between(u32 x, u32 lo, u32 hi)
-{
-	return hi - lo >= x - lo;
-}
-
 static inline u32 glass_seq_max(u32 a, u32 b)
 {
 	return glass_seq_after(a, b) ? a : b;

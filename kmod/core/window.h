@@ -27,17 +27,25 @@
 u32 glass_rcv_select_window(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 			    u32 rcv_space);
 
-/*
- * After the reader consumed data: does the window it opened deserve a
- * window update now (glass_rcv_select_window() would move the right edge,
- * by at least the SWS threshold)?
+/**
+ * glass_rcv_window_update_due() - does a window update deserve a segment?
+ * @rcv_nxt: next sequence number expected.
+ * @rcv_adv: right edge advertised last.
+ * @free: payload bytes the receive buffer can take beyond @rcv_nxt now.
+ * @mss: receive MSS.
+ * @rcv_space: payload bytes the whole receive buffer spans.
+ *
+ * After the reader consumed data: would glass_rcv_select_window() move the
+ * right edge, by at least the SWS threshold?
+ * Return: true if the update should be sent now.
  */
 bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 				 u32 rcv_space);
 
 /**
- * glass_snd_sws_len() - how many bytes of the head unsent segment to send.
- * @seg_len: payload bytes of the head unsent segment (<= mss).
+ * glass_snd_sws_len() - how many bytes of the head unsent skb to send.
+ * @seg_len: payload bytes of the head unsent skb: whole segments, as many
+ *	as a train carries, the last one possibly short.
  * @usable: bytes the peer window and cwnd allow now (may be 0).
  * @mss: the connection's MSS.
  * @max_snd_wnd: the largest window the peer has ever advertised.
@@ -51,13 +59,18 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
  */
 u32 glass_snd_sws_len(u32 seg_len, u32 usable, u32 mss, u32 max_snd_wnd);
 
-/*
- * In-order data arrived; ACK it now rather than delay? Yes when at least
- * two full segments are unacknowledged (unacked_bytes, i.e. rcv_nxt minus
- * the last ACKed point, >= 2 * mss),
- * in quick-ACK mode, or when the out-of-order queue is not empty (the
- * sender is recovering and needs every ACK). Otherwise delay (40 ms timer).
+/**
+ * glass_ack_now() - ACK in-order data now rather than delay it?
+ * @unacked_bytes: rcv_nxt minus the point the last ACK acknowledged.
+ * @mss: receive MSS.
+ * @ooo_present: the out-of-order queue is not empty.
+ *
+ * RFC 1122 4.2.3.2 and RFC 5681 4.2: every second full-sized segment is
+ * ACKed (here: at least 2 * mss bytes unacknowledged, counted in 64 bits),
+ * and so is everything while a hole is open (the sender is recovering and
+ * needs every ACK). Otherwise the delayed-ACK timer runs.
+ * Return: true to ACK now.
  */
-bool glass_ack_now(u32 unacked_bytes, u32 mss, bool quick, bool ooo_present);
+bool glass_ack_now(u32 unacked_bytes, u32 mss, bool ooo_present);
 
 #endif /* _GLASS_CORE_WINDOW_H */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * glass trace: BPF programs on the glass tracepoints. The module has no BTF,
- * so every program is a plain `tracepoint` program whose context struct is
- * written from the tracefs format (8-byte common header, then the fields in
- * glass_trace.h); no CO-RE, no vmlinux.h.
+ * so every program is a plain `tracepoint` program whose context is the
+ * record as the module's ABI lays it out (the common header, then struct
+ * glass_tp_<event> of <linux/glass_tracepoints.h>); no CO-RE, no vmlinux.h.
  *
  * Event programs copy the fields into a ring-buffer record (with
  * bpf_probe_read_kernel: a struct copy straight from ctx would make clang
@@ -15,9 +15,9 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#include "glass_trace.h"
+#include <linux/glass.h>
 
-#define GLASS_TCP_CLOSE 7
+#include "glass_tracer.h"
 
 /* Filters, set by the front end before load; 0 means "any". */
 const volatile __u16 filter_port = 0;
@@ -45,7 +45,7 @@ struct {
 /* The context of each tracepoint: the common header, then the fields. */
 #define GLASS_CTX(name)                                                        \
 	struct ctx_##name {                                                    \
-		__u64 common;                                                  \
+		__u8 common[GLASS_TP_COMMON_LEN];                              \
 		struct glass_tp_##name f;                                      \
 	}
 GLASS_CTX(segment);
@@ -123,7 +123,7 @@ int glass_state_change(struct ctx_state_change *ctx)
 	since = bpf_map_lookup_elem(&state_since, &cookie);
 	if (since && now > *since)
 		spent = now - *since;
-	if (ctx->f.newstate == GLASS_TCP_CLOSE)
+	if (ctx->f.newstate == GLASS_CLOSE)
 		bpf_map_delete_elem(&state_since, &cookie);
 	else
 		bpf_map_update_elem(&state_since, &cookie, &now, BPF_ANY);

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "glass_trace.h"
+#include "glass_tracer.h"
 
 struct glass_trace_bpf;
 struct ring_buffer;

@@ -192,10 +192,18 @@ std::string trace_flags(std::uint8_t flags) {
 }
 
 std::string trace_retrans_reason(int reason) {
-  static constexpr std::array<std::string_view, 4> kReasons = {"rto", "fast", "probe", "syn"};
-  if (reason >= 0 && reason < static_cast<int>(kReasons.size()))
-    return std::string(kReasons[reason]);
-  return "reason_" + std::to_string(reason);
+  switch (reason) {
+    case GLASS_RETRANS_RTO:
+      return "rto";
+    case GLASS_RETRANS_FAST:
+      return "fast";
+    case GLASS_RETRANS_PROBE:
+      return "probe";
+    case GLASS_RETRANS_SYN:
+      return "syn";
+    default:
+      return "reason_" + std::to_string(reason);
+  }
 }
 
 std::optional<std::string_view> trace_event_name(int event) {

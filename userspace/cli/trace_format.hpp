@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "glass_trace.h"
+#include "glass_tracer.h"
 
 namespace glass::cli {
 

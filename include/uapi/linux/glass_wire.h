@@ -32,7 +32,9 @@
  * @seq: sequence number of the first payload byte (or of the SYN/FIN).
  * @ack: next sequence number expected from the peer (valid with GLASS_ACK).
  * @window: receive window in bytes, counted from @ack (no scaling).
- * @mss: on SYN, the largest payload the sender accepts; zero otherwise.
+ * @mss: on SYN, the largest payload the sender accepts. Otherwise zero,
+ *	or, in a frame that carries a train of segments laid end to end, the
+ *	size of each (the last may be shorter; @len exceeds @mss).
  * @check: Internet checksum (RFC 1071) over the header and the payload,
  *	computed with this field zero.
  */

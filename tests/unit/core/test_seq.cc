@@ -102,35 +102,6 @@ TEST(Seq, GeqSweepMatchesPositions) {
   }
 }
 
-TEST(Seq, BetweenInclusiveBothEnds) {
-  EXPECT_TRUE(glass_seq_between(5, 5, 9));
-  EXPECT_TRUE(glass_seq_between(9, 5, 9));
-  EXPECT_FALSE(glass_seq_between(4, 5, 9));
-  EXPECT_FALSE(glass_seq_between(10, 5, 9));
-  EXPECT_TRUE(glass_seq_between(5, 5, 5));
-}
-
-TEST(Seq, BetweenAcrossWrap) {
-  EXPECT_TRUE(glass_seq_between(0, 0xfffffff0u, 0x10));
-  EXPECT_TRUE(glass_seq_between(0xffffffffu, 0xfffffff0u, 0x10));
-  EXPECT_FALSE(glass_seq_between(0x11, 0xfffffff0u, 0x10));
-  EXPECT_FALSE(glass_seq_between(0xffffffefu, 0xfffffff0u, 0x10));
-}
-
-TEST(Seq, BetweenSweepMatchesPositions) {
-  const int64_t span = 16;
-  for (int64_t base : kBases) {
-    for (int64_t lo = base - span; lo <= base + span; lo++) {
-      for (int64_t hi = lo; hi <= lo + span; hi++) {
-        for (int64_t x = lo - span; x <= hi + span; x++) {
-          ASSERT_EQ(glass_seq_between(Seq(x), Seq(lo), Seq(hi)), lo <= x && x <= hi)
-              << x << " in [" << lo << ", " << hi << "]";
-        }
-      }
-    }
-  }
-}
-
 TEST(Seq, MaxSweepMatchesPositions) {
   for (int64_t base : kBases) {
     for (int64_t a = base - kSweep; a <= base + kSweep; a++) {

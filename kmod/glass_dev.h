@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The device floor's interface: the glass device kind (glass_dev.c) as
+ * the rest of the module sees it. It knows frames, not sockets.
+ */
+#ifndef _GLASS_DEV_H
+#define _GLASS_DEV_H
+
+#include <linux/netdevice.h>
+
+int glass_dev_init(void);
+void glass_dev_exit(void);
+bool glass_dev_is_glass(const struct net_device *dev);
+
+#endif /* _GLASS_DEV_H */

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The socket-state floor: struct glass_sock, what glass keeps in skb->cb,
+ * the per-namespace state (counters, tunables) and the helpers every
+ * file above the device may use: counting, tracing a drop, the clock.
+ * It declares no protocol behaviour; the engine (glass_engine.h), the
+ * connection lifecycle (glass_conn.h) and the socket calls
+ * (glass_socket.h) sit on top of it. docs/architecture.md draws the
+ * floors; scripts/check-layers.sh keeps them.
+ *
+ * Locking, in one place:
+ * - Every field of struct glass_sock below "Protected by the socket lock"
+ *   is read and written only by the socket's owner: process context under
+ *   lock_sock(), or softirq/timer context under bh_lock_sock() when
+ *   !sock_owned_by_user(). Softirq work that finds the socket owned goes to
+ *   the backlog (segments) or sets a deferred bit (timers) and is finished
+ *   by release_sock() (glass_backlog_rcv() and glass_release_cb()).
+ * - Hash tables (glass_table.c) have one spinlock per bucket, taken with
+ *   BHs disabled; a lookup returns the socket with a reference held. Each
+ *   table's buckets are a lock class of their own.
+ * - A listener's accept queue is protected by its accept_lock, so a child
+ *   can join it from softirq without the listener's socket lock.
+ * - Lock order: listener socket lock, then a child's (a new child in
+ *   softirq: subclass 0 under the listener's SINGLE_DEPTH_NESTING), then
+ *   accept_lock or one bucket lock at a time (the SYN path takes the
+ *   connection bucket, then the bind bucket, never both). listen() holds a
+ *   bind bucket lock while it takes a listen bucket lock, the one nesting
+ *   of bucket locks.
+ * - Per-namespace counters are per-CPU and lock-free.
+ * - Memory charged to a socket (sk_forward_alloc, glass_mem.c) changes only
+ *   under its socket lock: write-queue and receive-queue skbs are queued
+ *   and freed by the owner, never from another context.
+ *
+ * Read without the lock that protects them (each write WRITE_ONCE, or a
+ * release store, each such read READ_ONCE or an acquire load):
+ * - sk_state: glass_set_state() stores with release; poll loads with
+ *   acquire (inet_sk_state_load()); table lookups and walks read it under
+ *   a bucket lock (it is volatile in struct sock_common).
+ * - sk_shutdown, sk_err, sk_max_ack_backlog, sk_sndbuf, sk_rcvbuf: poll,
+ *   the SYN path, the receive path.
+ * - rcv_unread: written by the owner, read by poll.
+ * - oif: written by the owner (glass_use_dev()), read by the device
+ *   notifier under the connection bucket lock (glass_conn.c).
+ * - accept_len, pending_len: written under accept_lock, read by poll, by
+ *   the SYN path under the listener's lock, and by procfs.
+ * - bind_hashed, conn_hashed, listen_hashed: written by the owner under
+ *   the bucket lock, read by walks under another bucket's lock.
+ * - born_us, cookie: set before the socket is visible, never changed.
+ * - deferred: atomic bit operations only.
+ */
+#ifndef _GLASS_SOCK_H
+#define _GLASS_SOCK_H
+
+#include <linux/skbuff.h>
+#include <linux/netdevice.h>
+#include <net/sock.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/glass.h>
+#include <linux/glass_wire.h>
+#include <linux/glass_tracepoints.h>
+
+#include "core/seq.h"
+#include "core/rto.h"
+#include "core/cc.h"
+#include "core/ooo.h"
+#include "glass_frame.h"
+
+/*
+ * Payload cap per segment: one linear skb within a 64 KiB allocation (an
+ * order-4 page block with its shared info), so memory charged to a socket
+ * stays close to the bytes it carries at any MTU.
+ */
+#define GLASS_MAX_MSS		(65536 - 1024 - GLASS_HEADROOM)
+#define GLASS_MIN_MSS		64
+#define GLASS_DEFAULT_MSS	536
+/* The largest peer window believed (glass_input.c), TCP's 65535 << 14. */
+#define GLASS_MAX_WINDOW	BIT(30)
+
+struct glass_mib_counters {
+	u64 v[GLASS_MIB_MAX];
+};
+
+/**
+ * struct glass_sysctl - per-namespace tunables (net.glass.*).
+ * @rto_min_ms: lower bound of the retransmission timeout.
+ * @rto_max_ms: upper bound of any backed-off timeout.
+ * @rto_initial_ms: timeout before the first RTT sample (SYN included).
+ * @retries: RTO expirations in a row before ETIMEDOUT.
+ * @syn_retries: SYN retransmissions before connect() fails.
+ * @time_wait_ms: TIME_WAIT duration.
+ * @delack_ms: delayed-ACK timer.
+ * @orphan_retries: zero-window probes an orphan sends before it is reset.
+ */
+struct glass_sysctl {
+	int rto_min_ms;
+	int rto_max_ms;
+	int rto_initial_ms;
+	int retries;
+	int syn_retries;
+	int time_wait_ms;
+	int delack_ms;
+	int orphan_retries;
+};
+
+/**
+ * struct glass_net - what glass keeps per network namespace.
+ * @mib: per-CPU counters.
+ * @sysctl: tunables.
+ * @sysctl_hdr: registration of @sysctl.
+ * @sockets: glass sockets of the namespace (glass_sockstat's sockets_inuse).
+ */
+struct glass_net {
+	struct glass_mib_counters __percpu *mib;
+	struct glass_sysctl sysctl;
+	struct ctl_table_header *sysctl_hdr;
+	atomic_t sockets;
+};
+
+/* The namespace slot of struct glass_net (glass_sysctl.c). */
+extern unsigned int glass_net_id;
+
+static inline struct glass_net *glass_pernet(const struct net *net)
+{
+	return net_generic(net, glass_net_id);
+}
+
+static inline void glass_inc_stat(const struct net *net, enum glass_mib m)
+{
+	this_cpu_inc(glass_pernet(net)->mib->v[m]);
+}
+
+static inline void glass_add_stat(const struct net *net, enum glass_mib m,
+				  u64 n)
+{
+	this_cpu_add(glass_pernet(net)->mib->v[m], n);
+}
+
+/**
+ * struct glass_skb_cb - what glass keeps in skb->cb.
+ * @seq: sequence number of the first payload byte (or SYN/FIN).
+ * @end_seq: seq + payload length (+1 for SYN or FIN).
+ * @flags: GLASS_* header flags.
+ * @retransmitted: this segment was sent more than once (Karn's rule).
+ * @compact: receive side: a private skb that small segments are copied into.
+ * @seg_size: receive side: payload of each segment the frame carries (the
+ *	header's mss field for a train, else the payload length).
+ * @offset: receive side: payload bytes already read (or trimmed).
+ */
+struct glass_skb_cb {
+	u32 seq;
+	u32 end_seq;
+	u8 flags;
+	u8 retransmitted;
+	u8 compact;
+	u16 seg_size;
+	u32 offset;
+};
+
+#define GLASS_SKB_CB(skb) ((struct glass_skb_cb *)&((skb)->cb[0]))
+
+/* Deferred work bits, for timers that fire while the user owns the socket. */
+enum {
+	GLASS_WRITE_TIMER_DEFERRED,
+	GLASS_DELACK_TIMER_DEFERRED,
+	GLASS_CORK_TIMER_DEFERRED,
+	GLASS_DEV_GONE,		/* not a timer: the device may be gone */
+};
+
+/* What the write timer is armed for. */
+enum glass_timer_kind {
+	GLASS_TIMER_NONE,
+	GLASS_TIMER_RETRANS,	/* SYN, SYN-ACK, data or FIN retransmission */
+	GLASS_TIMER_PROBE,	/* zero-window probe (persist) */
+	GLASS_TIMER_TIMEWAIT,	/* end of TIME_WAIT */
+};
+
+/*
+ * struct glass_sock - a glass socket. Addresses and ports live in
+ * sk->__sk_common (skc_rcv_saddr, skc_daddr, skc_num, skc_dport). Each
+ * group of fields below names the lock that protects it; a field also
+ * read without that lock says so, and is in the list at the top of this
+ * file.
+ */
+struct glass_sock {
+	struct sock sk;
+
+	/*
+	 * Tables: changed by the socket's owner under the bucket lock of
+	 * glass_table.c. The owner reads *_hashed without it; a walk of the
+	 * bind table reads conn_hashed under the bind bucket's lock (ONCE).
+	 */
+	struct hlist_node bind_node;
+	struct hlist_node conn_node;
+	struct hlist_node listen_node;
+	bool bind_hashed;
+	bool conn_hashed;
+	bool listen_hashed;
+
+	/*
+	 * Protected by the socket lock (the owner). oif is also read by the
+	 * device notifier, rcv_unread by poll (both ONCE).
+	 */
+	int oif;			/* the glass device the connection uses */
+	u32 iss;
+	u32 irs;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_max;			/* highest sequence number sent */
+	u32 write_seq;			/* end of data queued by the writer */
+	u32 snd_wnd;
+	u32 max_snd_wnd;
+	u32 snd_wl1;			/* seq of the segment that set snd_wnd */
+	u32 snd_wl2;			/* ack of the segment that set snd_wnd */
+	u32 snd_sml;			/* end of the last small segment sent */
+	u32 mss;			/* payload per segment we send */
+	u32 peer_mss;
+	u32 user_mss;			/* GLASS_MAXSEG, 0 if unset */
+	u32 train_bytes;		/* payload one frame may carry ... */
+	u32 train_segs;			/* ... and segments (glass_output.c) */
+	struct sk_buff *send_head;	/* first unsent skb on sk_write_queue */
+	struct glass_rto rto;
+	struct glass_cc cc;
+	u32 retries;			/* RTO expirations in a row */
+	u32 probes_unanswered;		/* probes since the last ACK */
+	u32 orphan_probes;		/* probes since closed, window still shut */
+	bool orphan_counted;		/* in the global orphan count */
+	int sndbuf_init;		/* sk_sndbuf before memory pressure */
+	u32 probe_backoff;		/* persist timer exponent */
+	u8 timer_kind;			/* enum glass_timer_kind */
+	bool nodelay;
+	bool cork;
+	bool fin_queued;		/* FIN is on the write queue */
+	unsigned long cork_until;	/* jiffies: cork's 200 ms ceiling */
+
+	u32 rcv_nxt;
+	u32 rcv_adv;			/* right edge of the last advertised window */
+	u32 rcv_acked;			/* rcv_nxt when we last sent an ACK */
+	u32 rcv_space;			/* payload bytes the window spans */
+	u32 rcv_unread;			/* in-order bytes not yet read */
+	u32 rcv_mss;			/* largest segment received */
+	bool delack_pending;
+	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */
+	struct glass_ooo_set ooo;
+
+	/*
+	 * Timers: armed and stopped by the owner (socket lock); a handler
+	 * takes the lock itself, or defers to the owner through @deferred.
+	 */
+	struct timer_list write_timer;
+	struct timer_list delack_timer;
+	struct timer_list cork_timer;
+	unsigned long write_timeout;	/* jiffies the write timer is due */
+	/* Atomic bit operations, from any context. */
+	unsigned long deferred;		/* GLASS_*_DEFERRED, GLASS_DEV_GONE */
+
+	/*
+	 * Listener: the accept queue, protected by accept_lock. accept_len
+	 * and pending_len are also read without it (poll, the SYN path,
+	 * procfs: ONCE); accept()'s wait tests list_empty(&accept_queue)
+	 * under the listener's socket lock only.
+	 */
+	spinlock_t accept_lock;
+	struct list_head accept_queue;	/* established children */
+	struct list_head pending;	/* children in SYN_RECV */
+	u32 accept_len;
+	u32 pending_len;
+	/*
+	 * Child: parent (a reference is held) is set at allocation and
+	 * cleared by accept() under the child's socket lock; accept_node and
+	 * accept_ready are protected by the listener's accept_lock.
+	 */
+	struct sock *parent;
+	struct list_head accept_node;
+	bool accept_ready;		/* on the accept queue, not pending */
+
+	/* Lifetime totals, for GLASS_INFO: protected by the socket lock. */
+	u32 total_retrans;
+	u32 fast_retrans;
+	u32 timeouts;
+	u32 probes_sent;
+	u32 dupacks_in;
+	u32 zero_wnd_sent;
+	u32 rcv_wnd_last;		/* window in the last segment sent */
+	u64 segs_out;
+	u64 segs_in;
+	u64 data_segs_out;
+	u64 data_segs_in;
+	u64 bytes_sent;
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 writer_blocked;
+	/* Set once by glass_init_sock(), read by anyone (tracepoints). */
+	u64 born_us;
+	u64 cookie;			/* unique id for tracers, never reused */
+};
+
+static inline struct glass_sock *glass_sk(const struct sock *sk)
+{
+	return (struct glass_sock *)sk;
+}
+
+/* Payload bytes the receive buffer spans: half of SO_RCVBUF's doubled value. */
+static inline u32 glass_rcv_space(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_rcvbuf) / 2;
+}
+
+static inline u32 glass_ms_to_us(int ms)
+{
+	return (u32)ms * 1000;
+}
+
+static inline u64 glass_now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* glass_trace.c */
+void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
+		     enum glass_mib why);
+
+/* glass_sysctl.c */
+int glass_sysctl_init_net(struct net *net);
+void glass_sysctl_exit_net(struct net *net);
+int glass_sysctl_init(void);
+void glass_sysctl_exit(void);
+
+#endif /* _GLASS_SOCK_H */
