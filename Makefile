@@ -10,7 +10,7 @@ BUILD_DIR ?= build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: help deps kmod userspace build image run test test-debug soak shell check clean
+.PHONY: help deps kmod userspace build image run test test-debug soak shell check man install clean
 
 help:
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -23,7 +23,10 @@ help:
 	@echo "                debug kernel (KASAN, lockdep, kmemleak, ...; built once, cached)"
 	@echo "make soak       the fault-injection soak, SOAK_SCALE (default 8) times the test's size"
 	@echo "make shell      interactive guest shell with glass.ko loaded (Ctrl-A X quits)"
-	@echo "make check      W=1 + sparse, checkpatch --strict, clang-format, clang-tidy"
+	@echo "make check      W=1 + sparse, checkpatch --strict, clang-format, clang-tidy, man pages"
+	@echo "make man        regenerate docs/man/*.1 from the CLI's definitions"
+	@echo "make install    glass, its man pages, libglass (headers, glass.pc), the Wireshark"
+	@echo "                dissector; PREFIX (default /usr/local), DESTDIR, WIRESHARK_PLUGIN_DIR"
 	@echo "make clean      remove build/, out/ and module objects"
 
 deps:
@@ -66,6 +69,24 @@ shell: deps build
 check:
 	@scripts/deps.sh base check
 	@scripts/check.sh
+
+# The man pages are generated from the CLI (userspace/man/) and checked in;
+# make check fails when they differ from what the CLI says.
+man: userspace
+	@mkdir -p docs/man
+	@rm -f docs/man/*.1
+	@$(BUILD_DIR)/host/glass-mangen docs/man
+	@echo "docs/man: $$(ls docs/man | wc -l) pages"
+
+# Where the dissector goes: Wireshark's global Lua plugin folder (as tshark
+# reports it), whatever PREFIX is; WIRESHARK_PLUGIN_DIR=DIR overrides it
+# (~/.local/lib/wireshark/plugins: the personal folder).
+PREFIX ?= /usr/local
+install:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+		$(if $(WIRESHARK_PLUGIN_DIR),-DGLASS_WIRESHARK_PLUGIN_DIR=$(WIRESHARK_PLUGIN_DIR),-UGLASS_WIRESHARK_PLUGIN_DIR)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD_DIR)
 
 clean:
 	@kdir=$$(scripts/kernel-release.sh --headers 2>/dev/null) && \

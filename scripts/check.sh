@@ -8,6 +8,8 @@
 #   4. checkpatch.pl --strict --no-tree on kmod/ files, and kmod_rules
 #   5. clang-format --dry-run -Werror on userspace/ and tests/ C/C++ files
 #   6. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
+#   7. man pages: docs/man/ equals what the CLI's definitions give
+#      (glass-mangen), and groff renders each page without a warning
 # Folders that do not exist are skipped.
 set -euo pipefail
 GLASS_PROG=check
@@ -230,6 +232,32 @@ kmod_rules() {
 	return 0
 }
 
+# The checked-in man pages must be what the CLI says today: regenerate them
+# into a temporary folder and compare; then lint them with groff.
+man_pages() {
+	local tmp rc=0 f out
+	say "== man pages: docs/man/ against the CLI's definitions (make man regenerates)"
+	[ -f "$GLASS_ROOT/build/CMakeCache.txt" ] || cmake -S "$GLASS_ROOT" -B "$GLASS_ROOT/build" >/dev/null
+	cmake --build "$GLASS_ROOT/build" --target glass_mangen -j2 >/dev/null
+	tmp=$(mktemp -d)
+	"$GLASS_ROOT/build/host/glass-mangen" "$tmp"
+	if ! diff -ru "$GLASS_ROOT/docs/man" "$tmp" >"$tmp.diff"; then
+		head -n 40 "$tmp.diff"
+		say "   docs/man/ differs from the CLI: run 'make man' and commit docs/man/"
+		rc=1
+	fi
+	for f in "$GLASS_ROOT"/docs/man/*.1; do
+		[ -f "$f" ] || continue
+		out=$(groff -man -ww -z "$f" 2>&1) || true
+		if [ -n "$out" ]; then
+			printf '%s: %s\n' "${f#"$GLASS_ROOT"/}" "$out"
+			rc=1
+		fi
+	done
+	rm -rf "$tmp" "$tmp.diff"
+	return $rc
+}
+
 run_step() {
 	local name=$1 rc=0
 	shift
@@ -247,6 +275,7 @@ main() {
 	run_step "kmod rules" kmod_rules
 	run_step "clang-format" clang_format
 	run_step "clang-tidy" clang_tidy
+	run_step "man pages" man_pages
 	if [ ${#FAILED_STEPS[@]} -gt 0 ]; then
 		say "make check: FAILED: ${FAILED_STEPS[*]} ($(elapsed "$t0")s)"
 		exit 1

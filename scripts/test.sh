@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test` after the build: host unit tests, one guest boot for the VM
-# tests, then the harness self-tests. Ends with exactly one line
+# tests, host checks of what the guest wrote (build/host/postvm_*: the
+# Wireshark dissector on the guest's captures), then the harness self-tests. Ends with exactly one line
 # "N passed, M failed" and exits non-zero when M > 0.
 # Results: out/test/<stamp>/ (out/test/latest points at the newest).
 # Environment:
@@ -16,6 +17,7 @@ GLASS_PROG=test
 . "$(dirname "$0")/lib.sh"
 
 BIN=${GLASS_BIN:-$GLASS_ROOT/build/bin}
+HOST_BIN=${GLASS_HOST_BIN:-$GLASS_ROOT/build/host}
 VM_SCRIPTS=${GLASS_TESTS_VM:-$GLASS_ROOT/tests/vm}
 PASSED=0 FAILED=0
 FAILED_NAMES=()
@@ -103,7 +105,7 @@ judge_fault() {
 host_tests() {
 	local dir=$RESULTS/host b n rc
 	mkdir -p "$dir/xml" "$dir/logs"
-	say "== host unit tests (build/bin/unit_*)"
+	say "== host tests (build/bin/unit_*, tests/host/*.sh)"
 	for b in "$BIN"/unit_*; do
 		[ -f "$b" ] && [ -x "$b" ] || continue
 		n=${b##*/}
@@ -112,6 +114,27 @@ host_tests() {
 		judge_gtest "$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
 	done
 	[ -n "${n:-}" ] || say "  (no unit_* binaries)"
+	host_scripts
+}
+
+# Executable tests/host/*.sh: host-side tests of the build itself (make
+# install into a temporary DESTDIR, ...); exit 0 passes.
+host_scripts() {
+	local dir=$RESULTS/host t n rc t0
+	for t in "$GLASS_ROOT"/tests/host/*.sh; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		n=${t##*/}
+		t0=$(now)
+		rc=0
+		timeout -k 5 600 "$t" >"$dir/logs/$n.log" 2>&1 || rc=$?
+		if [ "$rc" = 0 ]; then
+			pass 1
+			printf '  %-28s passed (%ss)\n' "$n" "$(elapsed "$t0")"
+		else
+			fail "host: $n (exit $rc; see $dir/logs/$n.log)"
+			printf '  %-28s FAILED: exit %s: %s\n' "$n" "$rc" "$(grep -a '^FAIL' "$dir/logs/$n.log" | head -n1)"
+		fi
+	done
 }
 
 # What the guest will run: the same discovery rules as vm/guest/run-vm-tests.sh.
@@ -195,6 +218,25 @@ guest_tests() {
 	guest_boot guest vm ""
 }
 
+# Host-side checks of the guest's output, after the boot: each
+# build/host/postvm_* GoogleTest binary reads what the guest tests left in
+# the share (GLASS_CAPTURES: the capture suite's pcaps) and runs host tools
+# on it (tshark).
+postvm_tests() {
+	local dir=$RESULTS/postvm b n rc
+	mkdir -p "$dir/xml" "$dir/logs"
+	say "== host checks of the guest's output (build/host/postvm_*)"
+	for b in "$HOST_BIN"/postvm_*; do
+		[ -f "$b" ] && [ -x "$b" ] || continue
+		n=${b##*/}
+		rc=0
+		GLASS_CAPTURES=$RESULTS/guest/captures timeout -k 5 300 "$b" \
+			--gtest_output="xml:$dir/xml/$n.xml" >"$dir/logs/$n.log" 2>&1 || rc=$?
+		judge_gtest "$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
+	done
+	[ -n "${n:-}" ] || say "  (no postvm_* binaries)"
+}
+
 # The debug run's second boot: the transfer and hostile suites with
 # failslab + fail_page_alloc failing the test processes' allocations.
 fault_tests() {
@@ -249,6 +291,7 @@ main() {
 		host_tests
 	fi
 	guest_tests
+	[ "$DEBUG" = 1 ] || postvm_tests
 	[ "$DEBUG" = 0 ] || [ "${GLASS_TEST_FAULT:-1}" = 0 ] || fault_tests
 	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_tests
 	report
