@@ -478,6 +478,15 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 		if (val && gs->mss > (u32)val)
 			gs->mss = glass_fit_mss(val);
 		return 0;
+	case GLASS_QUICKACK:
+		/*
+		 * Unlike TCP_QUICKACK, it stays set until cleared. An ACK the
+		 * delayed-ACK timer still owes goes out now.
+		 */
+		gs->quickack = !!val;
+		if (val && gs->delack_pending && sk->sk_state != TCP_CLOSE)
+			glass_send_ack(sk);
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -600,6 +609,9 @@ int glass_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case GLASS_MAXSEG:
 		val = gs->user_mss ? : gs->mss;
+		break;
+	case GLASS_QUICKACK:
+		val = gs->quickack;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -53,6 +53,7 @@ struct sockaddr_glass {
 #define GLASS_MAXSEG	2	/* int: lower the MSS (bytes of payload) */
 #define GLASS_CORK	3	/* int: hold partial segments (200 ms cap) */
 #define GLASS_INFO	4	/* struct glass_info, read-only */
+#define GLASS_QUICKACK	5	/* int: ACK every data segment at once */
 
 /* Connection states reuse the TCP_* numbering so tools already know them. */
 enum {
