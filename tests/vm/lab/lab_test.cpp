@@ -114,6 +114,20 @@ TEST(Lab, SlowReaderClosesTheWindowAndStallsTheWriter) {
   EXPECT_NE(slurp(dir + "/slow-reader.md").find("(TCP: "), std::string::npos);
 }
 
+// A teacher's parameters: a window that is not a whole number of segments,
+// after reading for a while. The last few hundred bytes of window are less
+// than a segment, so sender SWS avoidance holds them until the persist
+// timer fills them (as TCP's tcp_write_wakeup does): the window still
+// reaches 0, only not before that timer (200 ms, rto_min) has fired.
+TEST(Lab, SlowReaderWindowOfPartialSegmentsStillCloses) {
+  const std::string dir = lab("slow-reader", "--rcvbuf 32768 --read-first 200 --no-tcp");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_GE(f["window_zero_after_ms"], 150) << "closed before the persist timer could fire?";
+  EXPECT_GE(f["max_unread"], f["rcv_space"]);
+  EXPECT_EQ(f["exact"], 1);
+}
+
 TEST(Lab, NodelaySendsMoreSegmentsThanNagle) {
   const std::string dir = lab("nagle", "--writes 120");
   auto f = facts(dir);
