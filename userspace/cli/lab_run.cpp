@@ -237,7 +237,7 @@ void write_index(const std::string& dir, const std::vector<Outcome>& results) {
   std::ostringstream md, html;
   md << "# glass lab\n\nEach experiment ran in the same guest boot. Absolute times come from "
         "a QEMU TCG guest and are slow; the shapes, and ratios within a run, are what "
-        "matter: every scenario ran its experiment over glass and, on a veth pair between "
+        "matter. Every scenario ran its experiment over glass and then, on a veth pair between "
         "the same namespaces, over TCP.\n\n| scenario | what it shows | glass vs TCP | result "
         "|\n|---|---|---|---|\n";
   html << "<!doctype html>\n<html><head><meta charset='utf-8'><title>glass lab</title>\n"

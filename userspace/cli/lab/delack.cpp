@@ -274,8 +274,9 @@ class Delack : public Scenario {
     run.fact(k + "_answered", static_cast<double>(r.latency_ms.size()), "");
     run.note(std::string(label_of(r.t)) + ", " + mode_text(r.m) + ": median " +
              num(std::round(p50 * 10) / 10) + " ms per request; " + std::to_string(r.stalls) + "/" +
-             std::to_string(requests) + " stalled; body held by Nagle " + std::to_string(r.held) +
-             " times; " + std::to_string(r.delayed_acks) + " delayed ACKs from the server; " +
+             std::to_string(requests) + " stalled; body held by Nagle " +
+             times_text(static_cast<std::uint64_t>(r.held)) + "; " +
+             std::to_string(r.delayed_acks) + " delayed ACKs from the server; " +
              std::to_string(r.client_segs) + " client data segments");
     if (!r.error.empty())
       run.note(std::string(label_of(r.t)) + " " + mode_key(r.m) + ": " + r.error);

@@ -204,11 +204,9 @@ class SlowReader : public Scenario {
       const Result t = run_transport(run, tb, Transport::kTcp);
       write_csv(run, t, "tcp");
       report_tcp(run, t);
-      head += " (TCP: " + ms_text(t, first_zero(t)) + "); writer blocked " +
-              std::to_string(blocked_in_pause(g)) + " times, " +
-              std::to_string(probes_in_pause(g)) +
-              " zero-window probes (TCP: " + std::to_string(blocked_in_pause(t)) + ", " +
-              std::to_string(probes_in_pause(t)) + ")";
+      head += " (TCP: " + ms_text(t, first_zero(t)) +
+              "); zero-window probes in the pause: " + std::to_string(probes_in_pause(g)) +
+              " (TCP: " + std::to_string(probes_in_pause(t)) + ")";
     }
     run.headline(head);
     run.set_plot(plot(g.ph, tcp));
@@ -377,7 +375,7 @@ class SlowReader : public Scenario {
     run.fact(p + "max_unsent", f.max_unsent,
              who + "sender's queue grew to " + bytes_text(f.max_unsent) + " unsent");
     run.fact(p + "writer_blocked", static_cast<double>(f.blocked),
-             who + "writer blocked " + std::to_string(f.blocked) + " times (" +
+             who + "writer blocked " + times_text(f.blocked) + " (" +
                  std::to_string(f.blocked_in_pause) + " during the pause); longest write() took " +
                  num(std::round(r.longest_write_ms)) + " ms");
     run.fact(p + "writer_blocked_in_pause", static_cast<double>(f.blocked_in_pause), "");
@@ -387,9 +385,8 @@ class SlowReader : public Scenario {
                  " zero-window probes while the window was closed (" + std::to_string(f.probes) +
                  " in all)");
     run.fact(p + "probes_in_pause", static_cast<double>(f.probes_in_pause), "");
-    run.fact(
-        p + "zero_window_advertised", static_cast<double>(f.zero_adv),
-        who + "reader's kernel advertised a zero window " + std::to_string(f.zero_adv) + " times");
+    run.fact(p + "zero_window_advertised", static_cast<double>(f.zero_adv),
+             who + "reader's kernel advertised a zero window " + times_text(f.zero_adv));
     run.fact(p + "window_reopened_after_ms", f.reopen_after,
              who + (f.reopen_after < 0 ? "window did not reopen"
                                        : "window reopened " + num(std::round(f.reopen_after)) +
