@@ -56,8 +56,8 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt);
  * mss) and ends recovery; a partial ACK retransmits the next hole and
  * deflates cwnd by the bytes acked, adding one MSS back if at least one MSS
  * was acked, never below one MSS (RFC 6582 3.2 step 5). Outside: slow start
- * (+min(acked, mss)) while cwnd < ssthresh, else +mss per cwnd of bytes
- * acked. cwnd never exceeds 2^30.
+ * (+acked, capped at ssthresh) while cwnd < ssthresh, else +mss per cwnd of
+ * bytes acked. cwnd never exceeds 2^30.
  */
 enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
 				     u32 flight);

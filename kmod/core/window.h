@@ -37,14 +37,16 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 
 /**
  * glass_snd_sws_len() - how many bytes of the head unsent segment to send.
- * @seg_len: payload bytes of the head unsent segment (<= mss).
+ * @seg_len: payload bytes of the head unsent skb: one segment, or a
+ *	train of them (then more than @mss).
  * @usable: bytes the peer window and cwnd allow now (may be 0).
  * @mss: the connection's MSS.
  * @max_snd_wnd: the largest window the peer has ever advertised.
  *
  * Sender SWS avoidance: send the whole segment if it fits; otherwise send
  * a partial segment of @usable bytes only if @usable >= max_snd_wnd / 2
- * or @usable >= @mss (only possible when @seg_len > @mss), and @usable > 0;
+ * or @usable >= @mss (only possible for a train, @seg_len > @mss), and
+ * @usable > 0;
  * otherwise send nothing and wait for the window to open (the persist
  * timer guarantees progress).
  * Return: bytes to send, 0 to wait.
