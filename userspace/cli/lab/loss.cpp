@@ -206,9 +206,11 @@ class Loss : public Scenario {
         while (!pred() && clock.ms() < limit_ms) sleep_ms(5);
       };
       wait([&] { return bulk.received() >= total / 3 || bulk.done(); }, 120000);
-      r.out_from = clock.ms();
+      // The outage is timed from when it is in force (tc takes a moment
+      // under TCG) to when lifting it is done.
       phase = 1;
       outage(true);
+      r.out_from = clock.ms();
       sleep_ms(outage_ms(run));
       outage(false);
       r.out_to = clock.ms();
