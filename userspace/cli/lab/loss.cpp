@@ -302,6 +302,9 @@ class Loss : public Scenario {
            std::string(tcp ? " (TCP dashed)" : "") + "'\nset object 1 rect from " +
            num(g.out_from) + ", graph 0 to " + num(g.out_to) +
            ", graph 1 fc rgb '#e8e8e8' behind\nset key outside right\nset xlabel 'time (ms)'\n"
+           // Fixed margins: the panels' time axes line up although two have a
+           // right-hand axis.
+           "set lmargin at screen 0.09\nset rmargin at screen 0.75\n"
            "set ylabel 'KiB'\nset title 'congestion window and slow-start threshold (grey: "
            "glass outage)'\nplot " +
            both("(column('cwnd')/1024)", "steps lw 2", "cwnd", 1) + ", " +

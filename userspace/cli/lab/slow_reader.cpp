@@ -447,6 +447,9 @@ class SlowReader : public Scenario {
            num(ph.pause_at) + ", graph 0 to " + num(ph.resume_at) +
            ", graph 1 fc rgb '#e8e8e8' behind\n"
            "set xlabel 'time (ms)'\nset key outside right\n"
+           // Fixed margins: the panels' time axes line up although the last
+           // one has a right-hand axis.
+           "set lmargin at screen 0.09\nset rmargin at screen 0.75\n"
            "set ylabel 'bytes'\nset title 'reader (host b): not yet read vs advertised window'\n"
            "plot " +
            both("r_unread", "lines", "unread", 1) + ", " +
