@@ -632,7 +632,7 @@ static void glass_data_ack(struct sock *sk, bool now)
 	struct glass_sock *gs = glass_sk(sk);
 
 	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
-				 gs->ooo.n))
+				 gs->quickack, gs->ooo.n))
 		glass_send_ack(sk);
 	else
 		glass_arm_delack(sk);

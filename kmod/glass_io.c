@@ -520,6 +520,15 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 		if (val && gs->mss > (u32)val)
 			gs->mss = glass_fit_mss(val);
 		return 0;
+	case GLASS_QUICKACK:
+		/*
+		 * Unlike TCP_QUICKACK, it stays set until cleared. An ACK the
+		 * delayed-ACK timer still owes goes out now.
+		 */
+		gs->quickack = !!val;
+		if (val && gs->delack_pending && sk->sk_state != TCP_CLOSE)
+			glass_send_ack(sk);
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }
@@ -566,7 +575,8 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 	memset(gi, 0, sizeof(*gi));
 	gi->gi_len = sizeof(*gi);
 	gi->gi_state = sk->sk_state;
-	gi->gi_delack = gs->delack_pending ? GLASS_DELACK_PENDING : 0;
+	gi->gi_delack = (gs->delack_pending ? GLASS_DELACK_PENDING : 0) |
+			(gs->quickack ? GLASS_DELACK_QUICK : 0);
 	gi->gi_nodelay = gs->nodelay;
 	gi->gi_cork = gs->cork;
 	gi->gi_iss = gs->iss;
@@ -665,6 +675,9 @@ int glass_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case GLASS_MAXSEG:
 		val = gs->user_mss ? : gs->mss;
+		break;
+	case GLASS_QUICKACK:
+		val = gs->quickack;
 		break;
 	default:
 		return -ENOPROTOOPT;

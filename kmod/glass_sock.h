@@ -240,6 +240,7 @@ struct glass_sock {
 	u32 rcv_unread;			/* in-order bytes not yet read */
 	u32 rcv_mss;			/* largest segment received */
 	bool delack_pending;
+	bool quickack;			/* GLASS_QUICKACK: ACK every segment */
 	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */
 	struct glass_ooo_set ooo;
 

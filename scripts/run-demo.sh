@@ -7,8 +7,8 @@ GLASS_PROG=run
 
 main() {
 	local out=$GLASS_ROOT/out/vm/demo rc=0
-	say "== booting the guest (QEMU TCG, ~10 s) to run vm/guest/demo.sh"
-	"$GLASS_ROOT/vm/run" --out "$out" --timeout "${GLASS_DEMO_TIMEOUT:-300}" \
+	say "== booting the guest (QEMU TCG, ~10 s) to run vm/guest/demo.sh (a few minutes)"
+	"$GLASS_ROOT/vm/run" --out "$out" --timeout "${GLASS_DEMO_TIMEOUT:-600}" \
 		-- /glass/guest/demo.sh || rc=$?
 	say ""
 	if [ "$rc" = 0 ]; then say "== demo finished: OK"; else say "== demo FAILED (exit $rc)"; fi
@@ -17,7 +17,10 @@ main() {
 	say "   run summary (status, timings):           $out/summary"
 	if [ -d "$out/guest/lab" ]; then
 		# gnuplot runs here, not in the guest (it would double the image).
-		"$GLASS_ROOT/build/bin/glass" lab plot "$out/guest/lab" >/dev/null || true
+		if ! "$GLASS_ROOT/build/bin/glass" lab plot "$out/guest/lab" >"$out/plot.log" 2>&1; then
+			say "   plots: rendering FAILED (gnuplot): $out/plot.log"
+			rc=1
+		fi
 		say "   lab results (plots, explanations, perf): $out/guest/lab/index.html"
 	fi
 	return "$rc"

@@ -52,7 +52,8 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
  *
  * Sender SWS avoidance: send the whole segment if it fits; otherwise send
  * a partial segment of @usable bytes only if @usable >= max_snd_wnd / 2
- * or @usable >= @mss (only possible when @seg_len > @mss), and @usable > 0;
+ * or @usable >= @mss (only possible for a train, @seg_len > @mss), and
+ * @usable > 0;
  * otherwise send nothing and wait for the window to open (the persist
  * timer guarantees progress).
  * Return: bytes to send, 0 to wait.
@@ -63,14 +64,16 @@ u32 glass_snd_sws_len(u32 seg_len, u32 usable, u32 mss, u32 max_snd_wnd);
  * glass_ack_now() - ACK in-order data now rather than delay it?
  * @unacked_bytes: rcv_nxt minus the point the last ACK acknowledged.
  * @mss: receive MSS.
+ * @quick: quick-ACK mode (the GLASS_QUICKACK socket option): ACK everything.
  * @ooo_present: the out-of-order queue is not empty.
  *
  * RFC 1122 4.2.3.2 and RFC 5681 4.2: every second full-sized segment is
  * ACKed (here: at least 2 * mss bytes unacknowledged, counted in 64 bits),
  * and so is everything while a hole is open (the sender is recovering and
- * needs every ACK). Otherwise the delayed-ACK timer runs.
+ * needs every ACK) or in quick-ACK mode. Otherwise the delayed-ACK timer
+ * runs.
  * Return: true to ACK now.
  */
-bool glass_ack_now(u32 unacked_bytes, u32 mss, bool ooo_present);
+bool glass_ack_now(u32 unacked_bytes, u32 mss, bool quick, bool ooo_present);
 
 #endif /* _GLASS_CORE_WINDOW_H */

@@ -26,6 +26,7 @@ struct LabOptions {
   bool quick = false;      // shorter runs (tests, smoke)
   double interval_ms = 5;  // --sample-ms: sampling period
   bool plot = true;        // run gnuplot when found
+  bool tcp = true;         // also run the experiment over TCP (--no-tcp: glass only)
 };
 
 // A CSV table: a header and rows of cells.
@@ -58,10 +59,16 @@ class LabRun {
 
   // A key fact: printed, and saved to facts.txt as name=value.
   void fact(const std::string& key, double value, const std::string& text);
+  // A fact whose value is not a double (a 64-bit seed): saved as given.
+  void fact(const std::string& key, const std::string& value, const std::string& text);
   // A printed line that is not a fact.
   void note(const std::string& text);
   // A check of the phenomenon; a failed one makes the run exit 3.
   void check(bool ok, const std::string& what);
+  // The run's result in one line, glass against TCP ("window closed after
+  // 40 ms; TCP: 31 ms"): printed last, first in NAME.md, in the summary pages.
+  void headline(const std::string& text) { headline_ = text; }
+  const std::string& headline() const { return headline_; }
   // Files: NAME.csv (or NAME-SUFFIX.csv), NAME.gp (+ NAME.svg), NAME.md.
   void write_csv(const Csv& csv, const std::string& suffix = "");
   void set_plot(const std::string& gnuplot_body, int width = 960, int height = 720);
@@ -77,7 +84,7 @@ class LabRun {
   std::string summary_line() const;  // "ok: ..." or "FAILED: ..."
 
  private:
-  std::string name_, dir_, title_, explanation_;
+  std::string name_, dir_, title_, explanation_, headline_;
   LabOptions opts_;
   std::ostream& out_;
   std::vector<std::pair<std::string, std::string>> facts_;
@@ -102,6 +109,7 @@ std::unique_ptr<Scenario> make_rcvbuf();
 std::unique_ptr<Scenario> make_loss();
 std::unique_ptr<Scenario> make_readiness();
 std::unique_ptr<Scenario> make_copy();
+std::unique_ptr<Scenario> make_delack();
 // Every scenario, in the order `glass lab all` runs them.
 std::vector<std::unique_ptr<Scenario>> make_scenarios();
 

@@ -27,6 +27,9 @@ void add_common(CLI::App* sub, LabOptions& opts) {
       ->check(CLI::Range(1.0, 1000.0))
       ->capture_default_str();
   sub->add_flag("!--no-plot", opts.plot, "Do not run gnuplot (the .gp script is still written)");
+  sub->add_flag("!--no-tcp", opts.tcp,
+                "glass only: skip the same experiment over TCP (a veth pair between the same "
+                "namespaces)");
 }
 
 // Breaks text into lines of at most width columns at spaces.
@@ -56,7 +59,9 @@ void setup_lab(CLI::App& parent, Context& ctx) {
   lab->require_subcommand(1);
   lab->footer(
       "Each scenario builds two hosts (network namespaces) joined by a glass pair\n"
-      "(10.7.0.1 <-> 10.7.0.2), runs, samples GLASS_INFO every few ms and writes into -o DIR:\n"
+      "(10.7.0.1 <-> 10.7.0.2) and a veth pair (10.8.0.1 <-> 10.8.0.2), runs the experiment\n"
+      "over glass and then over TCP, samples GLASS_INFO/TCP_INFO every few ms and writes\n"
+      "into -o DIR:\n"
       "  NAME.csv   the samples      NAME.gp/NAME.svg  the plot (gnuplot)\n"
       "  NAME.md    what happened    facts.txt         key facts as name=value\n"
       "Example: glass lab slow-reader -o /tmp/slow\n" +
@@ -126,6 +131,7 @@ std::vector<std::unique_ptr<Scenario>> make_scenarios() {
   v.push_back(make_loss());
   v.push_back(make_readiness());
   v.push_back(make_copy());
+  v.push_back(make_delack());
   return v;
 }
 

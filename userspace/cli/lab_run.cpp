@@ -108,6 +108,11 @@ void LabRun::fact(const std::string& key, double value, const std::string& text)
   if (!text.empty()) note(text);
 }
 
+void LabRun::fact(const std::string& key, const std::string& value, const std::string& text) {
+  facts_.emplace_back(key, value);
+  if (!text.empty()) note(text);
+}
+
 void LabRun::note(const std::string& text) {
   lines_.push_back(text);
   out_ << "  " << text << "\n" << std::flush;
@@ -156,6 +161,7 @@ int LabRun::finish() {
 
   std::ostringstream md;
   md << "# " << title_ << "\n\n";
+  if (!headline_.empty()) md << "**" << headline_ << "**\n\n";
   if (has_plot_) md << "![" << name_ << "](" << name_ << ".svg)\n\n";
   md << explanation_ << "\n\n## This run\n\n";
   for (const auto& l : lines_) md << "- " << l << "\n";
@@ -176,6 +182,7 @@ int LabRun::finish() {
       }
     }
   }
+  if (!headline_.empty()) out << "  => " << headline_ << "\n";
   out << "  " << summary_line() << "\n";
   return failures_.empty() ? kExitOk : kExitNotShown;
 }
@@ -209,7 +216,7 @@ std::string find_gnuplot() {
 namespace {
 
 struct Outcome {
-  std::string name, title, explanation, summary;
+  std::string name, title, explanation, summary, headline;
   std::vector<std::string> lines;
   bool plot = false;
   int rc = kExitOk;
@@ -220,7 +227,8 @@ Outcome run_one(Scenario& s, const LabOptions& opts, std::ostream& out) {
   LabRun run(s.name(), opts.out, opts, out);
   run.set_explanation(s.title(), s.help());
   s.run(run);
-  Outcome r{s.name(), s.title(), s.help(), run.summary_line(), run.lines(), run.has_plot()};
+  Outcome r{s.name(),       s.title(),   s.help(),      run.summary_line(),
+            run.headline(), run.lines(), run.has_plot()};
   r.rc = run.finish();
   return r;
 }
@@ -229,7 +237,9 @@ void write_index(const std::string& dir, const std::vector<Outcome>& results) {
   std::ostringstream md, html;
   md << "# glass lab\n\nEach experiment ran in the same guest boot. Absolute times come from "
         "a QEMU TCG guest and are slow; the shapes, and ratios within a run, are what "
-        "matter.\n\n| scenario | what it shows | result |\n|---|---|---|\n";
+        "matter. Every scenario ran its experiment over glass and then, on a veth pair between "
+        "the same namespaces, over TCP.\n\n| scenario | what it shows | glass vs TCP | result "
+        "|\n|---|---|---|---|\n";
   html << "<!doctype html>\n<html><head><meta charset='utf-8'><title>glass lab</title>\n"
        << "<style>body{font-family:sans-serif;max-width:1000px;margin:auto}"
           "img{max-width:100%;border:1px solid #ccc}ul.facts{background:#f4f4f4}"
@@ -237,8 +247,10 @@ void write_index(const std::string& dir, const std::vector<Outcome>& results) {
        << "<p>Each experiment ran in the same guest boot (QEMU TCG: absolute times are slow; "
           "the shapes, and ratios within a run, are what matter).</p>\n<ul>\n";
   for (const auto& r : results) {
-    md << "| [" << r.name << "](#" << r.name << ") | " << r.title << " | " << r.summary << " |\n";
+    md << "| [" << r.name << "](#" << r.name << ") | " << r.title << " | " << r.headline << " | "
+       << r.summary << " |\n";
     html << "<li><a href='#" << r.name << "'>" << r.name << "</a>: " << html_escape(r.title)
+         << (r.headline.empty() ? "" : ": <b>" + html_escape(r.headline) + "</b>")
          << " — <span class='" << (r.rc == 0 ? "ok" : "bad") << "'>" << html_escape(r.summary)
          << "</span></li>\n";
   }
@@ -248,6 +260,10 @@ void write_index(const std::string& dir, const std::vector<Outcome>& results) {
        << "`)\n\n";
     html << "<h2 id='" << r.name << "'>" << html_escape(r.title) << " (<code>glass lab " << r.name
          << "</code>)</h2>\n";
+    if (!r.headline.empty()) {
+      md << "**" << r.headline << "**\n\n";
+      html << "<p><b>" << html_escape(r.headline) << "</b></p>\n";
+    }
     if (r.plot) {
       md << "![" << r.name << "](" << r.name << "/" << r.name << ".svg)\n\n";
       html << "<p><img src='" << r.name << "/" << r.name << ".svg' alt='" << r.name
@@ -292,7 +308,7 @@ int run_all(std::vector<std::unique_ptr<Scenario>>& all, const LabOptions& opts,
     } catch (const std::exception& e) {
       out << "  error: " << e.what() << "\n";
       r = Outcome{s->name(), s->title(), s->help(), std::string("error: ") + e.what(),
-                  {},        false,      kExitError};
+                  "",        {},         false,     kExitError};
     }
     // A run that broke outranks one that only did not show its phenomenon.
     if (r.rc == kExitError || (r.rc != kExitOk && rc == kExitOk)) rc = r.rc;

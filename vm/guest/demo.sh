@@ -1,7 +1,7 @@
 #!/bin/sh
 # The `make run` demo, run inside the guest with glass.ko loaded: glass perf
 # (glass vs TCP over veth and lo vs AF_UNIX), then every `glass lab`
-# scenario, in this one boot. Results go to /out/lab, which is the host's
+# scenario, each over glass and over TCP (a veth pair), in this one boot. Results go to /out/lab, which is the host's
 # out/vm/demo/guest/lab: per scenario a CSV, a gnuplot script, an
 # explanation and facts.txt, plus index.html/index.md and perf.txt. gnuplot
 # is not in the guest image: the host renders the plots afterwards with
@@ -25,7 +25,7 @@ else
 fi
 echo
 
-echo "== glass lab: every scenario (CSV + plot script + explanation each)"
+echo "== glass lab: every scenario, over glass and over TCP (CSV + plot script + explanation each)"
 glass lab all -o "$RES" || rc=1
 
 # The perf table joins the summary pages.

@@ -53,6 +53,7 @@ struct sockaddr_glass {
 #define GLASS_MAXSEG	2	/* int: lower the MSS (bytes of payload) */
 #define GLASS_CORK	3	/* int: hold partial segments (200 ms cap) */
 #define GLASS_INFO	4	/* struct glass_info, read-only */
+#define GLASS_QUICKACK	5	/* int: ACK every data segment at once */
 
 /* Connection states reuse the TCP_* numbering so tools already know them. */
 enum {
@@ -72,7 +73,7 @@ enum {
 
 /* Delayed-ACK state bits in glass_info.gi_delack. */
 #define GLASS_DELACK_PENDING	0x1	/* an ACK is owed, timer armed */
-#define GLASS_DELACK_QUICK	0x2	/* reserved: glass has no quick-ACK mode */
+#define GLASS_DELACK_QUICK	0x2	/* quick-ACK mode (GLASS_QUICKACK) */
 
 /**
  * struct glass_info - a connection's state, as getsockopt(GLASS_INFO) sees it.

@@ -32,9 +32,9 @@
  * @seq: sequence number of the first payload byte (or of the SYN/FIN).
  * @ack: next sequence number expected from the peer (valid with GLASS_ACK).
  * @window: receive window in bytes, counted from @ack (no scaling).
- * @mss: on SYN, the largest payload the sender accepts. Otherwise zero,
- *	or, in a frame that carries a train of segments laid end to end, the
- *	size of each (the last may be shorter; @len exceeds @mss).
+ * @mss: on SYN and SYN-ACK, the largest payload the sender accepts; on a
+ *	train (a data frame carrying several segments, @len > @mss), the size
+ *	of every segment but the last; zero otherwise.
  * @check: Internet checksum (RFC 1071) over the header and the payload,
  *	computed with this field zero.
  */

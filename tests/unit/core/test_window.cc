@@ -259,23 +259,23 @@ TEST(Window, SndSweepMatchesRfcModel) {
 }
 
 TEST(Window, AckNowAtTwoFullSegments) {
-  EXPECT_TRUE(glass_ack_now(2 * kMss, kMss, false));
-  EXPECT_TRUE(glass_ack_now(5 * kMss, kMss, false));
+  EXPECT_TRUE(glass_ack_now(2 * kMss, kMss, false, false));
+  EXPECT_TRUE(glass_ack_now(5 * kMss, kMss, false, false));
 }
 
 TEST(Window, AckDelayedBelowTwoFullSegments) {
-  EXPECT_FALSE(glass_ack_now((2 * kMss) - 1, kMss, false));
-  EXPECT_FALSE(glass_ack_now(0, kMss, false));
+  EXPECT_FALSE(glass_ack_now((2 * kMss) - 1, kMss, false, false));
+  EXPECT_FALSE(glass_ack_now(0, kMss, false, false));
 }
 
 TEST(Window, AckNowWithOutOfOrderData) {
-  EXPECT_TRUE(glass_ack_now(1, kMss, true));
+  EXPECT_TRUE(glass_ack_now(1, kMss, false, true));
 }
 
 TEST(Window, AckHugeMssDoesNotOverflow) {
   // 2 * 0x80000001 wraps to 2 in 32 bits; it must not read as "2 bytes".
-  EXPECT_FALSE(glass_ack_now(3, 0x80000001u, false));
-  EXPECT_FALSE(glass_ack_now(0xffffffffu, 0x80000000u, false));
+  EXPECT_FALSE(glass_ack_now(3, 0x80000001u, false, false));
+  EXPECT_FALSE(glass_ack_now(0xffffffffu, 0x80000000u, false, false));
 }
 
 // RFC 1122 4.2.3.2: "an ACK SHOULD be generated for at least every second
@@ -289,7 +289,7 @@ TEST(Window, AckEverySecondFullSegment) {
     for (int seg = 1; seg <= 9; seg++) {
       rcv_nxt += mss;
       since_ack++;
-      const bool now = glass_ack_now(rcv_nxt - acked, mss, false);
+      const bool now = glass_ack_now(rcv_nxt - acked, mss, false, false);
       ASSERT_EQ(now, since_ack == 2) << "mss " << mss << " segment " << seg;
       if (now) {
         acked = rcv_nxt;
@@ -304,17 +304,26 @@ TEST(Window, AckEverySecondFullSegment) {
 // held out of order, nothing waits for the delayed-ACK timer.
 TEST(Window, AckAtOnceWhileAHoleIsOpen) {
   for (uint32_t unacked : {0u, 1u, kMss - 1, kMss, (2 * kMss) - 1}) {
-    EXPECT_FALSE(glass_ack_now(unacked, kMss, false)) << unacked;
-    EXPECT_TRUE(glass_ack_now(unacked, kMss, true)) << unacked;
+    EXPECT_FALSE(glass_ack_now(unacked, kMss, false, false)) << unacked;
+    EXPECT_TRUE(glass_ack_now(unacked, kMss, false, true)) << unacked;
+  }
+}
+
+// Quick-ACK mode (GLASS_QUICKACK) answers every in-order segment, however
+// small, as TCP does in its quick-ACK mode (RFC 1122 allows ACKing sooner).
+TEST(Window, QuickAckModeAcksEverySegment) {
+  for (uint32_t unacked : {1u, kMss - 1, kMss, (2 * kMss) - 1}) {
+    EXPECT_FALSE(glass_ack_now(unacked, kMss, false, false)) << unacked;
+    EXPECT_TRUE(glass_ack_now(unacked, kMss, true, false)) << unacked;
   }
 }
 
 // Short segments count by their bytes, as Linux's receiver does: two full
 // segments' worth, however it came, is ACKed at once (window.h).
 TEST(Window, AckCountsBytesOfShortSegments) {
-  EXPECT_FALSE(glass_ack_now(3 * (kMss / 2), kMss, false));  // three halves
-  EXPECT_TRUE(glass_ack_now(4 * (kMss / 2), kMss, false));   // four halves
-  EXPECT_FALSE(glass_ack_now(kMss + 10, kMss, false));       // one full, one tiny
+  EXPECT_FALSE(glass_ack_now(3 * (kMss / 2), kMss, false, false));  // three halves
+  EXPECT_TRUE(glass_ack_now(4 * (kMss / 2), kMss, false, false));   // four halves
+  EXPECT_FALSE(glass_ack_now(kMss + 10, kMss, false, false));       // one full, one tiny
 }
 
 }  // namespace

@@ -181,6 +181,10 @@ TEST(CliBadInput, NumbersAndSizesRefuseJunk) {
       {"lab", "rcvbuf", "-o", "d", "--sizes"},
       {"lab", "copy", "-o", "d", "--sizes"},
       {"lab", "readiness", "-o", "d", "--size"},
+      {"lab", "delack", "-o", "d", "--requests"},
+      {"lab", "delack", "-o", "d", "--header"},
+      {"lab", "delack", "-o", "d", "--reply"},
+      {"lab", "loss", "-o", "d", "--seed"},
   };
   for (const auto& base : bases) {
     for (const char* v : {"abc", "", "1x", "12Q", "-1", "99999999999999999999999"}) {

@@ -12,6 +12,7 @@
 #include "app.hpp"
 #include "cli_parse.hpp"
 #include "lab.hpp"
+#include "lab/transport.hpp"
 
 namespace glass::cli {
 namespace {
@@ -42,8 +43,8 @@ TEST(LabCli, HelpListsEveryScenario) {
   const Parsed p = parse({"lab", "--help"});
   ASSERT_TRUE(p.rc.has_value());
   EXPECT_EQ(*p.rc, kExitOk);
-  for (const char* s :
-       {"slow-reader", "nagle", "rcvbuf", "loss", "readiness", "copy", "all", "plot", "facts.txt"})
+  for (const char* s : {"slow-reader", "nagle", "rcvbuf", "loss", "readiness", "copy", "delack",
+                        "all", "plot", "facts.txt", "veth pair"})
     EXPECT_NE(p.out.find(s), std::string::npos) << s;
 }
 
@@ -65,6 +66,18 @@ TEST(LabCli, AcceptsEachScenario) {
   expect_ok({"lab", "copy", "-o", "d", "--sizes", "1K,64K", "--sample-ms", "10"});
   expect_ok({"lab", "slow-reader", "-o", "d", "--rcvbuf", "32K", "--sndbuf", "64k"});
   expect_ok({"lab", "all", "-o", "d", "--quick", "--only", "nagle,loss", "--no-plot"});
+  expect_ok({"lab", "delack", "-o", "d", "--requests", "10", "--header", "1K", "--body", "10"});
+  expect_ok({"lab", "loss", "-o", "d", "--seed", "42"});
+  expect_ok({"lab", "loss", "-o", "d", "--seed", "18446744073709551615"});
+  expect_ok({"lab", "all", "-o", "d", "--no-tcp", "--only", "delack"});
+}
+
+TEST(LabCli, EveryScenarioTakesNoTcp) {
+  for (const char* s : {"slow-reader", "nagle", "rcvbuf", "loss", "readiness", "copy", "delack"})
+    expect_ok({"lab", s, "-o", "d", "--no-tcp"});
+  const Parsed p = parse({"lab", "delack", "--help"});
+  EXPECT_NE(p.out.find("--no-tcp"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("GLASS_QUICKACK"), std::string::npos) << p.out;
 }
 
 TEST(LabCli, UsageErrors) {
@@ -80,6 +93,35 @@ TEST(LabCli, UsageErrors) {
   expect_usage({"lab", "nagle", "-o", "d", "--sample-ms", "0"}, "--sample-ms");
   expect_usage({"lab", "nagle", "-o", "d", "--interval", "5"}, "--interval");  // now --sample-ms
   expect_usage({"lab", "plot", "/nonexistent/folder"}, "/nonexistent/folder");
+  expect_usage({"lab", "delack", "-o", "d", "--requests", "2"}, "--requests");
+  expect_usage({"lab", "delack", "-o", "d", "--body", "2K"}, "--body");
+  expect_usage({"lab", "loss", "-o", "d", "--seed", "abc"}, "--seed");
+  expect_usage({"lab", "loss", "-o", "d", "--seed", "-1"}, "--seed");
+}
+
+// The counters the lab compares: glass_stat's "name value" lines and the
+// "Prefix: names" / "Prefix: values" pairs of /proc/net/netstat and snmp.
+TEST(LabTransport, ParsesBothCounterFormats) {
+  const auto m = lab::parse_counters(
+      "delayed_acks 7\nzero_window_probes 3\n"
+      "TcpExt: SyncookiesSent DelayedACKs TCPWinProbe\nTcpExt: 0 12 5\n"
+      "IpExt: InNoRoutes\nIpExt: 1\n"
+      "Tcp: RtoAlgorithm MaxConn RetransSegs\nTcp: 1 -1 9\n");
+  EXPECT_EQ(m.at("delayed_acks"), 7u);
+  EXPECT_EQ(m.at("zero_window_probes"), 3u);
+  EXPECT_EQ(m.at("TcpExt.DelayedACKs"), 12u);
+  EXPECT_EQ(m.at("TcpExt.TCPWinProbe"), 5u);
+  EXPECT_EQ(m.at("IpExt.InNoRoutes"), 1u);
+  EXPECT_EQ(m.at("Tcp.RetransSegs"), 9u);
+  EXPECT_EQ(m.count("TcpExt.SyncookiesSent"), 1u);
+  EXPECT_EQ(m.count("TcpExt"), 0u);
+}
+
+TEST(LabTransport, NamesAndColours) {
+  EXPECT_STREQ(lab::key_of(lab::Transport::kGlass), "glass");
+  EXPECT_STREQ(lab::key_of(lab::Transport::kTcp), "tcp");
+  EXPECT_STREQ(lab::label_of(lab::Transport::kTcp), "TCP");
+  for (int lc = 1; lc <= 4; lc++) EXPECT_NE(lab::tcp_color(lc), lc);
 }
 
 TEST(LabOutput, NumbersAndCsv) {
@@ -104,7 +146,9 @@ class Fake : public Scenario {
     csv.row({"0", "1"});
     run.write_csv(csv);
     run.fact("answer", 42, "the answer is 42");
+    run.fact("seed", "18446744073709551615", "");
     run.check(show_, "the flag was set");
+    run.headline("glass 42; TCP 41");
     run.set_plot("plot '" + std::string(name()) + ".csv' using 't_ms':'v' with lines\n");
   }
 
@@ -138,7 +182,9 @@ TEST_F(LabFiles, ScenarioWritesItsFilesAndExitStatus) {
   o.out = (dir / "one").string();
   std::ostringstream out;
   EXPECT_EQ(run_scenario(ok, o, out), kExitOk);
-  EXPECT_EQ(slurp(o.out + "/facts.txt"), "answer=42\nshown=1\n");
+  EXPECT_EQ(slurp(o.out + "/facts.txt"), "answer=42\nseed=18446744073709551615\nshown=1\n");
+  EXPECT_NE(out.str().find("  => glass 42; TCP 41\n"), std::string::npos) << out.str();
+  EXPECT_NE(slurp(o.out + "/fake.md").find("**glass 42; TCP 41**"), std::string::npos);
   EXPECT_EQ(slurp(o.out + "/fake.csv"), "t_ms,v\n0,1\n");
   const std::string gp = slurp(o.out + "/fake.gp");
   EXPECT_NE(gp.find("set terminal svg"), std::string::npos);
@@ -163,6 +209,9 @@ TEST_F(LabFiles, AllWritesSummaryPages) {
   const std::string md = slurp((dir / "index.md").string());
   const std::string html = slurp((dir / "index.html").string());
   EXPECT_NE(md.find("![fake](fake/fake.svg)"), std::string::npos) << md;
+  EXPECT_NE(md.find("| glass vs TCP |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| glass 42; TCP 41 |"), std::string::npos) << md;
+  EXPECT_NE(html.find("<b>glass 42; TCP 41</b>"), std::string::npos);
   EXPECT_NE(html.find("<img src='fake/fake.svg'"), std::string::npos);
   EXPECT_NE(html.find("<p>It explains itself.</p>"), std::string::npos);
   EXPECT_NE(html.find("FAILED"), std::string::npos);

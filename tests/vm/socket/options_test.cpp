@@ -62,7 +62,7 @@ TEST(Options, UnknownGlassOptionIsENOPROTOOPT) {
   Fd s = st::sock();
   int v = 1;
   socklen_t l = sizeof(v);
-  for (int name : {0, 5, 99, -1}) {
+  for (int name : {0, 6, 99, -1}) {
     EXPECT_EQ(getsockopt(s, SOL_GLASS, name, &v, &l), -1) << name;
     EXPECT_EQ(errno, ENOPROTOOPT) << name;
     EXPECT_EQ(setsockopt(s, SOL_GLASS, name, &v, sizeof(v)), -1) << name;
@@ -94,6 +94,22 @@ TEST(Options, NodelayAndCorkRoundTrip) {
   EXPECT_EQ(gt::info(s).gi_cork, 1);
   ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CORK, &zero, sizeof(zero)), 0);
   EXPECT_EQ(st::int_opt(s, SOL_GLASS, GLASS_CORK), 0);
+}
+
+// GLASS_QUICKACK is sticky (unlike TCP_QUICKACK) and shows in gi_delack;
+// tests/script/quickack.gs checks what it does to the ACKs on the wire.
+TEST(Options, QuickackRoundTrip) {
+  st::LoopConn c(5520);
+  EXPECT_EQ(st::int_opt(c.server, SOL_GLASS, GLASS_QUICKACK), 0);
+  EXPECT_EQ(gt::info(c.server).gi_delack & GLASS_DELACK_QUICK, 0);
+  int one = 1, zero = 0;
+  ASSERT_EQ(setsockopt(c.server, SOL_GLASS, GLASS_QUICKACK, &one, sizeof(one)), 0);
+  EXPECT_EQ(st::int_opt(c.server, SOL_GLASS, GLASS_QUICKACK), 1);
+  EXPECT_EQ(gt::info(c.server).gi_delack & GLASS_DELACK_QUICK, GLASS_DELACK_QUICK);
+  EXPECT_EQ(st::int_opt(c.client, SOL_GLASS, GLASS_QUICKACK), 0) << "per socket";
+  ASSERT_EQ(setsockopt(c.server, SOL_GLASS, GLASS_QUICKACK, &zero, sizeof(zero)), 0);
+  EXPECT_EQ(st::int_opt(c.server, SOL_GLASS, GLASS_QUICKACK), 0);
+  EXPECT_EQ(gt::info(c.server).gi_delack & GLASS_DELACK_QUICK, 0);
 }
 
 TEST(Options, MaxsegOutOfRangeIsEINVAL) {

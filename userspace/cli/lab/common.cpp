@@ -58,6 +58,10 @@ std::string scaled(double v, const char* const* units, double step, const char* 
 
 }  // namespace
 
+std::string times_text(std::uint64_t n) {
+  return n == 1 ? "once" : std::to_string(n) + " times";
+}
+
 std::string bytes_text(double bytes) {
   static const char* const units[] = {"B", "KiB", "MiB", "GiB", nullptr};
   return scaled(bytes, units, 1024, "");

@@ -39,6 +39,9 @@ glass_info info_of(int fd);
 // The q-quantile (0..1) of values (copied, nth_element); NaN when empty.
 double quantile(std::vector<double> values, double q);
 
+// "once", "2 times", for the printed facts.
+std::string times_text(std::uint64_t n);
+
 // "12.3 KiB", "4.5 MB/s" style numbers for the printed facts.
 std::string bytes_text(double bytes);
 std::string rate_text(double bytes_per_s);

@@ -3,12 +3,14 @@
 // read() copies out of the receive buffer; each call also pays a fixed cost
 // to enter the kernel. The same transfer with writes of different sizes.
 #include "bulk.hpp"
+#include "transport.hpp"
 #include "validators.hpp"
 
 #include <sys/resource.h>
 
 #include <cmath>
 #include <iostream>
+#include <map>
 
 namespace glass::cli::lab {
 namespace {
@@ -39,7 +41,9 @@ class Copy : public Scenario {
            "per megabyte, low throughput. With large writes the per-call cost is spread over "
            "many bytes and what remains is the per-byte cost: copying and checksumming. CPU "
            "time is the whole process (writer, reader, and the kernel work done on their "
-           "behalf).";
+           "behalf). The same sizes then go over TCP on a veth pair between the same "
+           "namespaces: the same two copies and the same per-call cost, plus TCP's own "
+           "protocol work (dashed).";
   }
 
   void add_options(CLI::App& sub) override {
@@ -53,63 +57,133 @@ class Copy : public Scenario {
 
   void run(LabRun& run) override {
     const double secs = o_.seconds > 0 ? o_.seconds : (run.options().quick ? 0.6 : 1.5);
-    Testbed tb({"copy"});
-    Csv csv({"write_size", "bytes", "writes", "seconds", "throughput_Bps", "writes_per_MB",
-             "cpu_us_per_MB", "sys_us_per_MB"});
-    std::vector<double> rate, cpu;
-    bool exact = true;
-    std::uint16_t port = 7440;
-    for (const int size : o_.sizes) {
-      ConnSpec spec;
-      spec.port = port++;
-      spec.server_rcvbuf = 256 * 1024;
-      spec.client_sndbuf = 256 * 1024;
-      Connection c = connect_glass(tb, spec);
-      const double u0 = cpu_seconds(false), s0 = cpu_seconds(true);
-      const Stopwatch clock;
-      Bulk bulk(c, 0, size, static_cast<std::uint64_t>(size));
-      sleep_ms(secs * 1000);
-      bulk.stop();
-      bulk.join();
-      const double t = clock.s();
-      const double user = cpu_seconds(false) - u0, sys = cpu_seconds(true) - s0;
-      const double mb = static_cast<double>(bulk.received()) / 1e6;
-      const double writes = std::ceil(static_cast<double>(bulk.written()) / size);
-      exact = exact && bulk.exact();
-      rate.push_back(static_cast<double>(bulk.received()) / t);
-      cpu.push_back((user + sys) * 1e6 / mb);
-      csv.row({num(size), num(static_cast<double>(bulk.received())), num(writes), num(t),
-               num(std::round(rate.back())), num(writes / mb), num(std::round(cpu.back())),
-               num(std::round(sys * 1e6 / mb))});
-      run.note(std::to_string(size) + "-byte writes: " + rate_text(rate.back()) + ", " +
-               num(std::round(writes / mb)) + " writes/MB, " + num(std::round(cpu.back())) +
-               " us CPU per MB (" + num(std::round(100 * sys / (user + sys))) + "% in the kernel)");
-      run.fact("throughput_Bps_" + std::to_string(size), rate.back(), "");
-      run.fact("cpu_us_per_MB_" + std::to_string(size), cpu.back(), "");
+    const bool tcp = run.options().tcp;
+    TestbedSpec spec{"copy"};
+    spec.veth = tcp;
+    const Testbed tb(spec);
+    std::vector<std::string> cols{"write_size",    "bytes",          "writes",
+                                  "seconds",       "throughput_Bps", "writes_per_MB",
+                                  "cpu_us_per_MB", "sys_us_per_MB"};
+    if (tcp)
+      for (const char* c : {"tcp_throughput_Bps", "tcp_cpu_us_per_MB", "tcp_sys_us_per_MB"})
+        cols.emplace_back(c);
+    Csv csv(cols);
+    std::map<Transport, std::vector<Point>> pts;
+    for (const Transport t : kTransports) {
+      if (t == Transport::kTcp && !tcp) continue;
+      std::uint16_t port = t == Transport::kGlass ? 7440 : 7470;
+      for (const int size : o_.sizes) {
+        const Point p = measure(tb, t, size, secs, port++);
+        pts[t].push_back(p);
+        const std::string k = t == Transport::kGlass ? "" : "tcp_";
+        run.note(std::string(label_of(t)) + ", " + std::to_string(size) +
+                 "-byte writes: " + rate_text(p.rate) + ", " + num(std::round(p.writes_per_mb)) +
+                 " writes/MB, " + num(std::round(p.cpu_per_mb)) + " us CPU per MB (" +
+                 num(std::round(100 * p.sys_per_mb / p.cpu_per_mb)) + "% in the kernel)");
+        run.fact(k + "throughput_Bps_" + std::to_string(size), p.rate, "");
+        run.fact(k + "cpu_us_per_MB_" + std::to_string(size), p.cpu_per_mb, "");
+      }
+    }
+    for (std::size_t i = 0; i < o_.sizes.size(); i++) {
+      const Point& g = pts[Transport::kGlass][i];
+      std::vector<std::string> row{num(o_.sizes[i]),
+                                   num(g.bytes),
+                                   num(g.writes),
+                                   num(g.seconds),
+                                   num(std::round(g.rate)),
+                                   num(g.writes_per_mb),
+                                   num(std::round(g.cpu_per_mb)),
+                                   num(std::round(g.sys_per_mb))};
+      if (tcp) {
+        const Point& t = pts[Transport::kTcp][i];
+        for (const double v : {t.rate, t.cpu_per_mb, t.sys_per_mb})
+          row.push_back(num(std::round(v)));
+      }
+      csv.row(row);
     }
     run.write_csv(csv);
-    const double speedup = rate.back() / rate.front();
-    run.fact("speedup", speedup,
-             "largest writes moved " + num(std::round(speedup * 10) / 10) +
-                 "x the bytes/s of the smallest, at " +
-                 num(std::round(100 * cpu.back() / cpu.front())) + "% of the CPU per byte");
-    run.check(rate.back() > rate.front(), "large writes beat tiny ones in bytes/s");
-    run.check(cpu.back() < cpu.front(), "large writes cost less CPU per byte");
-    run.check(exact, "every transfer arrived intact");
+    std::string head;
+    for (const auto& [t, ps] : pts) {
+      const Point &small = ps.front(), &large = ps.back();
+      bool exact = true;
+      for (const Point& p : ps) exact = exact && p.exact;
+      const double speedup = large.rate / small.rate;
+      const std::string k = t == Transport::kGlass ? "" : "tcp_";
+      const std::string who = t == Transport::kGlass ? "glass: " : "TCP: ";
+      run.fact(k + "speedup", speedup,
+               who + "largest writes moved " + num(std::round(speedup * 10) / 10) +
+                   "x the bytes/s of the smallest, at " +
+                   num(std::round(100 * large.cpu_per_mb / small.cpu_per_mb)) +
+                   "% of the CPU per byte");
+      const std::string c = t == Transport::kGlass ? "" : "TCP: ";
+      run.check(large.rate > small.rate, c + "large writes beat tiny ones in bytes/s");
+      run.check(large.cpu_per_mb < small.cpu_per_mb, c + "large writes cost less CPU per byte");
+      run.check(exact, c + "every transfer arrived intact");
+      head += std::string(head.empty() ? "" : "; ") + label_of(t) + " " + rate_text(small.rate) +
+              " with " + std::to_string(o_.sizes.front()) + "-byte writes, " +
+              rate_text(large.rate) + " with " + std::to_string(o_.sizes.back());
+    }
+    run.headline(head);
+    // col is a column name; scale divides it (glass: col, TCP: tcp_col).
+    const auto both = [&](const std::string& col, const char* scale, const char* title, int lc,
+                          int pt) {
+      const auto expr = [&](const std::string& c) { return "(column('" + c + "')" + scale + ")"; };
+      std::string p = "'copy.csv' using 'write_size':" + expr(col) + " with linespoints pt " +
+                      std::to_string(pt) + " lw 2 lc " + std::to_string(lc) + " title 'glass " +
+                      title + "'";
+      if (tcp)
+        p += ", '' using 'write_size':" + expr("tcp_" + col) + " with linespoints pt " +
+             std::to_string(pt) + " lw 2 dt 2 lc " + std::to_string(lc) + " title 'TCP " + title +
+             "'";
+      return p;
+    };
     run.set_plot(
         "set multiplot layout 2,1 title 'what a byte costs: write() size vs throughput and "
-        "CPU'\nset logscale x 2\nset xlabel 'write() size (bytes)'\nset key outside right\n"
-        "set ylabel 'MB/s'\nset title 'throughput'\n"
-        "plot 'copy.csv' using 'write_size':(column('throughput_Bps')/1e6) with linespoints pt 7 "
-        "lw 2 title 'glass'\n"
-        "set ylabel 'us per MB'\nset logscale y\nset title 'CPU time per megabyte moved'\n"
-        "plot 'copy.csv' using 'write_size':'cpu_us_per_MB' with linespoints pt 7 lw 2 title "
-        "'user+system', '' using 'write_size':'sys_us_per_MB' with linespoints pt 4 title "
-        "'system'\nunset multiplot\n",
+        "CPU" +
+            std::string(tcp ? " (glass solid, TCP dashed)" : "") +
+            "'\nset logscale x 2\nset xlabel 'write() size (bytes)'\nset key outside right\n"
+            "set ylabel 'MB/s'\nset title 'throughput'\nplot " +
+            both("throughput_Bps", "/1e6", "", 1, 7) +
+            "\nset ylabel 'us per MB'\nset logscale y\nset title 'CPU time per megabyte "
+            "moved'\nplot " +
+            both("cpu_us_per_MB", "", "user+system", 1, 7) + ", " +
+            both("sys_us_per_MB", "", "system", 2, 4) + "\nunset multiplot\n",
         960, 640);
   }
 
  private:
+  struct Point {
+    double bytes = 0, writes = 0, seconds = 0, rate = 0, writes_per_mb = 0, cpu_per_mb = 0,
+           sys_per_mb = 0;
+    bool exact = false;
+  };
+
+  Point measure(const Testbed& tb, Transport t, int size, double secs, std::uint16_t port) const {
+    ConnSpec spec;
+    spec.port = port;
+    spec.server_rcvbuf = 256 * 1024;
+    spec.client_sndbuf = 256 * 1024;
+    Connection c = connect_pair(tb, t, spec);
+    const double u0 = cpu_seconds(false), s0 = cpu_seconds(true);
+    const Stopwatch clock;
+    Bulk bulk(c, 0, size, static_cast<std::uint64_t>(size));
+    sleep_ms(secs * 1000);
+    bulk.stop();
+    bulk.join();
+    Point p;
+    p.seconds = clock.s();
+    const double user = cpu_seconds(false) - u0, sys = cpu_seconds(true) - s0;
+    p.bytes = static_cast<double>(bulk.received());
+    const double mb = p.bytes / 1e6;
+    p.writes = std::ceil(static_cast<double>(bulk.written()) / size);
+    p.rate = p.bytes / p.seconds;
+    p.writes_per_mb = p.writes / mb;
+    p.cpu_per_mb = (user + sys) * 1e6 / mb;
+    p.sys_per_mb = sys * 1e6 / mb;
+    p.exact = bulk.exact();
+    return p;
+  }
+
   Options o_;
 };
 

@@ -1,8 +1,8 @@
 // `glass lab readiness`: the same echo load served by a blocking server, a
 // poll loop, an epoll loop and an io_uring loop; system calls, wake-ups and
 // context switches per request, counted in the server loops themselves.
-#include "common.hpp"
 #include "echo_servers.hpp"
+#include "transport.hpp"
 #include "validators.hpp"
 
 #include <atomic>
@@ -58,7 +58,9 @@ class Readiness : public Scenario {
            "already copied when it wakes. The servers count every system call and every "
            "return of the waiting call in their own loops; getrusage gives the voluntary "
            "context switches (sleeps) of the serving threads. Every variant must answer "
-           "every request.";
+           "every request. The same load then runs over TCP on a veth pair between the same "
+           "namespaces: readiness is the socket layer's business, so the counts per request "
+           "should match glass's (the latencies differ with each protocol's cost).";
   }
 
   void add_options(CLI::App& sub) override {
@@ -80,70 +82,115 @@ class Readiness : public Scenario {
 
   void run(LabRun& run) override {
     const int requests = o_.requests > 0 ? o_.requests : (run.options().quick ? 120 : 400);
-    Testbed tb({"ready"});
+    const bool tcp = run.options().tcp;
+    TestbedSpec spec{"ready"};
+    spec.veth = tcp;
+    const Testbed tb(spec);
     run.note(std::to_string(o_.connections) + " connections x " + std::to_string(requests) +
              " requests of " + std::to_string(o_.size) + " bytes, one at a time per connection");
-    Csv csv({"variant", "requests", "answered", "syscalls", "wakeups", "vcsw", "ivcsw",
-             "syscalls_per_req", "wakeups_per_req", "vcsw_per_req", "p50_us", "p99_us",
-             "req_per_s"});
+    const std::vector<std::string> per{"syscalls_per_req", "wakeups_per_req", "vcsw_per_req",
+                                       "p50_us",           "p99_us",          "req_per_s"};
+    std::vector<std::string> cols{"variant", "requests", "answered", "syscalls",
+                                  "wakeups", "vcsw",     "ivcsw"};
+    cols.insert(cols.end(), per.begin(), per.end());
+    if (tcp)
+      for (const auto& c : per) cols.push_back("tcp_" + c);
+    Csv csv(cols);
     std::uint16_t port = 7430;
     bool all_served = true;
+    std::string head;
     for (const auto& v : o_.variants) {
-      const VariantResult r = run_variant(tb, v, requests, port++);
-      const double n = static_cast<double>(std::max<std::uint64_t>(1, r.requests));
-      const auto per = [&](double x) { return x / n; };
-      csv.row({r.name, num(static_cast<double>(r.requests)), num(static_cast<double>(r.answered)),
-               num(static_cast<double>(r.counts.syscalls)),
-               num(static_cast<double>(r.counts.wakeups)), num(r.counts.vcsw), num(r.counts.ivcsw),
-               num(per(static_cast<double>(r.counts.syscalls))),
-               num(per(static_cast<double>(r.counts.wakeups))), num(per(r.counts.vcsw)),
-               num(r.p50_us), num(r.p99_us), num(std::round(n / r.seconds))});
-      run.note(v + ": " + std::to_string(r.answered) + "/" + std::to_string(r.requests) +
-               " answered; per request " + num(std::round(per(r.counts.syscalls) * 100) / 100) +
-               " syscalls, " + num(std::round(per(r.counts.wakeups) * 100) / 100) + " wake-ups, " +
-               num(std::round(per(r.counts.vcsw) * 100) / 100) + " voluntary switches; p50 " +
-               num(std::round(r.p50_us)) + " us, " + num(std::round(n / r.seconds)) + " req/s");
-      if (!r.counts.error.empty()) run.note(v + " server error: " + r.counts.error);
-      if (!r.client_error.empty()) run.note(v + " client error: " + r.client_error);
-      run.fact(v + "_answered", static_cast<double>(r.answered), "");
-      run.fact(v + "_syscalls_per_req", per(static_cast<double>(r.counts.syscalls)), "");
-      run.fact(v + "_wakeups_per_req", per(static_cast<double>(r.counts.wakeups)), "");
-      run.fact(v + "_vcsw_per_req", per(r.counts.vcsw), "");
-      const bool ok = r.answered == r.requests && r.counts.error.empty() &&
-                      r.client_error.empty() &&
-                      r.counts.bytes == r.requests * static_cast<std::uint64_t>(o_.size);
-      run.check(ok, v + " served every request");
-      all_served = all_served && ok;
+      std::vector<std::string> row;
+      for (const Transport t : kTransports) {
+        if (t == Transport::kTcp && !tcp) continue;
+        const VariantResult r = run_variant(tb, t, v, requests, port++);
+        const bool glass = t == Transport::kGlass;
+        const std::string k = glass ? "" : "tcp_";
+        const std::string who = std::string(label_of(t)) + " " + v;
+        const double n = static_cast<double>(std::max<std::uint64_t>(1, r.requests));
+        const auto perq = [&](double x) { return x / n; };
+        if (glass)
+          row = {r.name,
+                 num(static_cast<double>(r.requests)),
+                 num(static_cast<double>(r.answered)),
+                 num(static_cast<double>(r.counts.syscalls)),
+                 num(static_cast<double>(r.counts.wakeups)),
+                 num(r.counts.vcsw),
+                 num(r.counts.ivcsw)};
+        for (const double x : {perq(static_cast<double>(r.counts.syscalls)),
+                               perq(static_cast<double>(r.counts.wakeups)), perq(r.counts.vcsw),
+                               r.p50_us, r.p99_us, std::round(n / r.seconds)})
+          row.push_back(num(x));
+        run.note(who + ": " + std::to_string(r.answered) + "/" + std::to_string(r.requests) +
+                 " answered; per request " +
+                 num(std::round(perq(static_cast<double>(r.counts.syscalls)) * 100) / 100) +
+                 " syscalls, " +
+                 num(std::round(perq(static_cast<double>(r.counts.wakeups)) * 100) / 100) +
+                 " wake-ups, " + num(std::round(perq(r.counts.vcsw) * 100) / 100) +
+                 " voluntary switches; p50 " + num(std::round(r.p50_us)) + " us, " +
+                 num(std::round(n / r.seconds)) + " req/s");
+        if (!r.counts.error.empty()) run.note(who + " server error: " + r.counts.error);
+        if (!r.client_error.empty()) run.note(who + " client error: " + r.client_error);
+        run.fact(k + v + "_answered", static_cast<double>(r.answered), "");
+        run.fact(k + v + "_syscalls_per_req", perq(static_cast<double>(r.counts.syscalls)), "");
+        run.fact(k + v + "_wakeups_per_req", perq(static_cast<double>(r.counts.wakeups)), "");
+        run.fact(k + v + "_vcsw_per_req", perq(r.counts.vcsw), "");
+        run.fact(k + v + "_p50_us", r.p50_us, "");
+        const bool ok = r.answered == r.requests && r.counts.error.empty() &&
+                        r.client_error.empty() &&
+                        r.counts.bytes == r.requests * static_cast<std::uint64_t>(o_.size);
+        run.check(ok, who + " served every request");
+        all_served = all_served && ok;
+        if (v == o_.variants.back())
+          head += std::string(head.empty() ? "" : "; ") + who + ": " +
+                  num(std::round(perq(static_cast<double>(r.counts.syscalls)) * 100) / 100) +
+                  " syscalls and " +
+                  num(std::round(perq(static_cast<double>(r.counts.wakeups)) * 100) / 100) +
+                  " wake-ups per request, p50 " + num(std::round(r.p50_us)) + " us";
+      }
+      csv.row(row);
     }
     run.fact("requests_per_variant", static_cast<double>(o_.connections) * requests, "");
     run.fact("all_served", all_served ? 1 : 0, "");
+    run.headline(head);
     run.write_csv(csv);
+    const auto bars = [&](const std::vector<std::pair<std::string, std::string>>& cols) {
+      std::string p;
+      for (const auto& [c, title] : cols) {
+        p += std::string(p.empty() ? "'readiness.csv' using '" + c + "':xtic(1)"
+                                   : ", '' using '" + c + "'") +
+             " title 'glass " + title + "'";
+        if (tcp) p += ", '' using 'tcp_" + c + "' title 'TCP " + title + "'";
+      }
+      return p;
+    };
     run.set_plot(
-        "set multiplot layout 2,1 title 'the same echo load, four server loops'\n"
-        "set style data histograms\nset style histogram clustered gap 1\n"
+        "set multiplot layout 2,1 title 'the same echo load, four server loops" +
+        std::string(tcp ? ", glass and TCP" : "") +
+        "'\nset style data histograms\nset style histogram clustered gap 1\n"
         "set style fill solid 0.8 border -1\nset boxwidth 0.9\nset key outside right\n"
         "set yrange [0:*]\nset ylabel 'per request'\n"
         "set title 'server system calls, wake-ups and voluntary context switches per request'\n"
-        "plot 'readiness.csv' using 'syscalls_per_req':xtic(1) title 'syscalls', '' using "
-        "'wakeups_per_req' title 'wake-ups', '' using 'vcsw_per_req' title 'voluntary "
-        "switches'\n"
-        "set ylabel 'us'\nset logscale y\nset yrange [10:*]\n"
-        "set title 'request latency seen by the clients (log scale)'\n"
-        "plot 'readiness.csv' using 'p50_us':xtic(1) title 'p50', '' using 'p99_us' title "
-        "'p99'\nunset multiplot\n");
+        "plot " +
+        bars({{"syscalls_per_req", "syscalls"},
+              {"wakeups_per_req", "wake-ups"},
+              {"vcsw_per_req", "voluntary switches"}}) +
+        "\nset ylabel 'us'\nset logscale y\nset yrange [10:*]\n"
+        "set title 'request latency seen by the clients (log scale)'\nplot " +
+        bars({{"p50_us", "p50"}, {"p99_us", "p99"}}) + "\nunset multiplot\n");
   }
 
  private:
-  VariantResult run_variant(const Testbed& tb, const std::string& v, int requests,
+  VariantResult run_variant(const Testbed& tb, Transport t, const std::string& v, int requests,
                             std::uint16_t port) const {
-    const Endpoint ep = glass_endpoint(tb, port);
+    const Endpoint ep = endpoint_of(tb, t, port);
     const Fd listener = listen_on(ep, o_.connections + 4);
     std::vector<Fd> clients, conns;
     for (int i = 0; i < o_.connections; i++) {
       clients.push_back(connect_to(ep));
       conns.push_back(accept_from(listener.get()));
-      set_nodelay(clients.back().get(), AF_GLASS, true);
-      set_nodelay(conns.back().get(), AF_GLASS, true);
+      set_nodelay(clients.back().get(), ep.family, true);
+      set_nodelay(conns.back().get(), ep.family, true);
     }
     VariantResult r;
     r.name = v;
