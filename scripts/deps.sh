@@ -14,7 +14,8 @@ BASE_PKGS=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 	libbpf-dev bpftool clang clang-format clang-tidy g++ libcli11-dev libgtest-dev
 	libmnl-dev liburing-dev cmake cpio iproute2 kmod sparse gnuplot-nox dwarves
 	xz-utils python3 pkgconf libssl-dev libelf-dev zlib1g-dev
-	libc6-dev-i386 libpcap-dev tshark)
+	libc6-dev-i386 libpcap-dev tshark
+	curl openssl strace tcpdump default-jdk-headless python3-pytest)
 CHECK_PKGS=(linux-source-6.1)
 DEBUG_PKGS=(linux-source-6.1 bc flex bison libssl-dev libelf-dev dwarves rsync make gcc)
 
