@@ -323,7 +323,5 @@ void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
 /* glass_sysctl.c */
 int glass_sysctl_init_net(struct net *net);
 void glass_sysctl_exit_net(struct net *net);
-int glass_sysctl_init(void);
-void glass_sysctl_exit(void);
 
 #endif /* _GLASS_SOCK_H */
