@@ -151,10 +151,7 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
 	gh->seq = htonl(ntohl(gh->seq) + off);
 	gh->len = htons(len);
 	gh->mss = 0;
-	gh->check = 0;
-	n->ip_summed = CHECKSUM_PARTIAL;
-	n->csum_start = skb_transport_header(n) - n->head;
-	n->csum_offset = offsetof(struct glass_hdr, check);
+	glass_hdr_csum_offload(n, gh);
 	n->protocol = train->protocol;
 	n->priority = train->priority;
 	n->mark = train->mark;

@@ -31,6 +31,22 @@ static inline u32 glass_hdr_train_mss(const struct glass_hdr *gh)
 	return (gh->flags & GLASS_SYN) ? 0 : ntohs(gh->mss);
 }
 
+/*
+ * Leave the checksum of header and payload to the "hardware": glass
+ * devices advertise NETIF_F_HW_CSUM, so the frame keeps CHECKSUM_PARTIAL
+ * to the receiver, and whatever must see real bytes (a qdisc that
+ * corrupts, the fault injector, a device without the feature) computes
+ * it with skb_checksum_help(). gh is skb's transport header.
+ */
+static inline void glass_hdr_csum_offload(struct sk_buff *skb,
+					  struct glass_hdr *gh)
+{
+	gh->check = 0;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct glass_hdr, check);
+}
+
 /* Segments in len payload bytes cut at seg_size: one unless a train. */
 static inline u32 glass_segs(u32 len, u32 seg_size)
 {

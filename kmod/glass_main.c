@@ -109,7 +109,7 @@ static int __init glass_init(void)
 	err = register_pernet_subsys(&glass_net_ops);
 	if (err)
 		goto out_mem;
-	err = glass_sysctl_init();
+	err = glass_mem_sysctl_init();
 	if (err)
 		goto out_pernet;
 	err = glass_table_init();
@@ -140,7 +140,7 @@ out_proto:
 out_table:
 	glass_table_exit();
 out_sysctl:
-	glass_sysctl_exit();
+	glass_mem_sysctl_exit();
 out_pernet:
 	unregister_pernet_subsys(&glass_net_ops);
 out_mem:
@@ -156,7 +156,7 @@ static void __exit glass_exit(void)
 	glass_conn_exit();
 	proto_unregister(&glass_proto);
 	glass_table_exit();
-	glass_sysctl_exit();
+	glass_mem_sysctl_exit();
 	unregister_pernet_subsys(&glass_net_ops);
 	glass_mem_exit();
 }

@@ -3,7 +3,8 @@
  * Protocol-wide limits, as TCP has them: socket memory accounting against
  * net.glass.mem (pages: low, pressure, high; the kernel's sk_mem_*
  * machinery, so memory cgroups see it too), the orphan count against
- * net.glass.max_orphans, and /proc/net/glass_sockstat that shows both.
+ * net.glass.max_orphans, the two sysctls themselves (init_net only), and
+ * /proc/net/glass_sockstat that shows both.
  * docs/limits.md describes what is bounded and how.
  *
  * Every skb on a glass queue is charged to its socket exactly once:
@@ -17,6 +18,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/swap.h>
+#include <linux/sysctl.h>
 #include <net/tcp_states.h>
 
 #include "glass_sock.h"
@@ -31,7 +33,7 @@ static atomic_t glass_namespaces = ATOMIC_INIT(0);
 static atomic_long_t glass_pressure_entered = ATOMIC_LONG_INIT(0);
 
 /* net.glass.mem, pages (only in init_net); set at init like tcp_mem. */
-long sysctl_glass_mem[3] __read_mostly;
+static long sysctl_glass_mem[3] __read_mostly;
 /*
  * What the kernel's own checks (__sk_mem_raise_allocated()) see: no limit.
  * They read only the shared counter, which drifts from the real total by
@@ -43,7 +45,7 @@ long sysctl_glass_mem[3] __read_mostly;
  */
 static long glass_kernel_mem[3] = { LONG_MAX, LONG_MAX, LONG_MAX };
 /* net.glass.max_orphans (only in init_net). */
-int sysctl_glass_max_orphans __read_mostly;
+static int sysctl_glass_max_orphans __read_mostly;
 
 /*
  * What a socket may always hold between the pressure and the high mark
@@ -347,6 +349,52 @@ bool glass_check_oom(struct sock *sk)
 		return true;
 	}
 	return false;
+}
+
+static unsigned long glass_mem_min_pages = 1;
+
+/* Global limits: registered in init_net only. */
+static struct ctl_table glass_global_table[] = {
+	{
+		.procname	= "mem",
+		.data		= &sysctl_glass_mem,
+		.maxlen		= sizeof(sysctl_glass_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+		.extra1		= &glass_mem_min_pages,
+	},
+	{
+		.procname	= "max_orphans",
+		.data		= &sysctl_glass_max_orphans,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{ }
+};
+
+static struct ctl_table_header *glass_global_hdr;
+
+/**
+ * glass_mem_sysctl_init() - register net.glass.mem and max_orphans.
+ *
+ * Return: 0 or -ENOMEM. In init_net only, as net.ipv4.tcp_mem is, so no
+ * user namespace can raise them.
+ */
+int glass_mem_sysctl_init(void)
+{
+	glass_global_hdr = register_net_sysctl(&init_net, "net/glass",
+					       glass_global_table);
+	return glass_global_hdr ? 0 : -ENOMEM;
+}
+
+/**
+ * glass_mem_sysctl_exit() - unregister the global limits.
+ */
+void glass_mem_sysctl_exit(void)
+{
+	unregister_net_sysctl_table(glass_global_hdr);
 }
 
 /*

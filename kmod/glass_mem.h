@@ -9,12 +9,11 @@
 
 #include <net/sock.h>
 
-extern long sysctl_glass_mem[3];
-extern int sysctl_glass_max_orphans;
-
 void glass_proto_mem_init(struct proto *prot);
 int glass_mem_init(void);
 void glass_mem_exit(void);
+int glass_mem_sysctl_init(void);
+void glass_mem_sysctl_exit(void);
 void glass_mem_netns_add(int n);
 bool glass_under_memory_pressure(const struct sock *sk);
 bool glass_wmem_schedule(struct sock *sk, int size);

@@ -146,21 +146,6 @@ static void glass_set_check(struct glass_hdr *gh)
 	gh->check = csum_fold(csum_partial(gh, GLASS_HDR_LEN, 0));
 }
 
-/*
- * Leave the checksum of header and payload to the "hardware": glass
- * devices advertise NETIF_F_HW_CSUM, so the frame keeps CHECKSUM_PARTIAL
- * to the receiver, and anything that must see real bytes (a qdisc that
- * corrupts, a device without the feature) computes it with
- * skb_checksum_help(). This saves two passes over every byte.
- */
-static void glass_offload_check(struct sk_buff *skb, struct glass_hdr *gh)
-{
-	gh->check = 0;
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = skb_transport_header(skb) - skb->head;
-	skb->csum_offset = offsetof(struct glass_hdr, check);
-}
-
 static const struct glass_hdr *glass_tx_hdr(const struct sk_buff *skb)
 {
 	return (const struct glass_hdr *)skb_transport_header(skb);
@@ -257,8 +242,9 @@ static void glass_transmit(struct sock *sk, struct sk_buff *skb)
 		gh->mss = htons(gs->rcv_mss);
 	else if (segs > 1)
 		gh->mss = htons(gs->mss);
+	/* Offloaded (glass_frame.h): two passes over every byte saved. */
 	if (len)
-		glass_offload_check(skb, gh);
+		glass_hdr_csum_offload(skb, gh);
 	else
 		glass_set_check(gh);
 	trace_glass_segment_send(sk, gh);
@@ -918,7 +904,7 @@ void glass_retransmit_head(struct sock *sk, int reason)
 static u32 glass_rcv_free(const struct sock *sk)
 {
 	const struct glass_sock *gs = glass_sk(sk);
-	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	u32 space = glass_rcv_space(sk);
 	u32 free = space > gs->rcv_unread ? space - gs->rcv_unread : 0;
 
 	if (glass_under_memory_pressure(sk))
@@ -939,7 +925,7 @@ u32 glass_select_window(struct sock *sk, bool commit)
 	struct glass_sock *gs = glass_sk(sk);
 	u32 wnd;
 
-	gs->rcv_space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	gs->rcv_space = glass_rcv_space(sk);
 	wnd = glass_rcv_select_window(gs->rcv_nxt, gs->rcv_adv,
 				      glass_rcv_free(sk), gs->rcv_mss,
 				      gs->rcv_space);
@@ -968,7 +954,7 @@ void glass_window_update_check(struct sock *sk)
 	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				    TCPF_FIN_WAIT2))
 		return;
-	gs->rcv_space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	gs->rcv_space = glass_rcv_space(sk);
 	if (!glass_rcv_window_update_due(gs->rcv_nxt, gs->rcv_adv,
 					 glass_rcv_free(sk), gs->rcv_mss,
 					 gs->rcv_space))

@@ -6,7 +6,7 @@
  * It declares no protocol behaviour; the engine (glass_engine.h), the
  * connection lifecycle (glass_conn.h) and the socket calls
  * (glass_socket.h) sit on top of it. docs/architecture.md draws the
- * floors; scripts/check-layers.sh keeps them.
+ * floors; scripts/check-layers.py keeps them.
  *
  * Locking, in one place:
  * - Every field of struct glass_sock below "Protected by the socket lock"
@@ -324,7 +324,5 @@ void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
 /* glass_sysctl.c */
 int glass_sysctl_init_net(struct net *net);
 void glass_sysctl_exit_net(struct net *net);
-int glass_sysctl_init(void);
-void glass_sysctl_exit(void);
 
 #endif /* _GLASS_SOCK_H */

@@ -3,15 +3,13 @@
  * net.glass.* sysctls, one table per namespace: the timer and retry
  * tunables of struct glass_sysctl. Defaults are documented in
  * docs/protocol.md. The protocol-wide limits (net.glass.mem and
- * net.glass.max_orphans, docs/limits.md) exist in init_net only, as
- * net.ipv4.tcp_mem does, so no user namespace can raise them. Also the
- * namespace's slot itself (glass_net_id), which glass_main.c registers.
+ * net.glass.max_orphans) are glass_mem.c's. Also the namespace's slot
+ * itself (glass_net_id), which glass_main.c registers.
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
 
 #include "glass_sock.h"
-#include "glass_mem.h"
 
 /* Where struct glass_net lives in each namespace (glass_pernet()). */
 unsigned int glass_net_id __read_mostly;
@@ -55,51 +53,6 @@ static struct ctl_table glass_sysctl_template[] = {
 	GLASS_SYSCTL(orphan_retries, &glass_one, &glass_max_retries),
 	{ }
 };
-
-static unsigned long glass_mem_min_pages = 1;
-
-/* Global limits: registered in init_net only. */
-static struct ctl_table glass_global_table[] = {
-	{
-		.procname	= "mem",
-		.data		= &sysctl_glass_mem,
-		.maxlen		= sizeof(sysctl_glass_mem),
-		.mode		= 0644,
-		.proc_handler	= proc_doulongvec_minmax,
-		.extra1		= &glass_mem_min_pages,
-	},
-	{
-		.procname	= "max_orphans",
-		.data		= &sysctl_glass_max_orphans,
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-	},
-	{ }
-};
-
-static struct ctl_table_header *glass_global_hdr;
-
-/**
- * glass_sysctl_init() - register net.glass.mem and max_orphans (init_net).
- *
- * Return: 0 or -ENOMEM.
- */
-int glass_sysctl_init(void)
-{
-	glass_global_hdr = register_net_sysctl(&init_net, "net/glass",
-					       glass_global_table);
-	return glass_global_hdr ? 0 : -ENOMEM;
-}
-
-/**
- * glass_sysctl_exit() - unregister the global limits.
- */
-void glass_sysctl_exit(void)
-{
-	unregister_net_sysctl_table(glass_global_hdr);
-}
 
 /**
  * glass_sysctl_init_net() - the namespace's net.glass.* tunables.
