@@ -89,7 +89,7 @@ std::string tshark(const std::string& args) {
   static TsharkEnv env;
   int rc = 0;
   const std::string err = "/tmp/glass-tshark-err-" + std::to_string(getpid());
-  const std::string out =
+  std::string out =
       run(env.prefix() + "tshark -n -X lua_script:" + quote(dissector()) + " " + args + " 2>" + err,
           &rc);
   const std::string errors = slurp(err);

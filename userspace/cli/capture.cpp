@@ -173,8 +173,9 @@ CLI::App* add_capture_options(CLI::App& parent, CaptureOptions& opts, std::funct
       "(EN10MB); a glass frame is EtherType 0x88B5. Stops at -c frames, after\n"
       "--duration, or on SIGINT/SIGTERM, and then prints to stderr how many frames it\n"
       "captured and how many the kernel dropped. tcpdump works on glass devices too\n"
-      "('tcpdump -i ga -w f.pcap'). Read the file with the glass dissector:\n"
-      "  tshark -X lua_script:glass.lua -r f.pcap   (installed by make install)\n"
+      "('tcpdump -i ga -w f.pcap'). Wireshark and tshark read the file with the glass\n"
+      "dissector (make install puts it in their plugin folder; else -X lua_script:FILE):\n"
+      "  tshark -r f.pcap -Y 'glass.analysis.flags'\n"
       "Examples:\n  glass capture gb -w /share/gb.pcap -c 100\n"
       "  glass capture ga -w ga.pcap --duration 2.5 'ether proto 0x88b5'\n"
       "Needs CAP_NET_RAW. Exit status: 0 success, 1 runtime error, 2 usage error.");

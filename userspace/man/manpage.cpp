@@ -63,8 +63,7 @@ std::string value_of(const CLI::Option* o) {
 // What --help adds after the description: default, required, needs, excludes.
 std::string qualifiers(const CLI::Option* o) {
   std::string q;
-  if (!is_flag(o) && !o->get_default_str().empty())
-    q += " (default: " + o->get_default_str() + ")";
+  if (!is_flag(o) && !o->get_default_str().empty()) q += " (default: " + o->get_default_str() + ")";
   if (o->get_required()) q += " Required.";
   if (!o->get_needs().empty()) {
     q += " Needs";

@@ -36,7 +36,7 @@ constexpr uint16_t kEtherGlass = 0x88B5;
 
 std::string capture_dir() {
   const char* d = std::getenv("GLASS_CAPTURES");
-  const std::string dir = d && *d ? d : "captures";
+  std::string dir = d && *d ? d : "captures";
   mkdir(dir.c_str(), 0755);
   return dir;
 }
@@ -173,7 +173,7 @@ class Expect {
   }
   bool save(const std::string& path) const {
     std::string text;
-    for (const auto& [k, v] : kv_) text += k + "=" + v + "\n";
+    for (const auto& [k, v] : kv_) text.append(k).append("=").append(v).append("\n");
     return write_file(path, text);
   }
 
