@@ -5,6 +5,8 @@
 #   2. checkpatch.pl --strict --no-tree on kmod/ files, and kmod_rules
 #   3. clang-format --dry-run -Werror on userspace/ and tests/ C/C++ files
 #   4. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
+#   5. every `glass ...` command in README.md and docs/*.md exists with its
+#      flags (scripts/check-doc-commands.py against build/bin/glass --help)
 # Folders that do not exist are skipped.
 set -euo pipefail
 GLASS_PROG=check
@@ -156,6 +158,37 @@ kmod_rules() {
 	return 0
 }
 
+# The docs' glass commands and flags, checked against the tool's --help.
+# The checker must first refuse tests/docs/doc-commands-bad.md (one problem
+# per command there) and accept doc-commands-good.md, so a checker that
+# stopped checking fails here too.
+doc_commands() {
+	local glass=$GLASS_ROOT/build/bin/glass fixtures=$GLASS_ROOT/tests/docs out want got
+	local checker=$GLASS_ROOT/scripts/check-doc-commands.py
+	say "== docs: glass commands and flags in README.md and docs/*.md exist"
+	if [ ! -x "$glass" ]; then
+		say "   building build/bin/glass"
+		[ -f "$GLASS_ROOT/build/CMakeCache.txt" ] || cmake -S "$GLASS_ROOT" -B "$GLASS_ROOT/build" >/dev/null
+		cmake --build "$GLASS_ROOT/build" --target glass_tool -j2 >/dev/null
+	fi
+	want=$(grep -c '^glass\|^vm/run -- glass\|^sudo glass\|^Inline' "$fixtures/doc-commands-bad.md")
+	out=$(python3 "$checker" --glass "$glass" "$fixtures/doc-commands-bad.md") && {
+		say "   the checker accepted $fixtures/doc-commands-bad.md"
+		return 1
+	}
+	got=$(grep -c ': no ' <<<"$out" || true)
+	if [ "$got" != "$want" ]; then
+		printf '%s\n' "$out"
+		say "   the checker found $got problems in doc-commands-bad.md, expected $want"
+		return 1
+	fi
+	python3 "$checker" --glass "$glass" "$fixtures/doc-commands-good.md" >/dev/null || {
+		python3 "$checker" --glass "$glass" "$fixtures/doc-commands-good.md"
+		return 1
+	}
+	(cd "$GLASS_ROOT" && python3 "$checker" --glass "$glass" README.md docs/*.md)
+}
+
 run_step() {
 	local name=$1 rc=0
 	shift
@@ -171,6 +204,7 @@ main() {
 	run_step "kmod rules" kmod_rules
 	run_step "clang-format" clang_format
 	run_step "clang-tidy" clang_tidy
+	run_step "doc commands" doc_commands
 	if [ ${#FAILED_STEPS[@]} -gt 0 ]; then
 		say "make check: FAILED: ${FAILED_STEPS[*]} ($(elapsed "$t0")s)"
 		exit 1
