@@ -10,6 +10,8 @@
 #   6. clang-tidy (.clang-tidy) on userspace/ and tests/ sources
 #   7. man pages: docs/man/ equals what the CLI's definitions give
 #      (glass-mangen), and groff renders each page without a warning
+#   8. every `glass ...` command in README.md and docs/*.md exists with its
+#      flags (scripts/check-doc-commands.py against build/bin/glass --help)
 # Folders that do not exist are skipped.
 set -euo pipefail
 GLASS_PROG=check
@@ -258,6 +260,37 @@ man_pages() {
 	return $rc
 }
 
+# The docs' glass commands and flags, checked against the tool's --help.
+# The checker must first refuse tests/docs/doc-commands-bad.md (one problem
+# per command there) and accept doc-commands-good.md, so a checker that
+# stopped checking fails here too.
+doc_commands() {
+	local glass=$GLASS_ROOT/build/bin/glass fixtures=$GLASS_ROOT/tests/docs out want got
+	local checker=$GLASS_ROOT/scripts/check-doc-commands.py
+	say "== docs: glass commands and flags in README.md and docs/*.md exist"
+	if [ ! -x "$glass" ]; then
+		say "   building build/bin/glass"
+		[ -f "$GLASS_ROOT/build/CMakeCache.txt" ] || cmake -S "$GLASS_ROOT" -B "$GLASS_ROOT/build" >/dev/null
+		cmake --build "$GLASS_ROOT/build" --target glass_tool -j2 >/dev/null
+	fi
+	want=$(grep -c '^glass\|^vm/run -- glass\|^sudo glass\|^Inline' "$fixtures/doc-commands-bad.md")
+	out=$(python3 "$checker" --glass "$glass" "$fixtures/doc-commands-bad.md") && {
+		say "   the checker accepted $fixtures/doc-commands-bad.md"
+		return 1
+	}
+	got=$(grep -c ': no ' <<<"$out" || true)
+	if [ "$got" != "$want" ]; then
+		printf '%s\n' "$out"
+		say "   the checker found $got problems in doc-commands-bad.md, expected $want"
+		return 1
+	fi
+	python3 "$checker" --glass "$glass" "$fixtures/doc-commands-good.md" >/dev/null || {
+		python3 "$checker" --glass "$glass" "$fixtures/doc-commands-good.md"
+		return 1
+	}
+	(cd "$GLASS_ROOT" && python3 "$checker" --glass "$glass" README.md docs/*.md)
+}
+
 run_step() {
 	local name=$1 rc=0
 	shift
@@ -276,6 +309,7 @@ main() {
 	run_step "clang-format" clang_format
 	run_step "clang-tidy" clang_tidy
 	run_step "man pages" man_pages
+	run_step "doc commands" doc_commands
 	if [ ${#FAILED_STEPS[@]} -gt 0 ]; then
 		say "make check: FAILED: ${FAILED_STEPS[*]} ($(elapsed "$t0")s)"
 		exit 1
