@@ -157,10 +157,14 @@ class Readiness : public Scenario {
     const auto bars = [&](const std::vector<std::pair<std::string, std::string>>& cols) {
       std::string p;
       for (const auto& [c, title] : cols) {
-        p += std::string(p.empty() ? "'readiness.csv' using '" + c + "':xtic(1)"
-                                   : ", '' using '" + c + "'") +
-             " title 'glass " + title + "'";
-        if (tcp) p += ", '' using 'tcp_" + c + "' title 'TCP " + title + "'";
+        if (p.empty()) {
+          p.append("'readiness.csv' using '").append(c).append("':xtic(1)");
+        } else {
+          p.append(", '' using '").append(c).append("'");
+        }
+        p.append(" title 'glass ").append(title).append("'");
+        if (tcp)
+          p.append(", '' using 'tcp_").append(c).append("' title 'TCP ").append(title).append("'");
       }
       return p;
     };

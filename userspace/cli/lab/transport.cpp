@@ -166,7 +166,11 @@ std::map<std::string, std::uint64_t> parse_counters(const std::string& text) {
     std::istringstream n(names.substr(colon + 1)), v(line.substr(colon + 1));
     std::string key;
     long long value = 0;
-    while (n >> key && v >> value) m[prefix + "." + key] = static_cast<std::uint64_t>(value);
+    while (n >> key && v >> value) {
+      std::string name = prefix;
+      name.append(".").append(key);
+      m[name] = static_cast<std::uint64_t>(value);
+    }
     names.clear();
   }
   return m;
