@@ -73,7 +73,7 @@ enum {
 
 /* Delayed-ACK state bits in glass_info.gi_delack. */
 #define GLASS_DELACK_PENDING	0x1	/* an ACK is owed, timer armed */
-#define GLASS_DELACK_QUICK	0x2	/* GLASS_QUICKACK: data ACKed at once */
+#define GLASS_DELACK_QUICK	0x2	/* quick-ACK mode (GLASS_QUICKACK) */
 
 /**
  * struct glass_info - a connection's state, as getsockopt(GLASS_INFO) sees it.
