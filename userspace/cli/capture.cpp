@@ -4,6 +4,7 @@
 // that Wireshark and tshark read with the glass dissector
 // (docs/wireshark.md).
 #include "capture.hpp"
+#include "stop_signal.hpp"
 
 #include "validators.hpp"
 
@@ -55,40 +56,6 @@ class Program {
  private:
   bpf_program prog_{};
   bool compiled_ = false;
-};
-
-// Set by SIGINT/SIGTERM. The handler does nothing else (async-signal-safe);
-// the loop waits in its own poll(), which the signal interrupts, and checks
-// the flag at least every kPollMs. (libpcap's blocking read restarts its
-// poll on EINTR and, on Linux, may never time out on an idle device.)
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int /*sig*/) {
-  g_stop = 1;
-}
-
-// SIGINT and SIGTERM end the capture cleanly (the file is closed whole)
-// while this lives; the old handlers come back after.
-class StopOnSignal {
- public:
-  StopOnSignal() {
-    g_stop = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopOnSignal() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopOnSignal(const StopOnSignal&) = delete;
-  StopOnSignal& operator=(const StopOnSignal&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
 };
 
 void dump_one(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
@@ -218,8 +185,11 @@ int run_capture(const CaptureOptions& opts) {
   if (fd < 0) pcap_fail("pcap_get_selectable_fd(" + opts.device + ")", "no selectable descriptor");
   std::int64_t got = 0;
   {
+    // Our own poll(), which SIGINT/SIGTERM interrupt, checking the flag at
+    // least every kPollMs: libpcap's blocking read restarts its poll on
+    // EINTR and, on Linux, may never time out on an idle device.
     const StopOnSignal stop;
-    while (g_stop == 0 && (opts.count == 0 || got < opts.count)) {
+    while (!StopOnSignal::stopped() && (opts.count == 0 || got < opts.count)) {
       const auto now = Clock::now();
       if (now >= deadline) break;
       const std::int64_t left = opts.count == 0 ? -1 : opts.count - got;

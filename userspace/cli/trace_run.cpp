@@ -8,41 +8,12 @@
 #include <ctime>
 #include <iostream>
 
+#include "stop_signal.hpp"
 #include "trace.hpp"
 #include "trace_bpf.hpp"
 
 namespace glass::cli {
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int /*sig*/) {
-  g_stop = 1;
-}
-
-// SIGINT/SIGTERM end the trace loop (no SA_RESTART, so a wait returns
-// EINTR); the previous handlers come back on destruction.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 std::uint64_t clock_ns(clockid_t id) {
   timespec ts{};
@@ -128,7 +99,7 @@ int run_trace(const TraceOptions& o) {
   dec.wall_offset_ns = static_cast<std::int64_t>(clock_ns(CLOCK_REALTIME) - dec.start_ns);
   std::uint64_t records = 0;
 
-  const StopSignals stop;
+  const StopOnSignal stop;
   Tracer tracer(cfg, [&](const glass_trace_record& r) {
     const std::optional<TraceRow> row = dec.row(o.view, r);
     if (!row) return;
@@ -149,7 +120,7 @@ int run_trace(const TraceOptions& o) {
   const auto to_ns = [](double s) { return static_cast<std::uint64_t>(s * 1e9); };
   const std::uint64_t end = o.duration > 0 ? start + to_ns(o.duration) : UINT64_MAX;
   std::uint64_t next_hist = o.interval > 0 ? start + to_ns(o.interval) : UINT64_MAX;
-  while (g_stop == 0) {
+  while (!StopOnSignal::stopped()) {
     std::uint64_t now = clock_ns(CLOCK_MONOTONIC);
     if (now >= end) break;
     const std::uint64_t wake = std::min<std::uint64_t>({end, next_hist, now + 100000000U});

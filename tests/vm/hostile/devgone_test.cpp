@@ -15,10 +15,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <future>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,9 +31,7 @@ using Clock = std::chrono::steady_clock;
 // The debug kernel (vm/run --debug) checks every lock and memory access
 // and runs glass about fifteen times slower: time bounds scale with it.
 double kernel_slowdown() {
-  std::ifstream f("/proc/cmdline");
-  const std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return cmdline.find("glass_debug=1") != std::string::npos ? 10.0 : 1.0;
+  return gt::debug_kernel() ? 10.0 : 1.0;
 }
 
 double seconds_since(Clock::time_point t0) {
