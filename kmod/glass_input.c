@@ -689,12 +689,10 @@ static bool glass_data_clip(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * Memory refused in-order data: give up what is held out of order, which
- * would otherwise keep the hole from ever being filled (TCP prunes its
- * out-of-order queue for the same reason). Return: true if anything was
- * freed.
+ * Give up everything held out of order, each segment counted under @why.
+ * Return: true if anything was freed.
  */
-static bool glass_ooo_prune(struct sock *sk)
+static bool glass_ooo_discard(struct sock *sk, enum glass_mib why)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb;
@@ -702,13 +700,22 @@ static bool glass_ooo_prune(struct sock *sk)
 	if (skb_queue_empty(&gs->ooo_queue))
 		return false;
 	while ((skb = __skb_dequeue(&gs->ooo_queue))) {
-		glass_note_drop(sock_net(sk), NULL, skb->len,
-				GLASS_MIB_DROP_MEMORY);
+		glass_note_drop(sock_net(sk), NULL, skb->len, why);
 		kfree_skb(skb);
 	}
 	glass_ooo_init(&gs->ooo);
 	sk_mem_reclaim(sk);
 	return true;
+}
+
+/*
+ * Memory refused in-order data: give up what is held out of order, which
+ * would otherwise keep the hole from ever being filled (TCP prunes its
+ * out-of-order queue for the same reason).
+ */
+static bool glass_ooo_prune(struct sock *sk)
+{
+	return glass_ooo_discard(sk, GLASS_MIB_DROP_MEMORY);
 }
 
 /* Payload and FIN of an acceptable segment in a state that takes data. */
@@ -751,8 +758,11 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	fin = glass_deliver(sk, skb);
 	/* A segment that fills a hole is ACKed at once (RFC 5681 4.2). */
 	filled_hole = gs->ooo.n;
-	if (filled_hole)
-		fin |= glass_ooo_drain(sk);
+	if (fin)
+		/* The stream ended: bytes held past its end are not data. */
+		glass_ooo_discard(sk, GLASS_MIB_DROP_OUT_OF_WINDOW);
+	else if (filled_hole)
+		fin = glass_ooo_drain(sk);
 	glass_data_ack(sk, fin || filled_hole);
 	glass_data_ready(sk);
 }
