@@ -32,6 +32,14 @@ expect_file "$PREFIX/include/glass/uapi/linux/glass_wire.h"
 expect_file "$PREFIX/lib/libglass.a"
 expect_file "$PREFIX/lib/pkgconfig/glass.pc"
 expect_file "$PREFIX/lib/glass/libglass_preload.so"
+PYDIR=$(ls -d "$DEST$PREFIX"/lib/python3*/dist-packages 2>/dev/null | head -n1)
+[ -n "$PYDIR" ] || fail "no Python package folder under $PREFIX/lib"
+for f in __init__.py _abi.py _info.py _sockaddr.py _socket.py; do
+	[ -f "$PYDIR/glass/$f" ] || fail "missing the Python module's glass/$f"
+done
+# The installed module imports and knows the header's numbers.
+[ -z "$PYDIR" ] || [ "$(PYTHONPATH=$PYDIR /usr/bin/python3 -c 'import glass; print(glass.AF_GLASS, glass.SOL_GLASS)')" = "19 290" ] ||
+	fail "the installed Python module does not import"
 expect_file "$PLUGINS/glass.lua"
 for sub in "" $("$DEST$PREFIX/bin/glass" --help | awk '/^Subcommands:/ { on = 1; next } on && !NF { exit } on { print $1 }'); do
 	expect_file "$PREFIX/share/man/man1/glass${sub:+-$sub}.1"
