@@ -297,7 +297,7 @@ class Http : public Scenario {
          "write() of the request: " + std::to_string(j.request.size()) + " B");
     s.write(j.request);
     const glass_info after = info_of(fd.get());
-    const auto queued = static_cast<long>(after.gi_unsent + after.gi_unacked);
+    const long queued = static_cast<long>(after.gi_unsent) + static_cast<long>(after.gi_unacked);
     const auto to_socket = static_cast<long>(after.gi_bytes_sent - before.gi_bytes_sent) +
                            static_cast<long>(after.gi_unsent);
     step(kClientApp, to_socket,

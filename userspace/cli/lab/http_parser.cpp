@@ -41,7 +41,7 @@ void HttpParser::line(const std::string& text, std::vector<std::string>& events)
   if (state_ == State::kFirstLine) {
     first_line_ = text;
     state_ = State::kHeaders;
-    events.push_back(text.starts_with("HTTP/") ? "status line" : "request line");
+    events.emplace_back(text.starts_with("HTTP/") ? "status line" : "request line");
     return;
   }
   if (text.empty()) {
