@@ -289,9 +289,10 @@ TEST(Lab, HttpRequestJourneyInClearAndUnderTls) {
   EXPECT_EQ(f["clear_plaintext_on_wire"], 1);
   EXPECT_EQ(f["tls_plaintext_on_wire"], 0);
   EXPECT_EQ(f["clear_request_bytes"], f["tls_request_bytes"]);
-  // In clear the wire carries the request itself (and nothing else to the
-  // server); under TLS the handshake and the record's overhead come on top.
-  EXPECT_EQ(f["clear_wire_bytes_to_server"], f["clear_request_bytes"]);
+  // In clear the wire carries the request itself (more only if a segment was
+  // retransmitted); under TLS the handshake and the record's overhead come on top.
+  EXPECT_GE(f["clear_wire_bytes_to_server"], f["clear_request_bytes"]);
+  EXPECT_LT(f["clear_wire_bytes_to_server"], 2 * f["clear_request_bytes"]);
   EXPECT_GT(f["tls_wire_bytes_to_server"], f["clear_request_bytes"] + 22);
   EXPECT_GT(f["tls_handshake_bytes"], 500);
   for (const char* k : {"clear", "tls"}) {
