@@ -312,6 +312,9 @@ TEST(Lab, HttpRequestJourneyInClearAndUnderTls) {
     EXPECT_NE(clear.find(row), std::string::npos) << row;
     EXPECT_NE(tls.find(row), std::string::npos) << row;
   }
+  // Both ends read to the other's FIN before closing: no abortive close.
+  EXPECT_EQ(clear.find("RST"), std::string::npos);
+  EXPECT_EQ(tls.find("RST"), std::string::npos);
   EXPECT_NE(clear.find("(plaintext)"), std::string::npos);
   EXPECT_EQ(tls.find("(plaintext)"), std::string::npos);
   EXPECT_NE(tls.find("SSL_read() -> "), std::string::npos);

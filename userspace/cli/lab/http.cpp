@@ -320,6 +320,11 @@ class Http : public Scenario {
     j.t_reply_ms = now();
     if (ssl) SSL_shutdown(ssl.get());
     ::shutdown(fd.get(), SHUT_WR);
+    // Read to the server's FIN (and past its close_notify): closing with
+    // unread bytes would be an abortive close, an RST racing the server's
+    // last read.
+    while (::read(fd.get(), buf.data(), buf.size()) > 0) {
+    }
     step(kClientApp, 0, "response complete; close");
   }
 
