@@ -115,7 +115,7 @@ def check_command(glass, args, first):
         break
     problems = []
     for w in rest:
-        if w in SEPARATORS:
+        if w in SEPARATORS or w == '--':  # after --: the program glass run starts
             break
         for tok in re.split(r'[\[\]|(){}]', w):
             tok = tok.split('=')[0]

@@ -143,6 +143,11 @@ guest_binaries() {
 	for b in "$BIN"/vmtest_*; do [ -f "$b" ] && [ -x "$b" ] && printf '%s\n' "${b##*/}"; done
 	return 0
 }
+# pytest_glass: the Python module's suite (tests/python, built into build/pytest).
+guest_pytests() {
+	ls "$GLASS_ROOT"/build/pytest/test_*.py >/dev/null 2>&1 && echo pytest_glass
+	return 0
+}
 guest_scripts() {
 	local s
 	for s in "$VM_SCRIPTS"/*.sh; do [ -f "$s" ] && [ -x "$s" ] && printf '%s\n' "${s##*/}"; done
@@ -165,7 +170,7 @@ guest_boot() {
 	shift 3
 	local -a bins scripts env=("$@") names=()
 	mkdir -p "$dir"
-	mapfile -t bins < <(guest_binaries)
+	mapfile -t bins < <(guest_binaries; guest_pytests)
 	mapfile -t scripts < <(guest_scripts)
 	for e in "${env[@]}"; do
 		case "$e" in GLASS_VMTESTS=*) names=(${e#GLASS_VMTESTS=}) ;; esac
@@ -212,9 +217,9 @@ guest_boot() {
 
 guest_tests() {
 	local -a bins scripts
-	mapfile -t bins < <(guest_binaries)
+	mapfile -t bins < <(guest_binaries; guest_pytests)
 	mapfile -t scripts < <(guest_scripts)
-	say "== guest tests$([ "$DEBUG" = 0 ] || echo ' (debug kernel)'): ${#bins[@]} vmtest binaries, ${#scripts[@]} tests/vm scripts, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#bins[@]} + ${#scripts[@]}) * PER_TEST))}s)"
+	say "== guest tests$([ "$DEBUG" = 0 ] || echo ' (debug kernel)'): ${#bins[@]} vmtest binaries and pytest suites, ${#scripts[@]} tests/vm scripts, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#bins[@]} + ${#scripts[@]}) * PER_TEST))}s)"
 	guest_boot guest vm ""
 }
 

@@ -31,6 +31,15 @@ expect_file "$PREFIX/include/glass/uapi/linux/glass.h"
 expect_file "$PREFIX/include/glass/uapi/linux/glass_wire.h"
 expect_file "$PREFIX/lib/libglass.a"
 expect_file "$PREFIX/lib/pkgconfig/glass.pc"
+expect_file "$PREFIX/lib/glass/libglass_preload.so"
+PYDIR=$(ls -d "$DEST$PREFIX"/lib/python3*/dist-packages 2>/dev/null | head -n1)
+[ -n "$PYDIR" ] || fail "no Python package folder under $PREFIX/lib"
+for f in __init__.py _abi.py _info.py _sockaddr.py _socket.py; do
+	[ -f "$PYDIR/glass/$f" ] || fail "missing the Python module's glass/$f"
+done
+# The installed module imports and knows the header's numbers.
+[ -z "$PYDIR" ] || [ "$(PYTHONPATH=$PYDIR /usr/bin/python3 -c 'import glass; print(glass.AF_GLASS, glass.SOL_GLASS)')" = "19 290" ] ||
+	fail "the installed Python module does not import"
 expect_file "$PLUGINS/glass.lua"
 for sub in "" $("$DEST$PREFIX/bin/glass" --help | awk '/^Subcommands:/ { on = 1; next } on && !NF { exit } on { print $1 }'); do
 	expect_file "$PREFIX/share/man/man1/glass${sub:+-$sub}.1"
@@ -41,6 +50,10 @@ outside=$(cd "$DEST" && find . -type f | sed 's|^\.||' | grep -v "^$PREFIX/" | g
 
 # The binary runs and knows its options; a man page shows one of them.
 "$DEST$PREFIX/bin/glass" --version | grep -q '^glass ' || fail "glass --version"
+# The installed glass run finds the installed preload library (docs/run.md).
+preload=$("$DEST$PREFIX/bin/glass" run -- sh -c 'echo "$LD_PRELOAD"' 2>&1) || fail "glass run exited non-zero: $preload"
+[ "$preload" = "$DEST$PREFIX/lib/glass/libglass_preload.so" ] ||
+	fail "installed glass run preloads '$preload', not $DEST$PREFIX/lib/glass/libglass_preload.so"
 MANWIDTH=120 man -l "$DEST$PREFIX/share/man/man1/glass-capture.1" 2>/dev/null | grep -q -- '--duration' ||
 	fail "man glass-capture shows no --duration"
 

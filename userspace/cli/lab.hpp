@@ -110,6 +110,7 @@ std::unique_ptr<Scenario> make_loss();
 std::unique_ptr<Scenario> make_readiness();
 std::unique_ptr<Scenario> make_copy();
 std::unique_ptr<Scenario> make_delack();
+std::unique_ptr<Scenario> make_http();
 // Every scenario, in the order `glass lab all` runs them.
 std::vector<std::unique_ptr<Scenario>> make_scenarios();
 

@@ -132,6 +132,7 @@ std::vector<std::unique_ptr<Scenario>> make_scenarios() {
   v.push_back(make_readiness());
   v.push_back(make_copy());
   v.push_back(make_delack());
+  v.push_back(make_http());
   return v;
 }
 

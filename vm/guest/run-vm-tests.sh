@@ -1,6 +1,7 @@
 #!/bin/sh
-# Guest side of `make test`: run every /glass/bin/vmtest_* GoogleTest binary
-# and every executable /glass/tests/vm/*.sh, each under its own timeout.
+# Guest side of `make test`: run every /glass/bin/vmtest_* GoogleTest binary,
+# the pytest suite /glass/pytest (pytest_glass) and every executable
+# /glass/tests/vm/*.sh, each under its own timeout.
 # Runs in the results folder (the host's share): writes xml/NAME.xml (gtest),
 # logs/NAME.log and rc/NAME (exit status) for each test.
 # Environment:
@@ -104,6 +105,13 @@ for b in /glass/bin/vmtest_*; do
 	wanted "$n" || continue
 	run_one "$n" "$b" --gtest_output="xml:xml/$n.xml" ${GLASS_GTEST_FILTER:+"--gtest_filter=$GLASS_GTEST_FILTER"}
 done
+# The Python module's pytest suite (/glass/pytest, from tests/python), with
+# the host's python3 and Debian's pytest (hostfs): one JUnit report, counted
+# case by case like a gtest binary's. The tree is read-only: no caches.
+if [ -d /glass/pytest ] && wanted pytest_glass; then
+	run_one pytest_glass env PYTHONDONTWRITEBYTECODE=1 python3 -m pytest -p no:cacheprovider -q \
+		--junitxml=xml/pytest_glass.xml /glass/pytest
+fi
 for s in /glass/tests/vm/*.sh; do
 	[ -f "$s" ] && [ -x "$s" ] || continue
 	n=${s##*/}

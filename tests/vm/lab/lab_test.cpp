@@ -279,6 +279,50 @@ TEST(Lab, NagleMeetsTheDelayedAck) {
   EXPECT_NE(slurp(dir + "/delack.md").find("per request with Nagle"), std::string::npos);
 }
 
+// One HTTP request over glass, in clear and under TLS: the wire carries the
+// text in clear and none of it under TLS, the server's parser builds the
+// same request from both, and every layer of the journey left its rows.
+TEST(Lab, HttpRequestJourneyInClearAndUnderTls) {
+  const std::string dir = lab("http");
+  auto f = facts(dir);
+  EXPECT_EQ(f["shown"], 1);
+  EXPECT_EQ(f["clear_plaintext_on_wire"], 1);
+  EXPECT_EQ(f["tls_plaintext_on_wire"], 0);
+  EXPECT_EQ(f["clear_request_bytes"], f["tls_request_bytes"]);
+  // In clear the wire carries the request itself (more only if a segment was
+  // retransmitted); under TLS the handshake and the record's overhead come on top.
+  EXPECT_GE(f["clear_wire_bytes_to_server"], f["clear_request_bytes"]);
+  EXPECT_LT(f["clear_wire_bytes_to_server"], 2 * f["clear_request_bytes"]);
+  EXPECT_GT(f["tls_wire_bytes_to_server"], f["clear_request_bytes"] + 22);
+  EXPECT_GT(f["tls_handshake_bytes"], 500);
+  for (const char* k : {"clear", "tls"}) {
+    const std::string p = k;
+    EXPECT_GT(f[p + "_unread_before_read"], 0) << p;
+    EXPECT_GE(f[p + "_app_reads"], 1) << p;
+    EXPECT_GE(f[p + "_frames"], 7) << p << ": handshake, data, ACKs, FINs";
+    EXPECT_GT(f[p + "_write_to_parsed_ms"], 0) << p;
+  }
+  // OpenSSL reads the socket for the handshake and for each record (header,
+  // then the rest) before it hands the program any plaintext.
+  EXPECT_GT(f["tls_socket_reads"], f["tls_app_reads"]);
+  const std::string clear = slurp(dir + "/http-clear.csv");
+  const std::string tls = slurp(dir + "/http-tls.csv");
+  for (const char* row : {"SYN", "SYN-ACK", "request line", "headers complete", "complete",
+                          "wait unread in the receive buffer", "send buffer:"}) {
+    EXPECT_NE(clear.find(row), std::string::npos) << row;
+    EXPECT_NE(tls.find(row), std::string::npos) << row;
+  }
+  // Both ends read to the other's FIN before closing: no abortive close.
+  EXPECT_EQ(clear.find("RST"), std::string::npos);
+  EXPECT_EQ(tls.find("RST"), std::string::npos);
+  EXPECT_NE(clear.find("(plaintext)"), std::string::npos);
+  EXPECT_EQ(tls.find("(plaintext)"), std::string::npos);
+  EXPECT_NE(tls.find("SSL_read() -> "), std::string::npos);
+  EXPECT_NE(tls.find("TLSv1.3"), std::string::npos);
+  EXPECT_NE(slurp(dir + "/http.gp").find("http-tls.csv"), std::string::npos);
+  EXPECT_NE(slurp(dir + "/http.md").find("ciphertext"), std::string::npos);
+}
+
 TEST(Lab, AllWritesTheSummaryPage) {
   const std::string dir = kOut + "/all";
   const int rc = gt::sh("glass lab all --quick --no-plot --only nagle -o " + dir + " > " + kOut +
