@@ -7,7 +7,7 @@
 
 #include "app.hpp"
 #include "cli_parse.hpp"
-#include "perf.hpp"
+#include "perf/perf.hpp"
 
 namespace glass::cli {
 namespace {

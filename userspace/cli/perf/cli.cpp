@@ -1,6 +1,6 @@
-// `glass perf`: options, the topology it builds (lab_testbed.hpp), and the
+// `glass perf`: options, the topology it builds (lab/testbed.hpp), and the
 // order of the measurements.
-#include "lab_testbed.hpp"
+#include "lab/testbed.hpp"
 #include "perf.hpp"
 #include "validators.hpp"
 
@@ -174,15 +174,9 @@ int run_perf(const PerfOptions& o) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_perf(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<PerfOptions>();
   add_perf_options(parent, *opts,
                    [opts, &ctx] { ctx.action = [opts] { return run_perf(*opts); }; });
 }
-
-const Registration kPerf{"perf", 70, &setup_perf};
-
-}  // namespace
 }  // namespace glass::cli

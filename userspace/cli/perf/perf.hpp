@@ -5,7 +5,7 @@
 #pragma once
 
 #include "command.hpp"
-#include "lab_stream.hpp"
+#include "lab/stream.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -56,14 +56,14 @@ struct PerfFigure {
   double ratio = 0;  // value / baseline's value; NaN when there is none
 };
 
-// The measurements (perf_bench.cpp); each opens its own connections.
+// The measurements (bench.cpp); each opens its own connections.
 std::vector<PerfFigure> perf_bulk(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_connect(const PerfTransport& t, const PerfOptions& o);
 
 // Fills ratio against the baseline transport's same figure.
 void perf_ratios(std::vector<PerfFigure>& figs, const std::string& baseline);
-// The table for people, and --json (perf_report.cpp).
+// The table for people, and --json (report.cpp).
 void perf_table(std::ostream& out, const std::vector<PerfFigure>& figs,
                 const std::string& baseline);
 void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std::string& baseline);
