@@ -1,8 +1,12 @@
-// The three measurements of `glass perf`, the same code for every family.
+// The measurements of `glass perf`'s one-host run, the same code for every family.
+#include "iperf.hpp"
 #include "perf.hpp"
+#include "streams.hpp"
+#include "units.hpp"
 
 #include <glass/error.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +27,7 @@ double quantile_of(std::vector<double>& v, double q) {
 
 std::string size_text(std::uint64_t n) {
   if (n % (1 << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= (1 << 20)) return three_digits(static_cast<double>(n) / (1 << 20)) + " MiB";
   if (n % 1024 == 0) return std::to_string(n >> 10) + " KiB";
   return std::to_string(n) + " B";
 }
@@ -42,47 +47,95 @@ Pair open_pair(const Endpoint& ep, const PerfOptions& o) {
 
 }  // namespace
 
-std::vector<PerfFigure> perf_bulk(const PerfTransport& t, const PerfOptions& o) {
-  Pair p = open_pair(t.ep, o);
-  std::vector<std::byte> wbuf(static_cast<std::size_t>(o.write_size), std::byte{0x5a});
-  std::uint64_t written = 0;
+namespace {
+
+// Room for n connected pairs: RLIMIT_NOFILE raised to what they need (up to
+// the hard limit; root may raise that too).
+void ensure_fds(std::size_t pairs) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  const rlim_t need = 2 * pairs + 64;
+  if (rl.rlim_cur >= need) return;
+  rl.rlim_cur = need;
+  if (rl.rlim_max < need) rl.rlim_max = need;
+  if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) throw_errno("setrlimit(RLIMIT_NOFILE)", errno);
+}
+
+// The throughput figure in MB/s, or in -f's unit.
+PerfFigure rate_figure(const std::string& test, const std::string& transport,
+                       const std::string& figure, double bytes_per_s, const PerfOptions& o,
+                       const std::string& how) {
+  if (!o.format) return {test, transport, figure, bytes_per_s / 1e6, "MB/s", how, NAN};
+  const RateUnit u = rate_unit(o.format);
+  return {test, transport, figure, bytes_per_s / u.per_second, u.name, how, NAN};
+}
+
+// n connections from client to server, each written for --time (or its
+// share of --bytes) by one thread and read by another; figures for the sum,
+// the slowest and fastest stream, and CPU per MB on each side.
+std::vector<PerfFigure> move_streams(const std::string& test, const PerfTransport& t,
+                                     const PerfOptions& o, int n) {
+  ensure_fds(static_cast<std::size_t>(n));
+  const Fd l = listen_on(t.ep, std::min(n, 4096), o.rcvbuf, o.sndbuf);
+  std::vector<Fd> clients, servers;
+  std::vector<int> cfds, sfds;
+  for (int i = 0; i < n; i++) {
+    clients.push_back(connect_to(t.ep, o.rcvbuf, o.sndbuf));
+    servers.push_back(accept_from(l.get()));
+    cfds.push_back(clients.back().get());
+    sfds.push_back(servers.back().get());
+  }
+  StreamMeter sent(cfds.size()), got(sfds.size());
+  SideResult tx;
   std::string werr;
-  const Stopwatch clock;
-  std::jthread writer([&, fd = p.client.get()] {
+  const SendPlan plan{o.seconds, o.bytes, static_cast<std::size_t>(o.write_size)};
+  std::jthread writer([&] {
     try {
-      while (o.bytes ? written < o.bytes : clock.s() < o.seconds) {
-        std::size_t n = wbuf.size();
-        if (o.bytes) n = static_cast<std::size_t>(std::min<std::uint64_t>(n, o.bytes - written));
-        write_all(fd, std::span(wbuf).first(n));
-        written += n;
-      }
+      tx = send_streams(cfds, plan, sent);
     } catch (const std::exception& e) {
       werr = e.what();
     }
-    ::shutdown(fd, SHUT_WR);
   });
-  std::vector<std::byte> rbuf(256 * 1024);
-  std::uint64_t got = 0;
-  for (;;) {
-    const ssize_t n = ::read(p.server.get(), rbuf.data(), rbuf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno("read", errno);
-    if (n == 0) break;
-    got += static_cast<std::uint64_t>(n);
-  }
-  const double secs = clock.s();
+  const SideResult rx = recv_streams(sfds, got);
   writer.join();
-  if (!werr.empty()) throw Error("perf bulk " + t.name, EIO, werr);
-  if (got != written)
-    throw Error("perf bulk " + t.name, EIO,
-                "received " + std::to_string(got) + " of " + std::to_string(written) + " bytes");
+  if (!werr.empty()) throw Error("perf " + test + " " + t.name, EIO, werr);
+  if (rx.total() != tx.total())
+    throw Error(
+        "perf " + test + " " + t.name, EIO,
+        "received " + std::to_string(rx.total()) + " of " + std::to_string(tx.total()) + " bytes");
   char secs_text[32];
   std::snprintf(secs_text, sizeof(secs_text), "%g s", o.seconds);
-  const std::string how = (o.bytes ? size_text(o.bytes) : std::string(secs_text)) + " in " +
-                          size_text(static_cast<std::uint64_t>(o.write_size)) +
-                          " writes; bytes read / time from first write to EOF (" + size_text(got) +
-                          " moved)";
-  return {{"bulk", t.name, "throughput", static_cast<double>(got) / secs / 1e6, "MB/s", how, NAN}};
+  const std::string streams = n == 1 ? "one connection" : std::to_string(n) + " connections";
+  const std::string how = streams + ", " + (o.bytes ? size_text(o.bytes) : std::string(secs_text)) +
+                          " in " + size_text(static_cast<std::uint64_t>(o.write_size)) +
+                          " writes; bytes read / time from first write to EOF (" +
+                          size_text(rx.total()) + " moved)";
+  std::vector<PerfFigure> f{rate_figure(test, t.name, "throughput",
+                                        static_cast<double>(rx.total()) / rx.seconds, o, how)};
+  if (n > 1) {
+    const auto [lo, hi] = std::minmax_element(rx.bytes.begin(), rx.bytes.end());
+    const std::string per = "bytes read on one connection / the same time (starvation shows here)";
+    f.push_back(rate_figure(test, t.name, "stream-min", static_cast<double>(*lo) / rx.seconds, o,
+                            "slowest connection: " + per));
+    f.push_back(rate_figure(test, t.name, "stream-max", static_cast<double>(*hi) / rx.seconds, o,
+                            "fastest connection: " + per));
+  }
+  const std::string cpu = "user+system CPU time of the thread, per 10^6 bytes moved";
+  f.push_back({test, t.name, "cpu-send", cpu_us_per_mb(tx.cpu_seconds, tx.total()), "us/MB",
+               "sending " + cpu, NAN});
+  f.push_back({test, t.name, "cpu-recv", cpu_us_per_mb(rx.cpu_seconds, rx.total()), "us/MB",
+               "receiving " + cpu, NAN});
+  return f;
+}
+
+}  // namespace
+
+std::vector<PerfFigure> perf_bulk(const PerfTransport& t, const PerfOptions& o) {
+  return move_streams("bulk", t, o, o.parallel);
+}
+
+std::vector<PerfFigure> perf_many(const PerfTransport& t, const PerfOptions& o) {
+  return move_streams("many", t, o, o.many);
 }
 
 std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o) {
