@@ -31,7 +31,9 @@ TEST(PerfUnits, BitsInPowersOf1000BytesInPowersOf1024) {
 }
 
 TEST(PerfProtocol, HelloRoundTrip) {
-  const PerfHello h{4, true, 2.5, 0, 131072};
+  const PerfHello h{4, true, 2.5, 0, 131072, make_cookie()};
+  EXPECT_EQ(h.cookie.size(), 16u);
+  EXPECT_NE(h.cookie, make_cookie());
   const std::string line = format_hello(h);
   EXPECT_EQ(line.back(), '\n');
   std::string err;
@@ -41,24 +43,30 @@ TEST(PerfProtocol, HelloRoundTrip) {
   EXPECT_TRUE(back->reverse);
   EXPECT_DOUBLE_EQ(back->seconds, 2.5);
   EXPECT_EQ(back->len, 131072u);
+  EXPECT_EQ(back->cookie, h.cookie);
 }
 
 TEST(PerfProtocol, HelloRefusesWhatIsNotOne) {
   std::string err;
-  for (const char* bad : {
-           "",
-           "GET / HTTP/1.1",
-           "glass-perf 2 streams=1 reverse=0 seconds=1 bytes=0 len=1",
-           "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0",                  // missing
-           "glass-perf 1 streams=1 streams=2 reverse=0 seconds=1 bytes=0 len=1",  // repeated
-           "glass-perf 1 streams=0 reverse=0 seconds=1 bytes=0 len=1",            // range
-           "glass-perf 1 streams=20001 reverse=0 seconds=1 bytes=0 len=1",
-           "glass-perf 1 streams=1 reverse=2 seconds=1 bytes=0 len=1",
-           "glass-perf 1 streams=1 reverse=0 seconds=nan bytes=0 len=1",
-           "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=0",
-           "glass-perf 1 streams=1x reverse=0 seconds=1 bytes=0 len=1",
-           "glass-perf 1 streams=-1 reverse=0 seconds=1 bytes=0 len=1",
-       }) {
+  ASSERT_TRUE(parse_hello(
+      "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef", &err))
+      << err;  // so each line below fails for its own reason
+  for (
+      const char* bad : {
+          "",
+          "GET / HTTP/1.1",
+          "glass-perf 2 streams=1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
+          "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0",  // missing
+          "glass-perf 1 streams=1 streams=2 reverse=0 seconds=1 bytes=0 len=1 "
+          "cookie=0123456789abcdef",  // repeated
+          "glass-perf 1 streams=0 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",  // range
+          "glass-perf 1 streams=20001 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
+          "glass-perf 1 streams=1 reverse=2 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
+          "glass-perf 1 streams=1 reverse=0 seconds=nan bytes=0 len=1 cookie=0123456789abcdef",
+          "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=0 cookie=0123456789abcdef",
+          "glass-perf 1 streams=1x reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
+          "glass-perf 1 streams=-1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
+      }) {
     err.clear();
     EXPECT_FALSE(parse_hello(bad, &err)) << bad;
     EXPECT_FALSE(err.empty()) << bad;

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <random>
 #include <sstream>
 
 namespace glass::cli {
@@ -53,7 +54,8 @@ std::string g(double v) {
 std::string format_hello(const PerfHello& h) {
   return "glass-perf " + std::to_string(kPerfProtocol) + " streams=" + std::to_string(h.streams) +
          " reverse=" + (h.reverse ? "1" : "0") + " seconds=" + g(h.seconds) +
-         " bytes=" + std::to_string(h.bytes) + " len=" + std::to_string(h.len) + "\n";
+         " bytes=" + std::to_string(h.bytes) + " len=" + std::to_string(h.len) +
+         " cookie=" + h.cookie + "\n";
 }
 
 std::optional<PerfHello> parse_hello(const std::string& line, std::string* err) {
@@ -65,20 +67,30 @@ std::optional<PerfHello> parse_hello(const std::string& line, std::string* err) 
   std::map<std::string, std::string> f;
   PerfHello h;
   int reverse = 0;
-  if (!fields(line.substr(prefix.size()), f) || f.size() != 5 || !number(f["streams"], h.streams) ||
+  if (!fields(line.substr(prefix.size()), f) || f.size() != 6 || !number(f["streams"], h.streams) ||
       !number(f["reverse"], reverse) || !real(f["seconds"], h.seconds) ||
       !number(f["bytes"], h.bytes) || !number(f["len"], h.len)) {
     *err = "malformed request";
     return std::nullopt;
   }
   h.reverse = reverse == 1;
+  h.cookie = f["cookie"];
+  const bool hex =
+      h.cookie.size() == 16 && h.cookie.find_first_not_of("0123456789abcdef") == std::string::npos;
   if (h.streams < 1 || h.streams > kPerfMaxStreams || reverse > 1 || h.len < 1 ||
       h.len > (16u << 20) || h.seconds < 0.05 || h.seconds > 3600 ||
-      h.bytes > (std::uint64_t{1} << 40)) {
+      h.bytes > (std::uint64_t{1} << 40) || !hex) {
     *err = "request out of range";
     return std::nullopt;
   }
   return h;
+}
+
+std::string make_cookie() {
+  std::random_device rd;
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%08x%08x", rd(), rd());
+  return buf;
 }
 
 std::string format_result(const PerfResultLine& r) {

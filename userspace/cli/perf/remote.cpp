@@ -140,7 +140,24 @@ void serve(const PerfOptions& o, int l, Fd ctl, const std::string& transport) {
   write_text(ctl.get(), "ok\n");
   std::vector<Fd> data;
   data.reserve(static_cast<std::size_t>(hello->streams));
-  for (int i = 0; i < hello->streams; i++) data.push_back(accept_within(l));
+  int strangers = 0;  // connections without the cookie: closed, not counted
+  while (data.size() < static_cast<std::size_t>(hello->streams)) {
+    Fd c = accept_within(l);
+    set_timeout(c.get());
+    std::string cookie;
+    try {
+      cookie = read_line(c.get());
+    } catch (const Error&) {
+      // Counted below as a stranger.
+    }
+    if (cookie != hello->cookie) {
+      if (++strangers > hello->streams) throw Error("perf server", EPROTO, "data without cookie");
+      continue;
+    }
+    timeval none{};
+    ::setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+    data.push_back(std::move(c));
+  }
   IperfRun r{transport,    "",
              o.port,       hello->streams,
              hello->len,   hello->bytes ? 0 : hello->seconds,
@@ -197,14 +214,18 @@ IperfRun run_test(const PerfOptions& o, bool tcp) {
   if (!o.json) iperf_text_start(std::cout, r, false);
   const Fd ctl = connect_to(ep);
   set_timeout(ctl.get());
-  const PerfHello hello{o.parallel, o.reverse, o.seconds, o.bytes,
-                        static_cast<std::size_t>(o.write_size)};
+  const PerfHello hello{
+      o.parallel,   o.reverse, o.seconds, o.bytes, static_cast<std::size_t>(o.write_size),
+      make_cookie()};
   write_text(ctl.get(), format_hello(hello));
   const std::string answer = read_line(ctl.get());
   if (answer != "ok") throw Error("perf client", EPROTO, "the server said: " + answer);
   std::vector<Fd> data;
   data.reserve(static_cast<std::size_t>(o.parallel));
-  for (int i = 0; i < o.parallel; i++) data.push_back(connect_to(ep, o.rcvbuf, o.sndbuf));
+  for (int i = 0; i < o.parallel; i++) {
+    data.push_back(connect_to(ep, o.rcvbuf, o.sndbuf));
+    write_text(data.back().get(), hello.cookie + "\n");
+  }
   StreamMeter meter(data.size());
   Reporter rep(meter, o.interval, o.format, o.json);
   const std::vector<int> fds = raw(data);
