@@ -42,6 +42,8 @@ def fmt(v):
     if v is None:
         return '-'
     a = abs(v)
+    if 0 < a < 0.1:
+        return f'{v:.2g}'  # a starved stream: keep its digits
     return f'{v:.0f}' if a >= 100 else f'{v:.1f}' if a >= 10 else f'{v:.2f}'
 
 
