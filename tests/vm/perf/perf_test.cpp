@@ -67,20 +67,24 @@ class PerfRemote : public ::testing::Test {
     gt::sh("/usr/sbin/ip netns del " + kNsB);
   }
 
-  // Starts `glass perf -s ARGS` in netns B in the background, output to
-  // FILE; returns its pid once it listens.
-  static pid_t server(const std::string& args, const std::string& file) {
+  // Starts `glass perf -s -p PORT ARGS` in netns B in the background,
+  // output to FILE; returns its pid once it listens. Each test has its own
+  // port: the previous server's connections linger in TIME-WAIT on theirs.
+  static pid_t server(int port, const std::string& args, const std::string& file) {
     const pid_t pid = ::fork();
     if (pid == 0) {
-      const std::string cmd =
-          "exec glass perf -s --netns " + kNsB + " " + args + " > " + file + " 2>&1";
+      const std::string cmd = "exec glass perf -s --netns " + kNsB + " -p " + std::to_string(port) +
+                              " " + args + " > " + file + " 2>&1";
       ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     // It listens when its glass port shows up in B's socket table.
-    EXPECT_TRUE(
-        gt::wait_until([] { return gt::sh("glass ss -N " + kNsB + " -l | grep -q ':5301'") == 0; },
-                       gt::scaled_ms(10000)));
+    EXPECT_TRUE(gt::wait_until(
+        [port] {
+          return gt::sh("glass ss -N " + kNsB + " -l | grep -q ':" + std::to_string(port) + "'") ==
+                 0;
+        },
+        gt::scaled_ms(10000)));
     return pid;
   }
   static int wait_exit(pid_t pid) {
@@ -92,7 +96,7 @@ class PerfRemote : public ::testing::Test {
 
 TEST_F(PerfRemote, OneClientThreeStreamsEveryByteCounted) {
   const std::string sfile = kOut + "/server1.json", cfile = kOut + "/client1.json";
-  const pid_t srv = server("-1 -J -p 5301", sfile);
+  const pid_t srv = server(5301, "-1 -J", sfile);
   const int rc = gt::sh("glass perf -c 10.77.0.2 -p 5301 --netns " + kNsA +
                         " -P 3 -n 3M -i 0.2 -J > " + cfile + " 2> " + kOut + "/client1.err");
   ASSERT_EQ(rc, 0) << slurp(kOut + "/client1.err") << slurp(cfile);
@@ -117,8 +121,8 @@ TEST_F(PerfRemote, OneClientThreeStreamsEveryByteCounted) {
 
 TEST_F(PerfRemote, ReverseAndTcpCompareAgainstTheSameServer) {
   const std::string sfile = kOut + "/server2.txt", cfile = kOut + "/client2.json";
-  const pid_t srv = server("-p 5301", sfile);
-  const int rc = gt::sh("glass perf -c 10.77.0.2 -p 5301 --netns " + kNsA +
+  const pid_t srv = server(5303, "", sfile);
+  const int rc = gt::sh("glass perf -c 10.77.0.2 -p 5303 --netns " + kNsA +
                         " --tcp --tcp-addr 10.78.0.2 -R -P 2 -n 2M -J > " + cfile + " 2> " + kOut +
                         "/client2.err");
   ::kill(srv, SIGTERM);
@@ -140,6 +144,37 @@ TEST_F(PerfRemote, ReverseAndTcpCompareAgainstTheSameServer) {
   EXPECT_NE(s.find("over glass"), std::string::npos) << s;
   EXPECT_NE(s.find("over tcp"), std::string::npos) << s;
   EXPECT_NE(s.find("[  SUM]"), std::string::npos) << s;
+}
+
+// A client killed while the server sends to it (-R) costs the server that
+// test only: it reports the error and serves the next client.
+TEST_F(PerfRemote, ServerOutlivesAClientKilledMidTest) {
+  const std::string sfile = kOut + "/server3.txt";
+  const pid_t srv = server(5305, "", sfile);
+  const pid_t victim = ::fork();
+  if (victim == 0) {
+    const std::string cmd =
+        "exec glass perf -c 10.77.0.2 -p 5305 --netns " + kNsA + " -R -P 2 -t 30 > /dev/null 2>&1";
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Kill it once the server has its data connections (3 established
+  // sockets in A; the earlier tests left some in TIME-WAIT).
+  EXPECT_TRUE(gt::wait_until(
+      [] {
+        return gt::sh("[ $(glass ss -N " + kNsA +
+                      " state established | grep -c ':5305') -ge 3 ]") == 0;
+      },
+      gt::scaled_ms(10000)));
+  ::kill(victim, SIGKILL);
+  wait_exit(victim);
+  const int rc = gt::sh("glass perf -c 10.77.0.2 -p 5305 --netns " + kNsA + " -n 1M -J > " + kOut +
+                        "/client3.json 2>&1");
+  ::kill(srv, SIGTERM);
+  EXPECT_EQ(wait_exit(srv), 128 + SIGTERM) << "the server died before it was stopped";
+  EXPECT_EQ(rc, 0) << slurp(kOut + "/client3.json") << slurp(sfile);
+  EXPECT_EQ(field(object(slurp(kOut + "/client3.json"), "sum_received"), "bytes"), 1 << 20);
+  EXPECT_NE(slurp(sfile).find("glass: perf server:"), std::string::npos) << slurp(sfile);
 }
 
 TEST_F(PerfRemote, ClientWithoutServerIsARuntimeError) {

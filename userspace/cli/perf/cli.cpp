@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <linux/glass.h>
 
 #include <iostream>
@@ -217,6 +219,9 @@ CLI::App* add_perf_options(CLI::App& parent, PerfOptions& o, std::function<void(
 }
 
 int run_perf(const PerfOptions& o) {
+  // A peer that goes away makes write() fail with EPIPE, reported as an
+  // error, instead of killing the process (a server outlives its clients).
+  ::signal(SIGPIPE, SIG_IGN);
   if (o.server) return run_perf_server(o);
   if (!o.client.empty()) return run_perf_client(o);
   std::optional<Testbed> tb;
