@@ -69,7 +69,9 @@ class PerfRemote : public ::testing::Test {
 
   // Starts `glass perf -s -p PORT ARGS` in netns B in the background,
   // output to FILE; returns its pid once it listens. Each test has its own
-  // port: the previous server's connections linger in TIME-WAIT on theirs.
+  // port: a server started on the port of the server the previous test
+  // stopped with SIGTERM did not come up within 10 s in one run (not
+  // understood yet; a server that exits by itself (-1) frees its port).
   static pid_t server(int port, const std::string& args, const std::string& file) {
     const pid_t pid = ::fork();
     if (pid == 0) {
