@@ -10,7 +10,7 @@ BUILD_DIR ?= build
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: help deps kmod userspace build image run test test-debug soak shell check man install clean
+.PHONY: help deps kmod userspace build image run test test-debug soak bench shell check man install clean
 
 help:
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -22,6 +22,8 @@ help:
 	@echo "make test-debug guest tests + fault-injection pass + debug harness self-tests in a"
 	@echo "                debug kernel (KASAN, lockdep, kmemleak, ...; built once, cached)"
 	@echo "make soak       the fault-injection soak, SOAK_SCALE (default 8) times the test's size"
+	@echo "make bench      glass perf in a guest: 5 repetitions, -P sweep, 10k connections, netem;"
+	@echo "                table + plot in out/bench/, the dated section of docs/perf.md"
 	@echo "make shell      interactive guest shell with glass.ko loaded (Ctrl-A X quits)"
 	@echo "make check      W=1 + sparse, checkpatch --strict, clang-format, clang-tidy, man pages"
 	@echo "make man        regenerate docs/man/*.1 from the CLI's definitions"
@@ -62,6 +64,10 @@ SOAK_SCALE ?= 8
 soak: deps build
 	@vm/run --name soak --timeout 3600 -- env GLASS_SOAK_SCALE=$(SOAK_SCALE) \
 		vmtest_hostile --gtest_filter='Soak.*'
+
+# Figures, never in make test (docs/perf.md).
+bench: deps build
+	@scripts/bench.sh
 
 shell: deps build
 	@vm/run --shell --name shell --share $(CURDIR)

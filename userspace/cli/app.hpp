@@ -13,7 +13,7 @@ namespace glass::cli {
 
 class Cli {
  public:
-  // Builds the CLI11 app with every registered subcommand.
+  // Builds the CLI11 app with every subcommand of the table (commands.cpp).
   Cli();
 
   CLI::App& app() noexcept { return *app_; }

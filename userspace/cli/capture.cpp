@@ -221,15 +221,9 @@ int run_capture(const CaptureOptions& opts) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_capture(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<CaptureOptions>();
   add_capture_options(parent, *opts,
                       [opts, &ctx] { ctx.action = [opts] { return run_capture(*opts); }; });
 }
-
-const Registration kCapture{"capture", 85, &setup_capture};
-
-}  // namespace
 }  // namespace glass::cli

@@ -2,7 +2,7 @@
 // then relay stdin and stdout over the socket (relay.cpp).
 #include "cat.hpp"
 
-#include "lab_testbed.hpp"
+#include "netns.hpp"
 #include "relay.hpp"
 #include "validators.hpp"
 
@@ -88,14 +88,8 @@ int run_cat(const CatOptions& opts) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_cat(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<CatOptions>();
   add_cat_options(parent, *opts, [opts, &ctx] { ctx.action = [opts] { return run_cat(*opts); }; });
 }
-
-const Registration kCat{"cat", 20, &setup_cat};
-
-}  // namespace
 }  // namespace glass::cli

@@ -1,7 +1,7 @@
-// glass CLI: how subcommands plug into the app.
+// glass CLI: what a subcommand provides, and the table of all of them.
 //
-// A subcommand lives in its own file and registers itself with a static
-// Registration object:
+// A subcommand lives in its own file (or folder: lab/, perf/, trace/) and
+// defines one setup function, which adds it to the app:
 //
 //   void setup_foo(CLI::App& parent, Context& ctx) {
 //     auto opts = std::make_shared<FooOptions>();
@@ -9,8 +9,8 @@
 //     sub->add_option(...)->check(...);
 //     sub->callback([opts, &ctx] { ctx.action = [opts] { return run_foo(*opts); }; });
 //   }
-//   const Registration kFoo{"foo", 70, &setup_foo};
 //
+// and one row in the table of commands.cpp (bpftool's cmds[]) names it.
 // The callback runs during parsing: it may throw CLI::ValidationError for
 // combinations CLI11 cannot express (exit status 2), and it sets ctx.action,
 // which runs after parsing (exit status 0, or 1 if it throws).
@@ -19,8 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
-#include <string_view>
-#include <vector>
+#include <span>
 
 namespace glass::cli {
 
@@ -38,18 +37,13 @@ struct Context {
 
 using SetupFn = void (*)(CLI::App& parent, Context& ctx);
 
+// One row of the table: the subcommand's name (what setup adds) and its setup.
 struct Command {
-  std::string_view name;
-  int order;  // position in --help (link 10, cat 20, ss 30, stat 40, ...)
+  const char* name;
   SetupFn setup;
 };
 
-// All registered subcommands, in registration order (sorted by the app).
-std::vector<Command>& registry();
-
-// Registers a subcommand at static-initialization time.
-struct Registration {
-  Registration(std::string_view name, int order, SetupFn setup);
-};
+// Every subcommand, in the order `glass --help` lists them (commands.cpp).
+std::span<const Command> commands();
 
 }  // namespace glass::cli

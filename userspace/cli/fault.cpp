@@ -139,15 +139,9 @@ int run_fault(const FaultOptions& opts) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_fault(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<FaultOptions>();
   add_fault_options(parent, *opts,
                     [opts, &ctx] { ctx.action = [opts] { return run_fault(*opts); }; });
 }
-
-const Registration kFault{"fault", 80, &setup_fault};
-
-}  // namespace
 }  // namespace glass::cli

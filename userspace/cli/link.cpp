@@ -107,15 +107,9 @@ int run_link(const LinkOptions& opts) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_link(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<LinkOptions>();
   CLI::App* link = add_link_options(parent, *opts);
   link->final_callback([opts, &ctx] { ctx.action = [opts] { return run_link(*opts); }; });
 }
-
-const Registration kLink{"link", 10, &setup_link};
-
-}  // namespace
 }  // namespace glass::cli

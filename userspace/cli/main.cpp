@@ -1,4 +1,4 @@
-// glass: the command-line tool. Subcommands register themselves (command.hpp).
+// glass: the command-line tool. Its subcommands are the table of commands.cpp.
 #include "app.hpp"
 
 #include <cstdio>

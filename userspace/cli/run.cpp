@@ -29,6 +29,8 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+}  // namespace
+
 void setup_run(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* run = parent.add_subcommand(
@@ -62,10 +64,6 @@ void setup_run(CLI::App& parent, Context& ctx) {
     ctx.action = [opts] { return run_run(*opts); };
   });
 }
-
-const Registration kRun{"run", 85, &setup_run};
-
-}  // namespace
 
 std::vector<std::pair<std::string, std::string>> run_environment(const RunOptions& opts,
                                                                  const std::string& lib,

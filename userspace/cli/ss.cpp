@@ -1,7 +1,7 @@
 // `glass ss`: options, and the print-once / live-view loop (ss_view.cpp renders).
 #include "ss.hpp"
 
-#include "lab_testbed.hpp"
+#include "netns.hpp"
 #include "validators.hpp"
 #include "watch.hpp"
 
@@ -115,14 +115,8 @@ int run_ss(const SsOptions& opts) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_ss(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<SsOptions>();
   add_ss_options(parent, *opts, [opts, &ctx] { ctx.action = [opts] { return run_ss(*opts); }; });
 }
-
-const Registration kSs{"ss", 30, &setup_ss};
-
-}  // namespace
 }  // namespace glass::cli

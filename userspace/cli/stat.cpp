@@ -2,7 +2,7 @@
 #include "stat.hpp"
 
 #include "json.hpp"
-#include "lab_testbed.hpp"
+#include "netns.hpp"
 #include "validators.hpp"
 #include "watch.hpp"
 
@@ -150,15 +150,9 @@ int run_stat(const StatOptions& opts) {
   return kExitOk;
 }
 
-namespace {
-
 void setup_stat(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<StatOptions>();
   add_stat_options(parent, *opts,
                    [opts, &ctx] { ctx.action = [opts] { return run_stat(*opts); }; });
 }
-
-const Registration kStat{"stat", 40, &setup_stat};
-
-}  // namespace
 }  // namespace glass::cli

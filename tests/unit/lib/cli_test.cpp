@@ -36,14 +36,26 @@ void expect_ok(const std::vector<std::string>& args) {
   EXPECT_FALSE(p.rc.has_value()) << args[0] << ": " << p.err;
 }
 
-TEST(CliApp, RegistersSubcommandsInOrder) {
+// The app's subcommands are the rows of the command table (commands.cpp), in
+// its order, and each row's name is the subcommand its setup function adds.
+TEST(CliApp, SubcommandsAreTheCommandTableInOrder) {
   Cli cli;
-  std::vector<std::string> names;
+  std::vector<std::string> names, rows;
   for (const CLI::App* sub : cli.app().get_subcommands([](CLI::App*) { return true; }))
     names.push_back(sub->get_name());
+  for (const Command& c : commands()) rows.emplace_back(c.name);
+  EXPECT_EQ(names, rows);
   ASSERT_GE(names.size(), 4u);
   EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + 4),
             (std::vector<std::string>{"link", "cat", "ss", "stat"}));
+  for (const Command& c : commands()) {
+    CLI::App app("one");
+    Context ctx;
+    c.setup(app, ctx);
+    const auto subs = app.get_subcommands([](CLI::App*) { return true; });
+    ASSERT_EQ(subs.size(), 1u) << c.name;
+    EXPECT_EQ(subs[0]->get_name(), c.name);
+  }
 }
 
 TEST(CliApp, HelpExitsZero) {

@@ -11,7 +11,7 @@
 
 #include "app.hpp"
 #include "cli_parse.hpp"
-#include "lab.hpp"
+#include "lab/lab.hpp"
 #include "lab/transport.hpp"
 
 namespace glass::cli {

@@ -7,7 +7,7 @@
 
 #include "app.hpp"
 #include "cli_parse.hpp"
-#include "perf.hpp"
+#include "perf/perf.hpp"
 
 namespace glass::cli {
 namespace {
@@ -37,7 +37,8 @@ TEST(PerfCli, HelpExplainsTheMeasurements) {
   const Parsed p = parse({"perf", "--help"});
   ASSERT_TRUE(p.rc.has_value());
   EXPECT_EQ(*p.rc, kExitOk);
-  for (const char* word : {"tcp-veth", "throughput", "p99.9", "--no-setup", "ratio", "root"})
+  for (const char* word : {"tcp-veth", "throughput", "p99.9", "--no-setup", "ratio", "root",
+                           "iperf3", "--parallel", "--reverse", "--netem", "stream-min"})
     EXPECT_NE(p.out.find(word), std::string::npos) << word;
 }
 
@@ -53,9 +54,9 @@ TEST(PerfCli, Defaults) {
 }
 
 TEST(PerfCli, ParsesValues) {
-  const PerfOptions o =
-      parse_perf({"--tests", "bulk,rr", "--transports", "glass,unix", "-n", "64M", "--write-size",
-                  "16K", "-s", "512", "-r", "100", "-c", "50", "--json", "-p", "9000"});
+  const PerfOptions o = parse_perf({"--tests", "bulk,rr", "--transports", "glass,unix", "-n", "64M",
+                                    "--write-size", "16K", "--size", "512", "-r", "100",
+                                    "--connections", "50", "--json", "-p", "9000"});
   EXPECT_EQ(o.tests, (std::vector<std::string>{"bulk", "rr"}));
   EXPECT_EQ(o.transports, (std::vector<std::string>{"glass", "unix"}));
   EXPECT_EQ(o.bytes, 64ull << 20);
@@ -65,6 +66,76 @@ TEST(PerfCli, ParsesValues) {
   EXPECT_EQ(o.connections, 50);
   EXPECT_EQ(o.port, 9000);
   EXPECT_TRUE(o.json);
+}
+
+TEST(PerfCli, DefaultsAreIperf3s) {
+  const PerfOptions o = parse_perf({});
+  EXPECT_FALSE(o.server);
+  EXPECT_TRUE(o.client.empty());
+  EXPECT_EQ(o.port, 5201);
+  EXPECT_EQ(o.parallel, 1);
+  EXPECT_EQ(o.write_size, 64 << 10);
+  EXPECT_EQ(o.format, 0);
+  EXPECT_EQ(o.interval, 0);
+}
+
+TEST(PerfCli, ClientFlagsAsIperf3) {
+  const PerfOptions o =
+      parse_perf({"-c", "10.7.0.2", "-P",    "4",          "-R",       "-t",      "3",
+                  "-l", "128K",     "-f",    "g",          "-i",       "0.5",     "-J",
+                  "-p", "5202",     "--tcp", "--tcp-addr", "10.8.0.2", "--netns", "a"});
+  EXPECT_EQ(o.client, "10.7.0.2");
+  EXPECT_EQ(o.parallel, 4);
+  EXPECT_TRUE(o.reverse);
+  EXPECT_EQ(o.seconds, 3.0);
+  EXPECT_EQ(o.write_size, 128 << 10);
+  EXPECT_EQ(o.format, 'g');
+  EXPECT_EQ(o.interval, 0.5);
+  EXPECT_TRUE(o.json);
+  EXPECT_EQ(o.port, 5202);
+  EXPECT_TRUE(o.tcp);
+  EXPECT_EQ(o.tcp_addr, "10.8.0.2");
+  EXPECT_EQ(o.netns, "a");
+  EXPECT_FALSE(parse({"perf", "-c", "10.7.0.2", "-n", "1M"}).rc.has_value());
+}
+
+TEST(PerfCli, ServerFlags) {
+  const PerfOptions o = parse_perf({"-s", "-1", "--netns", "b", "-f", "K", "--json"});
+  EXPECT_TRUE(o.server);
+  EXPECT_TRUE(o.one_off);
+  EXPECT_EQ(o.netns, "b");
+  EXPECT_EQ(o.format, 'K');
+  EXPECT_FALSE(parse({"perf", "-s"}).rc.has_value());
+}
+
+TEST(PerfCli, OneHostRunFlags) {
+  const PerfOptions o = parse_perf({"-P", "8", "--netem", "delay 5ms loss 2%", "-f", "m", "--tests",
+                                    "bulk,many", "--many", "10000"});
+  EXPECT_EQ(o.parallel, 8);
+  EXPECT_EQ(o.netem, "delay 5ms loss 2%");
+  EXPECT_EQ(o.tests, (std::vector<std::string>{"bulk", "many"}));
+  EXPECT_EQ(o.many, 10000);
+}
+
+TEST(PerfCli, ModeUsageErrors) {
+  expect_usage({"perf", "-s", "-c", "10.7.0.2"}, "excludes");
+  expect_usage({"perf", "-c", "10.7.0"}, "10.7.0");
+  expect_usage({"perf", "--tcp"}, "need -c");
+  expect_usage({"perf", "-R"}, "need -c");
+  expect_usage({"perf", "-1"}, "-1 needs -s");
+  expect_usage({"perf", "-i", "1"}, "need -s or -c");
+  expect_usage({"perf", "--netns", "a"}, "need -s or -c");
+  expect_usage({"perf", "-s", "--tests", "bulk"}, "do not apply");
+  expect_usage({"perf", "-c", "10.7.0.2", "--netem", "loss 1%"}, "do not apply");
+  expect_usage({"perf", "-c", "10.7.0.2", "--mtu", "9000"}, "do not apply");
+  expect_usage({"perf", "-f", "x"}, "--format");
+  expect_usage({"perf", "-f", "mm"}, "--format");
+  expect_usage({"perf", "-P", "0"}, "--parallel");
+  expect_usage({"perf", "-i", "0.01", "-s"}, "--interval");
+  expect_usage({"perf", "--netem", ""}, "--netem");
+  expect_usage({"perf", "--netem", "delay 5ms; reboot"}, "--netem");
+  expect_usage({"perf", "--no-setup", "--glass-addr", "10.7.0.2", "--netem", "loss 1%"},
+               "--netem applies");
 }
 
 TEST(PerfCli, NoSetupUsesGivenAddresses) {
@@ -78,6 +149,7 @@ TEST(PerfCli, NoSetupUsesGivenAddresses) {
 TEST(PerfCli, UsageErrors) {
   expect_usage({"perf", "--time", "1", "--bytes", "1M"}, "excludes");
   expect_usage({"perf", "--tests", "bulk,ping"}, "ping");
+  expect_usage({"perf", "-s", "512"}, "512");  // -s is the server now, not --size
   expect_usage({"perf", "--transports", "sctp"}, "sctp");
   expect_usage({"perf", "--no-setup"}, "--glass-addr");
   expect_usage({"perf", "--glass-addr", "10.7.0.2"}, "need --no-setup");
@@ -132,6 +204,9 @@ TEST(PerfReport, Json) {
             std::string::npos)
       << s;
   EXPECT_NE(s.back(), ',');
+  std::ostringstream with;
+  perf_json(with, f, "tcp-veth", "delay 5ms loss 2%");
+  EXPECT_NE(with.str().find("],\"netem\":\"delay 5ms loss 2%\"}"), std::string::npos) << with.str();
 }
 
 }  // namespace

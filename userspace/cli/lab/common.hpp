@@ -3,7 +3,7 @@
 #pragma once
 
 #include "lab.hpp"
-#include "lab_testbed.hpp"
+#include "testbed.hpp"
 
 #include <glass/error.hpp>
 #include <glass/info.hpp>

@@ -3,7 +3,7 @@
 // does; context switches come from getrusage(RUSAGE_THREAD).
 #include "echo_servers.hpp"
 
-#include "lab_stream.hpp"
+#include "stream.hpp"
 
 #include <glass/error.hpp>
 

@@ -1,8 +1,8 @@
 // The lab's wire tap (http_wire.hpp).
 #include "http_wire.hpp"
 
-#include "lab_stream.hpp"
-#include "lab_testbed.hpp"
+#include "stream.hpp"
+#include "testbed.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <initializer_list>
 
+#include "format.hpp"
 #include "json.hpp"
-#include "trace_format.hpp"
 
 namespace glass::cli {
 namespace {

@@ -8,9 +8,9 @@
 #include <ctime>
 #include <iostream>
 
+#include "bpf.hpp"
 #include "stop_signal.hpp"
 #include "trace.hpp"
-#include "trace_bpf.hpp"
 
 namespace glass::cli {
 namespace {

@@ -1,6 +1,6 @@
 // Tracer: the skeleton's lifecycle (open → configure → load → attach) with
 // RAII deleters, and the checks that turn libbpf errors into messages.
-#include "trace_bpf.hpp"
+#include "bpf.hpp"
 
 #include <glass/error.hpp>
 

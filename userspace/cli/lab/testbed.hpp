@@ -5,6 +5,8 @@
 // was created in, so one process can hold both ends of a connection.
 #pragma once
 
+#include "netns.hpp"
+
 #include <glass/fd.hpp>
 
 #include <string>
@@ -19,22 +21,6 @@ inline constexpr const char* kTcTool = "/usr/sbin/tc";
 // the command when it cannot start or exits non-zero. stdout is discarded
 // unless keep_stdout; stderr passes through.
 void run_tool(const std::vector<std::string>& argv, bool keep_stdout = false);
-
-// Throws Error(EPERM) with `what` and a hint unless the process is root.
-void require_root(const std::string& what);
-
-// Switches the calling thread into a network namespace (by /run/netns name
-// or path) and back on destruction. An empty name stays where it is.
-class NetnsGuard {
- public:
-  explicit NetnsGuard(const std::string& name);
-  ~NetnsGuard();
-  NetnsGuard(const NetnsGuard&) = delete;
-  NetnsGuard& operator=(const NetnsGuard&) = delete;
-
- private:
-  Fd saved_;
-};
 
 // What the testbed builds.
 struct TestbedSpec {

@@ -1,7 +1,7 @@
 // `glass lab`: one subcommand per scenario, plus `all` (every scenario and a
 // summary page) and `plot` (render the gnuplot scripts on a host).
 #include "lab.hpp"
-#include "lab_testbed.hpp"
+#include "testbed.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -50,6 +50,8 @@ constexpr const char* kFooter =
     "Needs root (it creates network namespaces, glass and veth pairs, netem qdiscs).\n"
     "Exit status: 0 the phenomenon was shown, 3 it was not, 1 runtime error, 2 usage error\n"
     "(glass lab all: 1 if any scenario broke, else 3 if any did not show its phenomenon).";
+
+}  // namespace
 
 void setup_lab(CLI::App& parent, Context& ctx) {
   auto st = std::make_shared<LabState>();
@@ -118,10 +120,6 @@ void setup_lab(CLI::App& parent, Context& ctx) {
     };
   });
 }
-
-const Registration kLab{"lab", 90, &setup_lab};
-
-}  // namespace
 
 std::vector<std::unique_ptr<Scenario>> make_scenarios() {
   std::vector<std::unique_ptr<Scenario>> v;

@@ -2,7 +2,7 @@
 // the summary pages of `glass lab all`.
 #include "lab.hpp"
 
-#include "lab_testbed.hpp"
+#include "testbed.hpp"
 
 #include <glass/error.hpp>
 

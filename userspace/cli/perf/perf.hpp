@@ -1,11 +1,12 @@
 // glass CLI: `glass perf` — glass against TCP (over a veth pair and over lo)
 // and AF_UNIX, in the same run: bulk throughput, request/response latency,
 // connection setup rate. Under emulation only the ratios mean something, so
-// every figure is printed with its ratio to TCP over veth.
+// every figure is printed with its ratio to TCP over veth. With -s / -c
+// ADDR it is a server and a client on two hosts, like iperf3 (remote.hpp).
 #pragma once
 
 #include "command.hpp"
-#include "lab_stream.hpp"
+#include "lab/stream.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,18 @@ struct PerfOptions {
   std::string tcp_addr;      // --no-setup: where the TCP (veth) server listens
   std::string server_netns;  // --no-setup: namespace of the servers
   std::string client_netns;  // --no-setup: namespace of the clients
+  // iperf3's modes: -s (server), -c ADDR (client); neither: the one-host run.
+  bool server = false;
+  std::string client;    // -c ADDR: the server's glass address
+  bool one_off = false;  // -1: serve one client, then exit
+  bool tcp = false;      // -c: also the same test over TCP, and the ratio
+  std::string netns;     // -s/-c: run in this network namespace
+  int parallel = 1;      // -P: streams (bulk, and -c)
+  bool reverse = false;  // -R: the server sends
+  char format = 0;       // -f k|m|g|K|M|G (0: MB/s in the table, Mbits/sec in -c/-s)
+  double interval = 0;   // -i SECONDS: interval reports (-c/-s; 0: none)
+  std::string netem;     // --netem "delay 5ms loss 2%": on the glass and veth pairs
+  int many = 1000;       // many: connections moving data at once
   std::vector<std::string> tests{"bulk", "rr", "connect"};
   std::vector<std::string> transports{"glass", "tcp-veth", "tcp-lo", "unix"};
   double seconds = 2.0;        // bulk: duration (unless bytes)
@@ -31,7 +44,7 @@ struct PerfOptions {
   int connections = 200;       // connect: connections to open
   int rcvbuf = 0, sndbuf = 0;  // SO_RCVBUF/SO_SNDBUF on both ends (0: default)
   int glass_mtu = 0;           // MTU of the glass pair (0: the default, 1500)
-  std::uint16_t port = 7300;   // first port; each measurement uses its own
+  std::uint16_t port = 5201;   // first port; each measurement uses its own
   bool json = false;
 };
 
@@ -56,17 +69,21 @@ struct PerfFigure {
   double ratio = 0;  // value / baseline's value; NaN when there is none
 };
 
-// The measurements (perf_bench.cpp); each opens its own connections.
+// The measurements (bench.cpp); each opens its own connections. bulk
+// moves -P streams at once; many moves --many; both also give CPU per MB.
 std::vector<PerfFigure> perf_bulk(const PerfTransport& t, const PerfOptions& o);
+std::vector<PerfFigure> perf_many(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_connect(const PerfTransport& t, const PerfOptions& o);
 
 // Fills ratio against the baseline transport's same figure.
 void perf_ratios(std::vector<PerfFigure>& figs, const std::string& baseline);
-// The table for people, and --json (perf_report.cpp).
+// The table for people, and --json (report.cpp).
 void perf_table(std::ostream& out, const std::vector<PerfFigure>& figs,
                 const std::string& baseline);
-void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std::string& baseline);
+// netem: the --netem arguments ("" without).
+void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std::string& baseline,
+               const std::string& netem = "");
 
 int run_perf(const PerfOptions& opts);
 

@@ -1,5 +1,5 @@
 // Decoding of glass trace records into rows, one shape per view.
-#include "trace_format.hpp"
+#include "format.hpp"
 
 #include <linux/glass_wire.h>
 #include <glass/address.hpp>

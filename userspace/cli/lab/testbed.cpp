@@ -1,12 +1,11 @@
 // Testbed: namespaces, a glass pair and a veth pair, built with the library's
 // rtnetlink request (glass link) and iproute2 (addresses, veth, netem).
-#include "lab_testbed.hpp"
+#include "testbed.hpp"
 
 #include <glass/error.hpp>
 #include <glass/netlink.hpp>
 
 #include <fcntl.h>
-#include <sched.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,10 +23,6 @@ std::string join(const std::vector<std::string>& argv) {
   std::string s;
   for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
   return s;
-}
-
-std::string netns_path(const std::string& name) {
-  return name.find('/') == std::string::npos ? "/run/netns/" + name : name;
 }
 
 // Reads what the child wrote to fd until EOF.
@@ -71,30 +66,6 @@ void run_tool(const std::vector<std::string>& argv, bool keep_stdout) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw Error(join(argv), EIO, err.empty() ? "failed" : err);
-}
-
-void require_root(const std::string& what) {
-  if (::geteuid() == 0) return;
-  throw Error(what, EPERM, "needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for namespaces)",
-              "run as root (sudo)");
-}
-
-NetnsGuard::NetnsGuard(const std::string& name) {
-  if (name.empty()) return;
-  saved_ = Fd::open("/proc/thread-self/ns/net", O_RDONLY);
-  Fd target;
-  try {
-    target = Fd::open(netns_path(name), O_RDONLY);
-  } catch (const Error& e) {
-    if (e.code() != ENOENT) throw;
-    // Say what is missing and how it is made, as glass link add does.
-    throw Error("netns " + name, ENOENT, "no such network namespace (ip netns add " + name + ")");
-  }
-  if (::setns(target.get(), CLONE_NEWNET) != 0) throw_errno("setns(" + name + ")", errno);
-}
-
-NetnsGuard::~NetnsGuard() {
-  if (saved_) (void)::setns(saved_.get(), CLONE_NEWNET);
 }
 
 Testbed::Testbed(const TestbedSpec& spec) {

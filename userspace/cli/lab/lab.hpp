@@ -1,6 +1,6 @@
 // glass CLI: `glass lab SCENARIO -o DIR` — small experiments that make the
 // socket data path visible. Each scenario builds its hosts (a glass pair
-// across two namespaces, lab_testbed.hpp), runs, samples GLASS_INFO over
+// across two namespaces, testbed.hpp), runs, samples GLASS_INFO over
 // time, and leaves in DIR a CSV, a gnuplot script (rendered to SVG when
 // gnuplot is installed), an explanation (NAME.md) and its key facts
 // (facts.txt, "name=value" lines). It exits 0 when the run showed the
@@ -9,7 +9,7 @@
 #pragma once
 
 #include "command.hpp"
-#include "lab_stream.hpp"
+#include "stream.hpp"
 
 #include <functional>
 #include <memory>

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "command.hpp"
-#include "trace_format.hpp"
+#include "format.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -53,8 +53,8 @@ void perf_table(std::ostream& out, const std::vector<PerfFigure>& figs,
          "Absolute figures from an emulated guest are not comparable across runs; ratios are.\n";
 }
 
-void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs,
-               const std::string& baseline) {
+void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std::string& baseline,
+               const std::string& netem) {
   out << "{\"baseline\":" << json_string(baseline) << ",\"results\":[";
   for (std::size_t i = 0; i < figs.size(); i++) {
     const auto& f = figs[i];
@@ -63,7 +63,9 @@ void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs,
         << ",\"value\":" << json_number(f.value) << ",\"unit\":" << json_string(f.unit)
         << ",\"ratio\":" << json_number(f.ratio) << ",\"how\":" << json_string(f.how) << "}";
   }
-  out << "\n]}\n";
+  out << "\n]";
+  if (!netem.empty()) out << ",\"netem\":" << json_string(netem);
+  out << "}\n";
 }
 
 }  // namespace glass::cli

@@ -1,7 +1,7 @@
 // Endpoints of every family, the checking pattern, time helpers.
-#include "lab_stream.hpp"
+#include "stream.hpp"
 
-#include "lab_testbed.hpp"
+#include "testbed.hpp"
 
 #include <glass/address.hpp>
 #include <glass/error.hpp>

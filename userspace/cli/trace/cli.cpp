@@ -85,13 +85,11 @@ void add_view(CLI::App& trace, const ViewSpec& spec, Context& ctx) {
   });
 }
 
+}  // namespace
+
 void setup_trace(CLI::App& parent, Context& ctx) {
   add_trace_options(parent, ctx);
 }
-
-const Registration kTrace{"trace", 60, &setup_trace};
-
-}  // namespace
 
 CLI::App* add_trace_options(CLI::App& parent, Context& ctx) {
   CLI::App* trace =

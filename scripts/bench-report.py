@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Turn `make bench`'s JSON (vm/guest/bench.sh) into a table, a plot and
+docs/perf.md's benchmark section.
+
+bench-report.py DIR [--docs docs/perf.md --commit ID --date YYYY-MM-DD]
+
+DIR holds rep*.json (glass perf --json, all tests, one per repetition),
+sweep-P*.json (bulk with -P N), many-*.json (the many test), netem.json and
+the guest's facts (cpus, mem_kb, kernel, many_count). Writes DIR/bench.md,
+DIR/bench.csv, DIR/sweep.csv, DIR/sweep.gp and, when gnuplot is installed,
+DIR/sweep.svg. Ratios are taken within each run (glass / tcp-veth of the
+same run), then summarised, since absolute figures under TCG move with the
+host's load.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+BEGIN, END = '<!-- bench:begin -->', '<!-- bench:end -->'
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def read(path, default=''):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return default
+
+
+def fmt(v):
+    if v is None:
+        return '-'
+    a = abs(v)
+    if 0 < a < 0.1:
+        return f'{v:.2g}'  # a starved stream: keep its digits
+    return f'{v:.0f}' if a >= 100 else f'{v:.1f}' if a >= 10 else f'{v:.2f}'
+
+
+def rep_table(reps):
+    """Rows (test, transport, figure, unit, min, median, max, ratio median, ratio min..max)."""
+    values, ratios, order = {}, {}, []
+    for rep in reps:
+        for r in rep['results']:
+            key = (r['test'], r['transport'], r['figure'], r['unit'])
+            if key not in values:
+                values[key], ratios[key] = [], []
+                order.append(key)
+            values[key].append(r['value'])
+            if r['ratio'] is not None:
+                ratios[key].append(r['ratio'])
+    rows = []
+    for key in order:
+        v, q = values[key], ratios[key]
+        rows.append(key + (min(v), statistics.median(v), max(v),
+                           statistics.median(q) if q else None,
+                           min(q) if q else None, max(q) if q else None, len(v)))
+    return rows
+
+
+def figure(doc, transport, name):
+    for r in doc['results']:
+        if r['transport'] == transport and r['figure'] == name:
+            return r['value']
+    return None
+
+
+def sweep(dirname):
+    rows = []
+    for path in glob.glob(os.path.join(dirname, 'sweep-P*.json')):
+        p = int(re.search(r'P(\d+)', path).group(1))
+        d = load(path)
+        row = [p]
+        for t in ('glass', 'tcp-veth'):
+            agg = figure(d, t, 'throughput')
+            lo = figure(d, t, 'stream-min') if p > 1 else agg
+            hi = figure(d, t, 'stream-max') if p > 1 else agg
+            row += [agg, lo, hi]
+        rows.append(row)
+    return sorted(rows)
+
+
+def markdown(dirname, reps, rows, sw):
+    out = []
+    cpus, mem = read(os.path.join(dirname, 'cpus'), '?'), read(os.path.join(dirname, 'mem_kb'), '0')
+    out.append(f'Guest: {cpus} vCPUs (QEMU TCG), {int(mem) // 1024} MiB, kernel '
+               f'{read(os.path.join(dirname, "kernel"), "?")}; {len(reps)} repetitions of '
+               '`glass perf --time 2` (all tests). Values: min / median / max over the '
+               'repetitions; ratio: glass (or each transport) over tcp-veth **in the same run**, '
+               'median and range over the repetitions. Lower is better for us and us/MB.')
+    out.append('')
+    out.append('| test | transport | figure | unit | min | median | max | ratio (median) | ratio range |')
+    out.append('|---|---|---|---|---:|---:|---:|---:|---|')
+    for (test, tr, fig, unit, lo, med, hi, r, rlo, rhi, n) in rows:
+        rr = f'{rlo:.2f}-{rhi:.2f}' if r is not None else '-'
+        rm = f'{r:.2f}x' if r is not None else '-'
+        out.append(f'| {test} | {tr} | {fig} | {unit} | {fmt(lo)} | {fmt(med)} | {fmt(hi)} | {rm} | {rr} |')
+    out.append('')
+    if sw:
+        out.append('Parallel streams (`glass perf --tests bulk -P N`, one run per N), MB/s: the '
+                   'aggregate, and the slowest and fastest stream (a starved stream shows as a '
+                   'slowest far below aggregate / N):')
+        out.append('')
+        out.append('| -P | glass | slowest | fastest | tcp-veth | slowest | fastest | glass / TCP |')
+        out.append('|---:|---:|---:|---:|---:|---:|---:|---:|')
+        for p, g, glo, ghi, t, tlo, thi in sw:
+            ratio = f'{g / t:.2f}x' if g and t else '-'
+            out.append(f'| {p} | {fmt(g)} | {fmt(glo)} | {fmt(ghi)} | {fmt(t)} | {fmt(tlo)} | '
+                       f'{fmt(thi)} | {ratio} |')
+        out.append('')
+    many_n = read(os.path.join(dirname, 'many_count'))
+    many = {}
+    for n in (many_n, '100'):
+        path = os.path.join(dirname, f'many-{n}.json')
+        if n and os.path.exists(path):
+            many[n] = load(path)
+    tried = sorted((int(re.search(r'many-(\d+)\.err', p).group(1))
+                    for p in glob.glob(os.path.join(dirname, 'many-*.err'))), reverse=True)
+    failed = [n for n in tried if n > int(many_n or 0) and n != 100]
+    if many:
+        out.append('Many connections moving data at once (`--tests many --many N -l 16K`), MB/s:')
+        if failed:
+            out.append(f'the guest could not run {", ".join(map(str, failed))} connections '
+                       f'(see many-N.err); the largest run that worked is {many_n}.')
+        out.append('')
+        out.append('| connections | glass | slowest | tcp-veth | slowest | glass / TCP | '
+                   'glass vs its 100-connection figure |')
+        out.append('|---:|---:|---:|---:|---:|---:|---:|')
+        base = figure(many['100'], 'glass', 'throughput') if '100' in many else None
+        for n, d in sorted(many.items(), key=lambda kv: int(kv[0])):
+            g, t = figure(d, 'glass', 'throughput'), figure(d, 'tcp-veth', 'throughput')
+            vs = f'{g / base:.2f}x' if g and base else '-'
+            out.append(f'| {n} | {fmt(g)} | {fmt(figure(d, "glass", "stream-min"))} | {fmt(t)} | '
+                       f'{fmt(figure(d, "tcp-veth", "stream-min"))} | '
+                       f'{(g / t if g and t else 0):.2f}x | {vs} |')
+        out.append('')
+    netem = os.path.join(dirname, 'netem.json')
+    if os.path.exists(netem):
+        d = load(netem)
+        g, t = figure(d, 'glass', 'throughput'), figure(d, 'tcp-veth', 'throughput')
+        out.append(f'Under `--netem "{d.get("netem", "")}"` (both pairs, both directions), bulk '
+                   f'goodput: glass {fmt(g)} MB/s, tcp-veth {fmt(t)} MB/s, '
+                   f'**{(g / t if g and t else 0):.2f}x**.')
+        out.append('')
+    return '\n'.join(out)
+
+
+def write_plot(dirname, sw):
+    with open(os.path.join(dirname, 'sweep.csv'), 'w') as f:
+        f.write('P,glass,glass_min,glass_max,tcp,tcp_min,tcp_max\n')
+        for row in sw:
+            f.write(','.join('' if v is None else str(v) for v in row) + '\n')
+    gp = os.path.join(dirname, 'sweep.gp')
+    with open(gp, 'w') as f:
+        f.write('''set terminal svg size 900,540 dynamic font "sans,12"
+set output "sweep.svg"
+set datafile separator ","
+set title "glass perf -P N: aggregate and slowest stream, glass vs TCP over veth (same guest)"
+set xlabel "parallel streams (-P)"
+set ylabel "MB/s"
+set logscale x 2
+set key top left
+set grid
+plot "sweep.csv" skip 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" title "glass aggregate", \\
+     "" skip 1 using 1:5 with linespoints lw 2 lc rgb "#d62728" title "TCP aggregate", \\
+     "" skip 1 using 1:3 with linespoints dt 2 lc rgb "#1f77b4" title "glass slowest stream", \\
+     "" skip 1 using 1:6 with linespoints dt 2 lc rgb "#d62728" title "TCP slowest stream"
+''')
+    if shutil.which('gnuplot') and sw:
+        r = subprocess.run(['gnuplot', 'sweep.gp'], cwd=dirname, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f'bench-report: gnuplot failed: {r.stderr.strip()}', file=sys.stderr)
+            return False
+    return True
+
+
+def update_docs(path, body, date, commit):
+    with open(path) as f:
+        text = f.read()
+    section = (f'{BEGIN}\n## Benchmark: {date}, commit {commit}\n\n'
+               f'Written by `make bench` (scripts/bench-report.py); the plot is '
+               f'`out/bench/<time>/sweep.svg`.\n\n{body}\n{END}')
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip('\n') + '\n\n' + section + '\n'
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('dir')
+    ap.add_argument('--docs')
+    ap.add_argument('--commit', default='')
+    ap.add_argument('--date', default='')
+    a = ap.parse_args()
+    reps = [load(p) for p in sorted(glob.glob(os.path.join(a.dir, 'rep*.json')))]
+    if not reps:
+        sys.exit(f'bench-report: no rep*.json in {a.dir}')
+    rows = rep_table(reps)
+    with open(os.path.join(a.dir, 'bench.csv'), 'w') as f:
+        f.write('test,transport,figure,unit,min,median,max,ratio_median,ratio_min,ratio_max,runs\n')
+        for row in rows:
+            f.write(','.join('' if v is None else str(v) for v in row) + '\n')
+    sw = sweep(a.dir)
+    ok = write_plot(a.dir, sw)
+    body = markdown(a.dir, reps, rows, sw)
+    with open(os.path.join(a.dir, 'bench.md'), 'w') as f:
+        f.write(body + '\n')
+    print(body)
+    if a.docs:
+        update_docs(a.docs, body, a.date, a.commit)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == '__main__':
+    main()
