@@ -135,7 +135,8 @@ std::string find_on_path(const std::string& prog) {
     if (colon == std::string::npos) colon = dirs.size();
     std::string dir = dirs.substr(start, colon - start);
     if (dir.empty()) dir = ".";
-    const std::string candidate = dir + "/" + prog;
+    std::string candidate = dir;
+    candidate.append("/").append(prog);
     if (is_file(candidate) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
     start = colon + 1;
   }

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -68,7 +69,7 @@ bool nl_talk(nlmsghdr* req, Fn each) {
 
 // Copies attribute payloads of one message into a table indexed by type.
 void parse_attrs(rtattr* rta, int len, rtattr** tb, int max) {
-  std::memset(tb, 0, sizeof(rtattr*) * (max + 1));
+  std::fill(tb, tb + max + 1, nullptr);
   for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
     if (rta->rta_type <= max) tb[rta->rta_type] = rta;
   }

@@ -57,6 +57,7 @@ TEST(PerfProtocol, HelloRefusesWhatIsNotOne) {
           "GET / HTTP/1.1",
           "glass-perf 2 streams=1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
           "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0",  // missing
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one literal, split
           "glass-perf 1 streams=1 streams=2 reverse=0 seconds=1 bytes=0 len=1 "
           "cookie=0123456789abcdef",  // repeated
           "glass-perf 1 streams=0 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",  // range

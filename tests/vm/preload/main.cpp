@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args = {"glass", "run", "--", self};
     args.insert(args.end(), argv + 1, argv + argc);
     std::vector<char*> av;
+    av.reserve(args.size() + 1);
     for (auto& a : args) av.push_back(a.data());
     av.push_back(nullptr);
     execvp("glass", av.data());

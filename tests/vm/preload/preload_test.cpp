@@ -461,6 +461,7 @@ TEST_F(Preload, ThreadsConnectConcurrently) {
   pt::EchoServer server(h1(), "10.7.0.1", p);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       gt::InNetns ns(h2());

@@ -165,6 +165,7 @@ Client::Client(const std::string& ns, const char* addr, uint16_t port, int n) {
   thread_ = std::thread([this, ns, a, port, n, &connected] {
     gt::InNetns in(ns);
     std::vector<int> fds;
+    fds.reserve(n);
     for (int i = 0; i < n; ++i) fds.push_back(gt::connect_to(a.c_str(), port));
     connected = true;
     while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
