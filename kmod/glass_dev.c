@@ -8,7 +8,10 @@
  * taps apply) and arrive through netif_rx, like veth. The device knows
  * nothing of sockets: it includes only the frame floor (glass_frame.h),
  * and the socket side watches devices go with its own notifier
- * (glass_conn.c).
+ * (glass_conn.c). With IFLA_LINK (`ip link add link eth1 name g0 type
+ * glass`) it is stacked on a lower Ethernet device instead: frames go
+ * out of the lower device to the peer's MAC and come in from it
+ * (glass_lower.c, glass_neigh.c).
  *
  * Frames are handed to the receiving end through its own queue, drained by
  * its NAPI poll, not netif_rx(): netif_rx() queues to the backlog of
@@ -24,6 +27,7 @@
 #include "glass_frame.h"
 #include "glass_dev.h"
 #include "glass_fault.h"
+#include "glass_lower.h"
 
 /**
  * struct glass_priv - per-device state.
@@ -32,6 +36,7 @@
  * @fault: the seeded fault injector of the transmit path.
  * @rxq: frames received, waiting for @napi (its own lock).
  * @napi: delivers @rxq to the stack in order.
+ * @up: the lower device and neighbours of a stacked device (up.lower set).
  */
 struct glass_priv {
 	struct net_device __rcu *peer;
@@ -39,6 +44,7 @@ struct glass_priv {
 	struct glass_fault fault;
 	struct sk_buff_head rxq;
 	struct napi_struct napi;
+	struct glass_upper up;
 };
 
 /* Frames a device may have waiting for its poll before it drops. */
@@ -55,6 +61,32 @@ static struct rtnl_link_ops glass_link_ops;
 bool glass_dev_is_glass(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &glass_link_ops;
+}
+
+/**
+ * glass_dev_upper() - the stacking state of a glass device.
+ * @dev: a glass device (glass_dev_is_glass()).
+ *
+ * Return: its struct glass_upper; ->lower is NULL unless it is stacked.
+ */
+struct glass_upper *glass_dev_upper(struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+
+	return &priv->up;
+}
+
+static bool glass_stacked(const struct glass_priv *priv)
+{
+	return priv->up.lower;
+}
+
+/* The way out of a stacked device, for the fault injector. */
+static void glass_stacked_deliver(struct net_device *dev, struct sk_buff *skb)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+
+	glass_lower_xmit(&priv->up, skb);
 }
 
 /*
@@ -161,10 +193,12 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
 
 /*
  * The fault injector acts on the segments a wire would carry, not on the
- * trains glass hands the device (glass_output.c): cut each train back
- * into its segments first, as a NIC's segmentation offload would.
+ * trains glass hands the device (glass_output.c); and a lower Ethernet
+ * device carries segments only (no NIC knows glass). Cut each train back
+ * into its segments first, as software GSO would, and hand each to out.
  */
-static void glass_fault_train(struct glass_priv *priv, struct sk_buff *skb)
+static void glass_train_each(struct glass_priv *priv, struct sk_buff *skb,
+			     void (*out)(struct glass_priv *, struct sk_buff *))
 {
 	const struct glass_hdr *gh;
 	u32 mss = 0, len = 0, off, seg;
@@ -184,7 +218,7 @@ static void glass_fault_train(struct glass_priv *priv, struct sk_buff *skb)
 			mss = 0;
 	}
 	if (!mss || len <= mss) {
-		glass_fault_xmit(&priv->fault, skb);
+		out(priv, skb);
 		return;
 	}
 	for (off = 0; off < len; off += seg) {
@@ -193,9 +227,19 @@ static void glass_fault_train(struct glass_priv *priv, struct sk_buff *skb)
 		if (!n)
 			dev_core_stats_tx_dropped_inc(skb->dev);
 		else
-			glass_fault_xmit(&priv->fault, n);
+			out(priv, n);
 	}
 	consume_skb(skb);
+}
+
+static void glass_out_fault(struct glass_priv *priv, struct sk_buff *skb)
+{
+	glass_fault_xmit(&priv->fault, skb);
+}
+
+static void glass_out_lower(struct glass_priv *priv, struct sk_buff *skb)
+{
+	glass_lower_xmit(&priv->up, skb);
 }
 
 static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -204,7 +248,9 @@ static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	skb_tx_timestamp(skb);
 	if (unlikely(glass_fault_active(&priv->fault)))
-		glass_fault_train(priv, skb);
+		glass_train_each(priv, skb, glass_out_fault);
+	else if (glass_stacked(priv))
+		glass_train_each(priv, skb, glass_out_lower);
 	else
 		glass_deliver(dev, skb);
 	return NETDEV_TX_OK;
@@ -217,7 +263,8 @@ static int glass_ndo_init(struct net_device *dev)
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
-	glass_fault_init(&priv->fault, dev, glass_deliver);
+	glass_fault_init(&priv->fault, dev, glass_stacked(priv) ?
+			 glass_stacked_deliver : glass_deliver);
 	skb_queue_head_init(&priv->rxq);
 	netif_napi_add(dev, &priv->napi, glass_napi_poll);
 	return 0;
@@ -228,6 +275,7 @@ static void glass_ndo_uninit(struct net_device *dev)
 	struct glass_priv *priv = netdev_priv(dev);
 
 	glass_fault_destroy(&priv->fault);
+	glass_lower_detach(&priv->up);
 	netif_napi_del(&priv->napi);
 	skb_queue_purge(&priv->rxq);
 	free_percpu(dev->tstats);
@@ -257,7 +305,9 @@ static int glass_open(struct net_device *dev)
 
 	glass_no_ipv6(dev);
 	napi_enable(&priv->napi);
-	if (priv->loopback) {
+	if (glass_stacked(priv)) {
+		glass_lower_open(&priv->up);
+	} else if (priv->loopback) {
 		netif_carrier_on(dev);
 	} else if (peer && (peer->flags & IFF_UP)) {
 		netif_carrier_on(dev);
@@ -274,6 +324,8 @@ static int glass_close(struct net_device *dev)
 	netif_carrier_off(dev);
 	if (peer)
 		netif_carrier_off(peer);
+	if (glass_stacked(priv))
+		glass_lower_stop(&priv->up);
 	napi_disable(&priv->napi);
 	skb_queue_purge(&priv->rxq);
 	return 0;
@@ -285,11 +337,30 @@ static int glass_get_iflink(const struct net_device *dev)
 	struct net_device *peer;
 	int iflink;
 
+	if (glass_stacked(priv))
+		return priv->up.lower->ifindex;
 	rcu_read_lock();
 	peer = rcu_dereference(priv->peer);
 	iflink = peer ? peer->ifindex : dev->ifindex;
 	rcu_read_unlock();
 	return iflink;
+}
+
+/* A stacked device's lower device must accept frames for its new MAC. */
+static int glass_set_mac(struct net_device *dev, void *p)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct sockaddr *sa = p;
+	int err;
+
+	if (!is_valid_ether_addr(sa->sa_data))
+		return -EADDRNOTAVAIL;
+	if (glass_stacked(priv)) {
+		err = glass_lower_set_mac(&priv->up, sa->sa_data);
+		if (err)
+			return err;
+	}
+	return eth_mac_addr(dev, p);
 }
 
 static const struct net_device_ops glass_netdev_ops = {
@@ -299,7 +370,7 @@ static const struct net_device_ops glass_netdev_ops = {
 	.ndo_stop		= glass_close,
 	.ndo_start_xmit		= glass_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
-	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_set_mac_address	= glass_set_mac,
 	.ndo_get_iflink		= glass_get_iflink,
 };
 
@@ -422,14 +493,63 @@ static struct net_device *glass_create_peer(struct net *src_net,
 	return peer;
 }
 
+/*
+ * A device stacked on the lower device IFLA_LINK names: its limits, an
+ * MTU the user asked for within them, registered and attached.
+ */
+static int glass_newlink_stacked(struct net_device *dev,
+				 struct net_device *lower, struct nlattr *tb[],
+				 struct nlattr *data[],
+				 struct netlink_ext_ack *extack)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	int err;
+
+	if (data && data[GLASS_INFO_PEER]) {
+		NL_SET_ERR_MSG(extack, "glass: stacked (link) or paired (peer), not both");
+		return -EINVAL;
+	}
+	if (tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) > lower->mtu) {
+		NL_SET_ERR_MSG(extack, "glass: MTU above the lower device's");
+		return -EINVAL;
+	}
+	glass_lower_setup(&priv->up, dev, lower);
+	if (tb[IFLA_MTU])
+		dev->mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (!tb[IFLA_ADDRESS])
+		eth_hw_addr_random(dev);
+	glass_set_name(dev, tb);
+	err = register_netdevice(dev);
+	if (err < 0) {
+		if (priv->up.lower) {	/* ndo_uninit did not run */
+			dev_put(priv->up.lower);
+			priv->up.lower = NULL;
+		}
+		return err;
+	}
+	netif_carrier_off(dev);
+	err = glass_lower_attach(&priv->up, extack);
+	if (err) {
+		unregister_netdevice(dev);
+		return err;
+	}
+	glass_fault_set(&priv->fault, data);
+	return 0;
+}
+
 static int glass_newlink(struct net *src_net, struct net_device *dev,
 			 struct nlattr *tb[], struct nlattr *data[],
 			 struct netlink_ext_ack *extack)
 {
 	struct glass_priv *priv = netdev_priv(dev);
-	struct net_device *peer = NULL;
+	struct net_device *peer = NULL, *lower;
 	int err;
 
+	lower = glass_lower_get(src_net, tb, extack);
+	if (IS_ERR(lower))
+		return PTR_ERR(lower);
+	if (lower)
+		return glass_newlink_stacked(dev, lower, tb, data, extack);
 	if (data && data[GLASS_INFO_PEER]) {
 		peer = glass_create_peer(src_net, dev, data[GLASS_INFO_PEER],
 					 extack);
@@ -488,6 +608,8 @@ static void glass_dellink(struct net_device *dev, struct list_head *head)
 	struct glass_priv *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
+	if (glass_stacked(priv))
+		glass_lower_unlink(&priv->up);
 	RCU_INIT_POINTER(priv->peer, NULL);
 	unregister_netdevice_queue(dev, head);
 	if (peer) {
@@ -502,6 +624,8 @@ static struct net *glass_get_link_net(const struct net_device *dev)
 	struct glass_priv *priv = netdev_priv(dev);
 	struct net_device *peer = rtnl_dereference(priv->peer);
 
+	if (glass_stacked(priv))
+		return dev_net(priv->up.lower);
 	return peer ? dev_net(peer) : dev_net(dev);
 }
 
@@ -523,11 +647,21 @@ static struct rtnl_link_ops glass_link_ops = {
 /**
  * glass_dev_init() - register the `glass` device kind with rtnetlink.
  *
- * Return: 0 or rtnl_link_register()'s error.
+ * Also /proc/net/glass_neigh and the notifier of lower devices
+ * (glass_lower.c).
+ * Return: 0 or the registration's error.
  */
 int glass_dev_init(void)
 {
-	return rtnl_link_register(&glass_link_ops);
+	int err;
+
+	err = glass_lower_init();
+	if (err)
+		return err;
+	err = rtnl_link_register(&glass_link_ops);
+	if (err)
+		glass_lower_exit();
+	return err;
 }
 
 /**
@@ -536,4 +670,5 @@ int glass_dev_init(void)
 void glass_dev_exit(void)
 {
 	rtnl_link_unregister(&glass_link_ops);
+	glass_lower_exit();
 }

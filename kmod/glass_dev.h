@@ -10,6 +10,9 @@
 
 int glass_dev_init(void);
 void glass_dev_exit(void);
+struct glass_upper;
+
 bool glass_dev_is_glass(const struct net_device *dev);
+struct glass_upper *glass_dev_upper(struct net_device *dev);
 
 #endif /* _GLASS_DEV_H */

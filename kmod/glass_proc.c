@@ -13,6 +13,7 @@
 #include "glass_sock.h"
 #include "glass_table.h"
 #include "glass_socket.h"
+#include "glass_lower.h"
 
 #define GLASS_PROC_HEADER						\
 	"local remote state sendq unsent recvq ooo sndbuf rcvbuf wmem "	\
@@ -186,6 +187,27 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_ORPHAN_RESETS] = "orphan_resets",
 };
 
+/*
+ * The neighbour counters of the namespace's stacked devices (glass over
+ * Ethernet, glass_neigh.c), after the socket counters.
+ */
+static void glass_neigh_stat_show(struct seq_file *seq)
+{
+	struct glass_neigh_stats st;
+
+	glass_lower_stats(seq_file_single_net(seq), &st);
+	seq_printf(seq, "neigh_requests_sent %llu\n", st.requests_out);
+	seq_printf(seq, "neigh_replies_sent %llu\n", st.replies_out);
+	seq_printf(seq, "neigh_requests_received %llu\n", st.requests_in);
+	seq_printf(seq, "neigh_replies_received %llu\n", st.replies_in);
+	seq_printf(seq, "neigh_resolve_failed %llu\n", st.resolve_failed);
+	seq_printf(seq, "neigh_unresolved_drops %llu\n", st.unresolved_drops);
+	seq_printf(seq, "neigh_refresh_failed %llu\n", st.refresh_failed);
+	seq_printf(seq, "neigh_mac_changes %llu\n", st.mac_changes);
+	seq_printf(seq, "neigh_evicted %llu\n", st.evicted);
+	seq_printf(seq, "neigh_bad_messages %llu\n", st.bad);
+}
+
 static int glass_stat_show(struct seq_file *seq, void *v)
 {
 	struct glass_net *gn = glass_pernet(seq_file_single_net(seq));
@@ -199,6 +221,7 @@ static int glass_stat_show(struct seq_file *seq, void *v)
 			sum += per_cpu_ptr(gn->mib, cpu)->v[i];
 		seq_printf(seq, "%s %llu\n", glass_mib_names[i], sum);
 	}
+	glass_neigh_stat_show(seq);
 	return 0;
 }
 

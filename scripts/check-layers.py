@@ -27,7 +27,8 @@ import sys
 FLOORS = [
     ("core", ["core/*"]),
     ("frame", ["glass_frame.h"]),
-    ("device", ["glass_dev.h", "glass_dev.c", "glass_fault.h", "glass_fault.c"]),
+    ("device", ["glass_dev.h", "glass_dev.c", "glass_fault.h", "glass_fault.c",
+                "glass_lower.h", "glass_lower.c", "glass_neigh.h", "glass_neigh.c"]),
     ("socket state", ["glass_sock.h", "glass_mem.h", "glass_mem.c",
                       "glass_trace.h", "glass_trace.c", "glass_sysctl.c"]),
     ("protocol", ["glass_table.h", "glass_table.c", "glass_engine.h",

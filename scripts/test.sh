@@ -8,6 +8,7 @@
 #   GLASS_VMTEST_TIMEOUT   seconds per guest test (default 300)
 #   GLASS_TEST_VM_TIMEOUT  watchdog for the whole test guest (default: from the tests)
 #   GLASS_TEST_HARNESS=0   skip the harness self-tests
+#   GLASS_TEST_PAIR=0      skip the two-machine tests (tests/vm2, vm/run --vms 2)
 #   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; the guest tests in
 #                          the debug kernel (vm/run --debug), then the
 #                          fault-injection pass (GLASS_FAULT_TESTS, with
@@ -242,6 +243,43 @@ postvm_tests() {
 	[ -n "${n:-}" ] || say "  (no postvm_* binaries)"
 }
 
+# The two-machine tests (tests/vm2/*.sh): one double boot, vm/run --vms 2,
+# both guests running every script together (vm/guest/run-vm2-tests.sh).
+# A script passes when it passed in both guests; the boot itself counts
+# once more (both kernel logs clean).
+pair_tests() {
+	local dir=$RESULTS/pair n rc1 rc2 vmrc=0 count
+	local -a scripts
+	mkdir -p "$dir"
+	mapfile -t scripts < <(for s in "$GLASS_ROOT"/tests/vm2/*.sh; do [ -x "$s" ] && echo "${s##*/}"; done)
+	count=${#scripts[@]}
+	[ "$count" -gt 0 ] || return 0
+	say "== two-machine tests: ${#scripts[@]} tests/vm2 scripts, one double boot (vm/run --vms 2)"
+	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --vms 2 --quiet --out "$RESULTS/vm2" --share "$dir" \
+		--timeout "${GLASS_TEST_VM_TIMEOUT:-$((120 + count * 240))}" \
+		-- /glass/guest/run-vm2-tests.sh || vmrc=$?
+	for n in "${scripts[@]}"; do
+		rc1=$(cat "$dir/rc/$n.vm1" 2>/dev/null || echo none)
+		rc2=$(cat "$dir/rc/$n.vm2" 2>/dev/null || echo none)
+		if [ "$rc1" = 0 ] && [ "$rc2" = 0 ]; then
+			pass 1
+			printf '  %-28s passed\n' "vm2/$n"
+		else
+			fail "vm2/$n (exit $rc1/$rc2; see $dir/logs/$n.vm1.log, .vm2.log)"
+			printf '  %-28s FAILED: exit %s/%s\n' "vm2/$n" "$rc1" "$rc2"
+		fi
+	done
+	if [ "$vmrc" = 0 ]; then
+		pass 1
+		printf '  %-28s passed (%ss)\n' "vm2/double boot + kernel logs" \
+			"$(sed -n 's/^wall_seconds=//p' "$RESULTS/vm2/summary" 2>/dev/null)"
+	else
+		fail "vm2/double boot + kernel logs (vm/run exit $vmrc; see $RESULTS/vm2/summary)"
+		printf '  %-28s FAILED (vm/run exit %s): %s\n' "vm2/double boot + kernel logs" "$vmrc" \
+			"$(grep -E 'log_check|result' "$RESULTS/vm2/summary" 2>/dev/null | tr '\n' ' ')"
+	fi
+}
+
 # The debug run's second boot: the transfer and hostile suites with
 # failslab + fail_page_alloc failing the test processes' allocations.
 fault_tests() {
@@ -297,6 +335,7 @@ main() {
 	fi
 	guest_tests
 	[ "$DEBUG" = 1 ] || postvm_tests
+	[ "$DEBUG" = 1 ] || [ "${GLASS_TEST_PAIR:-1}" = 0 ] || pair_tests
 	[ "$DEBUG" = 0 ] || [ "${GLASS_TEST_FAULT:-1}" = 0 ] || fault_tests
 	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_tests
 	report

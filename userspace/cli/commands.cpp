@@ -10,6 +10,7 @@ void setup_link(CLI::App& parent, Context& ctx);     // link.cpp
 void setup_cat(CLI::App& parent, Context& ctx);      // cat.cpp
 void setup_ss(CLI::App& parent, Context& ctx);       // ss.cpp
 void setup_stat(CLI::App& parent, Context& ctx);     // stat.cpp
+void setup_neigh(CLI::App& parent, Context& ctx);    // neigh.cpp
 void setup_trace(CLI::App& parent, Context& ctx);    // trace/
 void setup_perf(CLI::App& parent, Context& ctx);     // perf/
 void setup_fault(CLI::App& parent, Context& ctx);    // fault.cpp
@@ -24,6 +25,7 @@ constexpr Command kCommands[] = {
     {"cat", &setup_cat},          // netcat for glass
     {"ss", &setup_ss},            // the socket table
     {"stat", &setup_stat},        // the counters
+    {"neigh", &setup_neigh},      // neighbours on Ethernet
     {"trace", &setup_trace},      // BPF views of the tracepoints
     {"perf", &setup_perf},        // benchmark against TCP and AF_UNIX
     {"fault", &setup_fault},      // the fault injector of a device

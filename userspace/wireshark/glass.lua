@@ -71,6 +71,15 @@ f.segment = ProtoField.none("glass.segment", "Segment")
 f.segment_seq = ProtoField.uint32("glass.segment.seq", "Sequence number")
 f.segment_len = ProtoField.uint32("glass.segment.len", "Length")
 f.payload = ProtoField.bytes("glass.payload", "Payload")
+-- Neighbour messages (first byte 0x81) of glass devices on Ethernet.
+local NEIGH_VERSION, NEIGH_LEN = 0x81, 16
+local NEIGH_OPS = { [1] = "Request", [2] = "Reply" }
+f.neigh = ProtoField.none("glass.neigh", "Neighbour message")
+f.neigh_op = ProtoField.uint8("glass.neigh.op", "Operation", base.DEC, NEIGH_OPS)
+f.neigh_sender = ProtoField.ipv4("glass.neigh.sender", "Sender address")
+f.neigh_target = ProtoField.ipv4("glass.neigh.target", "Target address")
+f.neigh_checksum = ProtoField.uint16("glass.neigh.checksum", "Checksum", base.HEX)
+f.neigh_checksum_ok = ProtoField.bool("glass.neigh.checksum_ok", "Checksum good")
 f.analysis = ProtoField.none("glass.analysis", "SEQ/ACK analysis")
 f.analysis_flags = ProtoField.none("glass.analysis.flags", "Analysis flags")
 f.dupack_num = ProtoField.uint32("glass.analysis.duplicate_ack_num", "Duplicate ACK #")
@@ -453,9 +462,46 @@ local function info_prefix(t)
   return ""
 end
 
+-- A neighbour message: who holds an address (request), I do (reply).
+local function dissect_neigh(tvb, pinfo, root)
+  local captured = tvb:len()
+  local tree = root:add(glass, tvb(0, math.min(NEIGH_LEN, captured)))
+  local sub = tree:add(f.neigh, tvb(0, math.min(NEIGH_LEN, captured)))
+  if captured < NEIGH_LEN then
+    sub:add_proto_expert_info(e.malformed, "Neighbour message too short (" .. captured
+        .. " of 16 bytes)")
+    pinfo.cols.info = "glass neighbour: truncated"
+    return captured
+  end
+  local op = tvb(1, 1):uint()
+  local sender, target = tostring(tvb(4, 4):ipv4()), tostring(tvb(8, 4):ipv4())
+  sub:add(f.version, tvb(0, 1))
+  sub:add(f.neigh_op, tvb(1, 1))
+  sub:add(f.neigh_sender, tvb(4, 4))
+  sub:add(f.neigh_target, tvb(8, 4))
+  sub:add(f.neigh_checksum, tvb(14, 2))
+  local good = fold(ones_sum(tvb(0, NEIGH_LEN):raw(), 0)) == 0xffff
+  sub:add(f.neigh_checksum_ok, good)
+  if not good then
+    sub:add_proto_expert_info(e.malformed, "Bad checksum (neigh_bad_messages)")
+  end
+  if op == 1 then
+    pinfo.cols.info = "glass neighbour: who has " .. target .. "? tell " .. sender
+  elseif op == 2 then
+    pinfo.cols.info = "glass neighbour: " .. sender .. " is at " .. tostring(pinfo.src)
+  else
+    pinfo.cols.info = "glass neighbour: unknown operation " .. op
+    sub:add_proto_expert_info(e.malformed, "Unknown operation (neigh_bad_messages)")
+  end
+  return NEIGH_LEN
+end
+
 function glass.dissector(tvb, pinfo, root)
   pinfo.cols.protocol = "GLASS"
   local captured = tvb:len()
+  if captured >= 1 and tvb(0, 1):uint() == NEIGH_VERSION then
+    return dissect_neigh(tvb, pinfo, root)
+  end
   if captured < HDR_LEN then
     local tree = root:add(glass, tvb())
     tree:add_proto_expert_info(e.malformed,

@@ -55,4 +55,37 @@ struct glass_hdr {
 
 #define GLASS_HDR_LEN	32
 
+/*
+ * Neighbour discovery on a glass device stacked on Ethernet (glass_neigh.c,
+ * docs/protocol.md): a request, broadcast (or unicast to refresh an entry),
+ * asks who holds @target; the holder answers with a reply, unicast to the
+ * asker's MAC. The MAC that answers is the frame's Ethernet source. The
+ * first byte tells a neighbour message from a segment (GLASS_VERSION).
+ */
+#define GLASS_NEIGH_VERSION	0x81
+#define GLASS_NEIGH_REQUEST	1
+#define GLASS_NEIGH_REPLY	2
+
+/**
+ * struct glass_neigh_hdr - the 16-byte neighbour message; big-endian.
+ * @version: GLASS_NEIGH_VERSION.
+ * @op: GLASS_NEIGH_REQUEST or GLASS_NEIGH_REPLY.
+ * @reserved: zero.
+ * @sender: the sender's IPv4 address on its glass device.
+ * @target: the address asked for (request) or the asker's (reply).
+ * @reserved2: zero.
+ * @check: Internet checksum over the 16 bytes, computed with this zero.
+ */
+struct glass_neigh_hdr {
+	__u8	version;
+	__u8	op;
+	__be16	reserved;
+	__be32	sender;
+	__be32	target;
+	__be16	reserved2;
+	__sum16	check;
+};
+
+#define GLASS_NEIGH_LEN	16
+
 #endif /* _UAPI_LINUX_GLASS_WIRE_H */

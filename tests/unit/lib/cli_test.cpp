@@ -92,6 +92,9 @@ TEST(CliApp, UsageErrorsExitTwo) {
   expect_usage_error({"ss", "-p"});  // no process column (yet)
   expect_usage_error({"ss", "-N", "../x"});
   expect_usage_error({"stat", "-n", "a/b"});
+  expect_usage_error({"neigh", "-n", "a/b"});
+  expect_usage_error({"neigh", "-d"});
+  expect_usage_error({"neigh", "g0"});
   expect_usage_error({"cat", "-n", "", "10.7.0.1:7000"});
   expect_usage_error({"ss", "-f", "/nonexistent"});
   expect_usage_error({"stat", "-i", "1", "--save", "/tmp/x"}, "excludes");
@@ -124,6 +127,8 @@ TEST(CliApp, ValidCommandLinesParse) {
   expect_ok({"stat", "-i", "1", "-z", "-n", "h2", "--json"});
   expect_ok({"cat", "-n", "h2", "--sndbuf", "64K", "--rcvbuf", "1M", "10.7.0.1:7000"});
   expect_ok({"stat", "--json"});
+  expect_ok({"neigh"});
+  expect_ok({"neigh", "-n", "h2", "-d", "g0", "--json"});
   expect_ok({"stat", "-i", "1", "-c", "3"});
   expect_ok({"stat", "--since", stat, "--save", "/tmp/glass-base"});
   expect_ok({"link", "add", "glass0"});

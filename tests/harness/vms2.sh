@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# vm/run --vms 2: two guests joined by a cable (eth1, 10.99.0.1 and .2):
+# CMD runs in both with GLASS_VM=1 or 2, the shared folder is mounted in
+# both, the IP works across, the exit status is the worse of the two,
+# both logs are kept, and a kernel warning in either guest fails the run.
+. "$(dirname "$0")/harness-lib"
+
+dir=$HOUT/vms2-share
+rm -rf "$dir"
+mkdir -p "$dir"
+# Each guest pings the other over eth1, writes what it saw, and exits
+# with its own number: the pair must exit 2, the worse.
+vmrun pair --vms 2 --share "$dir" -- sh -c '
+	ip=$(/usr/sbin/ip -4 -o addr show dev eth1 | awk "{ print \$4 }")
+	n=0 p=no
+	while [ $n -lt 60 ]; do
+		if ping -c 1 -W 1 10.99.0.$((3 - GLASS_VM)) >/dev/null 2>&1; then p=ok; break; fi
+		n=$((n + 1))
+	done
+	echo "vm=$GLASS_VM ip=$ip ping=$p glass=$(cat /sys/module/glass/refcnt >/dev/null && echo loaded)" > seen.$GLASS_VM
+	n=0; until [ -e seen.$((3 - GLASS_VM)) ] || [ $n -ge 1200 ]; do sleep 0.1; n=$((n + 1)); done
+	exit $GLASS_VM'
+expect_rc 2 "vm/run --vms 2 -- exit \$GLASS_VM (the worse of 1 and 2)"
+for n in 1 2; do
+	want="vm=$n ip=10.99.0.$n/24 ping=ok glass=loaded"
+	[ "$(cat "$dir/seen.$n" 2>/dev/null)" = "$want" ] ||
+		fail "guest $n saw '$(cat "$dir/seen.$n" 2>/dev/null)', not '$want'"
+	[ -s "$HOUT/pair/vm$n/console.log" ] || fail "guest $n's console log was not kept"
+	[ -s "$HOUT/pair/vm$n/guest/dmesg.txt" ] || fail "guest $n's kernel log was not kept"
+done
+[ "$(summary_field result pair)" = 2 ] || fail "the pair's summary lacks result=2"
+
+# A warning in guest 2's kernel log alone fails the run.
+vmrun pairwarn --vms 2 -- sh -c '[ "$GLASS_VM" = 1 ] || echo "<4>WARNING: harness self-test" > /dev/kmsg'
+[ "$RC" != 0 ] || fail "a WARNING: in one guest's kernel log did not fail the pair"
+[ "$(summary_field vm1_log_check pairwarn)" = ok ] || fail "guest 1's log should be clean"
+[ "$(summary_field vm2_log_check pairwarn)" = fail ] || fail "guest 2's log check should fail"
+[ "$(summary_field log_check pairwarn)" = fail ] || fail "the pair's log check should fail"
+
+finish
