@@ -174,6 +174,7 @@ void glass_init_sock(struct sock *sk)
 	gs->mss = GLASS_DEFAULT_MSS;
 	gs->rcv_mss = GLASS_DEFAULT_MSS;
 	gs->born_us = glass_now_us();
+	gs->cc_algo = READ_ONCE(glass_pernet(sock_net(sk))->sysctl.congestion_control);
 	gs->cookie = atomic64_inc_return(&glass_cookie_gen);
 	glass_init_timers(sk);
 	gs->sndbuf_init = sk->sk_sndbuf;
@@ -215,6 +216,7 @@ struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 		sock_set_flag(sk, SOCK_LINGER);
 	gs->nodelay = pgs->nodelay;
 	gs->user_mss = pgs->user_mss;
+	gs->cc_algo = pgs->cc_algo;
 	sock_hold(parent);
 	gs->parent = parent;
 	return sk;

@@ -31,6 +31,9 @@ void glass_wq_append(struct sock *sk, struct sk_buff *skb);
 void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb);
 void glass_wq_clean(struct sock *sk, u32 ack);
 void glass_wq_rewind(struct sock *sk);
+bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n);
+void glass_sack_retransmit_head(struct sock *sk);
+void glass_tlp_resend_tail(struct sock *sk);
 void glass_wq_purge(struct sock *sk);
 
 /* glass_output.c: sending */

@@ -21,6 +21,7 @@
 #include "glass_engine.h"
 #include "glass_conn.h"
 #include "glass_trace.h"
+#include "glass_ext.h"
 #include "core/window.h"
 
 static inline struct glass_hdr *glass_hdr(const struct sk_buff *skb)
@@ -55,12 +56,30 @@ static void glass_drop(struct net *net, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
-/* The peer's SYN fixes its ISN, our receive sequence and its MSS. */
+/*
+ * Did the peer's SYN offer SACK (its extension area was checked by
+ * glass_validate())? SACK is used when both ends offer it and our sysctl
+ * still allows it: our SYN offered it if it did then, and a SYN-ACK only
+ * carries it when the SYN did (glass_output.c).
+ */
+static bool glass_syn_sack(const struct sock *sk, const struct glass_hdr *gh)
+{
+	struct glass_ext_info info;
+
+	if (!READ_ONCE(glass_pernet(sock_net(sk))->sysctl.sack) ||
+	    glass_ext_parse(gh, ntohs(gh->len), &info) < 0)
+		return false;
+	return info.sack_perm;
+}
+
+/* The peer's SYN fixes its ISN, our receive sequence, its MSS and SACK. */
 static void glass_take_syn(struct sock *sk, const struct glass_hdr *gh)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	u32 peer_mss = ntohs(gh->mss);
 
+	gs->sack_ok = glass_syn_sack(sk, gh);
+	glass_sack_rcv_init(&gs->sack_rcv);
 	gs->irs = ntohl(gh->seq);
 	gs->rcv_nxt = gs->irs + 1;
 	gs->rcv_adv = gs->rcv_nxt;
@@ -88,6 +107,10 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	gs->retries = 0;
 	glass_stop_write_timer(sk);
 	glass_cc_init(&gs->cc, gs->mss, gs->snd_nxt);
+	gs->cc.sack = gs->sack_ok;
+	glass_cc_set_algo(&gs->cc, gs->cc_algo);
+	glass_sb_init(&gs->sb, ack);
+	gs->undo_retrans = -1;
 	glass_set_state(sk, TCP_ESTABLISHED);
 }
 
@@ -277,12 +300,17 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	gs->snd_una = ack;
 	/* The FIN takes a sequence number but is not a byte of data. */
 	gs->bytes_acked += acked - (gs->fin_queued && ack == gs->write_seq);
-	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
+	gs->cc.now_us = glass_now_us();
+	glass_rto_on_ack(&gs->rto, ack, gs->cc.now_us);
 	gs->retries = 0;
+	gs->cc.srtt_us = gs->rto.srtt_us;
 	if (glass_cc_on_ack(&gs->cc, ack, acked, flight) == GLASS_CC_RETRANSMIT)
 		glass_retransmit_head(sk, GLASS_RETRANS_FAST);
+	if (gs->tlp_out && glass_seq_geq(ack, gs->tlp_high_seq))
+		gs->tlp_out = false;	/* the episode is over (RFC 8985 7.4) */
 	if (gs->snd_una == gs->snd_max) {
-		if (gs->timer_kind == GLASS_TIMER_RETRANS)
+		if (gs->timer_kind == GLASS_TIMER_RETRANS ||
+		    gs->timer_kind == GLASS_TIMER_TLP)
 			glass_stop_write_timer(sk);
 	} else {
 		glass_rearm_rtx(sk);
@@ -298,6 +326,24 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 		sk->sk_write_space(sk);
 }
 
+/* Fast recovery began: count it, resend the head, restart the timer. */
+static void glass_recovery_start(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+
+	gs->fast_retrans++;
+	glass_inc_stat(net, GLASS_MIB_FAST_RETRANS);
+	if (gs->sack_ok) {
+		glass_inc_stat(net, GLASS_MIB_SACK_RECOVERIES);
+		gs->undo_retrans = 0;
+		glass_sack_retransmit_head(sk);
+	} else {
+		glass_retransmit_head(sk, GLASS_RETRANS_FAST);
+	}
+	glass_rearm_rtx(sk);
+}
+
 static void glass_dupack(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -306,12 +352,34 @@ static void glass_dupack(struct sock *sk)
 	gs->dupacks_in++;
 	glass_inc_stat(net, GLASS_MIB_DUP_ACKS);
 	if (glass_cc_on_dupack(&gs->cc, gs->snd_una, gs->snd_max,
-			       gs->snd_max - gs->snd_una) != GLASS_CC_RETRANSMIT)
+			       gs->snd_max - gs->snd_una) == GLASS_CC_RETRANSMIT)
+		glass_recovery_start(sk);
+}
+
+/*
+ * The SACK blocks of an ACK (SACK agreed): mark the scoreboard, and start
+ * recovery as soon as the head counts as lost (RFC 6675 IsLost), which
+ * may be before three duplicates (a train SACKs several segments at once).
+ */
+static void glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_ext_info info;
+
+	if (!GLASS_SKB_CB(skb)->ext_len ||
+	    glass_ext_parse(glass_hdr(skb), GLASS_SKB_CB(skb)->ext_len,
+			    &info) < 0 || !info.nsack)
 		return;
-	gs->fast_retrans++;
-	glass_inc_stat(net, GLASS_MIB_FAST_RETRANS);
-	glass_retransmit_head(sk, GLASS_RETRANS_FAST);
-	glass_rearm_rtx(sk);
+	if (!glass_wq_sack(sk, info.sack, info.nsack) || gs->cc.in_recovery)
+		return;
+	/* A probe's ACK: what was sent before it and is missing is lost. */
+	if (gs->tlp_out && glass_sb_mark_lost(&gs->sb, gs->snd_una))
+		glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_RECOVERIES);
+	if (glass_seq_after(glass_sb_lost_end(&gs->sb, gs->snd_una, gs->mss),
+			    gs->snd_una) &&
+	    glass_cc_sack_loss(&gs->cc, gs->snd_una, gs->snd_max,
+			       gs->snd_max - gs->snd_una))
+		glass_recovery_start(sk);
 }
 
 /* RFC 793's window update rule: only newer segments may move the window. */
@@ -344,6 +412,7 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	struct glass_sock *gs = glass_sk(sk);
 	u32 ack = ntohl(gh->ack);
 	u32 old_wnd = gs->snd_wnd;
+	bool new_data;
 
 	if (glass_seq_after(ack, gs->snd_max)) {
 		glass_send_ack(sk);
@@ -354,10 +423,14 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 		return true;	/* old: nothing to learn from it */
 	gs->probes_unanswered = 0;
 	glass_update_window(sk, gh, cb->seq, ack);
-	if (glass_seq_after(ack, gs->snd_una))
+	new_data = glass_seq_after(ack, gs->snd_una);
+	if (new_data)
 		glass_ack_new(sk, ack);
-	else if (cb->seq == cb->end_seq && gs->snd_wnd == old_wnd &&
-		 gs->snd_una != gs->snd_max)
+	/* The scoreboard sees the ACK after its cumulative part. */
+	if (gs->sack_ok && sk->sk_state != TCP_CLOSE)
+		glass_sack_rcv(sk, skb);
+	if (!new_data && cb->seq == cb->end_seq && gs->snd_wnd == old_wnd &&
+	    gs->snd_una != gs->snd_max)
 		glass_dupack(sk);
 	if (sk->sk_state != TCP_CLOSE)
 		glass_push(sk);
@@ -600,6 +673,10 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 		goto drop;
 	}
 	added = glass_ooo_add(&gs->ooo, start, end);
+	if (gs->sack_ok && added > 0)
+		glass_sack_rcv_note(&gs->sack_rcv, start);
+	else if (gs->sack_ok && !added)
+		glass_sack_rcv_dup(&gs->sack_rcv, start, end);
 
 	/*
 	 * An immediate duplicate ACK per segment (RFC 5681 4.2), and a train
@@ -650,6 +727,21 @@ static void glass_data_ready(struct sock *sk)
 }
 
 /*
+ * Data received a second time, all of it before rcv_nxt: the next ACK
+ * reports it as a D-SACK (RFC 2883), so the sender can tell that its
+ * retransmission was not needed.
+ */
+static void glass_note_dup(struct sock *sk, const struct glass_skb_cb *cb)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->sack_ok && cb->seq != cb->end_seq &&
+	    !(cb->flags & (GLASS_SYN | GLASS_RST)) &&
+	    glass_seq_leq(cb->end_seq, gs->rcv_nxt))
+		glass_sack_rcv_dup(&gs->sack_rcv, cb->seq, cb->end_seq);
+}
+
+/*
  * Clip a data segment to the window we offered. Return false (segment
  * consumed) when nothing of it is new and inside.
  */
@@ -663,6 +755,7 @@ static bool glass_data_clip(struct sock *sk, struct sk_buff *skb,
 	r->start = cb->seq;
 	r->end = cb->end_seq;
 	if (!glass_range_clip(r, gs->rcv_nxt, right)) {
+		glass_note_dup(sk, cb);
 		glass_send_ack(sk);
 		glass_drop(sock_net(sk), skb,
 			   glass_seq_leq(cb->end_seq, gs->rcv_nxt) ?
@@ -805,6 +898,7 @@ static void glass_synced_rcv(struct sock *sk, struct sk_buff *skb)
 	u8 flags = cb->flags;
 
 	if (!glass_seq_acceptable(gs, cb->seq, cb->end_seq)) {
+		glass_note_dup(sk, cb);
 		if (!(flags & GLASS_RST))
 			glass_send_ack(sk);
 		return glass_drop(net, skb,
@@ -911,8 +1005,10 @@ static bool glass_csum_ok(struct sk_buff *skb)
  */
 static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
 {
+	struct glass_ext_info info;
 	const struct glass_hdr *gh;
-	u32 len, mss;
+	u32 len, mss, payload;
+	int ext;
 
 	if (!pskb_may_pull(skb, GLASS_HDR_LEN))
 		return GLASS_MIB_DROP_TRUNCATED;
@@ -928,14 +1024,26 @@ static enum glass_mib glass_validate(struct net *net, struct sk_buff *skb)
 	gh = glass_hdr(skb);
 	if (gh->version != GLASS_VERSION || (gh->flags & ~GLASS_FLAGS_ALL))
 		return GLASS_MIB_DROP_MALFORMED;
+	/* The extension area is read in place: it must be linear. */
+	if ((gh->flags & GLASS_EXT) &&
+	    !pskb_may_pull(skb, GLASS_HDR_LEN + min_t(u32, len, GLASS_EXT_MAX)))
+		return GLASS_MIB_DROP_NOMEM;
+	gh = glass_hdr(skb);
+	ext = glass_ext_parse(gh, len, &info);
+	if (ext < 0)
+		return GLASS_MIB_DROP_MALFORMED;
+	payload = len - ext;
 	if ((gh->flags & GLASS_SYN) &&
-	    (len || (gh->flags & (GLASS_FIN | GLASS_RST))))
+	    (payload || (gh->flags & (GLASS_FIN | GLASS_RST))))
 		return GLASS_MIB_DROP_MALFORMED;
-	if ((gh->flags & GLASS_RST) && len)
+	if ((gh->flags & GLASS_RST) && payload)
 		return GLASS_MIB_DROP_MALFORMED;
-	/* Outside SYN, mss marks a train: segments of that size, several. */
+	/*
+	 * Outside SYN, mss marks a train: segments of that size, several,
+	 * and no extension area before them.
+	 */
 	mss = glass_hdr_train_mss(gh);
-	if (mss && (mss < GLASS_MIN_MSS || len <= mss))
+	if (mss && (mss < GLASS_MIN_MSS || payload <= mss || ext))
 		return GLASS_MIB_DROP_MALFORMED;
 	if (!gh->sport || !gh->dport)
 		return GLASS_MIB_DROP_MALFORMED;
@@ -948,15 +1056,17 @@ static void glass_fill_cb(struct sk_buff *skb)
 {
 	const struct glass_hdr *gh = glass_hdr(skb);
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
-	u32 len = ntohs(gh->len);
+	u32 ext_len = glass_hdr_ext_len(gh);
+	u32 len = ntohs(gh->len) - ext_len;
 
 	memset(cb, 0, sizeof(*cb));
 	cb->seq = ntohl(gh->seq);
 	cb->end_seq = cb->seq + len + !!(gh->flags & GLASS_SYN) +
 		      !!(gh->flags & GLASS_FIN);
 	cb->flags = gh->flags;
+	cb->ext_len = ext_len;
 	cb->seg_size = glass_hdr_train_mss(gh) ? : len;
-	__skb_pull(skb, GLASS_HDR_LEN);
+	__skb_pull(skb, GLASS_HDR_LEN + ext_len);
 }
 
 static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh)

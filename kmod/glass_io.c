@@ -496,6 +496,33 @@ int glass_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return put_user(answ, (int __user *)arg);
 }
 
+/*
+ * GLASS_CONGESTION, as TCP_CONGESTION: a name (not necessarily
+ * NUL-terminated); the connection switches at once, a listener passes it
+ * on to its children.
+ */
+static int glass_set_congestion(struct sock *sk, sockptr_t optval,
+				unsigned int optlen)
+{
+	char name[GLASS_CC_NAME_MAX];
+	int algo;
+
+	if (optlen < 1)
+		return -EINVAL;
+	optlen = min_t(unsigned int, optlen, sizeof(name) - 1);
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	name[optlen] = 0;
+	algo = glass_cc_find(name);
+	if (algo < 0)
+		return algo;
+	lock_sock(sk);
+	glass_sk(sk)->cc_algo = algo;
+	glass_cc_set_algo(&glass_sk(sk)->cc, algo);
+	release_sock(sk);
+	return 0;
+}
+
 static int glass_set_int(struct sock *sk, int optname, int val)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -553,6 +580,8 @@ int glass_setsockopt(struct socket *sock, int level, int optname,
 		return -ENOPROTOOPT;
 	if (optname == GLASS_INFO)
 		return -ENOPROTOOPT;
+	if (optname == GLASS_CONGESTION)
+		return glass_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -623,6 +652,31 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 	gi->gi_bytes_acked = gs->bytes_acked;
 	gi->gi_bytes_received = gs->bytes_received;
 	gi->gi_writer_blocked = gs->writer_blocked;
+	gi->gi_sack = gs->sack_ok;
+	gi->gi_ca_state = gs->sb.all_lost && gs->sack_ok ? GLASS_CA_LOSS :
+			  gs->cc.in_recovery ? GLASS_CA_RECOVERY : GLASS_CA_OPEN;
+	gi->gi_cc_algo = gs->cc_algo;
+	gi->gi_sacked = gs->sack_ok ? gs->sb.sacked.bytes : 0;
+	gi->gi_sack_retrans = gs->sack_retrans;
+	gi->gi_dsacks = gs->dsacks_in;
+	gi->gi_undos = gs->undos;
+	gi->gi_tlp_probes = gs->tlp_probes;
+}
+
+/* The algorithm's name, NUL-padded to len (at most GLASS_CC_NAME_MAX). */
+static int glass_get_congestion(struct sock *sk, char __user *optval,
+				int __user *optlen, int len)
+{
+	char name[GLASS_CC_NAME_MAX] = {};
+
+	strscpy(name, glass_cc_name(READ_ONCE(glass_sk(sk)->cc_algo)),
+		sizeof(name));
+	len = min_t(unsigned int, len, sizeof(name));
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, name, len))
+		return -EFAULT;
+	return 0;
 }
 
 static int glass_get_info(struct sock *sk, char __user *optval,
@@ -667,6 +721,8 @@ int glass_getsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case GLASS_INFO:
 		return glass_get_info(sk, optval, optlen, len);
+	case GLASS_CONGESTION:
+		return glass_get_congestion(sk, optval, optlen, len);
 	case GLASS_NODELAY:
 		val = gs->nodelay;
 		break;

@@ -86,7 +86,10 @@ static void glass_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct sockaddr_glass) != sizeof(struct sockaddr_in));
 	BUILD_BUG_ON(sizeof(struct glass_hdr) != GLASS_HDR_LEN);
 	BUILD_BUG_ON(sizeof(struct glass_neigh_hdr) != GLASS_NEIGH_LEN);
-	BUILD_BUG_ON(sizeof(struct glass_info) != 192);
+	BUILD_BUG_ON(GLASS_CC_ALGO_NEWRENO != GLASS_CC_NEWRENO);
+	BUILD_BUG_ON(GLASS_CC_ALGO_CUBIC != GLASS_CC_CUBIC);
+	BUILD_BUG_ON(sizeof(struct glass_info) != 216);
+	BUILD_BUG_ON(offsetof(struct glass_info, gi_sack) != 192);
 	BUILD_BUG_ON(offsetof(struct glass_info, gi_segs_out) != 128);
 	BUILD_BUG_ON(sizeof(struct glass_skb_cb) > sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON((int)GLASS_ESTABLISHED != (int)TCP_ESTABLISHED);

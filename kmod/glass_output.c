@@ -19,6 +19,7 @@
 #include "glass_engine.h"
 #include "glass_conn.h"
 #include "glass_trace.h"
+#include "glass_ext.h"
 #include "core/nagle.h"
 #include "core/window.h"
 
@@ -139,11 +140,14 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
 	return err;
 }
 
-/* Checksum a header-only segment in full (it is built, not offloaded). */
-static void glass_set_check(struct glass_hdr *gh)
+/*
+ * Checksum a segment without payload in full (it is built, not
+ * offloaded): the header and its extension area, len bytes.
+ */
+static void glass_set_check(struct glass_hdr *gh, u32 len)
 {
 	gh->check = 0;
-	gh->check = csum_fold(csum_partial(gh, GLASS_HDR_LEN, 0));
+	gh->check = csum_fold(csum_partial(gh, len, 0));
 }
 
 static const struct glass_hdr *glass_tx_hdr(const struct sk_buff *skb)
@@ -205,17 +209,19 @@ static void glass_ack_sent(struct sock *sk, u32 wnd)
  * @sk: the socket, owned.
  * @skb: headroom reserved, payload (if any) in place, cb filled; more
  *	than an MSS of payload makes it a train of full MSS segments.
+ * @ext_len: bytes of a header extension area at the start of skb's data
+ *	(only on segments without payload), 0 for none.
  *
  * Consumes skb. A frame that does not leave (no device, no memory, a full
  * queue) is counted where it was dropped and is a loss like any other:
  * the timers that cover what it carried send it again, so no caller needs
  * an error. A device found gone fails the connection (glass_dev_gone()).
  */
-static void glass_transmit(struct sock *sk, struct sk_buff *skb)
+static void glass_transmit(struct sock *sk, struct sk_buff *skb, u32 ext_len)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
-	u32 len = skb->len, wnd = 0;
+	u32 len = skb->len - ext_len, wnd = 0;
 	u32 segs = glass_segs(len, gs->mss);
 	struct glass_hdr *gh;
 	u8 flags = cb->flags;
@@ -227,9 +233,11 @@ static void glass_transmit(struct sock *sk, struct sk_buff *skb)
 		wnd = glass_select_window(sk, true);
 	gh = skb_push(skb, GLASS_HDR_LEN);
 	skb_reset_transport_header(skb);
+	if (ext_len)
+		flags |= GLASS_EXT;
 	gh->version = GLASS_VERSION;
 	gh->flags = flags;
-	gh->len = htons(len);
+	gh->len = htons(len + ext_len);
 	gh->sport = htons(sk->sk_num);
 	gh->dport = sk->sk_dport;
 	gh->saddr = sk->sk_rcv_saddr;
@@ -246,7 +254,7 @@ static void glass_transmit(struct sock *sk, struct sk_buff *skb)
 	if (len)
 		glass_hdr_csum_offload(skb, gh);
 	else
-		glass_set_check(gh);
+		glass_set_check(gh, GLASS_HDR_LEN + ext_len);
 	trace_glass_segment_send(sk, gh);
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
@@ -267,24 +275,51 @@ static void glass_transmit(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * The extension area of a segment without payload: SACK permitted on our
+ * SYN (if the sysctl allows) or SYN-ACK (if the peer offered it too), and
+ * the receiver's SACK blocks on an ACK once SACK is agreed.
+ */
+static u32 glass_ctl_ext(struct sock *sk, u8 flags, u8 *area)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_range blocks[GLASS_SACK_MAX_BLOCKS];
+	u32 n;
+
+	if (flags & GLASS_SYN)
+		return glass_ext_build(area, sk->sk_state == TCP_SYN_SENT ?
+				       glass_pernet(sock_net(sk))->sysctl.sack :
+				       gs->sack_ok, NULL, 0);
+	if (flags != GLASS_ACK || !gs->sack_ok)
+		return 0;
+	n = glass_sack_rcv_blocks(&gs->sack_rcv, &gs->ooo, blocks);
+	return glass_ext_build(area, false, blocks, n);
+}
+
+/*
  * A header-only segment with the given flags and sequence number (a loss
- * if there is no memory for it, as glass_transmit() says).
+ * if there is no memory for it, as glass_transmit() says), with the
+ * extension area it needs.
  */
 static void glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 {
+	u8 area[GLASS_EXT_MAX];
 	struct sk_buff *skb;
+	u32 ext_len;
 
-	skb = alloc_skb(GLASS_HEADROOM, GFP_ATOMIC);
+	skb = alloc_skb(GLASS_HEADROOM + GLASS_EXT_MAX, GFP_ATOMIC);
 	if (!skb) {
 		glass_note_drop(sock_net(sk), NULL, 0, GLASS_MIB_DROP_NOMEM);
 		return;
 	}
-	skb_reserve(skb, GLASS_HEADROOM);
+	skb_reserve(skb, GLASS_HEADROOM + GLASS_EXT_MAX);
+	ext_len = glass_ctl_ext(sk, flags, area);
+	if (ext_len)
+		memcpy(skb_push(skb, ext_len), area, ext_len);
 	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
 	GLASS_SKB_CB(skb)->seq = seq;
 	GLASS_SKB_CB(skb)->flags = flags;
 	skb_set_owner_w(skb, sk);
-	glass_transmit(sk, skb);
+	glass_transmit(sk, skb, ext_len);
 }
 
 /**
@@ -340,7 +375,7 @@ static void glass_train_flush(struct sock *sk, struct glass_train *t)
 	frame = glass_train_frame(t);
 	if (frame) {
 		skb_set_owner_w(frame, sk);
-		glass_transmit(sk, frame);
+		glass_transmit(sk, frame, 0);
 	} else {
 		glass_note_drop(sock_net(sk), NULL, t->len,
 				GLASS_MIB_DROP_NOMEM);
@@ -479,12 +514,12 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
 		gh->flags = GLASS_RST;
 		gh->seq = rx->ack;
 	} else {
-		seg_len = ntohs(rx->len) + !!(rx->flags & GLASS_SYN) +
+		seg_len = glass_hdr_payload(rx) + !!(rx->flags & GLASS_SYN) +
 			  !!(rx->flags & GLASS_FIN);
 		gh->flags = GLASS_RST | GLASS_ACK;
 		gh->ack = htonl(ntohl(rx->seq) + seg_len);
 	}
-	glass_set_check(gh);
+	glass_set_check(gh, GLASS_HDR_LEN);
 	skb_reset_transport_header(skb);
 	trace_glass_segment_send(NULL, gh);
 	glass_inc_stat(net, GLASS_MIB_RSTS_SENT);
@@ -588,6 +623,137 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 	if (glass_seq_before(gs->snd_nxt, ack))
 		gs->snd_nxt = ack;
 	glass_wq_find_send_head(sk);
+	if (gs->sack_ok && glass_sb_ack(&gs->sb, ack))
+		glass_inc_stat(sock_net(sk), GLASS_MIB_SACK_RENEGED);
+}
+
+/*
+ * A D-SACK: one of our retransmissions was not needed. When all of those
+ * since the last window cut were (RFC 2883 section 5), the cut was a
+ * mistake: undo it, and forget the losses an RTO assumed.
+ */
+static void glass_wq_dsack(struct sock *sk, const struct glass_range *r)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->undo_retrans <= 0 || glass_seq_geq(r->start, gs->sb.high_rxt))
+		return;
+	gs->undo_retrans -= glass_segs(r->end - r->start, gs->mss);
+	if (gs->undo_retrans > 0)
+		return;
+	gs->undo_retrans = -1;
+	gs->undos++;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_UNDOS);
+	glass_cc_undo(&gs->cc);
+	gs->sb.all_lost = false;
+}
+
+/**
+ * glass_wq_sack() - record the SACK blocks of an ACK on the scoreboard.
+ * @sk: the socket, owned, SACK agreed; the ACK's cumulative part is done.
+ * @blocks: the blocks, in the order the ACK carried them.
+ * @n: how many.
+ *
+ * A first block below the cumulative ACK, or inside the second block
+ * (RFC 2883 section 4), is a D-SACK: counted, never a new SACK.
+ * Return: true if some bytes were SACKed for the first time.
+ */
+bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	bool fresh = false;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		bool first = !i;
+		enum glass_sb_verdict v;
+
+		if (first && n > 1 &&
+		    glass_seq_geq(blocks[0].start, blocks[1].start) &&
+		    glass_seq_leq(blocks[0].end, blocks[1].end)) {
+			v = GLASS_SB_DSACK;
+		} else {
+			v = glass_sb_sack(&gs->sb, gs->snd_una, gs->snd_max,
+					  blocks[i].start, blocks[i].end, first);
+		}
+		switch (v) {
+		case GLASS_SB_NEW:
+			fresh = true;
+			break;
+		case GLASS_SB_DSACK:
+			gs->dsacks_in++;
+			glass_inc_stat(net, GLASS_MIB_DSACKS_IN);
+			glass_wq_dsack(sk, &blocks[i]);
+			break;
+		case GLASS_SB_INVALID:
+		case GLASS_SB_FULL:
+			glass_inc_stat(net, GLASS_MIB_SACK_IGNORED);
+			break;
+		case GLASS_SB_OLD:
+			break;
+		}
+	}
+	return fresh;
+}
+
+static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+
+/* The skb holding seq, cut so that it starts there; NULL if none. */
+static struct sk_buff *glass_wq_cut_at(struct sock *sk, u32 seq)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (skb == glass_sk(sk)->send_head)
+			return NULL;
+		if (glass_seq_leq(cb->end_seq, seq))
+			continue;
+		if (glass_seq_before(cb->seq, seq)) {
+			if (glass_fragment(sk, skb, seq - cb->seq))
+				return skb;	/* no memory: all of it goes */
+			skb = skb_queue_next(&sk->sk_write_queue, skb);
+		}
+		return skb;
+	}
+	return NULL;
+}
+
+/*
+ * Resend the queued bytes [r->start, r->end) (cut from their skbs, or a
+ * little more without memory to cut) on train t, whose earlier segments
+ * must end where these begin. Return: one past the last byte sent, or
+ * r->start if nothing went.
+ */
+static u32 glass_wq_resend(struct sock *sk, const struct glass_range *r,
+			   struct glass_train *t)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = glass_wq_cut_at(sk, r->start);
+	struct glass_skb_cb *cb;
+
+	if (!skb)
+		return r->start;
+	cb = GLASS_SKB_CB(skb);
+	if (glass_seq_after(cb->end_seq, r->end) && skb->len)
+		glass_fragment(sk, skb, r->end - cb->seq);	/* may fail */
+	if (t->first && GLASS_SKB_CB(t->last)->end_seq != cb->seq)
+		glass_train_flush(sk, t);
+	trace_glass_retransmit(sk, cb->seq, skb->len, gs->sb.all_lost ?
+			       GLASS_RETRANS_RTO : GLASS_RETRANS_FAST);
+	cb->retransmitted = 1;
+	gs->total_retrans++;
+	gs->sack_retrans++;
+	if (gs->undo_retrans >= 0)
+		gs->undo_retrans += glass_segs(skb->len, gs->mss);
+	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
+	glass_inc_stat(sock_net(sk), GLASS_MIB_SACK_RETRANS);
+	glass_rto_on_retransmit(&gs->rto);
+	if (glass_train_add(sk, t, skb))
+		return r->start;
+	return cb->end_seq;
 }
 
 /**
@@ -655,11 +821,26 @@ void glass_queue_fin(struct sock *sk)
 	glass_push(sk);
 }
 
+/* In SACK recovery (RFC 6675) or after an RTO with SACK: pace by pipe. */
+static bool glass_sack_recovering(const struct glass_sock *gs)
+{
+	return gs->sack_ok && (gs->cc.in_recovery || gs->sb.all_lost);
+}
+
+/* Bytes in the network: RFC 6675's pipe while recovering, else all sent. */
+static u32 glass_in_flight(const struct glass_sock *gs)
+{
+	if (glass_sack_recovering(gs))
+		return glass_sb_pipe(&gs->sb, gs->snd_una, gs->snd_max,
+				     gs->mss);
+	return gs->snd_nxt - gs->snd_una;
+}
+
 /* The payload bytes the peer's window and cwnd still allow past snd_nxt. */
 static u32 glass_usable(const struct glass_sock *gs)
 {
 	u32 wnd_end = gs->snd_una + gs->snd_wnd;
-	u32 in_flight = gs->snd_nxt - gs->snd_una;
+	u32 in_flight = glass_in_flight(gs);
 	u32 by_wnd, by_cwnd;
 
 	by_wnd = glass_seq_after(wnd_end, gs->snd_nxt) ?
@@ -778,9 +959,72 @@ static void glass_check_persist(struct sock *sk)
 								gs->rto.max_us)));
 }
 
+/*
+ * RFC 6675 section 5 step (C): while cwnd - pipe allows a segment, resend
+ * the next lost hole (NextSeg rule 1); new data (rule 2) is glass_push()'s.
+ */
+static void glass_sack_resend_holes(struct sock *sk, struct glass_train *t)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_range r;
+	u32 sent;
+
+	while (glass_sb_pipe(&gs->sb, gs->snd_una, gs->snd_max, gs->mss) +
+	       gs->mss <= gs->cc.cwnd &&
+	       glass_sb_next_seg(&gs->sb, gs->snd_una, gs->mss, &r)) {
+		sent = glass_wq_resend(sk, &r, t);
+		if (sent == r.start)
+			break;
+		glass_sb_sent(&gs->sb, sent);
+	}
+	glass_train_flush(sk, t);
+}
+
+/**
+ * glass_sack_retransmit_head() - recovery began on duplicate ACKs: resend
+ *	the segment at snd_una (RFC 6675 section 5 step 4.3), lost or not.
+ * @sk: the socket, owned, SACK agreed.
+ */
+void glass_sack_retransmit_head(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_train t = {};
+	struct glass_range r;
+	u32 sent;
+
+	if (!glass_sb_first_hole(&gs->sb, gs->snd_una, gs->snd_max, gs->mss,
+				 &r))
+		return;
+	sent = glass_wq_resend(sk, &r, &t);
+	glass_train_flush(sk, &t);
+	if (sent != r.start)
+		glass_sb_sent(&gs->sb, sent);
+}
+
+/**
+ * glass_tlp_resend_tail() - a tail loss probe resends the last segment.
+ * @sk: the socket, owned, something in flight.
+ *
+ * The last MSS (or less) before snd_max, whatever the windows say: it
+ * was sent once already.
+ */
+void glass_tlp_resend_tail(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_train t = {};
+	struct glass_range r;
+
+	r.end = gs->snd_max;
+	r.start = gs->snd_max - min(gs->mss, gs->snd_max - gs->snd_una);
+	if (glass_wq_resend(sk, &r, &t) != r.start)
+		glass_train_flush(sk, &t);
+}
+
 /**
  * glass_push() - send what the windows, SWS avoidance and Nagle allow.
  * @sk: the socket, owned.
+ *
+ * In SACK recovery the lost holes go first (glass_sack_resend_holes()).
  */
 void glass_push(struct sock *sk)
 {
@@ -791,6 +1035,8 @@ void glass_push(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
 				   TCPF_SYN_RECV))
 		return;
+	if (glass_sack_recovering(gs))
+		glass_sack_resend_holes(sk, &t);
 	while ((skb = gs->send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 		u32 len = skb->len, n;

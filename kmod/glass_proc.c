@@ -18,7 +18,7 @@
 #define GLASS_PROC_HEADER						\
 	"local remote state sendq unsent recvq ooo sndbuf rcvbuf wmem "	\
 	"rmem peer_wnd adv_wnd mss cwnd ssthresh srtt_us rto_us retrans "\
-	"probes timers uid inode"
+	"probes timers uid inode cc sack"
 
 /**
  * struct glass_seq_state - where a reader of /proc/net/glass is.
@@ -97,6 +97,8 @@ static const char *glass_timers_str(const struct glass_sock *gs)
 		return gs->delack_pending ? "probe,delack" : "probe";
 	case GLASS_TIMER_TIMEWAIT:
 		return "timewait";
+	case GLASS_TIMER_TLP:
+		return gs->delack_pending ? "tlp,delack" : "tlp";
 	}
 	return gs->delack_pending ? "delack" : "-";
 }
@@ -127,9 +129,9 @@ static int glass_seq_show(struct seq_file *seq, void *v)
 		   gi.gi_ssthresh, gi.gi_srtt_us, gi.gi_rto_us,
 		   gi.gi_retransmits, gi.gi_probes, glass_timers_str(gs));
 	release_sock(sk);
-	seq_printf(seq, "%u %lu\n",
+	seq_printf(seq, "%u %lu %s %u\n",
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   sock_i_ino(sk));
+		   sock_i_ino(sk), glass_cc_name(gi.gi_cc_algo), gi.gi_sack);
 	return 0;
 }
 
@@ -185,6 +187,14 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_DROP_FILTER] = "drop_filter",
 	[GLASS_MIB_DROP_MEMORY] = "drop_memory",
 	[GLASS_MIB_ORPHAN_RESETS] = "orphan_resets",
+	[GLASS_MIB_SACK_RECOVERIES] = "sack_recoveries",
+	[GLASS_MIB_SACK_RETRANS] = "sack_retrans_segs",
+	[GLASS_MIB_DSACKS_IN] = "dsacks_received",
+	[GLASS_MIB_SACK_IGNORED] = "sack_blocks_ignored",
+	[GLASS_MIB_SACK_RENEGED] = "sack_reneged",
+	[GLASS_MIB_UNDOS] = "undos",
+	[GLASS_MIB_TLP_PROBES] = "tlp_probes",
+	[GLASS_MIB_TLP_RECOVERIES] = "tlp_recoveries",
 };
 
 /*

@@ -64,6 +64,7 @@
 #include "core/rto.h"
 #include "core/cc.h"
 #include "core/ooo.h"
+#include "core/sack.h"
 #include "glass_frame.h"
 
 /*
@@ -91,6 +92,8 @@ struct glass_mib_counters {
  * @time_wait_ms: TIME_WAIT duration.
  * @delack_ms: delayed-ACK timer.
  * @orphan_retries: zero-window probes an orphan sends before it is reset.
+ * @sack: offer SACK on the SYN and accept the peer's offer (0 or 1).
+ * @congestion_control: GLASS_CC_* of new sockets.
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -101,6 +104,8 @@ struct glass_sysctl {
 	int time_wait_ms;
 	int delack_ms;
 	int orphan_retries;
+	int sack;
+	int congestion_control;
 };
 
 /**
@@ -142,6 +147,8 @@ static inline void glass_add_stat(const struct net *net, enum glass_mib m,
  * @end_seq: seq + payload length (+1 for SYN or FIN).
  * @flags: GLASS_* header flags.
  * @retransmitted: this segment was sent more than once (Karn's rule).
+ * @ext_len: receive side: bytes of the header extension area (glass_ext.c),
+ *	which follows the header at skb_transport_header().
  * @compact: receive side: a private skb that small segments are copied into.
  * @seg_size: receive side: payload of each segment the frame carries (the
  *	header's mss field for a train, else the payload length).
@@ -152,6 +159,7 @@ struct glass_skb_cb {
 	u32 end_seq;
 	u8 flags;
 	u8 retransmitted;
+	u8 ext_len;
 	u8 compact;
 	u16 seg_size;
 	u32 offset;
@@ -173,6 +181,7 @@ enum glass_timer_kind {
 	GLASS_TIMER_RETRANS,	/* SYN, SYN-ACK, data or FIN retransmission */
 	GLASS_TIMER_PROBE,	/* zero-window probe (persist) */
 	GLASS_TIMER_TIMEWAIT,	/* end of TIME_WAIT */
+	GLASS_TIMER_TLP,	/* tail loss probe (RFC 8985), then RTO */
 };
 
 /*
@@ -221,6 +230,12 @@ struct glass_sock {
 	struct sk_buff *send_head;	/* first unsent skb on sk_write_queue */
 	struct glass_rto rto;
 	struct glass_cc cc;
+	struct glass_sb sb;		/* SACK scoreboard (glass_wq_*) */
+	bool sack_ok;			/* both ends agreed to SACK */
+	int undo_retrans;		/* resent since the cut, not D-SACKed; -1: no undo */
+	bool tlp_out;			/* a loss probe awaits its ACK */
+	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
+	u32 tlp_high_seq;		/* snd_max when it left */
 	u32 retries;			/* RTO expirations in a row */
 	u32 probes_unanswered;		/* probes since the last ACK */
 	u32 orphan_probes;		/* probes since closed, window still shut */
@@ -243,6 +258,7 @@ struct glass_sock {
 	bool quickack;			/* GLASS_QUICKACK: ACK every segment */
 	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */
 	struct glass_ooo_set ooo;
+	struct glass_sack_rcv sack_rcv;	/* blocks to report (sack_ok) */
 
 	/*
 	 * Timers: armed and stopped by the owner (socket lock); a handler
@@ -278,6 +294,10 @@ struct glass_sock {
 	/* Lifetime totals, for GLASS_INFO: protected by the socket lock. */
 	u32 total_retrans;
 	u32 fast_retrans;
+	u32 sack_retrans;		/* holes resent by the scoreboard */
+	u32 dsacks_in;			/* D-SACK blocks received */
+	u32 undos;			/* window cuts undone (D-SACK) */
+	u32 tlp_probes;			/* tail loss probes sent */
 	u32 timeouts;
 	u32 probes_sent;
 	u32 dupacks_in;
@@ -323,6 +343,8 @@ void glass_note_drop(struct net *net, const struct glass_hdr *gh, u32 len,
 
 /* glass_sysctl.c */
 int glass_sysctl_init_net(struct net *net);
+const char *glass_cc_name(u32 algo);
+int glass_cc_find(const char *name);
 void glass_sysctl_exit_net(struct net *net);
 
 #endif /* _GLASS_SOCK_H */

@@ -8,12 +8,14 @@
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "glass_sock.h"
 
 /* Where struct glass_net lives in each namespace (glass_pernet()). */
 unsigned int glass_net_id __read_mostly;
 
+static int glass_zero;
 static int glass_one = 1;
 static int glass_max_ms = 600000;
 static int glass_max_retries = 100;
@@ -27,7 +29,62 @@ static const struct glass_sysctl glass_sysctl_defaults = {
 	.time_wait_ms	= 2000,
 	.delack_ms	= 40,
 	.orphan_retries	= 8,
+	.sack		= 1,
+	.congestion_control = GLASS_CC_NEWRENO,
 };
+
+static const char *const glass_cc_names[] = {
+	[GLASS_CC_NEWRENO] = "newreno",
+	[GLASS_CC_CUBIC] = "cubic",
+};
+
+/**
+ * glass_cc_name() - the name of a congestion control algorithm.
+ * @algo: GLASS_CC_*.
+ * Return: its name ("newreno" for an unknown number).
+ */
+const char *glass_cc_name(u32 algo)
+{
+	return algo < ARRAY_SIZE(glass_cc_names) ? glass_cc_names[algo] :
+	       glass_cc_names[GLASS_CC_NEWRENO];
+}
+
+/**
+ * glass_cc_find() - a congestion control algorithm by name.
+ * @name: "newreno" (or "reno", as Linux calls it) or "cubic".
+ * Return: GLASS_CC_*, or -ENOENT (what TCP_CONGESTION answers).
+ */
+int glass_cc_find(const char *name)
+{
+	u32 i;
+
+	if (!strcmp(name, "reno"))
+		return GLASS_CC_NEWRENO;
+	for (i = 0; i < ARRAY_SIZE(glass_cc_names); i++)
+		if (!strcmp(name, glass_cc_names[i]))
+			return i;
+	return -ENOENT;
+}
+
+/* net.glass.congestion_control: read and written as a name. */
+static int glass_proc_cc(struct ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	char name[GLASS_CC_NAME_MAX];
+	struct ctl_table tbl = { .data = name, .maxlen = sizeof(name) };
+	int *algo = table->data;
+	int ret, found;
+
+	strscpy(name, glass_cc_name(READ_ONCE(*algo)), sizeof(name));
+	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+	found = glass_cc_find(strim(name));
+	if (found < 0)
+		return found;
+	WRITE_ONCE(*algo, found);
+	return 0;
+}
 
 #define GLASS_SYSCTL(field, lo, hi) {				\
 	.procname	= #field,				\
@@ -51,6 +108,14 @@ static struct ctl_table glass_sysctl_template[] = {
 	GLASS_SYSCTL(time_wait_ms, &glass_one, &glass_max_ms),
 	GLASS_SYSCTL(delack_ms, &glass_one, &glass_max_ms),
 	GLASS_SYSCTL(orphan_retries, &glass_one, &glass_max_retries),
+	GLASS_SYSCTL(sack, &glass_zero, &glass_one),
+	{
+		.procname	= "congestion_control",
+		.data		= &init_net_glass_dummy.congestion_control,
+		.maxlen		= GLASS_CC_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= glass_proc_cc,
+	},
 	{ }
 };
 

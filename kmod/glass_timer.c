@@ -48,16 +48,71 @@ void glass_stop_write_timer(struct sock *sk)
 	sk_stop_timer(sk, &gs->write_timer);
 }
 
+/*
+ * RFC 8985 section 7.2: a probe timeout instead of the RTO, with SACK
+ * (the probe's ACK must tell what is missing), outside recovery, with an
+ * RTT sample, no probe out and no backoff. PTO = 2 SRTT, plus the worst
+ * delayed ACK when one segment is in flight (the peer waits for a second
+ * one: WCDelAckT, which Linux takes as its minimum RTO, rto_min_ms here),
+ * else two jiffies of timer slack; never longer than the RTO.
+ * Return: the PTO in jiffies, 0 when no probe is due.
+ */
+static unsigned long glass_tlp_pto(const struct sock *sk)
+{
+	const struct glass_sock *gs = glass_sk(sk);
+	u64 pto = 2ull * gs->rto.srtt_us;
+
+	if (!gs->sack_ok || gs->tlp_out || gs->cc.in_recovery ||
+	    gs->sb.all_lost || !gs->rto.srtt_us || gs->rto.backoff ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return 0;
+	if (gs->snd_max - gs->snd_una <= gs->mss)
+		pto += glass_ms_to_us(glass_sc(sk)->rto_min_ms);
+	else
+		pto += jiffies_to_usecs(2);
+	pto = min_t(u64, pto, glass_rto_timeout(&gs->rto));
+	return max(usecs_to_jiffies(pto), 2UL);
+}
+
 /**
  * glass_rearm_rtx() - restart the retransmission timer (RFC 6298 5.3).
- * @sk: the socket, owned; the timer runs for the current, backed-off RTO.
+ * @sk: the socket, owned; the timer runs for the current, backed-off RTO,
+ *	or for a probe timeout first when a tail loss probe is due.
  */
 void glass_rearm_rtx(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	unsigned long pto = glass_tlp_pto(sk);
 
+	if (pto) {
+		glass_arm_write_timer(sk, GLASS_TIMER_TLP, pto);
+		return;
+	}
 	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
 			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
+}
+
+/*
+ * The probe timeout (RFC 8985 section 7.3): the tail of the flight may be
+ * lost with nothing behind it to produce duplicate ACKs. Send new data if
+ * the windows allow, else the last segment again, so that its ACK (with
+ * SACK) tells what is missing; then wait for the RTO.
+ */
+static void glass_tlp_timeout(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 old_max = gs->snd_max;
+
+	if (gs->snd_una == gs->snd_max)
+		return;
+	glass_push(sk);
+	if (gs->snd_max == old_max)
+		glass_tlp_resend_tail(sk);
+	gs->tlp_out = true;
+	gs->tlp_high_seq = gs->snd_max;
+	gs->tlp_probes++;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_PROBES);
+	glass_rearm_rtx(sk);
 }
 
 /**
@@ -172,8 +227,24 @@ static void glass_retransmit_timeout(struct sock *sk)
 		return;
 	}
 	gs->timeouts++;
+	gs->tlp_out = false;
 	glass_inc_stat(net, GLASS_MIB_TIMEOUTS);
 	glass_cc_on_rto(&gs->cc, gs->snd_max, gs->snd_max - gs->snd_una);
+	if (gs->sack_ok) {
+		/*
+		 * With SACK, no go-back-N: every hole counts as lost and is
+		 * resent in order, SACKed bytes are not (a second expiry in
+		 * a row forgets them: the receiver may have dropped them).
+		 */
+		glass_sb_rto(&gs->sb, gs->snd_una, gs->snd_max,
+			     gs->rto.backoff > 0);
+		if (!gs->rto.backoff)
+			gs->undo_retrans = 0;
+		glass_rto_backoff(&gs->rto);
+		glass_push(sk);
+		glass_rearm_rtx(sk);
+		return;
+	}
 	glass_rto_backoff(&gs->rto);
 	if (head) {
 		glass_retransmit_head(sk, GLASS_RETRANS_RTO);
@@ -249,6 +320,9 @@ static void glass_write_timer_handler(struct sock *sk)
 		break;
 	case GLASS_TIMER_TIMEWAIT:
 		glass_done(sk);
+		break;
+	case GLASS_TIMER_TLP:
+		glass_tlp_timeout(sk);
 		break;
 	default:
 		break;

@@ -19,6 +19,7 @@
 #include <net/sock.h>
 
 #include "glass_sock.h"
+#include "glass_ext.h"
 
 #define glass_show_reason(r)						\
 	__print_symbolic(r, { GLASS_RETRANS_RTO, "rto" },		\
@@ -75,7 +76,7 @@ DECLARE_EVENT_CLASS(glass_segment,
 		__entry->dport = ntohs(gh->dport);
 		__entry->seq = ntohl(gh->seq);
 		__entry->ack = ntohl(gh->ack);
-		__entry->len = ntohs(gh->len);
+		__entry->len = glass_hdr_payload(gh);	/* no extension */
 		__entry->window = ntohl(gh->window);
 		__entry->flags = gh->flags;
 		__entry->snd_una = gs ? gs->snd_una : 0;

@@ -26,7 +26,7 @@ import sys
 
 FLOORS = [
     ("core", ["core/*"]),
-    ("frame", ["glass_frame.h"]),
+    ("frame", ["glass_frame.h", "glass_ext.h", "glass_ext.c"]),
     ("device", ["glass_dev.h", "glass_dev.c", "glass_fault.h", "glass_fault.c",
                 "glass_lower.h", "glass_lower.c", "glass_neigh.h", "glass_neigh.c"]),
     ("socket state", ["glass_sock.h", "glass_mem.h", "glass_mem.c",

@@ -9,6 +9,12 @@
 #include "cc.h"
 #include "seq.h"
 
+/*
+ * K = cbrt(W_max - cwnd (segments) / C) seconds = cbrt(segments * 2.5e9)
+ * milliseconds (RFC 9438 4.2).
+ */
+#define GLASS_CUBIC_K_SCALE	2500000000ull
+
 /* cwnd never grows past 1 GiB, so sums of it and an MSS cannot wrap. */
 #define GLASS_CC_CWND_MAX	0x40000000u
 
@@ -20,12 +26,42 @@ static u32 glass_cc_add(u64 a, u64 b)
 	return sum > GLASS_CC_CWND_MAX ? GLASS_CC_CWND_MAX : (u32)sum;
 }
 
-/* RFC 5681 (4) and RFC 6582 step 2: max(flight / 2, 2 * SMSS). */
-static u32 glass_cc_halve(const struct glass_cc *cc, u32 flight)
+/* Remember the window a reduction is about to cut, for glass_cc_undo(). */
+static void glass_cc_save(struct glass_cc *cc)
+{
+	cc->prior_cwnd = cc->cwnd;
+	cc->prior_ssthresh = cc->ssthresh;
+}
+
+/*
+ * CUBIC's multiplicative decrease (RFC 9438 4.6, 4.7): beta = 0.7, and
+ * W_max remembers where the loss struck, lowered to (1 + beta) / 2 of it
+ * when the window did not get back there (fast convergence); the next
+ * epoch starts at the next ACK in congestion avoidance.
+ */
+static u32 glass_cubic_reduce(struct glass_cc *cc, u32 flight)
+{
+	struct glass_cubic *c = &cc->cubic;
+
+	if (cc->cwnd < c->w_max)
+		c->w_max = (u32)((u64)cc->cwnd * 17 / 20);
+	else
+		c->w_max = cc->cwnd;
+	c->epoch_us = 0;
+	return (u32)((u64)flight * 7 / 10);
+}
+
+/*
+ * The new ssthresh after a loss: RFC 5681 (4) and RFC 6582 step 2,
+ * max(flight / 2, 2 * SMSS); CUBIC takes 0.7 of flight instead.
+ */
+static u32 glass_cc_halve(struct glass_cc *cc, u32 flight)
 {
 	u32 two = glass_cc_add(cc->mss, cc->mss);
+	u32 cut = cc->algo == GLASS_CC_ALGO_CUBIC ?
+		  glass_cubic_reduce(cc, flight) : flight / 2;
 
-	return flight / 2 > two ? flight / 2 : two;
+	return cut > two ? cut : two;
 }
 
 /*
@@ -42,6 +78,23 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt)
 	cc->in_recovery = false;
 	cc->recover = snd_nxt - 1;
 	cc->acked_acc = 0;
+	cc->sack = false;
+	cc->algo = GLASS_CC_ALGO_NEWRENO;
+	cc->now_us = 0;
+	cc->srtt_us = 0;
+	cc->cubic.w_max = 0;
+	cc->cubic.epoch_us = 0;
+	cc->cubic.k_ms = 0;
+	cc->cubic.origin = cc->cwnd;
+	cc->cubic.w_est = 0;
+	cc->cubic.est_acc = 0;
+	glass_cc_save(cc);
+}
+
+void glass_cc_set_algo(struct glass_cc *cc, u32 algo)
+{
+	cc->algo = algo < GLASS_CC_ALGO_MAX ? algo : GLASS_CC_ALGO_NEWRENO;
+	cc->cubic.epoch_us = 0;
 }
 
 /*
@@ -61,9 +114,67 @@ static void glass_cc_slow_start(struct glass_cc *cc, u32 acked)
  * Congestion avoidance by byte counting (RFC 5681 3.1, RFC 3465): one MSS
  * of growth for every cwnd's worth of bytes acknowledged.
  */
+/*
+ * RFC 9438 4.2-4.4: the segments to acknowledge per segment of growth, so
+ * that cwnd reaches the curve's value one RTT ahead (at most 1.5 cwnd),
+ * or the Reno-friendly estimate if that is larger; a window at or above
+ * both grows by one segment per 100 windows.
+ */
+static u32 glass_cubic_cnt(struct glass_cc *cc, u32 acked)
+{
+	struct glass_cubic *c = &cc->cubic;
+	u32 mss = cc->mss, segs = cc->cwnd / mss, target, cnt, est;
+	u64 t_ms;
+
+	if (!segs)
+		segs = 1;
+	if (!c->epoch_us) {
+		c->epoch_us = cc->now_us ? cc->now_us : 1;
+		c->est_acc = 0;
+		c->w_est = cc->cwnd;
+		if (c->w_max > cc->cwnd) {
+			c->k_ms = glass_cubic_cbrt((u64)((c->w_max - cc->cwnd) / mss) *
+						   (GLASS_CUBIC_K_SCALE));
+			c->origin = c->w_max;
+		} else {
+			c->k_ms = 0;
+			c->origin = cc->cwnd;
+		}
+	}
+	t_ms = (cc->now_us - c->epoch_us + cc->srtt_us) / 1000;
+	target = glass_cubic_window(c, t_ms, mss);
+	if (target > cc->cwnd + cc->cwnd / 2)
+		target = cc->cwnd + cc->cwnd / 2;
+	cnt = target > cc->cwnd ? segs / ((target - cc->cwnd) / mss ? : 1) :
+	      100 * segs;
+	/* W_est grows by alpha = 3 (1 - beta) / (1 + beta) = 9/17 MSS per RTT. */
+	c->est_acc += acked;
+	while (c->est_acc >= cc->cwnd) {
+		c->est_acc -= cc->cwnd;
+		c->w_est = glass_cc_add(c->w_est, (u64)mss * 9 / 17);
+	}
+	if (c->w_est > cc->cwnd) {
+		est = segs / ((c->w_est - cc->cwnd) / mss ? : 1);
+		if (est < cnt)
+			cnt = est;
+	}
+	return cnt ? cnt : 1;
+}
+
 static void glass_cc_avoid(struct glass_cc *cc, u32 acked)
 {
 	u64 acc = (u64)cc->acked_acc + acked;
+
+	if (cc->algo == GLASS_CC_ALGO_CUBIC) {
+		u64 per = (u64)glass_cubic_cnt(cc, acked) * cc->mss;
+
+		while (acc >= per && cc->cwnd < GLASS_CC_CWND_MAX) {
+			acc -= per;
+			cc->cwnd = glass_cc_add(cc->cwnd, cc->mss);
+		}
+		cc->acked_acc = acc > per ? (u32)per : (u32)acc;
+		return;
+	}
 
 	while (acc >= cc->cwnd && cc->cwnd < GLASS_CC_CWND_MAX) {
 		acc -= cc->cwnd;
@@ -122,6 +233,8 @@ enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
 	cc->dupacks = 0;
 	if (cc->in_recovery) {
 		if (glass_seq_before(ack, cc->recover)) {
+			if (cc->sack)
+				return GLASS_CC_NONE;
 			glass_cc_partial_ack(cc, acked);
 			return GLASS_CC_RETRANSMIT;
 		}
@@ -147,12 +260,17 @@ enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
 	if (cc->dupacks < 0xffffffffu)
 		cc->dupacks++;
 	if (cc->in_recovery) {
-		cc->cwnd = glass_cc_add(cc->cwnd, cc->mss);
+		if (!cc->sack)
+			cc->cwnd = glass_cc_add(cc->cwnd, cc->mss);
 		return GLASS_CC_NONE;
 	}
 	if (cc->dupacks != GLASS_CC_DUPTHRESH ||
 	    !glass_seq_after(snd_una, cc->recover))
 		return GLASS_CC_NONE;
+	if (cc->sack)
+		return glass_cc_sack_loss(cc, snd_una, snd_nxt, flight) ?
+		       GLASS_CC_RETRANSMIT : GLASS_CC_NONE;
+	glass_cc_save(cc);
 	cc->ssthresh = glass_cc_halve(cc, flight);
 	cc->cwnd = glass_cc_add(cc->ssthresh, (u64)cc->mss * 3);
 	cc->recover = snd_nxt;
@@ -161,13 +279,49 @@ enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
 	return GLASS_CC_RETRANSMIT;
 }
 
+/*
+ * RFC 6675 section 5 step 4: ssthresh = cwnd = FlightSize / 2 (RFC 5681's
+ * floor of two segments kept); what may be sent is then cwnd - pipe.
+ */
+bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
+			u32 flight)
+{
+	if (cc->in_recovery || !glass_seq_after(snd_una, cc->recover))
+		return false;
+	glass_cc_save(cc);
+	cc->ssthresh = glass_cc_halve(cc, flight);
+	cc->cwnd = cc->ssthresh;
+	cc->recover = snd_max;
+	cc->in_recovery = true;
+	cc->acked_acc = 0;
+	return true;
+}
+
 /* RFC 5681 (4) and 3.1: halve into ssthresh, restart from one segment. */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight)
 {
+	/* A second expiry in a row keeps the window from before the first. */
+	if (cc->cwnd > cc->mss)
+		glass_cc_save(cc);
 	cc->ssthresh = glass_cc_halve(cc, flight);
 	cc->cwnd = cc->mss;
 	cc->in_recovery = false;
 	cc->dupacks = 0;
 	cc->recover = snd_nxt;
+	cc->acked_acc = 0;
+}
+
+/*
+ * Undo (RFC 2883 section 5, Linux's tcp_undo_cwnd_reduction()): the
+ * window comes back to where it was, never below what it grew to since.
+ */
+void glass_cc_undo(struct glass_cc *cc)
+{
+	if (cc->cwnd < cc->prior_cwnd)
+		cc->cwnd = cc->prior_cwnd;
+	if (cc->ssthresh < cc->prior_ssthresh)
+		cc->ssthresh = cc->prior_ssthresh;
+	cc->in_recovery = false;
+	cc->dupacks = 0;
 	cc->acked_acc = 0;
 }

@@ -14,6 +14,33 @@
 #define GLASS_CC_DUPTHRESH	3u
 #define GLASS_CC_SSTHRESH_INF	0xffffffffu
 
+/* The algorithms (the same numbers as GLASS_CC_* in glass.h). */
+enum glass_cc_algo {
+	GLASS_CC_ALGO_NEWRENO,
+	GLASS_CC_ALGO_CUBIC,
+	GLASS_CC_ALGO_MAX,
+};
+
+/**
+ * struct glass_cubic - CUBIC's state (RFC 9438), used with GLASS_CC_ALGO_CUBIC.
+ * @w_max: cwnd just before the last reduction, bytes (after fast
+ *	convergence).
+ * @k_ms: the time from the epoch's start to reach @w_max again.
+ * @origin: the window the cubic curve returns to at @k_ms, bytes.
+ * @epoch_us: the start of the current congestion-avoidance epoch, 0 when
+ *	none has started since the last reduction.
+ * @w_est: the Reno-friendly window estimate (RFC 9438 4.3), bytes.
+ * @est_acc: bytes acknowledged not yet counted into @w_est.
+ */
+struct glass_cubic {
+	u32 w_max;
+	u32 k_ms;
+	u32 origin;
+	u64 epoch_us;
+	u32 w_est;
+	u32 est_acc;
+};
+
 /**
  * struct glass_cc - one connection's congestion state.
  * @cwnd: congestion window.
@@ -27,6 +54,16 @@
  *	never falls 2^31 behind snd_una.
  * @acked_acc: bytes acknowledged in congestion avoidance not yet worth a
  *	full segment of growth.
+ * @sack: the peer sends SACK: recovery follows RFC 6675 (the caller
+ *	sends by pipe), so cwnd is neither inflated by duplicates nor
+ *	deflated by partial ACKs.
+ * @prior_cwnd: cwnd before the last reduction (recovery or RTO), for undo.
+ * @prior_ssthresh: ssthresh before it.
+ * @algo: enum glass_cc_algo: how congestion avoidance grows cwnd and how
+ *	much a loss takes off it.
+ * @now_us: the caller's clock for the ACK being processed (CUBIC).
+ * @srtt_us: the smoothed RTT then (CUBIC aims one RTT ahead).
+ * @cubic: CUBIC's state.
  */
 struct glass_cc {
 	u32 cwnd;
@@ -36,6 +73,13 @@ struct glass_cc {
 	bool in_recovery;
 	u32 recover;
 	u32 acked_acc;
+	bool sack;
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
+	u32 algo;
+	u64 now_us;
+	u32 srtt_us;
+	struct glass_cubic cubic;
 };
 
 enum glass_cc_action {
@@ -65,7 +109,8 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt);
  * recover) sets cwnd to min(ssthresh, max(flight - acked, mss) + mss) and
  * ends recovery; a partial ACK retransmits the next hole and deflates cwnd
  * by the bytes acked, adding one MSS back if at least one MSS was acked,
- * never below one MSS (RFC 6582 3.2 step 5). Outside recovery: slow start
+ * never below one MSS (RFC 6582 3.2 step 5); with @sack a partial ACK
+ * changes nothing (RFC 6675: the pipe paces recovery). Outside recovery: slow start
  * while cwnd < ssthresh (+acked, every byte counted, up to ssthresh, as
  * Linux's tcp_slow_start()), else +mss per cwnd of bytes acked. cwnd never
  * exceeds 2^30.
@@ -86,12 +131,29 @@ enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
  * The third in a row starts fast retransmit, unless snd_una has not passed
  * the recover point of an earlier recovery (RFC 6582 3.2 step 2):
  * ssthresh = max(flight / 2, 2 mss), cwnd = ssthresh + 3 mss, recover =
- * snd_nxt. In recovery, each one inflates cwnd by one MSS.
+ * snd_nxt. In recovery, each one inflates cwnd by one MSS. With @sack the
+ * third one starts recovery as glass_cc_sack_loss() does, and none
+ * inflates cwnd.
  * Return: GLASS_CC_RETRANSMIT when fast retransmit starts, else
  * GLASS_CC_NONE.
  */
 enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
 					u32 snd_nxt, u32 flight);
+
+/**
+ * glass_cc_sack_loss() - the scoreboard found a loss (RFC 6675 section 5).
+ * @cc: the state, @sack set.
+ * @snd_una: the oldest unacknowledged byte.
+ * @snd_max: the highest byte sent (the new recover point).
+ * @flight: bytes outstanding.
+ *
+ * Outside recovery, and past the recover point of the last one (RFC 6675
+ * step 4.1, as RFC 6582 step 2), recovery starts: ssthresh = cwnd =
+ * max(flight / 2, 2 mss), recover = @snd_max.
+ * Return: true if recovery started.
+ */
+bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
+			u32 flight);
 
 /**
  * glass_cc_on_rto() - the retransmission timer expired.
@@ -103,5 +165,43 @@ enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
  * recover = @snd_nxt (no fast retransmit for losses from before the RTO).
  */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight);
+
+/**
+ * glass_cc_set_algo() - choose the congestion control algorithm.
+ * @cc: the state.
+ * @algo: enum glass_cc_algo; an unknown value is taken as NewReno.
+ *
+ * Takes effect from the next ACK; CUBIC starts a new epoch.
+ */
+void glass_cc_set_algo(struct glass_cc *cc, u32 algo);
+
+/**
+ * glass_cubic_cbrt() - the integer cube root, rounded down.
+ * @x: any 64-bit value.
+ * Return: the largest y with y^3 <= @x.
+ */
+u32 glass_cubic_cbrt(u64 x);
+
+/**
+ * glass_cubic_window() - W_cubic(t) (RFC 9438 section 4.2).
+ * @c: CUBIC's state, epoch started.
+ * @t_ms: time since the epoch's start.
+ * @mss: the sender MSS.
+ * Return: C (t - K)^3 + W_max in bytes, C = 0.4 segments per second^3,
+ *	at least one MSS and at most 2^30.
+ */
+u32 glass_cubic_window(const struct glass_cubic *c, u64 t_ms, u32 mss);
+
+/**
+ * glass_cc_undo() - the last reduction was a mistake: every segment it
+ *	retransmitted had arrived already (D-SACK, RFC 2883 section 5; Linux's
+ *	undo).
+ * @cc: the state.
+ *
+ * cwnd and ssthresh go back to at least what they were before it
+ * (RFC 4015's response, without its extra care for later losses), and
+ * recovery ends.
+ */
+void glass_cc_undo(struct glass_cc *cc);
 
 #endif /* _GLASS_CORE_CC_H */

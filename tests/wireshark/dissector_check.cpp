@@ -137,6 +137,12 @@ const std::vector<std::string> kFields{
     "glass.analysis.zero_window_probe_ack",
     "glass.connection.syn",
     "glass.connection.synack",
+    "glass.flags.ext",
+    "glass.payload_len",
+    "glass.sack_perm",
+    "glass.sack.left",
+    "glass.sack.right",
+    "glass.sack.dsack",
 };
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -407,6 +413,20 @@ TEST_F(Bulk, HandshakeFlagsAndMss) {
   EXPECT_EQ(synack, 2);
 }
 
+// Both ends offer SACK (net.glass.sack defaults to 1): SACK permitted in
+// the extension area of every SYN and SYN-ACK, and nowhere else; those
+// carry no payload.
+TEST_F(Bulk, SynsOfferSack) {
+  for (const Frame& f : frames_) {
+    const bool syn = flag(f, "glass.flags.syn");
+    EXPECT_EQ(flag(f, "glass.sack_perm"), syn) << "frame " << f.at("frame.number");
+    if (!syn) continue;
+    EXPECT_TRUE(flag(f, "glass.flags.ext"));
+    EXPECT_EQ(num(f, "glass.payload_len"), 0u);
+    EXPECT_EQ(num(f, "glass.len"), 8u) << "area header and one 4-byte item";
+  }
+}
+
 TEST_F(Bulk, StreamIndexPerConnection) {
   std::map<uint64_t, std::set<std::pair<uint64_t, uint64_t>>> ports;
   for (const Frame& f : frames_) {
@@ -586,6 +606,31 @@ TEST_F(Loss, DuplicateAcks) {
       EXPECT_GE(num(f, "glass.analysis.duplicate_ack_num"), 1u);
     }
   }
+}
+
+// The receiver reports what it holds beyond each gap: every duplicate ACK
+// carries SACK blocks above its ACK, each block non-empty (relative edges,
+// like glass.ack), and none reaches past what the client sent.
+TEST_F(Loss, DuplicateAcksCarrySackBlocks) {
+  size_t dupacks = 0;
+  for (const Frame& f : frames_) {
+    if (!from_server(f) || !has(f, "glass.analysis.duplicate_ack")) continue;
+    ++dupacks;
+    ASSERT_TRUE(has(f, "glass.sack.left")) << "frame " << f.at("frame.number");
+    const std::vector<std::string> l = split(f.at("glass.sack.left"), ',');
+    const std::vector<std::string> r = split(f.at("glass.sack.right"), ',');
+    ASSERT_EQ(l.size(), r.size());
+    EXPECT_LE(l.size(), 4u);
+    for (size_t i = 0; i < l.size(); ++i) {
+      const uint64_t left = std::strtoull(l[i].c_str(), nullptr, 10);
+      const uint64_t right = std::strtoull(r[i].c_str(), nullptr, 10);
+      EXPECT_LT(left, right);
+      EXPECT_LE(right, c2s_.size() + 2) << "beyond the client's bytes and FIN";
+      if (i == 0 && flag(f, "glass.sack.dsack")) continue;
+      EXPECT_GT(left, num(f, "glass.ack")) << "a SACK block starts above the ACK";
+    }
+  }
+  EXPECT_GE(dupacks, 1u);
 }
 
 TEST_F(Loss, FollowStreamGivesTheBytesSent) {

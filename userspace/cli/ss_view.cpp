@@ -35,9 +35,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kDefault{
 // The columns -m (memory), -i (info) and -o (timers) add, as ss groups them.
 constexpr std::array<std::string_view, 6> kMemory{"unsent", "ooo",  "sndbuf",
                                                   "rcvbuf", "wmem", "rmem"};
-constexpr std::array<std::string_view, 10> kInfo{"mss",    "cwnd",         "ssthresh", "srtt_us",
-                                                 "rto_us", "peer_wnd",     "adv_wnd",  "retrans",
-                                                 "probes", "zero_wnd_sent"};
+constexpr std::array<std::string_view, 12> kInfo{"mss",    "cwnd",          "ssthresh", "srtt_us",
+                                                 "rto_us", "peer_wnd",      "adv_wnd",  "retrans",
+                                                 "probes", "zero_wnd_sent", "cc",       "sack"};
 
 template <std::size_t N>
 bool in(const std::array<std::string_view, N>& group, const std::string& name) {

@@ -40,6 +40,9 @@ constexpr std::array kFields{
     GLASS_FIELD(zero_wnd_sent), GLASS_FIELD(segs_out),       GLASS_FIELD(segs_in),
     GLASS_FIELD(data_segs_out), GLASS_FIELD(data_segs_in),   GLASS_FIELD(bytes_sent),
     GLASS_FIELD(bytes_acked),   GLASS_FIELD(bytes_received), GLASS_FIELD(writer_blocked),
+    GLASS_FIELD(sack),          GLASS_FIELD(ca_state),       GLASS_FIELD(cc_algo),
+    GLASS_FIELD(pad1),          GLASS_FIELD(sacked),         GLASS_FIELD(sack_retrans),
+    GLASS_FIELD(dsacks),        GLASS_FIELD(undos),          GLASS_FIELD(tlp_probes),
 };
 
 #undef GLASS_FIELD

@@ -30,8 +30,11 @@ local glass = Proto("glass", "glass transport")
 
 local HDR_LEN = 32
 local MIN_MSS = 64 -- GLASS_MIN_MSS: a train of smaller segments is malformed
-local FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-local FLAGS_ALL = 0x1f
+local FIN, SYN, RST, PSH, ACK, EXT = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+local FLAGS_ALL = 0x3f
+-- The extension area (docs/protocol.md): version, its items' kinds, limit.
+local EXT_VERSION, EXT_MAX = 1, 64
+local EXT_SACK_PERM, EXT_SACK = 1, 2
 
 -- Checksum status values, as Wireshark's own (proto_checksum_enum_e).
 local CK_BAD, CK_GOOD, CK_UNVERIFIED = 0, 1, 2
@@ -39,14 +42,27 @@ local CK_BAD, CK_GOOD, CK_UNVERIFIED = 0, 1, 2
 local f = glass.fields
 f.version = ProtoField.uint8("glass.version", "Version")
 f.flags = ProtoField.uint8("glass.flags", "Flags", base.HEX)
-f.flags_res = ProtoField.uint8("glass.flags.res", "Reserved", base.HEX, nil, 0xe0)
+f.flags_res = ProtoField.uint8("glass.flags.res", "Reserved", base.HEX, nil, 0xc0)
+f.flags_ext = ProtoField.bool("glass.flags.ext", "Extension area", 8, nil, EXT)
 f.flags_ack = ProtoField.bool("glass.flags.ack", "Acknowledgment", 8, nil, ACK)
 f.flags_psh = ProtoField.bool("glass.flags.psh", "Push", 8, nil, PSH)
 f.flags_rst = ProtoField.bool("glass.flags.rst", "Reset", 8, nil, RST)
 f.flags_syn = ProtoField.bool("glass.flags.syn", "Syn", 8, nil, SYN)
 f.flags_fin = ProtoField.bool("glass.flags.fin", "Fin", 8, nil, FIN)
 f.flags_str = ProtoField.string("glass.flags.str", "Flags as text")
-f.len = ProtoField.uint16("glass.len", "Payload length")
+f.len = ProtoField.uint16("glass.len", "Length (extension area and payload)")
+f.payload_len = ProtoField.uint16("glass.payload_len", "Payload length")
+f.ext = ProtoField.none("glass.ext", "Extension area")
+f.ext_version = ProtoField.uint8("glass.ext.version", "Version")
+f.ext_len = ProtoField.uint16("glass.ext.len", "Length")
+f.ext_kind = ProtoField.uint8("glass.ext.kind", "Kind", base.DEC,
+    { [EXT_SACK_PERM] = "SACK permitted", [EXT_SACK] = "SACK" })
+f.ext_item_len = ProtoField.uint8("glass.ext.item_len", "Item length")
+f.sack_perm = ProtoField.bool("glass.sack_perm", "SACK permitted")
+f.sack = ProtoField.none("glass.sack", "SACK block")
+f.sack_left = ProtoField.uint32("glass.sack.left", "Left edge")
+f.sack_right = ProtoField.uint32("glass.sack.right", "Right edge")
+f.sack_dsack = ProtoField.bool("glass.sack.dsack", "D-SACK (received twice)")
 f.srcport = ProtoField.uint16("glass.srcport", "Source port")
 f.dstport = ProtoField.uint16("glass.dstport", "Destination port")
 f.port = ProtoField.uint16("glass.port", "Source or destination port")
@@ -312,7 +328,7 @@ end
 local function flag_text(flags)
   local names = {}
   for _, p in ipairs({ { SYN, "SYN" }, { FIN, "FIN" }, { RST, "RST" }, { PSH, "PSH" },
-                       { ACK, "ACK" } }) do
+                       { ACK, "ACK" }, { EXT, "EXT" } }) do
     if bit32.band(flags, p[1]) ~= 0 then names[#names + 1] = p[2] end
   end
   if bit32.band(flags, bit32.bnot(FLAGS_ALL)) ~= 0 then names[#names + 1] = "Reserved" end
@@ -321,8 +337,8 @@ end
 
 local function flag_str(flags)
   local out = ""
-  -- Bits 7..0: three reserved (shown as *), then ACK PSH RST SYN FIN.
-  for i, c in ipairs({ "*", "*", "*", "A", "P", "R", "S", "F" }) do
+  -- Bits 7..0: two reserved (shown as *), then EXT ACK PSH RST SYN FIN.
+  for i, c in ipairs({ "*", "*", "E", "A", "P", "R", "S", "F" }) do
     local bit = 2 ^ (8 - i)
     if bit32.band(flags, bit) ~= 0 then out = out .. c else out = out .. "·" end
   end
@@ -349,6 +365,7 @@ local function add_header(tree, tvb, h, info, rel_on)
   local ft = tree:add(f.flags, tvb(1, 1))
   ft:append_text(" (" .. flag_text(h.flags) .. ")")
   ft:add(f.flags_res, tvb(1, 1))
+  ft:add(f.flags_ext, tvb(1, 1))
   ft:add(f.flags_ack, tvb(1, 1))
   ft:add(f.flags_psh, tvb(1, 1))
   ft:add(f.flags_rst, tvb(1, 1))
@@ -356,6 +373,7 @@ local function add_header(tree, tvb, h, info, rel_on)
   ft:add(f.flags_fin, tvb(1, 1))
   ft:add(f.flags_str, flag_str(h.flags)):set_generated()
   tree:add(f.len, tvb(2, 2))
+  tree:add(f.payload_len, h.len):set_generated()
   tree:add(f.srcport, tvb(4, 2))
   tree:add(f.dstport, tvb(6, 2))
   tree:add(f.port, tvb(4, 2)):set_hidden()
@@ -390,6 +408,94 @@ local function add_header(tree, tvb, h, info, rel_on)
   elseif h.mss ~= 0 then
     mt:append_text(" (a train: the size of the segments this frame carries)")
   end
+end
+
+-- The extension area at HDR_LEN, avail bytes: its parsed items, or nil and
+-- why it is malformed (the receiver drops such a frame: drop_malformed).
+local function parse_ext(tvb, flags, avail)
+  if avail < 4 or tvb:len() < HDR_LEN + 4 then return nil, "area shorter than its header" end
+  local x = { version = tvb(HDR_LEN, 1):uint(), len = tvb(HDR_LEN + 2, 2):uint(), items = {} }
+  if x.version ~= EXT_VERSION then return nil, "unknown extension version " .. x.version end
+  if tvb(HDR_LEN + 1, 1):uint() ~= 0 then return nil, "reserved byte set" end
+  if x.len % 4 ~= 0 or x.len <= 4 or x.len > EXT_MAX or x.len > avail then
+    return nil, "bad extension length " .. x.len
+  end
+  if tvb:len() < HDR_LEN + x.len then return nil, "not all bytes captured" end
+  local off, seen = 4, {}
+  while off < x.len do
+    if x.len - off < 4 then return nil, "item overruns the area" end
+    local at = HDR_LEN + off
+    local it = { at = at, kind = tvb(at, 1):uint(), len = tvb(at + 1, 1):uint(), blocks = {} }
+    if it.len < 4 or it.len % 4 ~= 0 or it.len > x.len - off or tvb(at + 2, 2):uint() ~= 0 then
+      return nil, "bad item length or reserved bytes"
+    end
+    if seen[it.kind] then return nil, "kind " .. it.kind .. " twice" end
+    seen[it.kind] = true
+    if it.kind == EXT_SACK_PERM then
+      if it.len ~= 4 or bit32.band(flags, SYN) == 0 then return nil, "SACK permitted misplaced" end
+    elseif it.kind == EXT_SACK then
+      local n = (it.len - 4) / 8
+      if bit32.band(flags, SYN) ~= 0 or bit32.band(flags, ACK) == 0 or n < 1 or n > 4
+          or n ~= math.floor(n) then
+        return nil, "SACK item misplaced or of a bad length"
+      end
+      for b = 0, n - 1 do
+        local l, r = tvb(at + 4 + 8 * b, 4):uint(), tvb(at + 8 + 8 * b, 4):uint()
+        if (l - r) % 0x100000000 < 0x80000000 then return nil, "empty or inverted SACK block" end
+        it.blocks[#it.blocks + 1] = { l = l, r = r, off = at + 4 + 8 * b }
+      end
+    else
+      return nil, "unknown extension kind " .. it.kind
+    end
+    x.items[#x.items + 1] = it
+    off = off + it.len
+  end
+  return x, nil
+end
+
+-- The area's tree; SACK edges relative to the acknowledged direction's
+-- first sequence number when relative numbers are on (like glass.ack).
+local function add_ext(tree, tvb, h, x, info, rel_on)
+  local xt = tree:add(f.ext, tvb(HDR_LEN, x.len))
+  xt:add(f.ext_version, tvb(HDR_LEN, 1))
+  xt:add(f.ext_len, tvb(HDR_LEN + 2, 2))
+  local base = 0
+  if rel_on and info.ack ~= nil then base = (h.ack - info.ack) % 0x100000000 end
+  for i, it in ipairs(x.items) do
+    local it_tree = xt:add(f.ext_kind, tvb(it.at, 1))
+    it_tree:add(f.ext_item_len, tvb(it.at + 1, 1))
+    if it.kind == EXT_SACK_PERM then
+      it_tree:add(f.sack_perm, tvb(it.at, 4), true)
+    end
+    for j, b in ipairs(it.blocks) do
+      local l, r = (b.l - base) % 0x100000000, (b.r - base) % 0x100000000
+      local bt = it_tree:add(f.sack, tvb(b.off, 8))
+      bt:set_text(string.format("SACK block %d: %u-%u", j, l, r))
+      bt:add(f.sack_left, tvb(b.off, 4), l)
+      bt:add(f.sack_right, tvb(b.off + 4, 4), r)
+      -- RFC 2883: a first block below the ACK, or inside the second.
+      local below = (h.ack - b.r) % 0x100000000 < 0x80000000
+      local inside = j == 1 and #it.blocks > 1
+          and (b.l - it.blocks[2].l) % 0x100000000 < 0x80000000
+          and (it.blocks[2].r - b.r) % 0x100000000 < 0x80000000
+      if j == 1 and (below or inside) then bt:add(f.sack_dsack, true):set_generated() end
+    end
+  end
+end
+
+-- " SACK=l-r,l-r" / " SACK_PERM" for the Info column.
+local function ext_text(h, x, info, rel_on)
+  local out = ""
+  local base = 0
+  if rel_on and info.ack ~= nil then base = (h.ack - info.ack) % 0x100000000 end
+  for _, it in ipairs(x.items) do
+    if it.kind == EXT_SACK_PERM then out = out .. " SACK_PERM" end
+    for j, b in ipairs(it.blocks) do
+      out = out .. (j == 1 and " SACK=" or ",") .. string.format("%u-%u",
+          (b.l - base) % 0x100000000, (b.r - base) % 0x100000000)
+    end
+  end
+  return out
 end
 
 local function add_checksum(tree, tvb, status, calc, note)
@@ -519,6 +625,14 @@ function glass.dissector(tvb, pinfo, root)
   local total = HDR_LEN + h.len
   h.truncated = tvb:reported_len() < total
   h.train_mss = bit32.band(h.flags, SYN) == 0 and h.mss or 0
+  -- From here on h.len is the payload: the extension area comes first.
+  local x, ext_why = nil, nil
+  h.ext_len = 0
+  if bit32.band(h.flags, EXT) ~= 0 and not h.truncated then
+    x, ext_why = parse_ext(tvb, h.flags, h.len)
+    if x ~= nil then h.ext_len = x.len end
+  end
+  h.len = h.len - h.ext_len
   local tree = root:add(glass, tvb(0, math.min(total, captured)))
   local status, calc, note = checksum(tvb, h, total)
   h.bad = status == CK_BAD or h.truncated
@@ -531,6 +645,10 @@ function glass.dissector(tvb, pinfo, root)
   local rel_on = glass.prefs.relative_seq
   add_header(tree, tvb, h, info, rel_on)
   add_checksum(tree, tvb, status, calc, note)
+  if x ~= nil then add_ext(tree, tvb, h, x, info, rel_on) end
+  if ext_why ~= nil then
+    tree:add_proto_expert_info(e.malformed, "Extension area: " .. ext_why .. " (drop_malformed)")
+  end
 
   if h.version ~= 1 then
     tree:add_proto_expert_info(e.malformed, "Unknown version " .. h.version
@@ -549,8 +667,9 @@ function glass.dissector(tvb, pinfo, root)
     h.train_mss = 0
   end
   local nsegs = add_train(tree, tvb, h, info)
-  if h.len > 0 and captured > HDR_LEN then
-    tree:add(f.payload, tvb(HDR_LEN, math.min(h.len, captured - HDR_LEN)))
+  local at = HDR_LEN + h.ext_len
+  if h.len > 0 and captured > at then
+    tree:add(f.payload, tvb(at, math.min(h.len, captured - at)))
   end
 
   local t = info.flags
@@ -575,6 +694,7 @@ function glass.dissector(tvb, pinfo, root)
   end
   text = text .. " Win=" .. h.window .. " Len=" .. h.len
   if bit32.band(h.flags, SYN) ~= 0 and h.mss ~= 0 then text = text .. " MSS=" .. h.mss end
+  if x ~= nil then text = text .. ext_text(h, x, info, rel_on) end
   if nsegs > 1 then text = text .. string.format(" [train: %u segments of %u]", nsegs, h.mss) end
   if status == CK_BAD then text = text .. " [BAD CHECKSUM]" end
   tree:append_text(string.format(", Src Port: %u, Dst Port: %u, Seq: %u, Len: %u",

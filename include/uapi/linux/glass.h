@@ -54,6 +54,10 @@ struct sockaddr_glass {
 #define GLASS_CORK	3	/* int: hold partial segments (200 ms cap) */
 #define GLASS_INFO	4	/* struct glass_info, read-only */
 #define GLASS_QUICKACK	5	/* int: ACK every data segment at once */
+#define GLASS_CONGESTION 6	/* string: "newreno" or "cubic" (TCP_CONGESTION) */
+
+/* Longest congestion control name, NUL included (TCP_CA_NAME_MAX). */
+#define GLASS_CC_NAME_MAX	16
 
 /* Connection states reuse the TCP_* numbering so tools already know them. */
 enum {
@@ -133,7 +137,26 @@ struct glass_info {
 	__aligned_u64 gi_bytes_acked;	/* payload bytes the peer acknowledged */
 	__aligned_u64 gi_bytes_received; /* payload bytes received in order */
 	__aligned_u64 gi_writer_blocked; /* times a writer slept on a full sndbuf */
+
+	__u8	gi_sack;	/* both ends agreed to SACK */
+	__u8	gi_ca_state;	/* GLASS_CA_* */
+	__u8	gi_cc_algo;	/* GLASS_CC_* congestion control */
+	__u8	gi_pad1;	/* zero */
+	__u32	gi_sacked;	/* bytes SACKed above snd_una */
+	__u32	gi_sack_retrans; /* holes resent by SACK recovery or a probe */
+	__u32	gi_dsacks;	/* D-SACK blocks received */
+	__u32	gi_undos;	/* window cuts undone (all resent data D-SACKed) */
+	__u32	gi_tlp_probes;	/* tail loss probes sent */
 };
+
+/* Loss-recovery state in glass_info.gi_ca_state. */
+#define GLASS_CA_OPEN		0	/* no loss being repaired */
+#define GLASS_CA_RECOVERY	1	/* fast recovery (NewReno or SACK) */
+#define GLASS_CA_LOSS		2	/* after an RTO, with SACK: holes resent in order */
+
+/* Congestion control algorithms (gi_cc_algo, GLASS_CONGESTION). */
+#define GLASS_CC_NEWRENO	0
+#define GLASS_CC_CUBIC		1
 
 /*
  * Netlink attributes of the `glass` link kind (IFLA_INFO_DATA). The fault

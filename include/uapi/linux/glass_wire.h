@@ -18,13 +18,17 @@
 #define GLASS_RST	0x04
 #define GLASS_PSH	0x08
 #define GLASS_ACK	0x10
-#define GLASS_FLAGS_ALL	(GLASS_FIN | GLASS_SYN | GLASS_RST | GLASS_PSH | GLASS_ACK)
+/* glass's own: an extension area (struct glass_ext) follows the header. */
+#define GLASS_EXT	0x20
+#define GLASS_FLAGS_ALL	(GLASS_FIN | GLASS_SYN | GLASS_RST | GLASS_PSH | \
+			 GLASS_ACK | GLASS_EXT)
 
 /**
  * struct glass_hdr - the 32-byte segment header; all fields big-endian.
  * @version: GLASS_VERSION.
  * @flags: GLASS_* flag bits.
- * @len: payload bytes that follow the header.
+ * @len: bytes that follow the header: the extension area (with GLASS_EXT)
+ *	and the payload.
  * @sport: source port.
  * @dport: destination port.
  * @saddr: source IPv4 address.
@@ -87,5 +91,58 @@ struct glass_neigh_hdr {
 };
 
 #define GLASS_NEIGH_LEN	16
+
+/*
+ * The extension area (docs/protocol.md): with GLASS_EXT in the flags, the
+ * first bytes after the header are a struct glass_ext and its items, and
+ * the payload follows them; the header's len counts both. Every length is
+ * a multiple of 4, so the SACK edges stay 4-byte aligned.
+ */
+#define GLASS_EXT_VERSION	1
+#define GLASS_EXT_MAX		64	/* largest area accepted */
+
+/**
+ * struct glass_ext - the extension area's own header.
+ * @version: GLASS_EXT_VERSION.
+ * @reserved: zero.
+ * @len: bytes of the whole area, this header included: a multiple of 4,
+ *	from 8 (one item) to GLASS_EXT_MAX, and no more than the header's len.
+ */
+struct glass_ext {
+	__u8	version;
+	__u8	reserved;
+	__be16	len;
+};
+
+/**
+ * struct glass_ext_item - one item of the area.
+ * @kind: GLASS_EXT_*.
+ * @len: bytes of the item, these 4 included: a multiple of 4.
+ * @reserved: zero.
+ */
+struct glass_ext_item {
+	__u8	kind;
+	__u8	len;
+	__be16	reserved;
+};
+
+/* SACK permitted (RFC 2018): SYN and SYN-ACK only, no body (len 4). */
+#define GLASS_EXT_SACK_PERM	1
+/*
+ * SACK blocks (RFC 2018, D-SACK RFC 2883): ACK segments without SYN; a
+ * body of 1 to GLASS_SACK_BLOCKS struct glass_sack_block (len 4 + 8 n).
+ */
+#define GLASS_EXT_SACK		2
+#define GLASS_SACK_BLOCKS	4
+
+/**
+ * struct glass_sack_block - bytes [left, right) received out of order.
+ * @left: first sequence number of the block.
+ * @right: one past the last.
+ */
+struct glass_sack_block {
+	__be32	left;
+	__be32	right;
+};
 
 #endif /* _UAPI_LINUX_GLASS_WIRE_H */

@@ -90,6 +90,10 @@ struct PacketSpec {
   uint32_t win = 65535;
   std::optional<uint16_t> mss;
   bool bad_csum = false;
+  bool sack_perm = false;  // "sackOK": the extension area offers SACK
+  // "sack A:B,C:D": SACK blocks, relative like ack; none when absent.
+  std::vector<std::pair<uint32_t, uint32_t>> sack;
+  bool bad_ext = false;  // "bad_ext": an extension area of version 2
 };
 
 struct SyscallSpec {
@@ -265,6 +269,22 @@ PacketSpec parse_packet(const std::string& dir, const std::vector<std::string>& 
     } else if (k == "bad_csum") {
       if (!p.inbound) throw SyntaxError("bad_csum is for inbound segments");
       p.bad_csum = true;
+    } else if (k == "sackOK") {
+      p.sack_perm = true;
+    } else if (k == "sack") {
+      std::string v = value() + ",";
+      for (size_t at = 0, comma; (comma = v.find(',', at)) != std::string::npos; at = comma + 1) {
+        const std::string b = v.substr(at, comma - at);
+        const auto c = b.find(':');
+        if (c == std::string::npos) throw SyntaxError("bad SACK block '" + b + "' (want L:R)");
+        p.sack.emplace_back(static_cast<uint32_t>(parse_int(b.substr(0, c), "left")),
+                            static_cast<uint32_t>(parse_int(b.substr(c + 1), "right")));
+      }
+      if (p.sack.empty() || p.sack.size() > GLASS_SACK_BLOCKS)
+        throw SyntaxError("1 to " + std::to_string(GLASS_SACK_BLOCKS) + " SACK blocks");
+    } else if (k == "bad_ext") {
+      if (!p.inbound) throw SyntaxError("bad_ext is for inbound segments");
+      p.bad_ext = true;
     } else {
       throw SyntaxError("unknown segment field '" + k + "'");
     }
@@ -448,10 +468,50 @@ struct Captured {
 // A captured frame decoded (host byte order).
 struct Seg {
   uint8_t version, flags;
-  uint16_t len, sport, dport, mss, check;
+  uint16_t len, sport, dport, mss, check;  // len: payload only
+  uint16_t ext_len;                        // extension area bytes
   uint32_t saddr, daddr, seq, ack, window;
   const uint8_t* payload;
+  bool sack_perm = false;
+  std::vector<std::pair<uint32_t, uint32_t>> sack;  // absolute
 };
+
+uint32_t be32_at(const uint8_t* p) {
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
+}
+
+// The extension area (docs/protocol.md), checked as strictly as the
+// module checks what it receives.
+bool decode_ext(const uint8_t* a, size_t avail, Seg* s, std::string* why) {
+  if (avail < 4 || a[0] != GLASS_EXT_VERSION || a[1]) {
+    *why = "extension area: bad version or header";
+    return false;
+  }
+  const size_t alen = (size_t(a[2]) << 8) | a[3];
+  if (alen % 4 || alen <= 4 || alen > GLASS_EXT_MAX || alen > avail) {
+    *why = "extension area: bad length " + std::to_string(alen);
+    return false;
+  }
+  for (size_t off = 4; off < alen;) {
+    const uint8_t kind = a[off], ilen = a[off + 1];
+    if (ilen < 4 || ilen % 4 || off + ilen > alen || a[off + 2] || a[off + 3]) {
+      *why = "extension item: bad length or reserved bytes";
+      return false;
+    }
+    if (kind == GLASS_EXT_SACK_PERM && ilen == 4) {
+      s->sack_perm = true;
+    } else if (kind == GLASS_EXT_SACK && (ilen - 4) % 8 == 0) {
+      for (size_t b = off + 4; b < off + ilen; b += 8)
+        s->sack.emplace_back(be32_at(a + b), be32_at(a + b + 4));
+    } else {
+      *why = "extension item of kind " + std::to_string(kind);
+      return false;
+    }
+    off += ilen;
+  }
+  s->ext_len = static_cast<uint16_t>(alen);
+  return true;
+}
 
 bool decode(const std::vector<uint8_t>& f, Seg* s, std::string* why) {
   if (f.size() < ETH_HLEN + GLASS_HDR_LEN) {
@@ -473,11 +533,14 @@ bool decode(const std::vector<uint8_t>& f, Seg* s, std::string* why) {
   s->window = ntohl(gh.window);
   s->mss = ntohs(gh.mss);
   s->check = ntohs(gh.check);
-  s->payload = h + GLASS_HDR_LEN;
+  s->ext_len = 0;
   if (f.size() < static_cast<size_t>(ETH_HLEN + GLASS_HDR_LEN + s->len)) {
-    *why = "header says " + std::to_string(s->len) + " payload bytes, frame is shorter";
+    *why = "header says " + std::to_string(s->len) + " bytes follow it, frame is shorter";
     return false;
   }
+  if ((s->flags & GLASS_EXT) && !decode_ext(h + GLASS_HDR_LEN, s->len, s, why)) return false;
+  s->len = static_cast<uint16_t>(s->len - s->ext_len);
+  s->payload = h + GLASS_HDR_LEN + s->ext_len;
   return true;
 }
 
@@ -590,6 +653,14 @@ const InfoField kInfoFields[] = {
     GLASS_INFO_FIELD(gi_bytes_acked),
     GLASS_INFO_FIELD(gi_bytes_received),
     GLASS_INFO_FIELD(gi_writer_blocked),
+    GLASS_INFO_FIELD(gi_sack),
+    GLASS_INFO_FIELD(gi_ca_state),
+    GLASS_INFO_FIELD(gi_cc_algo),
+    GLASS_INFO_FIELD(gi_sacked),
+    GLASS_INFO_FIELD(gi_sack_retrans),
+    GLASS_INFO_FIELD(gi_dsacks),
+    GLASS_INFO_FIELD(gi_undos),
+    GLASS_INFO_FIELD(gi_tlp_probes),
 };
 #undef GLASS_INFO_FIELD
 
@@ -857,6 +928,10 @@ class Runner {
       if (g.flags & GLASS_ACK) o << " ack " << g.ack - remote_isn_;
       o << " win " << g.window;
       if (g.mss) o << " mss " << g.mss;
+      if (g.sack_perm) o << " sackOK";
+      for (size_t i = 0; i < g.sack.size(); i++)
+        o << (i ? "," : " sack ") << g.sack[i].first - remote_isn_ << ":"
+          << g.sack[i].second - remote_isn_;
     }
     o << " at " << fmt_time(c.t);
     return o.str();
@@ -872,6 +947,10 @@ class Runner {
     else
       o << " win " << p.win;
     if (p.mss) o << " mss " << *p.mss;
+    if (p.sack_perm) o << " sackOK";
+    for (size_t i = 0; i < p.sack.size(); i++)
+      o << (i ? "," : " sack ") << p.sack[i].first << ":" << p.sack[i].second;
+    if (p.bad_ext) o << " bad_ext";
     return o.str();
   }
 
@@ -942,7 +1021,7 @@ class Runner {
     if (memcmp(f, bcast, 6) != 0) mismatch("Ethernet destination is not broadcast");
     if (memcmp(f + 6, gs_mac_.data(), 6) != 0) mismatch("Ethernet source is not gs's MAC");
     if (g.version != GLASS_VERSION) mismatch("version " + std::to_string(g.version));
-    std::vector<uint8_t> seg(f + ETH_HLEN, f + ETH_HLEN + GLASS_HDR_LEN + g.len);
+    std::vector<uint8_t> seg(f + ETH_HLEN, f + ETH_HLEN + GLASS_HDR_LEN + g.ext_len + g.len);
     seg[30] = seg[31] = 0;
     uint16_t sum = inet_csum(seg.data(), seg.size());
     if (c->csum_not_ready) {
@@ -956,7 +1035,11 @@ class Runner {
     if (g.sport != local_port_ || g.dport != remote_port_)
       mismatch("ports " + std::to_string(g.sport) + " -> " + std::to_string(g.dport) + ", want " +
                std::to_string(local_port_) + " -> " + std::to_string(remote_port_));
-    if (g.flags != p.flags) mismatch("flags differ");
+    if ((g.flags & ~GLASS_EXT) != p.flags) mismatch("flags differ");
+    if (g.sack_perm != p.sack_perm) mismatch("SACK permitted differs");
+    std::vector<std::pair<uint32_t, uint32_t>> blocks;
+    for (const auto& [l, r] : g.sack) blocks.emplace_back(l - remote_isn_, r - remote_isn_);
+    if (blocks != p.sack) mismatch("SACK blocks differ");
     uint32_t s = rel_out_seq(g.seq);
     if (s != p.start || g.len != p.len) mismatch("sequence range differs");
     if (p.ack && g.ack - remote_isn_ != *p.ack) mismatch("ack differs");
@@ -971,17 +1054,40 @@ class Runner {
     return c->t;
   }
 
+  // The extension area an inbound segment carries (docs/protocol.md).
+  std::vector<uint8_t> build_ext(const PacketSpec& p) const {
+    if (!p.sack_perm && p.sack.empty() && !p.bad_ext) return {};
+    std::vector<uint8_t> a = {GLASS_EXT_VERSION, 0, 0, 0};
+    if (p.bad_ext) a[0] = GLASS_EXT_VERSION + 1;
+    if (p.sack_perm || p.bad_ext) a.insert(a.end(), {GLASS_EXT_SACK_PERM, 4, 0, 0});
+    if (!p.sack.empty()) {
+      a.insert(a.end(), {GLASS_EXT_SACK, static_cast<uint8_t>(4 + 8 * p.sack.size()), 0, 0});
+      auto put32 = [&a](uint32_t v) {
+        for (int sh = 24; sh >= 0; sh -= 8) a.push_back(static_cast<uint8_t>(v >> sh));
+      };
+      const uint32_t base = stack_isn_.value_or(0);
+      for (const auto& [l, r] : p.sack) {
+        put32(base + l);
+        put32(base + r);
+      }
+    }
+    a[2] = static_cast<uint8_t>(a.size() >> 8);
+    a[3] = static_cast<uint8_t>(a.size() & 0xff);
+    return a;
+  }
+
   void inject(const PacketSpec& p) {
     if (!local_port_) local_port_ = bind_port_;
-    std::vector<uint8_t> f(ETH_HLEN + GLASS_HDR_LEN + p.len);
+    const std::vector<uint8_t> ext = build_ext(p);
+    std::vector<uint8_t> f(ETH_HLEN + GLASS_HDR_LEN + ext.size() + p.len);
     memset(f.data(), 0xff, 6);
     memcpy(f.data() + 6, gw_mac_.data(), 6);
     f[12] = ETH_P_GLASS >> 8;
     f[13] = ETH_P_GLASS & 0xff;
     glass_hdr gh{};
     gh.version = GLASS_VERSION;
-    gh.flags = p.flags;
-    gh.len = htons(static_cast<uint16_t>(p.len));
+    gh.flags = static_cast<uint8_t>(p.flags | (ext.empty() ? 0 : GLASS_EXT));
+    gh.len = htons(static_cast<uint16_t>(ext.size() + p.len));
     gh.sport = htons(remote_port_);
     gh.dport = htons(local_port_);
     gh.saddr = remote_ip_.s_addr;
@@ -993,8 +1099,10 @@ class Runner {
     gh.check = 0;
     uint8_t* h = f.data() + ETH_HLEN;
     memcpy(h, &gh, sizeof gh);
-    for (uint32_t i = 0; i < p.len; i++) h[GLASS_HDR_LEN + i] = pattern(p.start - 1 + i);
-    uint16_t sum = inet_csum(h, GLASS_HDR_LEN + p.len);
+    std::copy(ext.begin(), ext.end(), h + GLASS_HDR_LEN);
+    uint8_t* payload = h + GLASS_HDR_LEN + ext.size();
+    for (uint32_t i = 0; i < p.len; i++) payload[i] = pattern(p.start - 1 + i);
+    uint16_t sum = inet_csum(h, GLASS_HDR_LEN + ext.size() + p.len);
     if (p.bad_csum) sum ^= 0x00ff;
     h[30] = sum >> 8;
     h[31] = sum & 0xff;

@@ -13,10 +13,13 @@
 
 _Static_assert(sizeof(struct sockaddr_glass) == 16, "sockaddr_glass is 16 bytes");
 _Static_assert(sizeof(struct glass_hdr) == GLASS_HDR_LEN, "glass_hdr is 32 bytes");
-_Static_assert(sizeof(struct glass_info) == 192, "glass_info is 192 bytes everywhere");
+_Static_assert(sizeof(struct glass_info) == 216, "glass_info is 216 bytes everywhere");
 _Static_assert(offsetof(struct glass_info, gi_pad0) == 124, "explicit padding at 124");
 _Static_assert(offsetof(struct glass_info, gi_segs_out) == 128, "u64 fields start at 128");
-_Static_assert(offsetof(struct glass_info, gi_writer_blocked) == 184, "last field at 184");
+_Static_assert(offsetof(struct glass_info, gi_writer_blocked) == 184, "last u64 at 184");
+_Static_assert(offsetof(struct glass_info, gi_sack) == 192, "SACK fields appended at 192");
+_Static_assert(offsetof(struct glass_info, gi_sacked) == 196, "explicit padding at 195");
+_Static_assert(offsetof(struct glass_info, gi_tlp_probes) == 212, "last field at 212");
 _Static_assert(_Alignof(struct glass_info) == 8, "glass_info is 8-aligned everywhere");
 
 /*

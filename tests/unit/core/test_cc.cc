@@ -433,4 +433,72 @@ TEST(Cc, OnRtoThenSlowStartUpToSsthresh) {
   EXPECT_EQ(cc.cwnd, 2 * kMss);  // ssthresh 2 MSS reached: linear from here
 }
 
+// RFC 6675 section 5 with SACK: the third duplicate sets ssthresh = cwnd =
+// FlightSize / 2 (no + 3 MSS: the pipe counts what left the network);
+// further duplicates and partial ACKs leave cwnd alone (no NewReno
+// inflation or deflation); the full ACK ends recovery at ssthresh.
+TEST(Cc, SackRecoveryFollowsRfc6675) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_TRUE(cc.in_recovery);
+  EXPECT_EQ(cc.ssthresh, 10 * kMss);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  EXPECT_EQ(cc.recover, 20001u);
+  glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  EXPECT_EQ(glass_cc_on_ack(&cc, 5001, 5 * kMss, 20 * kMss), GLASS_CC_NONE);
+  EXPECT_TRUE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  glass_cc_on_ack(&cc, 20001, 15 * kMss, 25 * kMss);  // new data sent meanwhile
+  EXPECT_FALSE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+}
+
+// The scoreboard may find a loss before three duplicates (RFC 6675
+// IsLost): recovery starts once per recover point, as with duplicates.
+TEST(Cc, SackLossStartsRecoveryOncePerRecoverPoint) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 8 * kMss;
+  EXPECT_TRUE(glass_cc_sack_loss(&cc, 1, 8001, 8 * kMss));
+  EXPECT_EQ(cc.cwnd, 4 * kMss);
+  EXPECT_EQ(cc.ssthresh, 4 * kMss);
+  EXPECT_FALSE(glass_cc_sack_loss(&cc, 1, 8001, 8 * kMss));  // in recovery
+  glass_cc_on_ack(&cc, 8001, 8 * kMss, 8 * kMss);
+  EXPECT_FALSE(cc.in_recovery);
+  // snd_una (8001) has not passed recover (8001): no new recovery yet.
+  EXPECT_FALSE(glass_cc_sack_loss(&cc, 8001, 12001, 4 * kMss));
+  EXPECT_TRUE(glass_cc_sack_loss(&cc, 8002, 12001, 4 * kMss));
+}
+
+// D-SACK undo (RFC 2883 section 5): a recovery whose retransmissions all
+// proved unneeded gives the window back: cwnd and ssthresh as before the
+// cut, recovery over; a window that grew since is kept.
+TEST(Cc, UndoRestoresTheWindowBeforeTheCut) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  cc.ssthresh = 30 * kMss;
+  ASSERT_TRUE(glass_cc_sack_loss(&cc, 2, 20001, 20 * kMss));
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  glass_cc_undo(&cc);
+  EXPECT_FALSE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+  EXPECT_EQ(cc.ssthresh, 30 * kMss);
+  // NewReno's cut and an RTO are undone the same way; two RTOs in a row
+  // go back to the window before the first.
+  glass_cc nr = Fresh();
+  nr.cwnd = 16 * kMss;
+  glass_cc_on_rto(&nr, 16001, 16 * kMss);
+  glass_cc_on_rto(&nr, 16001, 16 * kMss);
+  EXPECT_EQ(nr.cwnd, kMss);
+  glass_cc_undo(&nr);
+  EXPECT_EQ(nr.cwnd, 16 * kMss);
+  EXPECT_EQ(nr.ssthresh, GLASS_CC_SSTHRESH_INF);
+}
+
 }  // namespace

@@ -146,7 +146,7 @@ class Fuzzer {
       }
       case kUnknownFlags: {
         glass_hdr h = sound(GLASS_ACK, other_port(), kListenPort);
-        h.flags = static_cast<uint8_t>((r() & GLASS_FLAGS_ALL) | ((1 + below(7)) << 5));
+        h.flags = static_cast<uint8_t>((r() & GLASS_FLAGS_ALL) | ((1 + below(3)) << 6));
         return frame(h, {});
       }
       case kImpossibleFlags: {

@@ -333,6 +333,49 @@ void fix_checksum(Frame& f) {
   g[31] = c & 0xff;
 }
 
+namespace {
+
+constexpr size_t kBadExt = SIZE_MAX;
+
+// The length of a sound extension area of n bytes at a, or kBadExt: its
+// version and length, then each item (SACK permitted: SYN only, 4 bytes;
+// SACK: ACK without SYN, 1 to 4 non-empty blocks), kinds at most once.
+size_t ext_area_len(const uint8_t* a, size_t n, uint8_t flags) {
+  if (n < 4 || a[0] != GLASS_EXT_VERSION || a[1]) return kBadExt;
+  const size_t alen = (size_t(a[2]) << 8) | a[3];
+  if (alen % 4 || alen <= 4 || alen > GLASS_EXT_MAX || alen > n) return kBadExt;
+  bool perm = false, sack = false;
+  for (size_t off = 4; off < alen;) {
+    if (alen - off < 4) return kBadExt;
+    const size_t kind = a[off], ilen = a[off + 1];
+    if (ilen < 4 || ilen % 4 || ilen > alen - off || a[off + 2] || a[off + 3]) return kBadExt;
+    if (kind == GLASS_EXT_SACK_PERM) {
+      if (ilen != 4 || !(flags & GLASS_SYN) || perm) return kBadExt;
+      perm = true;
+    } else if (kind == GLASS_EXT_SACK) {
+      const size_t blocks = (ilen - 4) / 8;
+      if ((flags & GLASS_SYN) || !(flags & GLASS_ACK) || sack || !blocks ||
+          blocks > GLASS_SACK_BLOCKS || ilen != 4 + 8 * blocks)
+        return kBadExt;
+      for (size_t b = 0; b < blocks; b++) {
+        const uint8_t* p = a + off + 4 + 8 * b;
+        const uint32_t l =
+            (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
+        const uint32_t r =
+            (uint32_t(p[4]) << 24) | (uint32_t(p[5]) << 16) | (uint32_t(p[6]) << 8) | p[7];
+        if (static_cast<int32_t>(l - r) >= 0) return kBadExt;
+      }
+      sack = true;
+    } else {
+      return kBadExt;
+    }
+    off += ilen;
+  }
+  return alen;
+}
+
+}  // namespace
+
 Verdict predict(const uint8_t* g, size_t n, uint32_t local_addr_be) {
   if (n < GLASS_HDR_LEN) return Verdict::kTruncated;
   const size_t len = (size_t(g[2]) << 8) | g[3];
@@ -340,11 +383,18 @@ Verdict predict(const uint8_t* g, size_t n, uint32_t local_addr_be) {
   if (inet_checksum(g, GLASS_HDR_LEN + len) != 0xffff) return Verdict::kChecksum;
   const uint8_t flags = g[1];
   if (g[0] != GLASS_VERSION || (flags & ~GLASS_FLAGS_ALL)) return Verdict::kMalformed;
-  if ((flags & GLASS_SYN) && (len || (flags & (GLASS_FIN | GLASS_RST)))) return Verdict::kMalformed;
-  if ((flags & GLASS_RST) && len) return Verdict::kMalformed;
-  // Outside SYN a non-zero mss marks a train: segments of that size, several.
+  // An extension area (docs/protocol.md) must be sound; the payload follows it.
+  const size_t ext = (flags & GLASS_EXT) ? ext_area_len(g + GLASS_HDR_LEN, len, flags) : 0;
+  if (ext == kBadExt) return Verdict::kMalformed;
+  const size_t payload = len - ext;
+  if ((flags & GLASS_SYN) && (payload || (flags & (GLASS_FIN | GLASS_RST))))
+    return Verdict::kMalformed;
+  if ((flags & GLASS_RST) && payload) return Verdict::kMalformed;
+  // Outside SYN a non-zero mss marks a train: segments of that size, several,
+  // and no extension area.
   const size_t mss = (size_t(g[28]) << 8) | g[29];
-  if (!(flags & GLASS_SYN) && mss && (mss < 64 || len <= mss)) return Verdict::kMalformed;
+  if (!(flags & GLASS_SYN) && mss && (mss < 64 || payload <= mss || ext))
+    return Verdict::kMalformed;
   const uint16_t sport = (uint16_t(g[4]) << 8) | g[5];
   const uint16_t dport = (uint16_t(g[6]) << 8) | g[7];
   if (!sport || !dport) return Verdict::kMalformed;

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Goodput under loss, glass against TCP in one guest (docs/perf.md):
+# a glass pair ga/gb and a veth pair va/vb between the same two
+# namespaces, the same netem on all four devices (`delay 5ms loss N%` each
+# way), then `glass perf --no-setup --tests bulk` over both, once per loss
+# rate, with trains/GSO and without (gso_max_segs 1 on every device).
+#   perf-loss.sh [SECONDS] [LOSS%...]     default: 6 s, 1 5 10
+# CC=cubic|newreno and SACK=0|1 set net.glass.congestion_control and
+# net.glass.sack in both namespaces (defaults: the module's).
+# Every run checks byte-exact delivery (glass perf does); the table of
+# glass / TCP ratios is printed at the end.
+set -eu
+# iproute2, not busybox's ip applet (the guest image has both).
+IP=/usr/sbin/ip
+TC=/usr/sbin/tc
+secs=${1:-6}
+shift || true
+losses=${*:-1 5 10}
+glass=${GLASS:-glass}
+a=perf-loss-a
+b=perf-loss-b
+
+cleanup() {
+	$IP netns del $a 2>/dev/null || true
+	$IP netns del $b 2>/dev/null || true
+}
+trap cleanup EXIT
+
+setup() {
+	cleanup
+	$IP netns add $a
+	$IP netns add $b
+	$IP netns exec $a $glass link add ga peer gb
+	$IP -n $a link set gb netns $b
+	$IP link add va netns $a type veth peer name vb netns $b
+	$IP -n $a addr add 10.7.0.1/24 dev ga
+	$IP -n $b addr add 10.7.0.2/24 dev gb
+	$IP -n $a addr add 10.8.0.1/24 dev va
+	$IP -n $b addr add 10.8.0.2/24 dev vb
+	for d in "$a ga" "$b gb" "$a va" "$b vb" "$a lo" "$b lo"; do
+		set -- $d
+		$IP -n "$1" link set "$2" up
+	done
+	for ns in $a $b; do
+		[ -z "${CC:-}" ] || $IP netns exec $ns sh -c \
+			"echo $CC > /proc/sys/net/glass/congestion_control"
+		[ -z "${SACK:-}" ] || $IP netns exec $ns sh -c \
+			"echo $SACK > /proc/sys/net/glass/sack"
+	done
+}
+
+# impair SEGS LOSS: gso_max_segs (64 = trains/GSO) and netem on all four.
+impair() {
+	segs=$1
+	loss=$2
+	for d in "$a ga" "$b gb" "$a va" "$b vb"; do
+		set -- $d
+		$IP -n "$1" link set "$2" gso_max_segs "$segs"
+		$TC -n "$1" qdisc replace dev "$2" root netem delay 5ms loss "$loss%"
+	done
+}
+
+# exact: 4 MB of random bytes over glass (glass cat) under the same netem,
+# compared byte for byte (glass perf counts bytes, it does not compare them).
+exact() {
+	head -c 4000000 /dev/urandom > /tmp/perf-loss.in
+	$glass cat -n $b -l 10.7.0.2:7399 > /tmp/perf-loss.out &
+	srv=$!
+	sleep 0.3
+	$glass cat -n $a 10.7.0.2:7399 < /tmp/perf-loss.in
+	wait $srv
+	if cmp -s /tmp/perf-loss.in /tmp/perf-loss.out; then echo exact; else echo DIFFERS; fi
+}
+
+# bulk: one glass perf run; prints "glass_MBps tcp_MBps".
+bulk() {
+	out=$($glass perf --no-setup --glass-addr 10.7.0.2 --tcp-addr 10.8.0.2 \
+		--server-netns $b --client-netns $a --transports glass,tcp-veth \
+		--tests bulk -t "$secs" --json)
+	echo "$out" >&2
+	echo "$out" | tr '{' '\n' | awk -F'"' '
+		/"transport":"glass"/ { for (i = 1; i < NF; i++) if ($i == "value") g = $(i + 1) }
+		/"transport":"tcp-veth"/ { for (i = 1; i < NF; i++) if ($i == "value") t = $(i + 1) }
+		END { gsub(/[:,]/, "", g); gsub(/[:,]/, "", t); print g, t }'
+}
+
+setup
+table="condition glass_MB/s tcp_MB/s glass/tcp bytes"
+for s in 64 1; do
+	for l in $losses; do
+		segs=$s
+		loss=$l
+		impair "$segs" "$loss"
+		set -- $(bulk)
+		ratio=$(awk -v g="$1" -v t="$2" 'BEGIN { printf "%.2f", (t > 0 ? g / t : 0) }')
+		check=$(exact)
+		what="loss=${loss}%,$([ "$segs" = 1 ] && echo one-seg-per-frame || echo trains)"
+		table="$table
+$what $1 $2 ${ratio}x $check"
+		echo "== $what: glass $1 MB/s, tcp $2 MB/s, ${ratio}x, $check" >&2
+	done
+done
+echo "$table" | column -t 2>/dev/null || echo "$table"
