@@ -12,14 +12,15 @@ TEST(Info, FullStructHasEveryField) {
   info.filled = sizeof(glass_info);
   info.raw.gi_state = GLASS_ESTABLISHED;
   info.raw.gi_snd_una = 42;
-  info.raw.gi_writer_blocked = 1ull << 40;
-  EXPECT_TRUE(info.has(&glass_info::gi_writer_blocked));
+  info.raw.gi_tlp_probes = 7;
+  EXPECT_TRUE(info.has(&glass_info::gi_tlp_probes));
   const auto fields = info_fields(info);
-  ASSERT_EQ(fields.size(), 42u);
+  // Every member of struct glass_info but its two zero pads.
+  ASSERT_EQ(fields.size(), 51u);
   EXPECT_EQ(fields.front().name, "len");
   EXPECT_EQ(fields[1].name, "state");
-  EXPECT_EQ(fields.back().name, "writer_blocked");
-  EXPECT_EQ(fields.back().value, 1ull << 40);
+  EXPECT_EQ(fields.back().name, "tlp_probes");
+  EXPECT_EQ(fields.back().value, 7u);
   const std::string text = format_info(info);
   EXPECT_NE(text.find("state ESTAB\n"), std::string::npos);
   EXPECT_NE(text.find("snd_una 42\n"), std::string::npos);
@@ -32,6 +33,18 @@ TEST(Info, OlderKernelFilledLess) {
   EXPECT_FALSE(info.has(&glass_info::gi_segs_out));
   const auto fields = info_fields(info);
   EXPECT_EQ(fields.back().name, "zero_wnd_sent");
+}
+
+// A kernel from before SACK fills up to gi_writer_blocked (192 bytes).
+TEST(Info, KernelBeforeSackStopsAtWriterBlocked) {
+  Info info;
+  info.filled = offsetof(glass_info, gi_sack);
+  info.raw.gi_writer_blocked = 1ull << 40;
+  EXPECT_FALSE(info.has(&glass_info::gi_sack));
+  const auto fields = info_fields(info);
+  ASSERT_EQ(fields.size(), 42u);
+  EXPECT_EQ(fields.back().name, "writer_blocked");
+  EXPECT_EQ(fields.back().value, 1ull << 40);
 }
 
 TEST(Info, NothingFilled) {
