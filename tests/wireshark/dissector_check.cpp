@@ -450,16 +450,16 @@ TEST_F(Bulk, ByteCountsAndRelativeSequenceNumbers) {
     if (num(f, "glass.stream") != 0) continue;
     const bool retrans = has(f, "glass.analysis.retransmission");
     if (from_client(f)) {
-      if (!retrans) c2s += num(f, "glass.len");
+      if (!retrans) c2s += num(f, "glass.payload_len");
       if (flag(f, "glass.flags.fin")) {
         client_fin = true;
-        EXPECT_EQ(num(f, "glass.seq") + num(f, "glass.len"), e("c2s_bytes") + 1);
+        EXPECT_EQ(num(f, "glass.seq") + num(f, "glass.payload_len"), e("c2s_bytes") + 1);
       }
     } else if (from_server(f)) {
-      if (!retrans) s2c += num(f, "glass.len");
+      if (!retrans) s2c += num(f, "glass.payload_len");
       if (flag(f, "glass.flags.fin")) {
         server_fin = true;
-        EXPECT_EQ(num(f, "glass.seq") + num(f, "glass.len"), e("s2c_bytes") + 1);
+        EXPECT_EQ(num(f, "glass.seq") + num(f, "glass.payload_len"), e("s2c_bytes") + 1);
       }
       last_server_ack = std::max(last_server_ack, num(f, "glass.ack"));
     }
@@ -474,7 +474,7 @@ TEST_F(Bulk, ByteCountsAndRelativeSequenceNumbers) {
   for (const Frame& f : frames_)
     if (num(f, "glass.stream") == 1 && num(f, "glass.srcport") == e("client_port2") &&
         !has(f, "glass.analysis.retransmission"))
-      c2s2 += num(f, "glass.len");
+      c2s2 += num(f, "glass.payload_len");
   EXPECT_EQ(c2s2, e("c2s_bytes2"));
 }
 
@@ -485,7 +485,7 @@ TEST_F(Bulk, TrainsSplitIntoSegments) {
     const uint64_t n = num(f, "glass.segments");
     if (n <= 1) continue;
     ++trains;
-    const uint64_t len = num(f, "glass.len"), mss = num(f, "glass.mss");
+    const uint64_t len = num(f, "glass.payload_len"), mss = num(f, "glass.mss");
     // Each side's trains carry its own MSS (the second connection's too).
     if (from_client(f) || num(f, "glass.srcport") == e("client_port2")) {
       EXPECT_EQ(mss, e("client_mss")) << "frame " << num(f, "frame.number");

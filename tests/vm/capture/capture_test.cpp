@@ -11,6 +11,7 @@
 // the dissector's fields with these after the boot.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/glass_wire.h>
 #include <pcap/pcap.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -284,10 +285,12 @@ TEST_F(CaptureCli, CountStopsAfterNFrames) {
   ASSERT_TRUE(f.error.empty()) << f.error;
   EXPECT_EQ(f.frames.size(), 5u);
   EXPECT_EQ(cap.reported("captured"), 5u) << cap.err();
-  // The first frames of a connection: SYN, SYN-ACK (flags at 14 + 1).
+  // The first frames of a connection: SYN, SYN-ACK (flags at 14 + 1), each
+  // with the extension area that offers SACK.
   ASSERT_GE(f.frames.size(), 2u);
-  EXPECT_EQ(static_cast<uint8_t>(f.frames[0][15]), 0x02) << "first frame is not a SYN";
-  EXPECT_EQ(static_cast<uint8_t>(f.frames[1][15]), 0x12) << "second frame is not a SYN-ACK";
+  EXPECT_EQ(static_cast<uint8_t>(f.frames[0][15]), GLASS_SYN | GLASS_EXT) << "not a SYN";
+  EXPECT_EQ(static_cast<uint8_t>(f.frames[1][15]), GLASS_SYN | GLASS_ACK | GLASS_EXT)
+      << "second frame is not a SYN-ACK";
 }
 
 // --duration S: exits by itself after S seconds, with the file complete.

@@ -75,8 +75,10 @@ Csv csv(const std::string& path) {
   return c;
 }
 
+// The debug kernel runs everything several times slower: a longer pause
+// leaves room for the writer to block and for the persist timer's probes.
 TEST(Lab, SlowReaderClosesTheWindowAndStallsTheWriter) {
-  const std::string dir = lab("slow-reader");
+  const std::string dir = lab("slow-reader", gt::debug_kernel() ? "--pause 3000" : "");
   auto f = facts(dir);
   EXPECT_EQ(f["shown"], 1);
   EXPECT_GE(f["window_zero_after_ms"], 0) << "the window never reached 0";
@@ -243,10 +245,14 @@ TEST(Lab, LargerWritesCostLessPerByte) {
 // wait. Counted in bodies held and delayed ACKs; the only time asserted is
 // the stall the timer guarantees (at least half of net.glass.delack_ms).
 TEST(Lab, NagleMeetsTheDelayedAck) {
-  const std::string dir = lab("delack", "--requests 16");
+  // On the debug kernel a request without any stall takes about 20 ms,
+  // too close to half of 40: glass's timer is set to 100 ms there (below
+  // the 200 ms floor of the RTO, which would otherwise resend the header).
+  const int delack_ms = gt::debug_kernel() ? 100 : 40;
+  const std::string dir = lab("delack", "--requests 16 --delack-ms " + std::to_string(delack_ms));
   auto f = facts(dir);
   EXPECT_EQ(f["shown"], 1);
-  EXPECT_EQ(f["delack_ms"], 40);
+  EXPECT_EQ(f["delack_ms"], delack_ms);
   for (const char* t : {"glass", "tcp"}) {
     const std::string p = t;
     for (const char* m : {"_nagle", "_nodelay", "_quickack"})
@@ -258,18 +264,23 @@ TEST(Lab, NagleMeetsTheDelayedAck) {
     EXPECT_GE(f[p + "_nagle_held"], need) << p;
     EXPECT_GE(f[p + "_nagle_delayed_acks"], need) << p;
     EXPECT_GE(f[p + "_nagle_stalls"], need) << p;
-    EXPECT_GE(f[p + "_nagle_p50_ms"], 20) << p;
+    EXPECT_GE(f[p + "_nagle_p50_ms"], p == "glass" ? delack_ms / 2 : 20) << p;
     // NODELAY: nothing held, no delayed ACK. Quick ACKs: no delayed ACK.
     EXPECT_EQ(f[p + "_nodelay_held"], 0) << p;
     EXPECT_LE(f[p + "_nodelay_delayed_acks"], 2) << p;
     EXPECT_LE(f[p + "_quickack_delayed_acks"], 2) << p;
-    // Either is faster than the stall (ordering, not a time).
-    EXPECT_LT(f[p + "_nodelay_p50_ms"], f[p + "_nagle_p50_ms"] / 2) << p;
-    EXPECT_LT(f[p + "_quickack_p50_ms"], f[p + "_nagle_p50_ms"] / 2) << p;
+    // Either is faster than the stall (ordering, not a time); by half on the
+    // stock kernel, where a request without a stall costs well under 1 ms.
+    const double cut = gt::debug_kernel() ? 1 : 2;
+    EXPECT_LT(f[p + "_nodelay_p50_ms"], f[p + "_nagle_p50_ms"] / cut) << p;
+    EXPECT_LT(f[p + "_quickack_p50_ms"], f[p + "_nagle_p50_ms"] / cut) << p;
   }
   // glass's quick ACK leaves as the header arrives, so the body is almost
-  // never held; TCP's leaves when the server reads the header.
-  EXPECT_LE(f["glass_quickack_held"], 4);
+  // never held; TCP's leaves when the server reads the header. On the debug
+  // kernel the ACK's round trip outlasts the client's next write().
+  if (!gt::debug_kernel()) {
+    EXPECT_LE(f["glass_quickack_held"], 4);
+  }
   const Csv c = csv(dir + "/delack.csv");
   ASSERT_EQ(c.rows.size(), 16u);
   for (const char* col : {"glass_nagle_ms", "glass_nodelay_ms", "glass_quickack_ms", "tcp_nagle_ms",

@@ -16,6 +16,9 @@ using st::Fd;
 namespace {
 
 constexpr size_t kFrame = ETH_HLEN + GLASS_HDR_LEN;  // a header-only segment
+// What a SYN or SYN-ACK adds: the extension area offering SACK (its header
+// and one item without a body).
+constexpr size_t kSynExt = sizeof(glass_ext) + sizeof(glass_ext_item);
 
 // RFC 1071 over the bytes, as the module computes glass_hdr.check.
 uint16_t inet_csum(const void* data, size_t len) {
@@ -180,12 +183,13 @@ TEST(Device, LinkCountersCountExactFrames) {
             std::to_string(ntohl(h.ack)) + " len " + std::to_string(ntohs(h.len)) + "]";
   }
   EXPECT_EQ(a1.tx_packets - a0.tx_packets, 3u) << seen;
-  EXPECT_EQ(a1.tx_bytes - a0.tx_bytes, 3 * kFrame);
+  // a sent two SYNs and an ACK; b a SYN-ACK and an RST.
+  EXPECT_EQ(a1.tx_bytes - a0.tx_bytes, 3 * kFrame + 2 * kSynExt);
   EXPECT_EQ(a1.rx_packets - a0.rx_packets, 2u) << seen;
-  EXPECT_EQ(a1.rx_bytes - a0.rx_bytes, 2 * kFrame);
+  EXPECT_EQ(a1.rx_bytes - a0.rx_bytes, 2 * kFrame + kSynExt);
   EXPECT_EQ(b1.tx_packets - b0.tx_packets, 2u) << seen;
   EXPECT_EQ(b1.rx_packets - b0.rx_packets, 3u) << seen;
-  EXPECT_EQ(b1.rx_bytes - b0.rx_bytes, 3 * kFrame);
+  EXPECT_EQ(b1.rx_bytes - b0.rx_bytes, 3 * kFrame + 2 * kSynExt);
   // `ip -s link` reads the same counters.
   std::string s =
       st::capture("/usr/sbin/ip netns exec " + pair.h1().name() + " /usr/sbin/ip -s link show ga");
@@ -215,17 +219,27 @@ TEST(Device, PacketSocketSeesSynFrame) {
     memcpy(&h, frame + ETH_HLEN, sizeof(h));
     if (!(h.flags & GLASS_SYN)) continue;
     seen = true;
-    EXPECT_EQ(n, static_cast<ssize_t>(kFrame));
+    EXPECT_EQ(n, static_cast<ssize_t>(kFrame + kSynExt));
     EXPECT_EQ(h.version, GLASS_VERSION);
-    EXPECT_EQ(h.flags, GLASS_SYN) << "the first SYN carries no ACK";
-    EXPECT_EQ(ntohs(h.len), 0);
+    EXPECT_EQ(h.flags, GLASS_SYN | GLASS_EXT) << "the first SYN: no ACK, SACK offered";
+    EXPECT_EQ(ntohs(h.len), kSynExt) << "no payload, only the extension area";
+    // The area: version 1, 8 bytes, one 4-byte SACK-permitted item.
+    glass_ext ext;
+    glass_ext_item item;
+    memcpy(&ext, frame + kFrame, sizeof(ext));
+    memcpy(&item, frame + kFrame + sizeof(ext), sizeof(item));
+    EXPECT_EQ(ext.version, GLASS_EXT_VERSION);
+    EXPECT_EQ(ntohs(ext.len), kSynExt);
+    EXPECT_EQ(item.kind, GLASS_EXT_SACK_PERM);
+    EXPECT_EQ(item.len, sizeof(item));
     EXPECT_EQ(ntohs(h.dport), 5904);
     EXPECT_GE(ntohs(h.sport), GLASS_EPHEMERAL_LO);
     EXPECT_EQ(h.saddr, inet_addr(st::Pair::kAddr1));
     EXPECT_EQ(h.daddr, inet_addr(st::Pair::kAddr2));
     EXPECT_EQ(ntohl(h.seq), gt::info(s).gi_iss);
     EXPECT_NE(ntohs(h.mss), 0);
-    EXPECT_EQ(inet_csum(frame + ETH_HLEN, GLASS_HDR_LEN), 0) << "checksum does not verify";
+    EXPECT_EQ(inet_csum(frame + ETH_HLEN, GLASS_HDR_LEN + kSynExt), 0)
+        << "checksum does not verify";
   }
   EXPECT_TRUE(seen) << "no SYN captured on gb";
 }

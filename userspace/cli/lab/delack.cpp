@@ -24,6 +24,8 @@ namespace {
 
 enum class Mode { kNagle, kNodelay, kQuickack };
 constexpr Mode kModes[] = {Mode::kNagle, Mode::kNodelay, Mode::kQuickack};
+// Linux TCP's delayed-ACK timer at its minimum (TCP_DELACK_MIN, HZ/25).
+constexpr int kTcpDelackMs = 40;
 
 const char* mode_key(Mode m) {
   switch (m) {
@@ -50,10 +52,11 @@ const char* mode_text(Mode m) {
 }
 
 struct Options {
-  int requests = 0;  // 0: 40 (16 with --quick)
-  int header = 64;   // first write of a request
-  int body = 200;    // second write
-  int reply = 128;   // the server's answer
+  int requests = 0;   // 0: 40 (16 with --quick)
+  int header = 64;    // first write of a request
+  int body = 200;     // second write
+  int reply = 128;    // the server's answer
+  int delack_ms = 0;  // 0: leave net.glass.delack_ms as it is
 };
 
 // One run of the exchange: one transport, one mode.
@@ -150,6 +153,10 @@ class Delack : public Scenario {
     sub.add_option("--reply", o_.reply, "Bytes of the server's reply")
         ->transform(size_validator(1, 65536))
         ->capture_default_str();
+    sub.add_option("--delack-ms", o_.delack_ms,
+                   "glass's delayed-ACK timer in the lab's namespace (net.glass.delack_ms; "
+                   "TCP's stays 40 ms)")
+        ->check(CLI::Range(1, 1000));
   }
 
   void run(LabRun& run) override {
@@ -157,14 +164,16 @@ class Delack : public Scenario {
     TestbedSpec spec{"delack"};
     spec.veth = run.options().tcp;
     const Testbed tb(spec);
+    if (o_.delack_ms > 0) tb.sysctl(tb.b(), "delack_ms", o_.delack_ms);
     const int delack_ms = read_sysctl(tb.b(), "/proc/sys/net/glass/delack_ms");
+    // A stall is a request held for at least half of its transport's timer.
     const double threshold_ms = delack_ms / 2.0;
     run.note(std::to_string(requests) + " requests per mode: write(" + std::to_string(o_.header) +
              " B), write(" + std::to_string(o_.body) + " B), read(" + std::to_string(o_.reply) +
              " B); glass delayed-ACK timer " + std::to_string(delack_ms) +
              " ms (net.glass.delack_ms); a stall is a request slower "
              "than " +
-             num(threshold_ms) + " ms");
+             num(threshold_ms) + " ms (TCP: " + num(kTcpDelackMs / 2.0) + " ms)");
     run.fact("delack_ms", delack_ms, "");
     run.fact("requests", requests, "");
 
@@ -173,7 +182,8 @@ class Delack : public Scenario {
     for (const Transport t : kTransports) {
       if (t == Transport::kTcp && !run.options().tcp) continue;
       for (const Mode m : kModes)
-        results.push_back(run_one(tb, t, m, requests, port++, threshold_ms));
+        results.push_back(run_one(tb, t, m, requests, port++,
+                                  t == Transport::kTcp ? kTcpDelackMs / 2.0 : threshold_ms));
     }
     write_csv(run, results, requests);
     for (const RunResult& r : results) describe(run, r, requests);
@@ -290,7 +300,9 @@ class Delack : public Scenario {
 
   static double median(const RunResult& r) { return quantile(r.latency_ms, 0.5); }
 
-  // The checks count events (bodies held, delayed ACKs) and compare medians;
+  // The checks count events (bodies held, delayed ACKs) and order medians
+  // (a cut of any size: on a debug kernel a request without a stall costs
+  // half of TCP's timer);
   // only "a request held behind the timer took at least half of it" is a
   // time, and the timer guarantees it.
   static void judge(LabRun& run, const std::vector<RunResult>& results, int requests) {
@@ -316,7 +328,7 @@ class Delack : public Scenario {
       run.check(d.held == 0 && d.delayed_acks <= few,
                 who + " with NODELAY: no body held, no delayed ACK");
       run.check(q.delayed_acks <= few, who + " with quick ACKs: no delayed ACK");
-      run.check(median(d) < median(*n) / 2 && median(q) < median(*n) / 2,
+      run.check(median(d) < median(*n) && median(q) < median(*n),
                 who + ": NODELAY and quick ACKs cut the median time per request");
       head += std::string(head.empty() ? "" : "; ") + who + " " +
               num(std::round(median(*n) * 10) / 10) + " ms per request with Nagle, " +
