@@ -1,6 +1,8 @@
 // Helpers of the hostile-conditions suite; see hostile.hpp.
 #include "hostile.hpp"
 
+#include <glass/procfs.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -118,33 +120,18 @@ uint64_t ProcTable::num(const std::vector<std::string>& row, const std::string& 
 
 ProcTable proc_table() {
   ProcTable t;
-  std::ifstream in("/proc/thread-self/net/glass");
-  std::string line;
-  bool first = true;
-  while (std::getline(in, line)) {
-    std::istringstream ss(line);
-    std::vector<std::string> fields;
-    std::string f;
-    while (ss >> f) fields.push_back(f);
-    if (first) {
-      t.header = fields;
-      first = false;
-    } else if (!fields.empty()) {
-      t.rows.push_back(fields);
-    }
+  try {
+    const glass::Table table = glass::Table::read("/proc/thread-self/net/glass");
+    t.header = table.columns();
+    for (const glass::Table::Row& r : table.rows()) t.rows.push_back(r.fields);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what();
   }
-  if (t.header.empty()) ADD_FAILURE() << "/proc/net/glass has no header";
   return t;
 }
 
 std::map<std::string, uint64_t> counters() {
-  std::map<std::string, uint64_t> m;
-  std::ifstream in("/proc/thread-self/net/glass_stat");
-  std::string name;
-  uint64_t v = 0;
-  while (in >> name >> v) m[name] = v;
-  if (m.empty()) ADD_FAILURE() << "/proc/net/glass_stat is empty or missing";
-  return m;
+  return gt::counters_file("/proc/thread-self/net/glass_stat");
 }
 
 uint64_t drops(const std::map<std::string, uint64_t>& c) {

@@ -1,6 +1,8 @@
 // Helpers of the unmodified-programs suite (programs.hpp).
 #include "programs.hpp"
 
+#include "support.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -107,13 +109,7 @@ bool tcp_uses_port(const std::string& ns, uint16_t port) {
 }
 
 std::map<std::string, uint64_t> glass_stat(const std::string& ns) {
-  std::map<std::string, uint64_t> m;
-  std::istringstream in(in_ns(ns, "cat /proc/net/glass_stat"));
-  std::string name;
-  uint64_t v = 0;
-  while (in >> name >> v) m[name] = v;
-  if (m.empty()) ADD_FAILURE() << "no /proc/net/glass_stat in " << ns;
-  return m;
+  return gt::counters_from(in_ns(ns, "cat /proc/net/glass_stat"), "/proc/net/glass_stat of " + ns);
 }
 
 }  // namespace prog

@@ -23,11 +23,11 @@ void* unmapped_page() {
 }  // namespace
 
 TEST(BadInput, ConnectShortAddrlenIsEINVAL) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 6100));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 6100));
   Fd s = st::sock();
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 6100);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 6100);
   for (socklen_t len : {0u, 1u, 8u, 15u}) {
     EXPECT_EQ(connect(s, st::sa(&a), len), -1) << len;
     EXPECT_EQ(errno, EINVAL) << len;
@@ -37,10 +37,10 @@ TEST(BadInput, ConnectShortAddrlenIsEINVAL) {
 }
 
 TEST(BadInput, ConnectWrongFamilyIsEAFNOSUPPORT) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 6101);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 6101);
   a.sg_family = AF_INET;
   EXPECT_EQ(connect(s, st::sa(&a), sizeof(a)), -1);
   EXPECT_EQ(errno, EAFNOSUPPORT);

@@ -62,12 +62,12 @@ TEST(Socket, TypeFlagsSetNonblockAndCloexec) {
 }
 
 TEST(Bind, ExplicitPortAndAddressShowInGetsockname) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
-  ASSERT_EQ(bind_to(s, st::Loopback::kAddr, 4242), 0) << strerror(errno);
+  ASSERT_EQ(bind_to(s, gt::Loopback::kAddr, 4242), 0) << strerror(errno);
   EXPECT_EQ(local_port(s), 4242);
-  EXPECT_EQ(local_ip(s), st::Loopback::kAddr);
+  EXPECT_EQ(local_ip(s), gt::Loopback::kAddr);
 }
 
 TEST(Bind, UnboundSocketNameIsAnyAddressPortZero) {
@@ -82,12 +82,12 @@ TEST(Bind, UnboundSocketNameIsAnyAddressPortZero) {
 }
 
 TEST(Bind, PortZeroPicksEphemeralPort) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   std::vector<Fd> socks;
   for (int i = 0; i < 8; i++) {
     socks.push_back(st::sock());
-    ASSERT_EQ(bind_to(socks.back(), st::Loopback::kAddr, 0), 0) << strerror(errno);
+    ASSERT_EQ(bind_to(socks.back(), gt::Loopback::kAddr, 0), 0) << strerror(errno);
     uint16_t p = local_port(socks.back());
     EXPECT_GE(p, GLASS_EPHEMERAL_LO);
     EXPECT_LE(p, GLASS_EPHEMERAL_HI);
@@ -96,38 +96,38 @@ TEST(Bind, PortZeroPicksEphemeralPort) {
 }
 
 TEST(Bind, ListenWithoutBindPicksEphemeralPort) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd l = st::sock();
   ASSERT_EQ(listen(l, 4), 0) << strerror(errno);
   uint16_t p = local_port(l);
   EXPECT_GE(p, GLASS_EPHEMERAL_LO);
   EXPECT_LE(p, GLASS_EPHEMERAL_HI);
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, p));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, p));
   Fd a = Fd(accept(l, nullptr, nullptr));
   EXPECT_GE(a, 0);
 }
 
 TEST(Bind, ConnectAutobindsEphemeralPortAndRouteAddress) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5001));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5001));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5001));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5001));
   uint16_t p = local_port(c);
   EXPECT_GE(p, GLASS_EPHEMERAL_LO);
   EXPECT_LE(p, GLASS_EPHEMERAL_HI);
-  EXPECT_EQ(local_ip(c), st::Loopback::kAddr);
+  EXPECT_EQ(local_ip(c), gt::Loopback::kAddr);
 }
 
 TEST(Bind, AnyAddressAcceptsOnEveryLocalAddress) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  st::addr_add("glass0", "10.7.9.2", 24);
+  gt::addr_add("glass0", "10.7.9.2", 24);
   Fd l = st::sock();
   ASSERT_EQ(bind_to(l, "0.0.0.0", 5002), 0) << strerror(errno);
   EXPECT_EQ(local_ip(l), "0.0.0.0");
   ASSERT_EQ(listen(l, 4), 0);
-  for (const char* ip : {st::Loopback::kAddr, "10.7.9.2"}) {
+  for (const char* ip : {gt::Loopback::kAddr, "10.7.9.2"}) {
     Fd c = Fd(gt::connect_to(ip, 5002));
     Fd a = Fd(accept(l, nullptr, nullptr));
     ASSERT_GE(a, 0);
@@ -136,90 +136,90 @@ TEST(Bind, AnyAddressAcceptsOnEveryLocalAddress) {
 }
 
 TEST(Bind, BoundToAnyThenConnectTakesRouteAddress) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5003));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5003));
   Fd c = st::sock();
   ASSERT_EQ(bind_to(c, "0.0.0.0", 6003), 0);
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5003);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5003);
   ASSERT_EQ(connect(c, st::sa(&a), sizeof(a)), 0) << strerror(errno);
-  EXPECT_EQ(local_ip(c), st::Loopback::kAddr);
+  EXPECT_EQ(local_ip(c), gt::Loopback::kAddr);
   EXPECT_EQ(local_port(c), 6003);
 }
 
 TEST(Bind, SamePortTwiceIsEADDRINUSE) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd a = st::sock(), b = st::sock(), c = st::sock();
-  ASSERT_EQ(bind_to(a, st::Loopback::kAddr, 5004), 0);
-  EXPECT_EQ(bind_to(b, st::Loopback::kAddr, 5004), -1);
+  ASSERT_EQ(bind_to(a, gt::Loopback::kAddr, 5004), 0);
+  EXPECT_EQ(bind_to(b, gt::Loopback::kAddr, 5004), -1);
   EXPECT_EQ(errno, EADDRINUSE);
   EXPECT_EQ(bind_to(c, "0.0.0.0", 5004), -1) << "any address overlaps a specific one";
   EXPECT_EQ(errno, EADDRINUSE);
 }
 
 TEST(Bind, NonLocalAddressIsEADDRNOTAVAIL) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
   EXPECT_EQ(bind_to(s, "10.7.9.77", 5005), -1);
   EXPECT_EQ(errno, EADDRNOTAVAIL);
-  EXPECT_EQ(bind_to(s, st::Loopback::kAddr, 5005), 0) << "a failed bind leaves the socket unbound";
+  EXPECT_EQ(bind_to(s, gt::Loopback::kAddr, 5005), 0) << "a failed bind leaves the socket unbound";
 }
 
 TEST(Bind, ReuseAddrSharesPortUntilOneListens) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd a = st::sock(), b = st::sock(), c = st::sock();
   reuse(a);
   reuse(b);
   reuse(c);
-  ASSERT_EQ(bind_to(a, st::Loopback::kAddr, 5006), 0);
-  ASSERT_EQ(bind_to(b, st::Loopback::kAddr, 5006), 0) << "TCP: both SO_REUSEADDR, none listening";
+  ASSERT_EQ(bind_to(a, gt::Loopback::kAddr, 5006), 0);
+  ASSERT_EQ(bind_to(b, gt::Loopback::kAddr, 5006), 0) << "TCP: both SO_REUSEADDR, none listening";
   ASSERT_EQ(listen(a, 4), 0);
   errno = 0;
   EXPECT_EQ(listen(b, 4), -1) << "TCP refuses a second listener on the port";
   EXPECT_EQ(errno, EADDRINUSE);
-  EXPECT_EQ(bind_to(c, st::Loopback::kAddr, 5006), -1) << "the port has a listener";
+  EXPECT_EQ(bind_to(c, gt::Loopback::kAddr, 5006), -1) << "the port has a listener";
   EXPECT_EQ(errno, EADDRINUSE);
 }
 
 TEST(Bind, WithoutReuseAddrSecondBindFailsEvenIfFirstHasIt) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd a = st::sock(), b = st::sock();
   reuse(a);
-  ASSERT_EQ(bind_to(a, st::Loopback::kAddr, 5007), 0);
-  EXPECT_EQ(bind_to(b, st::Loopback::kAddr, 5007), -1);
+  ASSERT_EQ(bind_to(a, gt::Loopback::kAddr, 5007), 0);
+  EXPECT_EQ(bind_to(b, gt::Loopback::kAddr, 5007), -1);
   EXPECT_EQ(errno, EADDRINUSE);
 }
 
 TEST(Bind, AcceptedConnectionHoldsListenerPort) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5008));  // SO_REUSEADDR set
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5008));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5008));  // SO_REUSEADDR set
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5008));
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
   l.reset();
   // TCP: the accepted socket still owns port 5008.
   Fd plain = st::sock();
-  EXPECT_EQ(bind_to(plain, st::Loopback::kAddr, 5008), -1);
+  EXPECT_EQ(bind_to(plain, gt::Loopback::kAddr, 5008), -1);
   EXPECT_EQ(errno, EADDRINUSE);
   plain.reset();
   Fd reusing = st::sock();
   reuse(reusing);
-  EXPECT_EQ(bind_to(reusing, st::Loopback::kAddr, 5008), 0) << strerror(errno);
+  EXPECT_EQ(bind_to(reusing, gt::Loopback::kAddr, 5008), 0) << strerror(errno);
 }
 
 TEST(Bind, TimeWaitPortNeedsReuseAddr) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5009));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5009));
   Fd c = st::sock();
   reuse(c);
-  ASSERT_EQ(bind_to(c, st::Loopback::kAddr, 6009), 0);
-  sockaddr_glass to = gt::addr(st::Loopback::kAddr, 5009);
+  ASSERT_EQ(bind_to(c, gt::Loopback::kAddr, 6009), 0);
+  sockaddr_glass to = gt::addr(gt::Loopback::kAddr, 5009);
   ASSERT_EQ(connect(c, st::sa(&to), sizeof(to)), 0) << strerror(errno);
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
@@ -231,15 +231,15 @@ TEST(Bind, TimeWaitPortNeedsReuseAddr) {
   ASSERT_TRUE(gt::wait_until([&] { return gt::info(c).gi_state == GLASS_TIME_WAIT; }));
   c.reset();
   Fd plain = st::sock();
-  EXPECT_EQ(bind_to(plain, st::Loopback::kAddr, 6009), -1);
+  EXPECT_EQ(bind_to(plain, gt::Loopback::kAddr, 6009), -1);
   EXPECT_EQ(errno, EADDRINUSE);
   Fd reusing = st::sock();
   reuse(reusing);
-  EXPECT_EQ(bind_to(reusing, st::Loopback::kAddr, 6009), 0) << strerror(errno);
+  EXPECT_EQ(bind_to(reusing, gt::Loopback::kAddr, 6009), 0) << strerror(errno);
 }
 
 TEST(Bind, PrivilegedPortWithoutCapabilityIsEACCES) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
@@ -266,7 +266,7 @@ TEST(Bind, PrivilegedPortWithoutCapabilityIsEACCES) {
       << "100: setresuid failed, 102: port 80 bound, 103: port 1024 refused, 104: other errno";
   // Root may.
   Fd s = st::sock();
-  EXPECT_EQ(bind_to(s, st::Loopback::kAddr, 80), 0) << strerror(errno);
+  EXPECT_EQ(bind_to(s, gt::Loopback::kAddr, 80), 0) << strerror(errno);
 }
 
 TEST(Bind, WrongFamilyIsEAFNOSUPPORT) {
@@ -297,11 +297,11 @@ TEST(Bind, BadPointerIsEFAULT) {
 }
 
 TEST(Bind, SecondBindIsEINVAL) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
-  ASSERT_EQ(bind_to(s, st::Loopback::kAddr, 5012), 0);
-  EXPECT_EQ(bind_to(s, st::Loopback::kAddr, 5013), -1);
+  ASSERT_EQ(bind_to(s, gt::Loopback::kAddr, 5012), 0);
+  EXPECT_EQ(bind_to(s, gt::Loopback::kAddr, 5013), -1);
   EXPECT_EQ(errno, EINVAL);
   EXPECT_EQ(local_port(s), 5012);
 }

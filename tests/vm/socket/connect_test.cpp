@@ -27,15 +27,15 @@ TEST(Connect, BlockingConnectEstablishesBothEnds) {
   EXPECT_EQ(ntohs(peer.sg_port), 5200);
   char ip[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &peer.sg_addr, ip, sizeof(ip));
-  EXPECT_STREQ(ip, st::Loopback::kAddr);
+  EXPECT_STREQ(ip, gt::Loopback::kAddr);
 }
 
 TEST(Connect, NonblockingIsEINPROGRESSThenPollOutAndSoErrorZero) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5201));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5201));
   Fd s = st::sock(SOCK_NONBLOCK);
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5201), -1);
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5201), -1);
   EXPECT_EQ(errno, EINPROGRESS);
   EXPECT_EQ(st::revents(s, POLLOUT, 5000), POLLOUT);
   EXPECT_EQ(st::so_error(s), 0);
@@ -43,14 +43,14 @@ TEST(Connect, NonblockingIsEINPROGRESSThenPollOutAndSoErrorZero) {
 }
 
 TEST(Connect, RepeatedConnectWhileInProgressIsEALREADYThenEISCONN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   gt::must("/usr/sbin/tc qdisc add dev glass0 root netem delay 200ms");
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5202));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5202));
   Fd s = st::sock(SOCK_NONBLOCK);
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5202), -1);
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5202), -1);
   EXPECT_EQ(errno, EINPROGRESS);
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5202), -1);
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5202), -1);
   EXPECT_EQ(errno, EALREADY);
   sockaddr_glass peer{};
   socklen_t pl = sizeof(peer);
@@ -58,26 +58,26 @@ TEST(Connect, RepeatedConnectWhileInProgressIsEALREADYThenEISCONN) {
   EXPECT_EQ(errno, ENOTCONN);
   ASSERT_EQ(st::revents(s, POLLOUT, 5000), POLLOUT);
   // As TCP: the first connect() after completion reports success, then EISCONN.
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5202), 0) << strerror(errno);
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5202), -1);
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5202), 0) << strerror(errno);
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5202), -1);
   EXPECT_EQ(errno, EISCONN);
 }
 
 TEST(Connect, AfterBlockingConnectIsEISCONN) {
   st::LoopConn c(5203);
-  EXPECT_EQ(connect_addr(c.client, st::Loopback::kAddr, 5203), -1);
+  EXPECT_EQ(connect_addr(c.client, gt::Loopback::kAddr, 5203), -1);
   EXPECT_EQ(errno, EISCONN);
-  EXPECT_EQ(connect_addr(c.server, st::Loopback::kAddr, 5203), -1);
+  EXPECT_EQ(connect_addr(c.server, gt::Loopback::kAddr, 5203), -1);
   EXPECT_EQ(errno, EISCONN);
 }
 
 TEST(Connect, NobodyListeningIsECONNREFUSED) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   uint64_t rst_sent = st::stat("resets_sent"), fails = st::stat("attempt_fails");
   uint64_t no_sock = st::stat("drop_no_socket");
   Fd s = st::sock();
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5204), -1);
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5204), -1);
   EXPECT_EQ(errno, ECONNREFUSED);
   EXPECT_EQ(st::stat("resets_sent"), rst_sent + 1);
   EXPECT_EQ(st::stat("attempt_fails"), fails + 1);
@@ -87,10 +87,10 @@ TEST(Connect, NobodyListeningIsECONNREFUSED) {
 }
 
 TEST(Connect, NonblockingRefusedReportsSoError) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock(SOCK_NONBLOCK);
-  int rc = connect_addr(s, st::Loopback::kAddr, 5205);
+  int rc = connect_addr(s, gt::Loopback::kAddr, 5205);
   if (rc == -1 && errno == ECONNREFUSED) GTEST_SKIP() << "refused before connect() returned";
   ASSERT_EQ(rc, -1);
   ASSERT_EQ(errno, EINPROGRESS);
@@ -102,13 +102,13 @@ TEST(Connect, NonblockingRefusedReportsSoError) {
 }
 
 TEST(Connect, RetryAfterRefusedSucceeds) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
-  ASSERT_EQ(connect_addr(s, st::Loopback::kAddr, 5206), -1);
+  ASSERT_EQ(connect_addr(s, gt::Loopback::kAddr, 5206), -1);
   ASSERT_EQ(errno, ECONNREFUSED);
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5206));
-  EXPECT_EQ(connect_addr(s, st::Loopback::kAddr, 5206), 0) << strerror(errno);
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5206));
+  EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5206), 0) << strerror(errno);
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
   EXPECT_EQ(gt::info(s).gi_state, GLASS_ESTABLISHED);
@@ -122,9 +122,9 @@ TEST(Connect, RetryAfterRefusedSucceeds) {
 }
 
 TEST(Connect, SilentPeerTimesOutAfterSynRetries) {
-  st::Pair pair;
+  gt::Pair pair;
   // The peer loses its address: SYNs arrive there and are dropped unanswered.
-  pair.h2().exec([] { st::addr_del("gb", st::Pair::kAddr2, 24); });
+  pair.h2().exec([] { gt::addr_del("gb", gt::Pair::kAddr2, 24); });
   uint64_t not_local;
   {
     gt::InNetns in(pair.h2().name());
@@ -136,7 +136,7 @@ TEST(Connect, SilentPeerTimesOutAfterSynRetries) {
   uint64_t timeouts = st::stat("connection_timeouts"), fails = st::stat("attempt_fails");
   Fd s = st::sock();
   auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(connect_addr(s, st::Pair::kAddr2, 5207), -1);
+  EXPECT_EQ(connect_addr(s, gt::Pair::kAddr2, 5207), -1);
   EXPECT_EQ(errno, ETIMEDOUT);
   long ms = st::ms_since(t0);
   EXPECT_GE(ms, 500) << "SYN, one retransmission after 200 ms, then 400 ms";
@@ -150,13 +150,13 @@ TEST(Connect, SilentPeerTimesOutAfterSynRetries) {
 }
 
 TEST(Connect, NonblockingSilentPeerReportsETIMEDOUT) {
-  st::Pair pair;
-  pair.h2().exec([] { st::addr_del("gb", st::Pair::kAddr2, 24); });
+  gt::Pair pair;
+  pair.h2().exec([] { gt::addr_del("gb", gt::Pair::kAddr2, 24); });
   gt::InNetns in(pair.h1().name());
   st::sysctl("rto_initial_ms", 100);
   st::sysctl("syn_retries", 1);
   Fd s = st::sock(SOCK_NONBLOCK);
-  ASSERT_EQ(connect_addr(s, st::Pair::kAddr2, 5208), -1);
+  ASSERT_EQ(connect_addr(s, gt::Pair::kAddr2, 5208), -1);
   ASSERT_EQ(errno, EINPROGRESS);
   char b = 0;
   EXPECT_EQ(write(s, &b, 1), -1) << "TCP: writing while SYN_SENT without blocking";
@@ -167,7 +167,7 @@ TEST(Connect, NonblockingSilentPeerReportsETIMEDOUT) {
 }
 
 TEST(Connect, NoRouteIsENETUNREACH) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
   EXPECT_EQ(connect_addr(s, "10.99.0.1", 5209), -1);
@@ -176,7 +176,7 @@ TEST(Connect, NoRouteIsENETUNREACH) {
 }
 
 TEST(Connect, RouteOverNonGlassDeviceIsENETUNREACH) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd s = st::sock();
   EXPECT_EQ(connect_addr(s, "127.0.0.1", 5210), -1);
@@ -184,16 +184,16 @@ TEST(Connect, RouteOverNonGlassDeviceIsENETUNREACH) {
 }
 
 TEST(Connect, AcrossPairBothNamesMatch) {
-  st::Pair pair;
+  gt::Pair pair;
   Fd l;
   {
     gt::InNetns in(pair.h2().name());
-    l = Fd(gt::listener(st::Pair::kAddr2, 5211));
+    l = Fd(gt::listener(gt::Pair::kAddr2, 5211));
   }
   Fd c;
   {
     gt::InNetns in(pair.h1().name());
-    c = Fd(gt::connect_to(st::Pair::kAddr2, 5211));
+    c = Fd(gt::connect_to(gt::Pair::kAddr2, 5211));
   }
   sockaddr_glass peer{};
   socklen_t pl = sizeof(peer);
@@ -204,7 +204,7 @@ TEST(Connect, AcrossPairBothNamesMatch) {
   ASSERT_EQ(getsockname(c, st::sa(&cn), &l1), 0);
   ASSERT_EQ(getpeername(c, st::sa(&cp), &l2), 0);
   ASSERT_EQ(getsockname(a, st::sa(&an), &l3), 0);
-  EXPECT_EQ(cn.sg_addr.s_addr, inet_addr(st::Pair::kAddr1));
+  EXPECT_EQ(cn.sg_addr.s_addr, inet_addr(gt::Pair::kAddr1));
   EXPECT_EQ(peer.sg_addr.s_addr, cn.sg_addr.s_addr);
   EXPECT_EQ(peer.sg_port, cn.sg_port);
   EXPECT_EQ(cp.sg_addr.s_addr, an.sg_addr.s_addr);
@@ -220,9 +220,9 @@ TEST(Getpeername, BeforeConnectIsENOTCONN) {
 }
 
 TEST(Getpeername, ListenerIsENOTCONN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5212));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5212));
   sockaddr_glass a{};
   socklen_t len = sizeof(a);
   EXPECT_EQ(getpeername(l, st::sa(&a), &len), -1);
@@ -230,9 +230,9 @@ TEST(Getpeername, ListenerIsENOTCONN) {
 }
 
 TEST(Getsockname, ShortBufferIsTruncatedAndFullLengthReported) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5213));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5213));
   char buf[4] = {};
   socklen_t len = sizeof(buf);
   ASSERT_EQ(getsockname(l, reinterpret_cast<sockaddr*>(buf), &len), 0);

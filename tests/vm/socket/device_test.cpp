@@ -93,7 +93,7 @@ long ping_pong_ms(int a, int b, int rounds) {
 }  // namespace
 
 TEST(Device, LoopbackLinkIsOfKindGlass) {
-  st::Loopback lo;
+  gt::Loopback lo;
   std::string out = st::capture("/usr/sbin/ip netns exec " + lo.ns().name() +
                                 " /usr/sbin/ip -d link show glass0");
   EXPECT_NE(out.find("glass"), std::string::npos) << out;
@@ -101,7 +101,7 @@ TEST(Device, LoopbackLinkIsOfKindGlass) {
 }
 
 TEST(Device, PairEndsLiveInTheirNamespaces) {
-  st::Pair pair;
+  gt::Pair pair;
   EXPECT_EQ(gt::sh("/usr/sbin/ip netns exec " + pair.h1().name() +
                    " /usr/sbin/ip link show ga >/dev/null 2>&1"),
             0);
@@ -114,7 +114,7 @@ TEST(Device, PairEndsLiveInTheirNamespaces) {
 }
 
 TEST(Device, MtuSettableUpTo65535) {
-  st::Loopback lo;
+  gt::Loopback lo;
   const std::string ip =
       "/usr/sbin/ip netns exec " + lo.ns().name() + " /usr/sbin/ip link set glass0 mtu ";
   EXPECT_EQ(gt::sh(ip + "65535"), 0);
@@ -128,49 +128,49 @@ TEST(Device, MtuSettableUpTo65535) {
   // A smaller MTU gives a smaller MSS: MTU minus the 32-byte glass header.
   EXPECT_EQ(gt::sh(ip + "1000"), 0);
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5900));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5900));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5900));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5900));
   EXPECT_EQ(gt::info(c).gi_mss, 1000u - GLASS_HDR_LEN);
 }
 
 TEST(Device, DownDeviceMakesConnectENETUNREACHAndUpRestores) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5901));
-  st::link_set("glass0", false);
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5901));
+  gt::link_set("glass0", false);
   Fd s = st::sock();
   sockaddr_glass a = gt::addr("10.7.9.2", 5901);
   EXPECT_EQ(connect(s, st::sa(&a), sizeof(a)), -1);
   EXPECT_EQ(errno, ENETUNREACH);
-  st::link_set("glass0", true);
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5901));
+  gt::link_set("glass0", true);
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5901));
   EXPECT_EQ(gt::info(c).gi_state, GLASS_ESTABLISHED);
 }
 
 TEST(Device, LinkCountersCountExactFrames) {
-  st::Pair pair;
+  gt::Pair pair;
   Fd l, tap;
   pair.h2().exec([&] {
-    l = Fd(gt::listener(st::Pair::kAddr2, 5902));
+    l = Fd(gt::listener(gt::Pair::kAddr2, 5902));
     tap = packet_socket("gb");
   });
-  st::LinkStats a0, b0, a1, b1;
-  pair.h1().exec([&] { a0 = st::link_stats("ga"); });
-  pair.h2().exec([&] { b0 = st::link_stats("gb"); });
+  gt::LinkStats a0, b0, a1, b1;
+  pair.h1().exec([&] { a0 = gt::link_stats("ga"); });
+  pair.h2().exec([&] { b0 = gt::link_stats("gb"); });
   Fd c, refused;
   pair.h1().exec([&] {
     // The handshake: SYN and ACK out of ga, SYN-ACK back.
-    c = Fd(gt::connect_to(st::Pair::kAddr2, 5902));
+    c = Fd(gt::connect_to(gt::Pair::kAddr2, 5902));
     // A refused attempt: SYN out, RST back.
     refused = st::sock();
-    sockaddr_glass a = gt::addr(st::Pair::kAddr2, 5903);
+    sockaddr_glass a = gt::addr(gt::Pair::kAddr2, 5903);
     EXPECT_EQ(connect(refused, st::sa(&a), sizeof(a)), -1);
     EXPECT_EQ(errno, ECONNREFUSED);
   });
   // Quiet for longer than the initial RTO: nothing else may be sent.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  pair.h1().exec([&] { a1 = st::link_stats("ga"); });
-  pair.h2().exec([&] { b1 = st::link_stats("gb"); });
+  pair.h1().exec([&] { a1 = gt::link_stats("ga"); });
+  pair.h2().exec([&] { b1 = gt::link_stats("gb"); });
   // What the tap on gb saw, for the failure message.
   std::string seen;
   unsigned char frame[2048];
@@ -197,7 +197,7 @@ TEST(Device, LinkCountersCountExactFrames) {
 }
 
 TEST(Device, PacketSocketSeesSynFrame) {
-  st::Pair pair;
+  gt::Pair pair;
   Fd tap;
   {
     gt::InNetns in(pair.h2().name());
@@ -206,7 +206,7 @@ TEST(Device, PacketSocketSeesSynFrame) {
   ASSERT_GE(tap, 0);
   gt::InNetns in(pair.h1().name());
   Fd s = st::sock(SOCK_NONBLOCK);
-  sockaddr_glass a = gt::addr(st::Pair::kAddr2, 5904);
+  sockaddr_glass a = gt::addr(gt::Pair::kAddr2, 5904);
   ASSERT_EQ(connect(s, st::sa(&a), sizeof(a)), -1);
   bool seen = false;
   for (int i = 0; i < 10 && !seen; i++) {
@@ -234,8 +234,8 @@ TEST(Device, PacketSocketSeesSynFrame) {
     EXPECT_EQ(item.len, sizeof(item));
     EXPECT_EQ(ntohs(h.dport), 5904);
     EXPECT_GE(ntohs(h.sport), GLASS_EPHEMERAL_LO);
-    EXPECT_EQ(h.saddr, inet_addr(st::Pair::kAddr1));
-    EXPECT_EQ(h.daddr, inet_addr(st::Pair::kAddr2));
+    EXPECT_EQ(h.saddr, inet_addr(gt::Pair::kAddr1));
+    EXPECT_EQ(h.daddr, inet_addr(gt::Pair::kAddr2));
     EXPECT_EQ(ntohl(h.seq), gt::info(s).gi_iss);
     EXPECT_NE(ntohs(h.mss), 0);
     EXPECT_EQ(inet_csum(frame + ETH_HLEN, GLASS_HDR_LEN + kSynExt), 0)
@@ -245,7 +245,7 @@ TEST(Device, PacketSocketSeesSynFrame) {
 }
 
 TEST(Device, FrameToNonLocalAddressIsDroppedAndCounted) {
-  st::Pair pair;
+  gt::Pair pair;
   uint64_t not_local, rst, no_sock;
   {
     gt::InNetns in(pair.h2().name());
@@ -257,9 +257,9 @@ TEST(Device, FrameToNonLocalAddressIsDroppedAndCounted) {
     gt::InNetns in(pair.h1().name());
     Fd p = packet_socket("ga");
     // To an address gb does not have: dropped silently.
-    inject(p, "ga", syn_to(st::Pair::kAddr1, "10.7.0.99", 40000, 7));
+    inject(p, "ga", syn_to(gt::Pair::kAddr1, "10.7.0.99", 40000, 7));
     // Control: the same SYN to gb's address and a closed port is answered.
-    inject(p, "ga", syn_to(st::Pair::kAddr1, st::Pair::kAddr2, 40001, 7));
+    inject(p, "ga", syn_to(gt::Pair::kAddr1, gt::Pair::kAddr2, 40001, 7));
   }
   gt::InNetns in(pair.h2().name());
   EXPECT_TRUE(gt::wait_until([&] { return st::stat("drop_no_socket") == no_sock + 1; }, 3000));
@@ -268,16 +268,16 @@ TEST(Device, FrameToNonLocalAddressIsDroppedAndCounted) {
 }
 
 TEST(Device, NetemDelayGrowsRoundTripTime) {
-  st::Pair pair;
+  gt::Pair pair;
   Fd l;
   {
     gt::InNetns in(pair.h2().name());
-    l = Fd(gt::listener(st::Pair::kAddr2, 5905));
+    l = Fd(gt::listener(gt::Pair::kAddr2, 5905));
   }
   Fd c;
   {
     gt::InNetns in(pair.h1().name());
-    c = Fd(gt::connect_to(st::Pair::kAddr2, 5905));
+    c = Fd(gt::connect_to(gt::Pair::kAddr2, 5905));
   }
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
@@ -293,16 +293,16 @@ TEST(Device, NetemDelayGrowsRoundTripTime) {
 }
 
 TEST(Device, DeletingDeviceFailsConnectionWithENETDOWN) {
-  st::Pair pair;
+  gt::Pair pair;
   Fd l;
   {
     gt::InNetns in(pair.h2().name());
-    l = Fd(gt::listener(st::Pair::kAddr2, 5906));
+    l = Fd(gt::listener(gt::Pair::kAddr2, 5906));
   }
   Fd c;
   {
     gt::InNetns in(pair.h1().name());
-    c = Fd(gt::connect_to(st::Pair::kAddr2, 5906));
+    c = Fd(gt::connect_to(gt::Pair::kAddr2, 5906));
   }
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);

@@ -149,13 +149,13 @@ TEST(IO, MsgDontwaitOnEmptyIsEAGAIN) {
 }
 
 TEST(IO, MsgDontwaitOnFullSendBufferIsEAGAIN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5305));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5305));
   small_buffers(l);
   Fd cl = st::sock();
   small_buffers(cl);
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5305);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5305);
   ASSERT_EQ(connect(cl, st::sa(&a), sizeof(a)), 0);
   Fd sv = Fd(accept(l, nullptr, nullptr));
   size_t n = fill(cl);
@@ -311,13 +311,13 @@ TEST(IO, NonblockingReadOnEmptyIsEAGAIN) {
 }
 
 TEST(IO, NonblockingWriteStopsWithEAGAINWhenPeerDoesNotRead) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5317));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5317));
   small_buffers(l);
   Fd cl = st::sock();
   small_buffers(cl);
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5317);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5317);
   ASSERT_EQ(connect(cl, st::sa(&a), sizeof(a)), 0);
   Fd sv = Fd(accept(l, nullptr, nullptr));
   size_t n = fill(cl);
@@ -344,13 +344,13 @@ TEST(IO, RcvtimeoReadGivesEAGAINAfterTimeout) {
 }
 
 TEST(IO, SndtimeoWriteGivesEAGAINAfterTimeout) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5319));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5319));
   small_buffers(l);
   Fd cl = st::sock();
   small_buffers(cl);
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5319);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5319);
   ASSERT_EQ(connect(cl, st::sa(&a), sizeof(a)), 0);
   Fd sv = Fd(accept(l, nullptr, nullptr));
   fill(cl);

@@ -114,11 +114,11 @@ TEST(Close, QueuedDataIsDeliveredBeforeFin) {
 }
 
 TEST(Close, ConnectingSocketCloseIsClean) {
-  st::Pair pair;
-  pair.h2().exec([] { st::addr_del("gb", st::Pair::kAddr2, 24); });
+  gt::Pair pair;
+  pair.h2().exec([] { gt::addr_del("gb", gt::Pair::kAddr2, 24); });
   gt::InNetns in(pair.h1().name());
   Fd s = st::sock(SOCK_NONBLOCK);
-  sockaddr_glass a = gt::addr(st::Pair::kAddr2, 5607);
+  sockaddr_glass a = gt::addr(gt::Pair::kAddr2, 5607);
   ASSERT_EQ(connect(s, st::sa(&a), sizeof(a)), -1);
   ASSERT_EQ(errno, EINPROGRESS);
   EXPECT_EQ(gt::info(s).gi_state, GLASS_SYN_SENT);
@@ -128,11 +128,11 @@ TEST(Close, ConnectingSocketCloseIsClean) {
 }
 
 TEST(Close, ShutdownDuringSynSentAbortsConnect) {
-  st::Pair pair;
-  pair.h2().exec([] { st::addr_del("gb", st::Pair::kAddr2, 24); });
+  gt::Pair pair;
+  pair.h2().exec([] { gt::addr_del("gb", gt::Pair::kAddr2, 24); });
   gt::InNetns in(pair.h1().name());
   Fd s = st::sock(SOCK_NONBLOCK);
-  sockaddr_glass a = gt::addr(st::Pair::kAddr2, 5608);
+  sockaddr_glass a = gt::addr(gt::Pair::kAddr2, 5608);
   ASSERT_EQ(connect(s, st::sa(&a), sizeof(a)), -1);
   ASSERT_EQ(errno, EINPROGRESS);
   EXPECT_EQ(shutdown(s, SHUT_RDWR), 0) << "TCP disconnects a SYN_SENT socket";
@@ -140,7 +140,7 @@ TEST(Close, ShutdownDuringSynSentAbortsConnect) {
 }
 
 TEST(Module, RefcountFollowsSocketsAndTimeWait) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   st::sysctl("time_wait_ms", 300);
   long before = module_refcnt();
@@ -153,8 +153,8 @@ TEST(Module, RefcountFollowsSocketsAndTimeWait) {
   }
   EXPECT_TRUE(gt::wait_until([&] { return module_refcnt() <= before; }, 3000));
   {
-    Fd l = Fd(gt::listener(st::Loopback::kAddr, 5609));
-    Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5609));
+    Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5609));
+    Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5609));
     Fd a = Fd(accept(l, nullptr, nullptr));
     ASSERT_EQ(shutdown(c, SHUT_WR), 0);
     char b;

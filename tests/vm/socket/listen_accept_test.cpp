@@ -23,21 +23,21 @@ Fd nb_connect(const char* ip, uint16_t port) {
 }  // namespace
 
 TEST(Listen, BacklogLimitsCompletedConnections) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   st::sysctl("rto_initial_ms", 200);
   constexpr int kBacklog = 2;
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5100, kBacklog));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5100, kBacklog));
   uint64_t drops = st::stat("drop_listen_overflow");
   // As TCP: backlog + 1 connections complete without accept().
   std::vector<Fd> done;
   for (int i = 0; i < kBacklog + 1; i++) {
-    done.push_back(nb_connect(st::Loopback::kAddr, 5100));
+    done.push_back(nb_connect(gt::Loopback::kAddr, 5100));
     EXPECT_EQ(st::revents(done.back(), POLLOUT, 5000), POLLOUT) << "connection " << i + 1;
     EXPECT_EQ(st::so_error(done.back()), 0);
   }
   EXPECT_EQ(st::revents(l, POLLIN), POLLIN);
-  Fd late = nb_connect(st::Loopback::kAddr, 5100);
+  Fd late = nb_connect(gt::Loopback::kAddr, 5100);
   EXPECT_EQ(st::revents(late, POLLOUT, 500), 0) << "the connection beyond the backlog completed";
   EXPECT_EQ(gt::info(late).gi_state, GLASS_SYN_SENT);
   EXPECT_GT(st::stat("drop_listen_overflow"), drops);
@@ -58,27 +58,27 @@ TEST(Listen, OnConnectedSocketIsEINVAL) {
 }
 
 TEST(Listen, AgainOnListenerSucceeds) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5102, 1));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5102, 1));
   EXPECT_EQ(listen(l, 8), 0) << strerror(errno);
   EXPECT_EQ(st::int_opt(l, SOL_SOCKET, SO_ACCEPTCONN), 1);
 }
 
 TEST(Listen, ConnectOnListenerIsEISCONN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5103));
-  Fd other = Fd(gt::listener(st::Loopback::kAddr, 5104));
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5104);
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5103));
+  Fd other = Fd(gt::listener(gt::Loopback::kAddr, 5104));
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5104);
   EXPECT_EQ(connect(l, st::sa(&a), sizeof(a)), -1);
   EXPECT_EQ(errno, EISCONN);
 }
 
 TEST(Listen, ReadOnListenerIsENOTCONN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5105));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5105));
   char b;
   EXPECT_EQ(read(l, &b, 1), -1);
   EXPECT_EQ(errno, ENOTCONN);
@@ -88,10 +88,10 @@ TEST(Listen, ReadOnListenerIsENOTCONN) {
 }
 
 TEST(Accept, ReturnsPeerAddress) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5110));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5110));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5110));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5110));
   sockaddr_glass peer{}, mine{};
   socklen_t pl = sizeof(peer), ml = sizeof(mine);
   Fd a = Fd(accept(l, st::sa(&peer), &pl));
@@ -111,11 +111,11 @@ TEST(Accept, ReturnsPeerAddress) {
 }
 
 TEST(Accept, Accept4FlagsAreVisibleWithFcntl) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5111));
-  Fd c1 = Fd(gt::connect_to(st::Loopback::kAddr, 5111));
-  Fd c2 = Fd(gt::connect_to(st::Loopback::kAddr, 5111));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5111));
+  Fd c1 = Fd(gt::connect_to(gt::Loopback::kAddr, 5111));
+  Fd c2 = Fd(gt::connect_to(gt::Loopback::kAddr, 5111));
   Fd a = Fd(accept4(l, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
   ASSERT_GE(a, 0) << strerror(errno);
   EXPECT_TRUE(fcntl(a, F_GETFL) & O_NONBLOCK);
@@ -130,17 +130,17 @@ TEST(Accept, Accept4FlagsAreVisibleWithFcntl) {
 }
 
 TEST(Accept, BadAccept4FlagsAreEINVAL) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5112));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5112));
   EXPECT_EQ(accept4(l, nullptr, nullptr, 0x40000000), -1);
   EXPECT_EQ(errno, EINVAL);
 }
 
 TEST(Accept, NonblockingWithNothingPendingIsEAGAIN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5113));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5113));
   ASSERT_EQ(fcntl(l, F_SETFL, O_NONBLOCK), 0);
   EXPECT_EQ(accept(l, nullptr, nullptr), -1);
   EXPECT_EQ(errno, EAGAIN);
@@ -148,35 +148,35 @@ TEST(Accept, NonblockingWithNothingPendingIsEAGAIN) {
 }
 
 TEST(Accept, OnNonListenerIsEINVAL) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   Fd fresh = st::sock();
   EXPECT_EQ(accept(fresh, nullptr, nullptr), -1);
   EXPECT_EQ(errno, EINVAL);
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5114));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5114));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5114));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5114));
   EXPECT_EQ(accept(c, nullptr, nullptr), -1);
   EXPECT_EQ(errno, EINVAL);
 }
 
 TEST(Accept, BlockedAcceptWakesOnConnection) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5115));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5115));
   std::atomic<int> got{-2};
   std::thread t([&] { got = accept(l, nullptr, nullptr); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(got.load(), -2) << "accept returned with nothing pending";
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5115));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5115));
   t.join();
   Fd a = Fd(got.load());
   EXPECT_GE(a, 0);
 }
 
 TEST(Accept, RcvtimeoGivesEAGAIN) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5116));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5116));
   timeval tv{0, 200000};
   ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
   auto t0 = std::chrono::steady_clock::now();
@@ -188,9 +188,9 @@ TEST(Accept, RcvtimeoGivesEAGAIN) {
 }
 
 TEST(Accept, ListenerShutRdWakesBlockedAcceptWithEINVAL) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5117));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5117));
   std::atomic<int> rc{-2}, err{0};
   std::thread t([&] {
     int r = accept(l, nullptr, nullptr);
@@ -208,10 +208,10 @@ TEST(Accept, ListenerShutRdWakesBlockedAcceptWithEINVAL) {
 }
 
 TEST(Accept, ClosedListenerResetsUnacceptedConnection) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5118));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5118));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5118));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5118));
   l.reset();
   ASSERT_TRUE(st::revents(c, POLLIN, 3000) & POLLIN);
   char b;

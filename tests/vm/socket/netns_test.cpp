@@ -20,16 +20,16 @@ int read_sysctl(const std::string& name) {
 }  // namespace
 
 TEST(Netns, SamePortBindsInTwoNamespaces) {
-  st::Loopback a, b;
+  gt::Loopback a, b;
   Fd la, lb;
   {
     gt::InNetns in(a.ns().name());
-    la = Fd(gt::listener(st::Loopback::kAddr, 5700));
+    la = Fd(gt::listener(gt::Loopback::kAddr, 5700));
   }
   {
     gt::InNetns in(b.ns().name());
     Fd s = st::sock();
-    sockaddr_glass ad = gt::addr(st::Loopback::kAddr, 5700);
+    sockaddr_glass ad = gt::addr(gt::Loopback::kAddr, 5700);
     ASSERT_EQ(bind(s, st::sa(&ad), sizeof(ad)), 0) << strerror(errno);
     ASSERT_EQ(listen(s, 4), 0);
     lb = std::move(s);
@@ -37,7 +37,7 @@ TEST(Netns, SamePortBindsInTwoNamespaces) {
   // Each listener answers only in its own namespace.
   for (auto* ns : {&a, &b}) {
     gt::InNetns in(ns->ns().name());
-    Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5700));
+    Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5700));
     ASSERT_GE(c, 0);
   }
   ASSERT_EQ(fcntl(la, F_SETFL, O_NONBLOCK), 0);
@@ -53,30 +53,30 @@ TEST(Netns, SamePortBindsInTwoNamespaces) {
 }
 
 TEST(Netns, OtherNamespaceListenerIsInvisible) {
-  st::Loopback a, b;
+  gt::Loopback a, b;
   Fd lb;
   {
     gt::InNetns in(b.ns().name());
-    lb = Fd(gt::listener(st::Loopback::kAddr, 5701));
+    lb = Fd(gt::listener(gt::Loopback::kAddr, 5701));
   }
   gt::InNetns in(a.ns().name());
   Fd c = st::sock();
-  sockaddr_glass ad = gt::addr(st::Loopback::kAddr, 5701);
+  sockaddr_glass ad = gt::addr(gt::Loopback::kAddr, 5701);
   EXPECT_EQ(connect(c, st::sa(&ad), sizeof(ad)), -1);
   EXPECT_EQ(errno, ECONNREFUSED);
   EXPECT_EQ(st::revents(lb, POLLIN), 0);
 }
 
 TEST(Netns, ProcShowsOnlyOwnNamespaceRows) {
-  st::Loopback a, b;
+  gt::Loopback a, b;
   Fd la, lb;
   {
     gt::InNetns in(a.ns().name());
-    la = Fd(gt::listener(st::Loopback::kAddr, 5702));
+    la = Fd(gt::listener(gt::Loopback::kAddr, 5702));
   }
   {
     gt::InNetns in(b.ns().name());
-    lb = Fd(gt::listener(st::Loopback::kAddr, 5703));
+    lb = Fd(gt::listener(gt::Loopback::kAddr, 5703));
     auto rows = st::proc_rows();
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].rfind("10.7.9.1:5703 0.0.0.0:0 10 ", 0), 0u) << rows[0];
@@ -90,7 +90,7 @@ TEST(Netns, ProcShowsOnlyOwnNamespaceRows) {
 }
 
 TEST(Netns, CountersArePerNamespace) {
-  st::Loopback a, b;
+  gt::Loopback a, b;
   uint64_t b_opens;
   {
     gt::InNetns in(b.ns().name());
@@ -98,8 +98,8 @@ TEST(Netns, CountersArePerNamespace) {
   }
   gt::InNetns in(a.ns().name());
   uint64_t a_opens = st::stat("active_opens");
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5704));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5704));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5704));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5704));
   EXPECT_EQ(st::stat("active_opens"), a_opens + 1);
   EXPECT_EQ(st::stat("passive_opens"), 1u);
   gt::InNetns inb(b.ns().name());
@@ -108,7 +108,7 @@ TEST(Netns, CountersArePerNamespace) {
 }
 
 TEST(Netns, SysctlsArePerNamespace) {
-  st::Loopback a, b;
+  gt::Loopback a, b;
   {
     gt::InNetns in(a.ns().name());
     st::sysctl("syn_retries", 2);
@@ -119,16 +119,16 @@ TEST(Netns, SysctlsArePerNamespace) {
 }
 
 TEST(Netns, PairCarriesConnectionBetweenNamespaces) {
-  st::Pair pair;
+  gt::Pair pair;
   Fd l;
   {
     gt::InNetns in(pair.h2().name());
-    l = Fd(gt::listener(st::Pair::kAddr2, 5705));
+    l = Fd(gt::listener(gt::Pair::kAddr2, 5705));
   }
   Fd c;
   {
     gt::InNetns in(pair.h1().name());
-    c = Fd(gt::connect_to(st::Pair::kAddr2, 5705));
+    c = Fd(gt::connect_to(gt::Pair::kAddr2, 5705));
     // The client's namespace has no row for the server, and vice versa.
     auto rows = st::proc_rows();
     ASSERT_EQ(rows.size(), 1u);

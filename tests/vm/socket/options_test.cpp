@@ -42,12 +42,12 @@ TEST(Options, SndbufAndRcvbufAreDoubled) {
 }
 
 TEST(Options, AcceptedSocketInheritsListenerBuffers) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5501));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5501));
   int v = 30000;
   ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)), 0);
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5501));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5501));
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
   EXPECT_EQ(st::int_opt(a, SOL_SOCKET, SO_RCVBUF), 60000);
@@ -127,13 +127,13 @@ TEST(Options, MaxsegOutOfRangeIsEINVAL) {
 }
 
 TEST(Options, MaxsegLimitsSegmentPayload) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5503));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5503));
   Fd c = st::sock();
   int v = 300;
   ASSERT_EQ(setsockopt(c, SOL_GLASS, GLASS_MAXSEG, &v, sizeof(v)), 0);
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5503);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5503);
   ASSERT_EQ(connect(c, st::sa(&a), sizeof(a)), 0);
   Fd s = Fd(accept(l, nullptr, nullptr));
   EXPECT_EQ(gt::info(c).gi_mss, 300u);
@@ -150,7 +150,7 @@ TEST(Options, MaxsegLimitsSegmentPayload) {
 // default of new sockets, and an accepted socket inherits its listener's.
 // SACK is agreed between two glass ends (gi_sack, the default sysctl).
 TEST(Options, CongestionControlByNameAndSysctl) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   auto name = [](int fd) {
     char buf[GLASS_CC_NAME_MAX] = {};
@@ -176,9 +176,9 @@ TEST(Options, CongestionControlByNameAndSysctl) {
   std::string v;
   r >> v;
   EXPECT_EQ(v, "cubic");
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5506));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5506));
   EXPECT_EQ(name(l), "cubic");
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5506));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5506));
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
   EXPECT_EQ(name(a), "cubic");
@@ -236,12 +236,12 @@ TEST(Options, GlassInfoNegativeOptlenIsEINVAL) {
 }
 
 TEST(State, HandshakeSequenceNumbersMatchAndIsnIsRandom) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5510));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5510));
   std::vector<uint32_t> isns;
   for (int i = 0; i < 4; i++) {
-    Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5510));
+    Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5510));
     Fd a = Fd(accept(l, nullptr, nullptr));
     ASSERT_GE(a, 0);
     glass_info ci = gt::info(c), ai = gt::info(a);
@@ -271,7 +271,7 @@ TEST(State, ActiveCloserEntersTimeWait) {
   sockaddr_glass me{};
   socklen_t l = sizeof(me);
   ASSERT_EQ(getsockname(c.client, st::sa(&me), &l), 0);
-  std::string local = std::string(st::Loopback::kAddr) + ":" + std::to_string(ntohs(me.sg_port));
+  std::string local = std::string(gt::Loopback::kAddr) + ":" + std::to_string(ntohs(me.sg_port));
   c.client.reset();
   // The orphan stays in TIME_WAIT, visible in /proc/net/glass.
   bool found = false;
@@ -290,11 +290,11 @@ TEST(State, ActiveCloserEntersTimeWait) {
 }
 
 TEST(State, TimeWaitEndsAfterTimeWaitMs) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
   st::sysctl("time_wait_ms", 300);
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5512));
-  Fd c = Fd(gt::connect_to(st::Loopback::kAddr, 5512));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5512));
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5512));
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_EQ(shutdown(c, SHUT_WR), 0);
   char b;

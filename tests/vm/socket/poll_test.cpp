@@ -129,14 +129,14 @@ TEST(Poll, BlockedPollWakesOnReset) {
 }
 
 TEST(Poll, BlockedPollWakesWhenSendBufferDrains) {
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  Fd l = Fd(gt::listener(st::Loopback::kAddr, 5410));
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5410));
   int v = 8192;
   setsockopt(l, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
   Fd cl = st::sock(SOCK_NONBLOCK);
   setsockopt(cl, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
-  sockaddr_glass a = gt::addr(st::Loopback::kAddr, 5410);
+  sockaddr_glass a = gt::addr(gt::Loopback::kAddr, 5410);
   ASSERT_EQ(connect(cl, st::sa(&a), sizeof(a)), -1);
   ASSERT_EQ(errno, EINPROGRESS);
   ASSERT_EQ(st::revents(cl, POLLOUT, 5000), POLLOUT);

@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "support.hpp"
-#include "topo.hpp"
 
 namespace st {
 
@@ -69,12 +68,12 @@ inline Fd sock(int flags = 0) {
 // life (tests create it first, before any other socket).
 struct LoopConn {
   explicit LoopConn(uint16_t port = 5000) : in(lo.ns().name()) {
-    listener = Fd(gt::listener(st::Loopback::kAddr, port));
-    client = Fd(gt::connect_to(st::Loopback::kAddr, port));
+    listener = Fd(gt::listener(gt::Loopback::kAddr, port));
+    client = Fd(gt::connect_to(gt::Loopback::kAddr, port));
     server = Fd(accept(listener, nullptr, nullptr));
     if (server < 0) ADD_FAILURE() << "accept: " << strerror(errno);
   }
-  st::Loopback lo;
+  gt::Loopback lo;
   gt::InNetns in;
   Fd listener, client, server;
 };

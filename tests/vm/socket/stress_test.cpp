@@ -33,12 +33,12 @@ TEST(Stress, ManyConcurrentConnectionsAreByteExact) {
   // Every client connection is an open fd at once: lift the 1024 default.
   rlimit nofile{8192, 8192};
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &nofile), 0) << strerror(errno);
-  st::Pair pair;
+  gt::Pair pair;
   Fd l;
   uint64_t passive0, active0, fails0;
   {
     gt::InNetns in(pair.h2().name());
-    l = Fd(gt::listener(st::Pair::kAddr2, kPort, kTotal));
+    l = Fd(gt::listener(gt::Pair::kAddr2, kPort, kTotal));
     // A failure must not hang the run: accepted sockets inherit the timeout.
     timeval tv{20, 0};
     setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -87,7 +87,7 @@ TEST(Stress, ManyConcurrentConnectionsAreByteExact) {
       gt::InNetns in(pair.h1().name());
       std::vector<Fd> conns;
       for (int c = 0; c < kConnsPerThread; c++) {
-        conns.emplace_back(gt::connect_to(st::Pair::kAddr2, kPort));
+        conns.emplace_back(gt::connect_to(gt::Pair::kAddr2, kPort));
         if (conns.back() < 0) return;
       }
       for (int c = 0; c < kConnsPerThread; c++) {

@@ -1,6 +1,8 @@
 // Shared helpers for the guest test suites; see support.hpp.
 #include "support.hpp"
 
+#include <glass/procfs.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -27,19 +29,6 @@ void must(const std::string& cmd) {
   if (rc != 0) ADD_FAILURE() << "command failed (" << rc << "): " << cmd;
 }
 
-Netns::Netns(std::string name) : name_(std::move(name)) {
-  must("/usr/sbin/ip netns add " + name_);
-  run("/usr/sbin/ip link set lo up");
-}
-
-Netns::~Netns() {
-  sh("/usr/sbin/ip netns del " + name_ + " 2>/dev/null");
-}
-
-void Netns::run(const std::string& cmd) const {
-  must("/usr/sbin/ip netns exec " + name_ + " " + cmd);
-}
-
 InNetns::InNetns(const std::string& name) {
   saved_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   int fd = open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
@@ -52,25 +41,6 @@ InNetns::~InNetns() {
     setns(saved_, CLONE_NEWNET);
     close(saved_);
   }
-}
-
-std::string Pair::unique(const char* tag) {
-  static std::atomic<int> n{0};
-  return std::string(tag) + std::to_string(getpid()) + "x" + std::to_string(n++);
-}
-
-Pair::Pair() : h1_(unique("h")), h2_(unique("h")) {
-  h1_.run("glass link add ga peer gb netns " + h2_.name());
-  h1_.run("/usr/sbin/ip addr add 10.7.0.1/24 dev ga");
-  h1_.run("/usr/sbin/ip link set ga up");
-  h2_.run("/usr/sbin/ip addr add 10.7.0.2/24 dev gb");
-  h2_.run("/usr/sbin/ip link set gb up");
-}
-
-Loopback::Loopback() : ns_("lo" + std::to_string(getpid()) + std::to_string(std::rand())) {
-  ns_.run("/usr/sbin/ip link add glass0 type glass");
-  ns_.run("/usr/sbin/ip addr add 10.7.9.1/24 dev glass0");
-  ns_.run("/usr/sbin/ip link set glass0 up");
 }
 
 sockaddr_glass addr(const char* ip, uint16_t port) {
@@ -95,14 +65,26 @@ glass_info info(int fd) {
   return gi;
 }
 
-std::map<std::string, uint64_t> stats() {
+std::map<std::string, uint64_t> counters_from(const std::string& text, const std::string& source) {
   std::map<std::string, uint64_t> m;
-  std::ifstream in("/proc/net/glass_stat");
-  std::string name;
-  uint64_t v = 0;
-  while (in >> name >> v) m[name] = v;
-  if (m.empty()) ADD_FAILURE() << "/proc/net/glass_stat is empty or missing";
+  try {
+    for (const auto& [name, value] : glass::parse_counters(text, source)) m[name] = value;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what();
+  }
+  if (m.empty()) ADD_FAILURE() << source << " is empty or missing";
   return m;
+}
+
+std::map<std::string, uint64_t> counters_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return counters_from(ss.str(), path);
+}
+
+std::map<std::string, uint64_t> stats() {
+  return counters_file("/proc/net/glass_stat");
 }
 
 bool debug_kernel() {

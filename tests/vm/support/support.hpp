@@ -12,27 +12,14 @@
 #include <map>
 #include <string>
 
+#include "topo.hpp"  // namespaces and glass topologies (gt::Netns, gt::Pair, gt::Loopback)
+
 namespace gt {
 
 // Runs a shell command (sh -c); returns its exit status.
 int sh(const std::string& cmd);
 // Runs a shell command and fails the test (ADD_FAILURE) if it does not exit 0.
 void must(const std::string& cmd);
-
-// A network namespace made with `ip netns add`, deleted on destruction.
-class Netns {
- public:
-  explicit Netns(std::string name);
-  ~Netns();
-  Netns(const Netns&) = delete;
-  Netns& operator=(const Netns&) = delete;
-  const std::string& name() const { return name_; }
-  // Runs cmd inside the namespace (ip netns exec).
-  void run(const std::string& cmd) const;
-
- private:
-  std::string name_;
-};
 
 // Switches the calling thread into a namespace; switches back on destruction.
 class InNetns {
@@ -46,39 +33,17 @@ class InNetns {
   int saved_ = -1;
 };
 
-// Two hosts joined by a glass pair: namespace <p>1 holds ga (10.7.0.1/24),
-// namespace <p>2 holds gb (10.7.0.2/24). Names are unique per object.
-class Pair {
- public:
-  Pair();
-  const Netns& h1() const { return h1_; }
-  const Netns& h2() const { return h2_; }
-  static constexpr const char* kAddr1 = "10.7.0.1";
-  static constexpr const char* kAddr2 = "10.7.0.2";
-
- private:
-  static std::string unique(const char* tag);
-  Netns h1_;
-  Netns h2_;
-};
-
-// A loopback glass device glass0 with 10.7.9.1/24 in a fresh namespace.
-class Loopback {
- public:
-  Loopback();
-  const Netns& ns() const { return ns_; }
-  static constexpr const char* kAddr = "10.7.9.1";
-
- private:
-  Netns ns_;
-};
-
 sockaddr_glass addr(const char* ip, uint16_t port);
 // socket(AF_GLASS, SOCK_STREAM | flags, 0), failing the test on error.
 int glass_socket(int flags = 0);
 glass_info info(int fd);
 // /proc/net/glass_stat of the calling thread's namespace.
 std::map<std::string, uint64_t> stats();
+// "name value" counters (glass_stat, glass_sockstat) parsed by the library
+// (glass::parse_counters); a parse error or no counter at all fails the test.
+std::map<std::string, uint64_t> counters_from(const std::string& text, const std::string& source);
+// The same, read from a file (/proc/thread-self/net/... for a namespace).
+std::map<std::string, uint64_t> counters_file(const std::string& path);
 // True in the debug kernel (vm/run --debug: glass_debug=1 on the command line).
 bool debug_kernel();
 // A bound on how long the kernel may take, in ms: ten times longer in the

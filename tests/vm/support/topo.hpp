@@ -1,25 +1,26 @@
-// Fast topologies for the socket suite. gt::Loopback and gt::Pair spawn
-// `ip` and `glass` processes (about 2 s per test under TCG); these make the
-// same namespaces, devices and addresses in-process with unshare(),
-// bind mounts and rtnetlink, in a few milliseconds. The namespaces are
-// named under /run/netns like `ip netns add` makes them, so gt::InNetns
-// and `ip netns exec` work on them unchanged.
+// The guest suites' topologies: namespaces, glass devices and addresses
+// made in-process with unshare(), bind mounts and rtnetlink, in a few
+// milliseconds (spawning `ip` and `glass` took about 2 s per test under
+// TCG). The namespaces are named under /run/netns like `ip netns add`
+// makes them, so gt::InNetns and `ip netns exec` work on them unchanged.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
 
-namespace st {
+namespace gt {
 
-// A named network namespace, made without spawning a process; deleted
-// (unmounted and unlinked) on destruction.
-class Ns {
+// A named network namespace, made without spawning a process (as `ip
+// netns add` would: loopback up), deleted (unmounted and unlinked) on
+// destruction. Without a name it gets a unique one.
+class Netns {
  public:
-  Ns();
-  ~Ns();
-  Ns(const Ns&) = delete;
-  Ns& operator=(const Ns&) = delete;
+  Netns();
+  explicit Netns(std::string name);
+  ~Netns();
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
   const std::string& name() const { return name_; }
   // Runs a shell command inside the namespace (ip netns exec), failing the
   // test if it does not exit 0.
@@ -54,30 +55,31 @@ int link_operstate(const std::string& name);
 bool wait_oper_up(const std::string& name, int ms = 5000);
 
 // A loopback glass device glass0 with 10.7.9.1/24 in a fresh namespace
-// (the same shape as gt::Loopback).
+// without IPv6 (frame counts are glass's own).
 class Loopback {
  public:
   Loopback();
-  const Ns& ns() const { return ns_; }
+  const Netns& ns() const { return ns_; }
   static constexpr const char* kAddr = "10.7.9.1";
 
  private:
-  Ns ns_;
+  Netns ns_;
 };
 
 // Two namespaces joined by a glass pair: h1 holds ga (10.7.0.1/24), h2
-// holds gb (10.7.0.2/24), both up (the same shape as gt::Pair).
+// holds gb (10.7.0.2/24), both operationally up (every frame counts), no
+// IPv6 in either.
 class Pair {
  public:
   Pair();
-  const Ns& h1() const { return h1_; }
-  const Ns& h2() const { return h2_; }
+  const Netns& h1() const { return h1_; }
+  const Netns& h2() const { return h2_; }
   static constexpr const char* kAddr1 = "10.7.0.1";
   static constexpr const char* kAddr2 = "10.7.0.2";
 
  private:
-  Ns h1_;
-  Ns h2_;
+  Netns h1_;
+  Netns h2_;
 };
 
-}  // namespace st
+}  // namespace gt

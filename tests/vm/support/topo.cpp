@@ -23,7 +23,7 @@
 
 #include "support.hpp"
 
-namespace st {
+namespace gt {
 
 namespace {
 
@@ -99,9 +99,23 @@ const bool kSigpipeIgnored = [] {
   return true;
 }();
 
+// No IPv6 autoconfiguration noise (router solicitations) on glass devices
+// made from now on in the calling thread's namespace: frame counts must be
+// exactly glass's own.
+void no_ipv6() {
+  for (const char* f : {"/proc/sys/net/ipv6/conf/all/disable_ipv6",
+                        "/proc/sys/net/ipv6/conf/default/disable_ipv6"}) {
+    int fd = open(f, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      if (write(fd, "1", 1) != 1) ADD_FAILURE() << "write " << f;
+      close(fd);
+    }
+  }
+}
+
 std::string unique_name() {
   static std::atomic<int> n{0};
-  return "st" + std::to_string(getpid()) + "_" + std::to_string(n++);
+  return "gt" + std::to_string(getpid()) + "_" + std::to_string(n++);
 }
 
 }  // namespace
@@ -243,12 +257,14 @@ int link_operstate(const std::string& name) {
 
 bool wait_oper_up(const std::string& name, int ms) {
   constexpr int kOperUp = 6;  // IF_OPER_UP; <linux/if.h> clashes with <net/if.h>
-  bool up = gt::wait_until([&] { return link_operstate(name) == kOperUp; }, ms);
+  bool up = wait_until([&] { return link_operstate(name) == kOperUp; }, ms);
   if (!up) ADD_FAILURE() << name << " did not come up (operstate " << link_operstate(name) << ")";
   return up;
 }
 
-Ns::Ns() : name_(unique_name()) {
+Netns::Netns() : Netns(unique_name()) {}
+
+Netns::Netns(std::string name) : name_(std::move(name)) {
   std::string path = "/run/netns/" + name_;
   int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
   if (fd < 0) {
@@ -265,34 +281,24 @@ Ns::Ns() : name_(unique_name()) {
       ADD_FAILURE() << "bind mount " << path << ": " << strerror(errno);
       return;
     }
-    // No IPv6 autoconfiguration noise (router solicitations) on glass
-    // devices: frame counts must be exactly glass's own.
-    for (const char* f : {"/proc/sys/net/ipv6/conf/all/disable_ipv6",
-                          "/proc/sys/net/ipv6/conf/default/disable_ipv6"}) {
-      int fd = open(f, O_WRONLY | O_CLOEXEC);
-      if (fd >= 0) {
-        if (write(fd, "1", 1) != 1) ADD_FAILURE() << "write " << f;
-        close(fd);
-      }
-    }
     link_set_up("lo");
   });
   t.join();
 }
 
-Ns::~Ns() {
+Netns::~Netns() {
   std::string path = "/run/netns/" + name_;
   umount2(path.c_str(), MNT_DETACH);
   unlink(path.c_str());
 }
 
-void Ns::run(const std::string& cmd) const {
-  gt::must("/usr/sbin/ip netns exec " + name_ + " " + cmd);
+void Netns::run(const std::string& cmd) const {
+  must("/usr/sbin/ip netns exec " + name_ + " " + cmd);
 }
 
-void Ns::exec(const std::function<void()>& fn) const {
+void Netns::exec(const std::function<void()>& fn) const {
   std::thread t([&] {
-    gt::InNetns in(name_);
+    InNetns in(name_);
     fn();
   });
   t.join();
@@ -300,6 +306,7 @@ void Ns::exec(const std::function<void()>& fn) const {
 
 Loopback::Loopback() {
   ns_.exec([] {
+    no_ipv6();
     link_add_glass_loopback("glass0");
     addr_add("glass0", kAddr, 24);
     // Carrier is on before __dev_open() attaches the qdisc: no wait.
@@ -310,7 +317,9 @@ Loopback::Loopback() {
 Pair::Pair() {
   int h2fd = open(("/run/netns/" + h2_.name()).c_str(), O_RDONLY | O_CLOEXEC);
   if (h2fd < 0) ADD_FAILURE() << "open netns " << h2_.name();
+  h2_.exec(no_ipv6);
   h1_.exec([&] {
+    no_ipv6();
     link_add_glass_pair("ga", "gb", h2fd);
     addr_add("ga", kAddr1, 24);
     link_set_up("ga");
@@ -327,4 +336,4 @@ Pair::Pair() {
   h1_.exec([] { wait_oper_up("ga"); });
 }
 
-}  // namespace st
+}  // namespace gt
