@@ -457,6 +457,9 @@ int set_glass_option(int fd, int level, int name, const void* val, socklen_t len
     return refuse(ENOPROTOOPT, std::string("set ") + oname,
                   (std::string("setsockopt ") + oname + ": glass has no equivalent").c_str());
   }
+  // Linux 6.1 takes SO_ZEROCOPY for INET sockets only: glass has it at its level.
+  if (level == SOL_SOCKET && name == SO_ZEROCOPY)
+    return real_setsockopt(fd, SOL_GLASS, GLASS_ZEROCOPY, val, len);
   if (level == SOL_SOCKET && name == SO_INCOMING_CPU)
     return refuse(ENOPROTOOPT, "set SO_INCOMING_CPU",
                   "setsockopt SO_INCOMING_CPU: glass run keeps its tag there");
