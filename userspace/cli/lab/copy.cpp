@@ -172,7 +172,7 @@ class Copy : public Scenario {
   static std::string modes_plot() {
     std::string p =
         "set ylabel 'us per MB (sender)'\nset logscale y\nset title 'glass: the sending "
-        "thread\'s CPU per megabyte, by send mode'\nplot ";
+        "thread: CPU per megabyte, by send mode'\nplot ";
     int lc = 1;
     for (const SendMode m : kSendModes) {
       const std::string k = mode_key(m);
