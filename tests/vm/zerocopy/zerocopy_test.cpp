@@ -2,9 +2,9 @@
 // TCP's API (completions on the error queue) and io_uring's send-zc.
 #include <time.h>
 // After time.h: it needs struct timespec.
+#include <liburing.h>
 #include <linux/errqueue.h>
 #include <linux/io_uring.h>
-#include <liburing.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
 
