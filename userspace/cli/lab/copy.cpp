@@ -176,9 +176,14 @@ class Copy : public Scenario {
     int lc = 1;
     for (const SendMode m : kSendModes) {
       const std::string k = mode_key(m);
-      p += std::string(lc > 1 ? ", " : "") + "'copy-modes.csv' using 'write_size':'" + k +
-           "_sender_us_per_MB' with linespoints pt 7 lw 2 lc " + std::to_string(lc) + " title '" +
-           k + "'";
+      p.append(lc > 1 ? ", " : "")
+          .append("'copy-modes.csv' using 'write_size':'")
+          .append(k)
+          .append("_sender_us_per_MB' with linespoints pt 7 lw 2 lc ")
+          .append(std::to_string(lc))
+          .append(" title '")
+          .append(k)
+          .append("'");
       lc++;
     }
     return p + "\nunset logscale y";
@@ -224,9 +229,11 @@ class Copy : public Scenario {
                  "-byte calls: " + rate_text(rate) + ", sender " + num(std::round(cpu[m])) +
                  " us CPU per MB, " + num(static_cast<double>(r.calls)) + " calls, " +
                  num(static_cast<double>(r.completions)) + " zero-copy completions");
-        run.fact(k + "throughput_Bps_" + sz, rate, "");
-        run.fact(k + "sender_us_per_MB_" + sz, cpu[m], "");
-        run.fact(k + "exact_" + sz, r.exact ? 1 : 0, "");
+        // A fact's key: mode, what, size.
+        const auto key = [&](const char* what) { return std::string(k).append(what).append(sz); };
+        run.fact(key("throughput_Bps_"), rate, "");
+        run.fact(key("sender_us_per_MB_"), cpu[m], "");
+        run.fact(key("exact_"), r.exact ? 1 : 0, "");
         for (const double v :
              {rate, cpu[m], r.sender_sys_s * 1e6 / mb, static_cast<double>(r.calls),
               static_cast<double>(r.completions), static_cast<double>(r.copied)})
