@@ -317,7 +317,10 @@ void carry_option(int g, const SavedOpt& o) {
   const char* name = glass::preload::option_name(o.level, o.name, buf, sizeof(buf));
   const auto len = static_cast<socklen_t>(o.value.size());
   if (o.level == SOL_SOCKET) {
-    if (real_setsockopt(g, SOL_SOCKET, o.name, o.value.data(), len) != 0)
+    // SO_ZEROCOPY: glass's switch is at its own level (set_glass_option()).
+    const bool zc = o.name == SO_ZEROCOPY;
+    if (real_setsockopt(g, zc ? SOL_GLASS : SOL_SOCKET, zc ? GLASS_ZEROCOPY : o.name,
+                        o.value.data(), len) != 0)
       note_once(std::string("carry ") + name, "%s could not be set on the glass socket (%s)", name,
                 strerrorname_np(errno));
     return;
