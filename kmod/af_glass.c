@@ -132,6 +132,8 @@ static int glass_accept(struct socket *sock, struct socket *newsock, int flags,
 
 	lock_sock(child);
 	sock_graft(child, newsock);
+	/* io_uring's send-zc (glass_zerocopy.c), as inet_accept(). */
+	set_bit(SOCK_SUPPORT_ZC, &newsock->flags);
 	newsock->state = SS_CONNECTED;
 	parent = glass_sk(child)->parent;
 	glass_sk(child)->parent = NULL;
@@ -470,6 +472,8 @@ int glass_create(struct net *net, struct socket *sock, int protocol, int kern)
 	sock_init_data(sock, sk);
 	sock->ops = &glass_stream_ops;
 	sock->state = SS_UNCONNECTED;
+	/* io_uring's send-zc may use glass_sendmsg (glass_zerocopy.c). */
+	set_bit(SOCK_SUPPORT_ZC, &sock->flags);
 	glass_init_sock(sk);
 	return 0;
 }

@@ -122,6 +122,11 @@ static void glass_destruct(struct sock *sk)
 	trace_glass_destroy_sock(sk);
 	__skb_queue_purge(&gs->ooo_queue);
 	skb_queue_purge(&sk->sk_receive_queue);
+	/*
+	 * Zero-copy completions nobody read: each held a reference on sk
+	 * until it was queued (glass_zerocopy.c), so none comes later.
+	 */
+	skb_queue_purge(&sk->sk_error_queue);
 	/* glass_done() emptied it; anything left is a bug, but return it. */
 	WARN_ON_ONCE(!skb_queue_empty(&sk->sk_write_queue));
 	glass_wq_purge(sk);
@@ -214,6 +219,8 @@ struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 	sk->sk_lingertime = parent->sk_lingertime;
 	if (sock_flag(parent, SOCK_LINGER))
 		sock_set_flag(sk, SOCK_LINGER);
+	if (sock_flag(parent, SOCK_ZEROCOPY))
+		sock_set_flag(sk, SOCK_ZEROCOPY);
 	gs->nodelay = pgs->nodelay;
 	gs->user_mss = pgs->user_mss;
 	gs->cc_algo = pgs->cc_algo;

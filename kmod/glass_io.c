@@ -8,6 +8,7 @@
 #include <linux/poll.h>
 #include <asm/ioctls.h>
 #include <linux/sockios.h>
+#include <linux/in.h>
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
@@ -16,6 +17,7 @@
 #include "glass_engine.h"
 #include "glass_socket.h"
 #include "glass_trace.h"
+#include "glass_zerocopy.h"
 
 /* Whole segments of one frame (a train, see glass_output.c), at least one. */
 static u32 glass_train_goal(const struct glass_sock *gs)
@@ -203,23 +205,46 @@ static int glass_wait_room(struct sock *sk, long *timeo, bool sndbuf_full)
 	return err ? err : glass_send_check(sk, timeo);
 }
 
+/*
+ * One step of a zero-copy send (glass_zerocopy.c): bytes attached, 0 after
+ * waiting for room, or a negative errno.
+ */
+static int glass_zc_step(struct sock *sk, struct msghdr *msg, size_t want,
+			 struct ubuf_info *uarg, long *timeo)
+{
+	u32 goal = glass_size_goal(glass_sk(sk));
+	int n;
+
+	if (sk_stream_memory_free(sk)) {
+		n = glass_zc_send_step(sk, msg, want, goal, uarg);
+		if (n != -EAGAIN)
+			return n;
+	}
+	n = glass_wait_room(sk, timeo, !sk_stream_memory_free(sk));
+	return n ? n : 0;
+}
+
 /**
  * glass_sendmsg() - send(), write(), sendmsg() on a glass socket.
  * @sock: the socket.
- * @msg: the data; MSG_DONTWAIT and MSG_MORE are honoured.
+ * @msg: the data; MSG_DONTWAIT, MSG_MORE and MSG_ZEROCOPY are honoured,
+ *	and io_uring's msg_ubuf (IORING_OP_SEND_ZC).
  * @len: bytes to send.
  *
  * Copies the bytes into whole-segment skbs on the write queue, bounded by
  * SO_SNDBUF and glass memory, waiting for room as TCP does, and pushes
- * what the windows allow.
+ * what the windows allow. A zero-copy send (glass_zerocopy.c) attaches
+ * the pages of the buffer instead, under the same bounds.
  * Return: bytes queued (a partial count if something failed after some
  * were), or a negative errno: -EPIPE (with SIGPIPE) after shutdown,
- * -EAGAIN, -EOPNOTSUPP for MSG_OOB, the connection's error.
+ * -EAGAIN, -EOPNOTSUPP for MSG_OOB, -ENOBUFS for a zero-copy send over
+ * optmem or RLIMIT_MEMLOCK, the connection's error.
  */
 int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct glass_sock *gs = glass_sk(sk);
+	struct ubuf_info *uarg = NULL;
 	size_t copied = 0;
 	long timeo;
 	int err;
@@ -231,11 +256,25 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	err = glass_send_check(sk, &timeo);
 	if (err)
 		goto error;
+	err = glass_zc_start(sk, msg, len, &uarg);
+	if (err)
+		goto error;
 	while (copied < len) {
 		u32 goal = glass_size_goal(gs);
 		struct sk_buff *skb;
 		u32 chunk;
 
+		if (uarg) {
+			err = glass_zc_step(sk, msg, len - copied, uarg, &timeo);
+			if (err < 0) {
+				glass_drop_empty_tail(sk);
+				goto error;
+			}
+			copied += err;
+			if (glass_push_due(gs, goal))
+				glass_push(sk);
+			continue;
+		}
 		skb = glass_tail_with_room(sk, goal);
 		if (!skb) {
 			bool full = !sk_stream_memory_free(sk);
@@ -262,11 +301,13 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	if (!(msg->msg_flags & MSG_MORE))
 		glass_push(sk);
+	glass_zc_end(uarg, copied);
 	release_sock(sk);
 	return copied;
 
 error:
 	glass_push(sk);
+	glass_zc_end(uarg, copied);
 	if (copied)
 		err = copied;
 	else
@@ -338,8 +379,9 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
  * @sock: the socket.
  * @msg: where to copy.
  * @len: bytes wanted.
- * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT; MSG_OOB and MSG_ERRQUEUE
- *	are refused.
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT; MSG_ERRQUEUE reads the
+ *	error queue (zero-copy completions) as TCP's, as SOL_IP/IP_RECVERR;
+ *	MSG_OOB is refused.
  *
  * Copies in-order bytes out of the receive queue, waiting for SO_RCVLOWAT
  * of them, and sends a window update when reading opened the window far
@@ -356,8 +398,10 @@ int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	int copied = 0, target, err;
 	long timeo;
 
-	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	if (flags & MSG_ERRQUEUE)
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 	lock_sock(sk);
 	err = -ENOTCONN;
 	if (sk->sk_state == TCP_LISTEN)
@@ -444,7 +488,8 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 	}
 	/* Read sk_err after the state, as tcp_poll() does. */
 	smp_rmb();
-	if (READ_ONCE(sk->sk_err))
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;
 	return mask;
 }
@@ -556,12 +601,14 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 		if (val && gs->delack_pending && sk->sk_state != TCP_CLOSE)
 			glass_send_ack(sk);
 		return 0;
+	case GLASS_ZEROCOPY:
+		return glass_set_zerocopy(sk, val);
 	}
 	return -ENOPROTOOPT;
 }
 
 /**
- * glass_setsockopt() - GLASS_NODELAY, GLASS_CORK, GLASS_MAXSEG.
+ * glass_setsockopt() - GLASS_NODELAY, GLASS_CORK, GLASS_MAXSEG, ...
  * @sock: the socket.
  * @level: SOL_GLASS (SOL_SOCKET is handled by the core).
  * @optname: the option.
@@ -734,6 +781,9 @@ int glass_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case GLASS_QUICKACK:
 		val = gs->quickack;
+		break;
+	case GLASS_ZEROCOPY:
+		val = sock_flag(sk, SOCK_ZEROCOPY);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -17,6 +17,7 @@
 #include "glass_mem.h"
 #include "glass_dev.h"
 #include "glass_engine.h"
+#include "glass_zerocopy.h"
 #include "glass_conn.h"
 #include "glass_trace.h"
 #include "glass_ext.h"
@@ -614,10 +615,10 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 			glass_wq_unlink_free(sk, skb);
 			continue;
 		}
-		if (glass_seq_after(ack, cb->seq)) {
-			__skb_pull(skb, ack - cb->seq);
+		/* Without memory to trim, the acked bytes stay queued. */
+		if (glass_seq_after(ack, cb->seq) &&
+		    !glass_skb_trim_head(skb, ack - cb->seq))
 			cb->seq = ack;
-		}
 		break;
 	}
 	if (glass_seq_before(gs->snd_nxt, ack))
@@ -851,19 +852,18 @@ static u32 glass_usable(const struct glass_sock *gs)
 
 /*
  * Split skb after len payload bytes; the tail becomes the next skb. The
- * two share the buffer (queued data is never written again, see struct
- * glass_train), so nothing is copied; the memory charged is shared out.
+ * two share the buffer or the pages (queued data is never written again,
+ * see struct glass_train; glass_skb_split()), so nothing is copied; the
+ * memory charged is shared out.
  */
 static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb), *ncb;
 	struct sk_buff *n;
 
-	n = skb_clone(skb, GFP_ATOMIC);
+	n = glass_skb_split(skb, len);
 	if (!n)
 		return -ENOBUFS;
-	__skb_pull(n, len);
-	__skb_trim(skb, len);
 	n->truesize = div_u64((u64)skb->truesize * n->len, n->len + len);
 	skb->truesize -= n->truesize;
 	ncb = GLASS_SKB_CB(n);

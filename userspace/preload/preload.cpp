@@ -317,7 +317,10 @@ void carry_option(int g, const SavedOpt& o) {
   const char* name = glass::preload::option_name(o.level, o.name, buf, sizeof(buf));
   const auto len = static_cast<socklen_t>(o.value.size());
   if (o.level == SOL_SOCKET) {
-    if (real_setsockopt(g, SOL_SOCKET, o.name, o.value.data(), len) != 0)
+    // SO_ZEROCOPY: glass's switch is at its own level (set_glass_option()).
+    const bool zc = o.name == SO_ZEROCOPY;
+    if (real_setsockopt(g, zc ? SOL_GLASS : SOL_SOCKET, zc ? GLASS_ZEROCOPY : o.name,
+                        o.value.data(), len) != 0)
       note_once(std::string("carry ") + name, "%s could not be set on the glass socket (%s)", name,
                 strerrorname_np(errno));
     return;
@@ -457,6 +460,9 @@ int set_glass_option(int fd, int level, int name, const void* val, socklen_t len
     return refuse(ENOPROTOOPT, std::string("set ") + oname,
                   (std::string("setsockopt ") + oname + ": glass has no equivalent").c_str());
   }
+  // Linux 6.1 takes SO_ZEROCOPY for INET sockets only: glass has it at its level.
+  if (level == SOL_SOCKET && name == SO_ZEROCOPY)
+    return real_setsockopt(fd, SOL_GLASS, GLASS_ZEROCOPY, val, len);
   if (level == SOL_SOCKET && name == SO_INCOMING_CPU)
     return refuse(ENOPROTOOPT, "set SO_INCOMING_CPU",
                   "setsockopt SO_INCOMING_CPU: glass run keeps its tag there");

@@ -55,6 +55,14 @@ struct sockaddr_glass {
 #define GLASS_INFO	4	/* struct glass_info, read-only */
 #define GLASS_QUICKACK	5	/* int: ACK every data segment at once */
 #define GLASS_CONGESTION 6	/* string: "newreno" or "cubic" (TCP_CONGESTION) */
+/*
+ * int 0/1: SO_ZEROCOPY's switch for MSG_ZEROCOPY. Linux 6.1's
+ * sock_setsockopt() refuses SO_ZEROCOPY for any family but INET, INET6
+ * and RDS before a protocol sees it, so glass takes it at its own level
+ * (getsockopt(SOL_SOCKET, SO_ZEROCOPY) reads it back; glass run maps
+ * SO_ZEROCOPY here).
+ */
+#define GLASS_ZEROCOPY	10
 
 /* Longest congestion control name, NUL included (TCP_CA_NAME_MAX). */
 #define GLASS_CC_NAME_MAX	16

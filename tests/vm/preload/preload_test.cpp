@@ -306,6 +306,43 @@ TEST_F(Preload, OptionsSetBeforeConnectAreCarriedOver) {
   EXPECT_LE(gt::info(c.get()).gi_mss, static_cast<uint32_t>(maxseg));
 }
 
+// A TCP program's SO_ZEROCOPY (which Linux 6.1 refuses for AF_GLASS at
+// SOL_SOCKET) becomes GLASS_ZEROCOPY, before connect or after, and its
+// MSG_ZEROCOPY completions come off the error queue as TCP's would.
+TEST_F(Preload, SoZerocopyWorksAsOnTcp) {
+  const uint16_t p = port();
+  pt::EchoServer server(h1(), "10.7.0.1", p);
+  gt::InNetns ns(h2());
+  const int one = 1;
+  Fd before(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_EQ(setsockopt(before.get(), SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)), 0);
+  const sockaddr_in to = pt::sin4("10.7.0.1", p);
+  ASSERT_EQ(connect(before.get(), pt::sa(&to), sizeof(to)), 0) << strerror(errno);
+  EXPECT_EQ(pt::real_int_opt(before.get(), SOL_SOCKET, SO_ZEROCOPY), 1);
+  Fd c(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_EQ(connect(c.get(), pt::sa(&to), sizeof(to)), 0) << strerror(errno);
+  ASSERT_EQ(setsockopt(c.get(), SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)), 0);
+  EXPECT_EQ(pt::int_opt(c.get(), SOL_SOCKET, SO_ZEROCOPY), 1);
+  const std::string msg(5000, 'z');
+  ASSERT_EQ(send(c.get(), msg.data(), msg.size(), MSG_ZEROCOPY), static_cast<ssize_t>(msg.size()));
+  std::string back(msg.size(), '\0');
+  ASSERT_EQ(recv(c.get(), back.data(), back.size(), MSG_WAITALL),
+            static_cast<ssize_t>(back.size()));
+  EXPECT_EQ(back, msg);
+  char control[128];
+  msghdr m{};
+  EXPECT_TRUE(gt::wait_until([&] {
+    m = msghdr{};
+    m.msg_control = control;
+    m.msg_controllen = sizeof(control);
+    return recvmsg(c.get(), &m, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0;
+  }));
+  const cmsghdr* cm = CMSG_FIRSTHDR(&m);
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ(cm->cmsg_level, SOL_IP);
+  EXPECT_EQ(cm->cmsg_type, IP_RECVERR);
+}
+
 TEST_F(Preload, TcpOptionsMapToGlassOptions) {
   const uint16_t p = port();
   pt::EchoServer server(h1(), "10.7.0.1", p);
