@@ -162,7 +162,7 @@ TEST(ZeroCopy, BadValuesAreRefusedAsSockSetsockopt) {
 TEST(ZeroCopy, ListenerMaySetItAndChildrenInherit) {
   st::LoopConn c(7002);
   set_zerocopy(c.listener, 1);
-  st::Fd client(gt::connect_to(st::Loopback::kAddr, 7002));
+  st::Fd client(gt::connect_to(gt::Loopback::kAddr, 7002));
   st::Fd child(accept(c.listener, nullptr, nullptr));
   ASSERT_GE(child, 0) << strerror(errno);
   EXPECT_EQ(st::int_opt(child, SOL_SOCKET, SO_ZEROCOPY), 1);
