@@ -4,6 +4,9 @@
 // MSS = 7500, inflated by each further duplicate); the partial ACK one
 // round trip later resends the second at once; the full ACK ends
 // recovery. No RTO, nothing sent with SACK blocks.
+// The window arithmetic below is NewReno's (cwnd halved); CUBIC is the
+// default (ssthresh 0.7 of the flight).
+0     `echo newreno > /proc/sys/net/glass/congestion_control`
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0

@@ -5,6 +5,9 @@
 // reordering window is 0, so the retransmission is lost and goes again at
 // that ACK, about 60 ms after the first retransmission where the RTO
 // would wait about 300 ms (the RTO counter stays 0).
+// The window arithmetic below is NewReno's (cwnd halved); CUBIC is the
+// default (ssthresh 0.7 of the flight).
+0     `echo newreno > /proc/sys/net/glass/congestion_control`
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0

@@ -7,6 +7,9 @@
 // three retransmissions leave at that ACK, well inside the next round trip
 // (200 ms here), paced by pipe: cwnd = ssthresh = 5000 bytes, pipe 1000
 // after the first. No RTO, no probe.
+// The window arithmetic below is NewReno's (cwnd halved); CUBIC is the
+// default (ssthresh 0.7 of the flight).
+0     `echo newreno > /proc/sys/net/glass/congestion_control`
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0
