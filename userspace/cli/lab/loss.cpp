@@ -49,7 +49,7 @@ struct Result {
   bool exact = false;
   std::string error;
   // glass only: SACK recoveries and RACK's finds during the run.
-  std::uint64_t sack_recoveries = 0, rack_lost_retrans = 0, tlp_probes = 0;
+  std::uint64_t sack_recoveries = 0, rack_lost_retrans = 0, tlp_probes = 0, dsacks = 0;
 
   // RTO expirations outside the outage: the ones loss recovery did not
   // avoid (inside it every transport can only back off).
@@ -186,6 +186,7 @@ class Loss : public Scenario {
     run.fact("sack_recoveries", static_cast<double>(g.sack_recoveries), "");
     run.fact("rack_lost_retrans", static_cast<double>(g.rack_lost_retrans), "");
     run.fact("tlp_probes", static_cast<double>(g.tlp_probes), "");
+    run.fact("dsacks", static_cast<double>(g.dsacks), "");
     run.fact("nosack_sack_recoveries", static_cast<double>(n.sack_recoveries), "");
     run.fact("timeouts_outside", static_cast<double>(g.timeouts_outside()), "");
     run.fact("nosack_timeouts_outside", static_cast<double>(n.timeouts_outside()), "");
@@ -239,6 +240,9 @@ class Loss : public Scenario {
     row("  of them outside the outage", [&](const Result& r) { return u(r.timeouts_outside()); });
     row("lost retransmissions found by RACK",
         [&](const Result& r) { return &r == t ? std::string("-") : u(r.rack_lost_retrans); });
+    row("D-SACKs (resent needlessly)", [&](const Result& r) {
+      return &r == t ? std::string("-") : u(r.dsacks);
+    });
     row("seconds", [](const Result& r) { return num(std::round(r.secs * 10) / 10); });
     row("goodput", [&](const Result& r) {
       return bytes_text(static_cast<double>(total) / std::max(r.secs, 1e-3)) + "/s";
@@ -305,6 +309,7 @@ class Loss : public Scenario {
       r.sack_recoveries = counter(all1, "sack_recoveries") - counter(all0, "sack_recoveries");
       r.rack_lost_retrans = counter(all1, "rack_lost_retrans") - counter(all0, "rack_lost_retrans");
       r.tlp_probes = counter(all1, "tlp_probes") - counter(all0, "tlp_probes");
+      r.dsacks = counter(all1, "dsacks_received") - counter(all0, "dsacks_received");
     }
     r.secs = clock.s();
     r.received = bulk.received();
