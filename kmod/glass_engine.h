@@ -20,6 +20,7 @@
 int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 	      struct packet_type *pt, struct net_device *orig_dev);
 int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void glass_rack_loss(struct sock *sk);
 
 /* glass_output.c: choosing the device */
 int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr);
@@ -32,6 +33,8 @@ void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb);
 void glass_wq_clean(struct sock *sk, u32 ack);
 void glass_wq_rewind(struct sock *sk);
 bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n);
+u32 glass_wq_rack_detect(struct sock *sk);
+void glass_wq_rack_rto(struct sock *sk);
 void glass_sack_retransmit_head(struct sock *sk);
 void glass_tlp_resend_tail(struct sock *sk);
 void glass_wq_purge(struct sock *sk);

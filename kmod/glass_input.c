@@ -110,6 +110,8 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	gs->cc.sack = gs->sack_ok;
 	glass_cc_set_algo(&gs->cc, gs->cc_algo);
 	glass_sb_init(&gs->sb, ack);
+	glass_rack_init(&gs->rack);
+	gs->rack_lost_bytes = 0;
 	gs->undo_retrans = -1;
 	glass_set_state(sk, TCP_ESTABLISHED);
 }
@@ -295,6 +297,7 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	struct glass_sock *gs = glass_sk(sk);
 	u32 acked = ack - gs->snd_una;
 	u32 flight = gs->snd_max - gs->snd_una;
+	bool recovering = gs->cc.in_recovery || gs->sb.all_lost;
 
 	glass_wq_clean(sk, ack);
 	gs->snd_una = ack;
@@ -306,11 +309,15 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	gs->cc.srtt_us = gs->rto.srtt_us;
 	if (glass_cc_on_ack(&gs->cc, ack, acked, flight) == GLASS_CC_RETRANSMIT)
 		glass_retransmit_head(sk, GLASS_RETRANS_FAST);
+	if (gs->sack_ok && recovering && !gs->cc.in_recovery &&
+	    !gs->sb.all_lost)
+		glass_rack_recovery_done(&gs->rack);
 	if (gs->tlp_out && glass_seq_geq(ack, gs->tlp_high_seq))
 		gs->tlp_out = false;	/* the episode is over (RFC 8985 7.4) */
 	if (gs->snd_una == gs->snd_max) {
 		if (gs->timer_kind == GLASS_TIMER_RETRANS ||
-		    gs->timer_kind == GLASS_TIMER_TLP)
+		    gs->timer_kind == GLASS_TIMER_TLP ||
+		    gs->timer_kind == GLASS_TIMER_REO)
 			glass_stop_write_timer(sk);
 	} else {
 		glass_rearm_rtx(sk);
@@ -364,22 +371,53 @@ static void glass_dupack(struct sock *sk)
 static void glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	u32 dsacks = gs->dsacks_in;
 	struct glass_ext_info info;
+	bool fresh;
 
 	if (!GLASS_SKB_CB(skb)->ext_len ||
 	    glass_ext_parse(glass_hdr(skb), GLASS_SKB_CB(skb)->ext_len,
-			    &info) < 0 || !info.nsack)
-		return;
-	if (!glass_wq_sack(sk, info.sack, info.nsack) || gs->cc.in_recovery)
-		return;
+			    &info) < 0)
+		info.nsack = 0;
+	fresh = info.nsack && glass_wq_sack(sk, info.sack, info.nsack);
+	glass_rack_dsack(&gs->rack, gs->snd_una, gs->snd_nxt,
+			 gs->dsacks_in != dsacks);
 	/* A probe's ACK: what was sent before it and is missing is lost. */
-	if (gs->tlp_out && glass_sb_mark_lost(&gs->sb, gs->snd_una))
+	if (fresh && !gs->cc.in_recovery && gs->tlp_out &&
+	    glass_sb_mark_lost(&gs->sb, gs->snd_una))
 		glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_RECOVERIES);
-	if (glass_seq_after(glass_sb_lost_end(&gs->sb, gs->snd_una, gs->mss),
-			    gs->snd_una) &&
+	glass_rack_loss(sk);
+}
+
+/**
+ * glass_rack_loss() - RACK's loss detection after an ACK or when the
+ *	reordering timer expires (RFC 8985 section 6.2 step 5).
+ * @sk: the socket, owned, SACK agreed.
+ *
+ * Marks what RACK finds lost; recovery starts once the segment at snd_una
+ * counts as lost (by RACK or by RFC 6675's IsLost) or a retransmission was
+ * lost; if a segment may still be only reordered, the reordering timer
+ * is armed for when it would be overdue (it replaces the TLP or RTO
+ * timer until then, as Linux's RACK reordering timer does).
+ */
+void glass_rack_loss(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u32 wait;
+
+	if (gs->snd_una == gs->snd_max)
+		return;
+	wait = glass_wq_rack_detect(sk);
+	if (!gs->cc.in_recovery &&
+	    (gs->rack_lost_bytes ||
+	     glass_seq_after(glass_sb_lost_end(&gs->sb, gs->snd_una, gs->mss),
+			     gs->snd_una)) &&
 	    glass_cc_sack_loss(&gs->cc, gs->snd_una, gs->snd_max,
 			       gs->snd_max - gs->snd_una))
 		glass_recovery_start(sk);
+	if (wait && gs->timer_kind != GLASS_TIMER_PROBE)
+		glass_arm_write_timer(sk, GLASS_TIMER_REO,
+				      usecs_to_jiffies(wait));
 }
 
 /* RFC 793's window update rule: only newer segments may move the window. */

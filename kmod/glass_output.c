@@ -399,6 +399,22 @@ static bool glass_train_fits(const struct glass_sock *gs,
 	       glass_segs(len, gs->mss) <= gs->train_segs;
 }
 
+/*
+ * skb leaves (again) now: RACK's xmit_ts, and a RACK loss of its last
+ * transmission is answered. Part of the write queue's bookkeeping.
+ */
+static void glass_wq_stamp(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+
+	cb->xmit_us = glass_now_us();
+	if (cb->rack_lost) {
+		cb->rack_lost = 0;
+		gs->rack_lost_bytes -= min(gs->rack_lost_bytes, skb->len);
+	}
+}
+
 /* Add a clone of the queued skb to the train. */
 static int glass_train_add(struct sock *sk, struct glass_train *t,
 			   struct sk_buff *skb)
@@ -413,6 +429,7 @@ static int glass_train_add(struct sock *sk, struct glass_train *t,
 				GLASS_MIB_DROP_NOMEM);
 		return -ENOBUFS;
 	}
+	glass_wq_stamp(sk, skb);
 	if (t->first)
 		t->last->next = c;
 	else
@@ -573,6 +590,8 @@ void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb)
 
 	if (gs->send_head == skb)
 		gs->send_head = NULL;
+	if (GLASS_SKB_CB(skb)->rack_lost)
+		gs->rack_lost_bytes -= min(gs->rack_lost_bytes, skb->len);
 	__skb_unlink(skb, &sk->sk_write_queue);
 	glass_wmem_free_skb(sk, skb);
 }
@@ -606,19 +625,28 @@ static void glass_wq_find_send_head(struct sock *sk)
 void glass_wq_clean(struct sock *sk, u32 ack)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	u64 now = gs->sack_ok ? glass_now_us() : 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
+		if (gs->sack_ok && !cb->sacked)
+			glass_rack_update(&gs->rack, cb->xmit_us,
+					  glass_seq_min(cb->end_seq, ack),
+					  cb->retransmitted, now);
 		if (glass_seq_leq(cb->end_seq, ack)) {
 			glass_wq_unlink_free(sk, skb);
 			continue;
 		}
 		/* Without memory to trim, the acked bytes stay queued. */
 		if (glass_seq_after(ack, cb->seq) &&
-		    !glass_skb_trim_head(skb, ack - cb->seq))
+		    !glass_skb_trim_head(skb, ack - cb->seq)) {
+			if (cb->rack_lost)
+				gs->rack_lost_bytes -= min(gs->rack_lost_bytes,
+							   ack - cb->seq);
 			cb->seq = ack;
+		}
 		break;
 	}
 	if (glass_seq_before(gs->snd_nxt, ack))
@@ -649,6 +677,71 @@ static void glass_wq_dsack(struct sock *sk, const struct glass_range *r)
 	gs->sb.all_lost = false;
 }
 
+static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+static struct sk_buff *glass_wq_cut_at(struct sock *sk, u32 seq);
+
+/* The skb after skb on the write queue, NULL at its end. */
+static struct sk_buff *glass_wq_next(struct sock *sk, struct sk_buff *skb)
+{
+	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+	       skb_queue_next(&sk->sk_write_queue, skb);
+}
+
+/*
+ * Bytes [start, end) were SACKed for the first time: cut the skbs at its
+ * edges so that an skb is SACKed whole or not at all (without memory to
+ * cut, one stays partly SACKed and RACK ignores it), flag those inside,
+ * and tell RACK they were delivered.
+ */
+static void glass_wq_sack_tag(struct sock *sk, u32 start, u32 end, u64 now)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb = glass_wq_cut_at(sk, start);
+
+	for (; skb && skb != gs->send_head; skb = glass_wq_next(sk, skb)) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (!glass_seq_before(cb->seq, end))
+			break;
+		if (glass_seq_after(cb->end_seq, end) &&
+		    (end - cb->seq >= skb->len ||
+		     glass_fragment(sk, skb, end - cb->seq)))
+			break;
+		if (cb->sacked ||
+		    glass_sb_unsacked(&gs->sb, cb->seq, cb->end_seq))
+			continue;
+		cb->sacked = 1;
+		if (cb->rack_lost) {
+			cb->rack_lost = 0;
+			gs->rack_lost_bytes -= min(gs->rack_lost_bytes,
+						   skb->len);
+		}
+		glass_rack_update(&gs->rack, cb->xmit_us, cb->end_seq,
+				  cb->retransmitted, now);
+	}
+}
+
+/*
+ * The newly SACKed blocks of one ACK, lowest first: RACK takes delivered
+ * segments in ascending order (RFC 8985 section 6.2), or a higher block
+ * seen first would make a lower one look reordered.
+ */
+static void glass_wq_sack_tag_all(struct sock *sk, struct glass_range *r,
+				  u32 n)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	u64 now = glass_now_us();
+	u32 i, k;
+
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && glass_seq_before(r[k].start,
+						      r[k - 1].start); k--)
+			swap(r[k], r[k - 1]);
+	for (i = 0; i < n; i++)
+		glass_wq_sack_tag(sk, glass_seq_max(r[i].start, gs->snd_una),
+				  r[i].end, now);
+}
+
 /**
  * glass_wq_sack() - record the SACK blocks of an ACK on the scoreboard.
  * @sk: the socket, owned, SACK agreed; the ACK's cumulative part is done.
@@ -661,10 +754,10 @@ static void glass_wq_dsack(struct sock *sk, const struct glass_range *r)
  */
 bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 {
+	struct glass_range fresh_r[GLASS_SACK_MAX_BLOCKS];
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
-	bool fresh = false;
-	u32 i;
+	u32 i, nfresh = 0;
 
 	for (i = 0; i < n; i++) {
 		bool first = !i;
@@ -680,7 +773,8 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 		}
 		switch (v) {
 		case GLASS_SB_NEW:
-			fresh = true;
+			if (nfresh < GLASS_SACK_MAX_BLOCKS)
+				fresh_r[nfresh++] = blocks[i];
 			break;
 		case GLASS_SB_DSACK:
 			gs->dsacks_in++;
@@ -695,10 +789,120 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 			break;
 		}
 	}
-	return fresh;
+	glass_wq_sack_tag_all(sk, fresh_r, nfresh);
+	return nfresh > 0;
 }
 
-static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+/* In SACK recovery (RFC 6675) or after an RTO with SACK: pace by pipe. */
+static bool glass_sack_recovering(const struct glass_sock *gs)
+{
+	return gs->sack_ok && (gs->cc.in_recovery || gs->sb.all_lost);
+}
+
+/* RACK found skb, sent before a delivered segment and overdue, lost. */
+static void glass_wq_rack_mark(struct sock *sk, struct sk_buff *skb)
+{
+	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (glass_seq_after(cb->end_seq, gs->sb.high_rxt)) {
+		/* Never resent in this recovery: the scoreboard's lost. */
+		if (glass_sb_lost_through(&gs->sb, gs->snd_una, cb->end_seq))
+			glass_add_stat(net, GLASS_MIB_RACK_LOST,
+				       glass_segs(skb->len, gs->mss));
+		return;
+	}
+	/* A lost retransmission: it goes again before the other holes. */
+	if (cb->rack_lost)
+		return;
+	cb->rack_lost = 1;
+	gs->rack_lost_bytes += skb->len;
+	glass_inc_stat(net, GLASS_MIB_RACK_LOST_RETRANS);
+}
+
+/**
+ * glass_wq_rack_detect() - RACK_detect_loss() (RFC 8985 section 6.2 step
+ *	5) over the write queue.
+ * @sk: the socket, owned, SACK agreed; this ACK's deliveries are recorded
+ *	(glass_wq_clean(), glass_wq_sack()).
+ *
+ * Marks lost every skb not delivered that was sent before RACK's segment
+ * and more than RACK.rtt + reo_wnd ago. The walk is in sequence order and
+ * stops at the first skb never resent and sent after RACK's segment:
+ * every skb after it left later still.
+ * Return: microseconds until the next skb would be overdue (the
+ * reordering timer), 0 if none waits.
+ */
+u32 glass_wq_rack_detect(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_rack *rack = &gs->rack;
+	u32 reo, wait, timeout = 0;
+	struct sk_buff *skb;
+	u64 now;
+
+	if (!rack->valid || gs->snd_una == gs->snd_max)
+		return 0;
+	now = glass_now_us();
+	reo = glass_rack_reo_wnd(rack, gs->rto.srtt_us,
+				 glass_sack_recovering(gs),
+				 gs->sb.sacked.bytes / gs->mss);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
+
+		if (skb == gs->send_head)
+			break;
+		if (cb->sacked)
+			continue;
+		switch (glass_rack_check(rack, cb->xmit_us, cb->end_seq, reo,
+					 now, &wait)) {
+		case GLASS_RACK_LATER:
+			if (!cb->retransmitted)
+				return timeout;
+			break;
+		case GLASS_RACK_WAIT:
+			timeout = max(timeout, wait);
+			break;
+		case GLASS_RACK_LOST:
+			glass_wq_rack_mark(sk, skb);
+			break;
+		}
+	}
+	return timeout;
+}
+
+/**
+ * glass_wq_rack_rto() - the retransmission timer expired: every hole is
+ *	lost and resent in order (glass_sb_rto()), so no skb needs RACK's
+ *	flag any more.
+ * @sk: the socket, owned.
+ */
+void glass_wq_rack_rto(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb)
+		GLASS_SKB_CB(skb)->rack_lost = 0;
+	glass_sk(sk)->rack_lost_bytes = 0;
+}
+
+/* The first skb whose retransmission RACK found lost, NULL if none. */
+static struct sk_buff *glass_wq_rack_next(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	if (!gs->rack_lost_bytes)
+		return NULL;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == gs->send_head)
+			break;
+		if (GLASS_SKB_CB(skb)->rack_lost)
+			return skb;
+	}
+	return NULL;
+}
 
 /* The skb holding seq, cut so that it starts there; NULL if none. */
 static struct sk_buff *glass_wq_cut_at(struct sock *sk, u32 seq)
@@ -822,18 +1026,22 @@ void glass_queue_fin(struct sock *sk)
 	glass_push(sk);
 }
 
-/* In SACK recovery (RFC 6675) or after an RTO with SACK: pace by pipe. */
-static bool glass_sack_recovering(const struct glass_sock *gs)
+/*
+ * RFC 6675's pipe, less the retransmissions RACK found lost (the
+ * scoreboard counts every byte below HighRxt as resent and in flight).
+ */
+static u32 glass_pipe(const struct glass_sock *gs)
 {
-	return gs->sack_ok && (gs->cc.in_recovery || gs->sb.all_lost);
+	u32 pipe = glass_sb_pipe(&gs->sb, gs->snd_una, gs->snd_max, gs->mss);
+
+	return pipe - min(pipe, gs->rack_lost_bytes);
 }
 
 /* Bytes in the network: RFC 6675's pipe while recovering, else all sent. */
 static u32 glass_in_flight(const struct glass_sock *gs)
 {
 	if (glass_sack_recovering(gs))
-		return glass_sb_pipe(&gs->sb, gs->snd_una, gs->snd_max,
-				     gs->mss);
+		return glass_pipe(gs);
 	return gs->snd_nxt - gs->snd_una;
 }
 
@@ -871,6 +1079,9 @@ static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->end_seq = cb->end_seq;
 	ncb->flags = 0;
 	ncb->retransmitted = cb->retransmitted;
+	ncb->sacked = cb->sacked;
+	ncb->rack_lost = cb->rack_lost;
+	ncb->xmit_us = cb->xmit_us;
 	cb->end_seq = ncb->seq;
 	__skb_queue_after(&sk->sk_write_queue, skb, n);
 	return 0;
@@ -932,7 +1143,8 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb,
 		glass_rto_start_timing(&gs->rto, cb->end_seq, glass_now_us());
 	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb_queue_next(&sk->sk_write_queue, skb);
-	if (gs->timer_kind != GLASS_TIMER_RETRANS)
+	if (gs->timer_kind != GLASS_TIMER_RETRANS &&
+	    gs->timer_kind != GLASS_TIMER_REO)
 		glass_rearm_rtx(sk);
 	return 0;
 }
@@ -967,10 +1179,18 @@ static void glass_sack_resend_holes(struct sock *sk, struct glass_train *t)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct glass_range r;
+	struct sk_buff *skb;
 	u32 sent;
 
-	while (glass_sb_pipe(&gs->sb, gs->snd_una, gs->snd_max, gs->mss) +
-	       gs->mss <= gs->cc.cwnd &&
+	/* Retransmissions RACK found lost first: they hold snd_una back. */
+	while (glass_pipe(gs) + gs->mss <= gs->cc.cwnd &&
+	       (skb = glass_wq_rack_next(sk))) {
+		r.start = GLASS_SKB_CB(skb)->seq;
+		r.end = GLASS_SKB_CB(skb)->end_seq;
+		if (glass_wq_resend(sk, &r, t) == r.start)
+			break;
+	}
+	while (glass_pipe(gs) + gs->mss <= gs->cc.cwnd &&
 	       glass_sb_next_seg(&gs->sb, gs->snd_una, gs->mss, &r)) {
 		sent = glass_wq_resend(sk, &r, t);
 		if (sent == r.start)

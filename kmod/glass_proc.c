@@ -99,6 +99,8 @@ static const char *glass_timers_str(const struct glass_sock *gs)
 		return "timewait";
 	case GLASS_TIMER_TLP:
 		return gs->delack_pending ? "tlp,delack" : "tlp";
+	case GLASS_TIMER_REO:
+		return gs->delack_pending ? "reo,delack" : "reo";
 	}
 	return gs->delack_pending ? "delack" : "-";
 }
@@ -195,6 +197,9 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_UNDOS] = "undos",
 	[GLASS_MIB_TLP_PROBES] = "tlp_probes",
 	[GLASS_MIB_TLP_RECOVERIES] = "tlp_recoveries",
+	[GLASS_MIB_RACK_LOST] = "rack_lost_segs",
+	[GLASS_MIB_RACK_LOST_RETRANS] = "rack_lost_retrans",
+	[GLASS_MIB_RACK_REO_TIMEOUTS] = "rack_reo_timeouts",
 };
 
 /*

@@ -65,6 +65,7 @@
 #include "core/cc.h"
 #include "core/ooo.h"
 #include "core/sack.h"
+#include "core/rack.h"
 #include "glass_frame.h"
 
 /*
@@ -153,6 +154,10 @@ static inline void glass_add_stat(const struct net *net, enum glass_mib m,
  * @seg_size: receive side: payload of each segment the frame carries (the
  *	header's mss field for a train, else the payload length).
  * @offset: receive side: payload bytes already read (or trimmed).
+ * @sacked: send side: every byte is SACKed (RACK has counted it delivered).
+ * @rack_lost: send side: RACK found the last retransmission of these bytes
+ *	lost; they go again before any other hole (glass_wq_rack_detect()).
+ * @xmit_us: send side: when the skb was last (re)sent (RACK.xmit_ts).
  */
 struct glass_skb_cb {
 	u32 seq;
@@ -163,6 +168,9 @@ struct glass_skb_cb {
 	u8 compact;
 	u16 seg_size;
 	u32 offset;
+	u8 sacked;
+	u8 rack_lost;
+	u64 xmit_us;
 };
 
 #define GLASS_SKB_CB(skb) ((struct glass_skb_cb *)&((skb)->cb[0]))
@@ -182,6 +190,7 @@ enum glass_timer_kind {
 	GLASS_TIMER_PROBE,	/* zero-window probe (persist) */
 	GLASS_TIMER_TIMEWAIT,	/* end of TIME_WAIT */
 	GLASS_TIMER_TLP,	/* tail loss probe (RFC 8985), then RTO */
+	GLASS_TIMER_REO,	/* RACK reordering window (RFC 8985), then RTO */
 };
 
 /*
@@ -231,6 +240,8 @@ struct glass_sock {
 	struct glass_rto rto;
 	struct glass_cc cc;
 	struct glass_sb sb;		/* SACK scoreboard (glass_wq_*) */
+	struct glass_rack rack;		/* RACK, RFC 8985 (glass_wq_*) */
+	u32 rack_lost_bytes;		/* of skbs flagged rack_lost (glass_wq_*) */
 	bool sack_ok;			/* both ends agreed to SACK */
 	int undo_retrans;		/* resent since the cut, not D-SACKed; -1: no undo */
 	bool tlp_out;			/* a loss probe awaits its ACK */

@@ -30,7 +30,7 @@ static const struct glass_sysctl glass_sysctl_defaults = {
 	.delack_ms	= 40,
 	.orphan_retries	= 8,
 	.sack		= 1,
-	.congestion_control = GLASS_CC_NEWRENO,
+	.congestion_control = GLASS_CC_CUBIC,	/* as Linux's default */
 };
 
 static const char *const glass_cc_names[] = {

@@ -115,6 +115,24 @@ static void glass_tlp_timeout(struct sock *sk)
 	glass_rearm_rtx(sk);
 }
 
+/*
+ * The reordering timer (RFC 8985 section 6.3): a segment that was only
+ * possibly reordered is now overdue. RACK marks it lost, recovery
+ * resends it, and the TLP or RTO timer takes over again.
+ */
+static void glass_reo_timeout(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->snd_una == gs->snd_max)
+		return;
+	glass_inc_stat(sock_net(sk), GLASS_MIB_RACK_REO_TIMEOUTS);
+	glass_rack_loss(sk);
+	glass_push(sk);
+	if (gs->timer_kind == GLASS_TIMER_NONE)
+		glass_rearm_rtx(sk);
+}
+
 /**
  * glass_clear_timers() - stop every timer of a connection that is done.
  * @sk: the socket, owned; a delayed ACK still owed is forgotten.
@@ -238,6 +256,7 @@ static void glass_retransmit_timeout(struct sock *sk)
 		 */
 		glass_sb_rto(&gs->sb, gs->snd_una, gs->snd_max,
 			     gs->rto.backoff > 0);
+		glass_wq_rack_rto(sk);
 		if (!gs->rto.backoff)
 			gs->undo_retrans = 0;
 		glass_rto_backoff(&gs->rto);
@@ -323,6 +342,9 @@ static void glass_write_timer_handler(struct sock *sk)
 		break;
 	case GLASS_TIMER_TLP:
 		glass_tlp_timeout(sk);
+		break;
+	case GLASS_TIMER_REO:
+		glass_reo_timeout(sk);
 		break;
 	default:
 		break;

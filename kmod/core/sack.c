@@ -285,6 +285,19 @@ bool glass_sb_mark_lost(struct glass_sb *sb, u32 snd_una)
 	return true;
 }
 
+bool glass_sb_lost_through(struct glass_sb *sb, u32 snd_una, u32 seq)
+{
+	if (!glass_seq_after(seq, glass_seq_max(sb->lost_to, snd_una)))
+		return false;
+	sb->lost_to = seq;
+	return true;
+}
+
+u32 glass_sb_unsacked(const struct glass_sb *sb, u32 start, u32 end)
+{
+	return glass_sb_holes_in(sb, start, end);
+}
+
 bool glass_sb_first_hole(const struct glass_sb *sb, u32 snd_una, u32 snd_max,
 			 u32 mss, struct glass_range *r)
 {

@@ -224,6 +224,29 @@ bool glass_sb_first_hole(const struct glass_sb *sb, u32 snd_una, u32 snd_max,
 bool glass_sb_mark_lost(struct glass_sb *sb, u32 snd_una);
 
 /**
+ * glass_sb_lost_through() - count every unSACKed byte below @seq as lost.
+ * @sb: the scoreboard.
+ * @snd_una: the oldest unacknowledged byte.
+ * @seq: one past the last byte RACK found lost (RFC 8985 section 6.2).
+ *
+ * RACK judges segments by their transmission time: a segment never
+ * retransmitted that it finds lost was sent after every never-resent
+ * segment before it, so those are lost too. Bytes below HighRxt keep
+ * counting as retransmitted; their new losses are the caller's.
+ * Return: true if that marks more bytes lost.
+ */
+bool glass_sb_lost_through(struct glass_sb *sb, u32 snd_una, u32 seq);
+
+/**
+ * glass_sb_unsacked() - bytes of [@start, @end) not SACKed.
+ * @sb: the scoreboard.
+ * @start: the first byte.
+ * @end: one past the last.
+ * Return: the count, 0 for an empty or inverted span.
+ */
+u32 glass_sb_unsacked(const struct glass_sb *sb, u32 start, u32 end);
+
+/**
  * glass_sb_sent() - bytes up to @end were retransmitted.
  * @sb: the scoreboard.
  * @end: one past the last of them.

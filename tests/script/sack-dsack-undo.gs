@@ -4,6 +4,9 @@
 // and the receiver reports the retransmission as a D-SACK. Every segment
 // resent in the episode proved unneeded: the cut is undone, cwnd back to
 // 10 segments, ssthresh back to infinite, recovery over.
+// The window arithmetic below is NewReno's (cwnd halved); CUBIC is the
+// default (ssthresh 0.7 of the flight).
+0     `echo newreno > /proc/sys/net/glass/congestion_control`
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0

@@ -6,6 +6,9 @@
 // NewReno needs one round trip per hole. cwnd and pipe pace them: cwnd is
 // halved to 4500 bytes, and pipe (bytes not SACKed, not lost, plus the
 // retransmitted) must leave room for a whole segment.
+// The window arithmetic below is NewReno's (cwnd halved); CUBIC is the
+// default (ssthresh 0.7 of the flight).
+0     `echo newreno > /proc/sys/net/glass/congestion_control`
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0

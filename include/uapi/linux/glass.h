@@ -54,7 +54,7 @@ struct sockaddr_glass {
 #define GLASS_CORK	3	/* int: hold partial segments (200 ms cap) */
 #define GLASS_INFO	4	/* struct glass_info, read-only */
 #define GLASS_QUICKACK	5	/* int: ACK every data segment at once */
-#define GLASS_CONGESTION 6	/* string: "newreno" or "cubic" (TCP_CONGESTION) */
+#define GLASS_CONGESTION 6	/* string: "cubic" or "newreno" (TCP_CONGESTION) */
 /*
  * int 0/1: SO_ZEROCOPY's switch for MSG_ZEROCOPY. Linux 6.1's
  * sock_setsockopt() refuses SO_ZEROCOPY for any family but INET, INET6

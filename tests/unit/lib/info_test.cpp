@@ -12,13 +12,17 @@ TEST(Info, FullStructHasEveryField) {
   info.filled = sizeof(glass_info);
   info.raw.gi_state = GLASS_ESTABLISHED;
   info.raw.gi_snd_una = 42;
+  info.raw.gi_writer_blocked = 1ull << 40;
   info.raw.gi_tlp_probes = 7;
+  EXPECT_TRUE(info.has(&glass_info::gi_writer_blocked));
   EXPECT_TRUE(info.has(&glass_info::gi_tlp_probes));
   const auto fields = info_fields(info);
-  // Every member of struct glass_info but its two zero pads.
+  // 42 fields up to writer_blocked, then SACK's 9 (sack .. tlp_probes).
   ASSERT_EQ(fields.size(), 51u);
   EXPECT_EQ(fields.front().name, "len");
   EXPECT_EQ(fields[1].name, "state");
+  EXPECT_EQ(fields[41].name, "writer_blocked");
+  EXPECT_EQ(fields[41].value, 1ull << 40);
   EXPECT_EQ(fields.back().name, "tlp_probes");
   EXPECT_EQ(fields.back().value, 7u);
   const std::string text = format_info(info);

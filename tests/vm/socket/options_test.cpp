@@ -146,9 +146,10 @@ TEST(Options, MaxsegLimitsSegmentPayload) {
 }
 
 // GLASS_CONGESTION, as TCP_CONGESTION: a name in, a name out; unknown
-// names are ENOENT; the namespace's net.glass.congestion_control picks the
-// default of new sockets, and an accepted socket inherits its listener's.
-// SACK is agreed between two glass ends (gi_sack, the default sysctl).
+// names are ENOENT; the namespace's net.glass.congestion_control (CUBIC
+// by default, as Linux's) picks the default of new sockets, and an
+// accepted socket inherits its listener's. SACK is agreed between two
+// glass ends (gi_sack, the default sysctl).
 TEST(Options, CongestionControlByNameAndSysctl) {
   gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
@@ -158,31 +159,40 @@ TEST(Options, CongestionControlByNameAndSysctl) {
     EXPECT_EQ(getsockopt(fd, SOL_GLASS, GLASS_CONGESTION, buf, &l), 0);
     return std::string(buf);
   };
+  {
+    std::ifstream r("/proc/sys/net/glass/congestion_control");
+    std::string v;
+    r >> v;
+    EXPECT_EQ(v, "cubic");
+  }
   Fd s = st::sock();
-  EXPECT_EQ(name(s), "newreno");
-  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CONGESTION, "cubic", 5), 0);
   EXPECT_EQ(name(s), "cubic");
   EXPECT_EQ(gt::info(s).gi_cc_algo, GLASS_CC_CUBIC);
+  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CONGESTION, "newreno", 7), 0);
+  EXPECT_EQ(name(s), "newreno");
+  EXPECT_EQ(gt::info(s).gi_cc_algo, GLASS_CC_NEWRENO);
   EXPECT_EQ(setsockopt(s, SOL_GLASS, GLASS_CONGESTION, "vegas", 5), -1);
   EXPECT_EQ(errno, ENOENT);
+  EXPECT_EQ(name(s), "newreno");
+  ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CONGESTION, "cubic", 5), 0);
   EXPECT_EQ(name(s), "cubic");
   ASSERT_EQ(setsockopt(s, SOL_GLASS, GLASS_CONGESTION, "reno", 4), 0);
   EXPECT_EQ(name(s), "newreno");
   {
     std::ofstream f("/proc/sys/net/glass/congestion_control");
-    f << "cubic\n";
+    f << "newreno\n";
   }
   std::ifstream r("/proc/sys/net/glass/congestion_control");
   std::string v;
   r >> v;
-  EXPECT_EQ(v, "cubic");
+  EXPECT_EQ(v, "newreno");
   Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5506));
-  EXPECT_EQ(name(l), "cubic");
+  EXPECT_EQ(name(l), "newreno");
   Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5506));
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
-  EXPECT_EQ(name(a), "cubic");
-  EXPECT_EQ(gt::info(a).gi_cc_algo, GLASS_CC_CUBIC);
+  EXPECT_EQ(name(a), "newreno");
+  EXPECT_EQ(gt::info(a).gi_cc_algo, GLASS_CC_NEWRENO);
   EXPECT_EQ(gt::info(a).gi_sack, 1);
   EXPECT_EQ(gt::info(c).gi_sack, 1);
 }

@@ -4,15 +4,21 @@
 // doubling (backoff). The reader still gets every byte, in order. On glass
 // the losses come from the device's seeded fault injector (glass fault), so
 // the same seed gives the same drop decisions; then the same over TCP, with
-// netem's (unseeded) loss on a veth pair.
+// netem's (unseeded) loss on a veth pair. glass runs twice with the same
+// seed, with SACK (RFC 6675 recovery, RACK) and without (NewReno), and the
+// two recoveries are printed and plotted side by side.
 #include "bulk.hpp"
 #include "transport.hpp"
 #include "validators.hpp"
 
 #include <glass/fault.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <random>
 
 namespace glass::cli::lab {
@@ -42,7 +48,26 @@ struct Result {
   std::uint64_t received = 0;
   bool exact = false;
   std::string error;
+  // glass only: SACK recoveries and RACK's finds during the run.
+  std::uint64_t sack_recoveries = 0, rack_lost_retrans = 0, tlp_probes = 0, dsacks = 0;
+
+  // RTO expirations outside the outage: the ones loss recovery did not
+  // avoid (inside it every transport can only back off).
+  std::uint64_t timeouts_outside() const {
+    std::uint64_t before = 0, at_end_of_outage = 0;
+    for (const auto& x : samples) {
+      if (x.t < out_from) before = x.timeouts;
+      if (x.t <= out_to) at_end_of_outage = x.timeouts;
+    }
+    return before + (samples.back().timeouts - at_end_of_outage);
+  }
 };
+
+// A glass counter's value in the map all() returned, 0 if absent.
+std::uint64_t counter(const std::map<std::string, std::uint64_t>& m, const char* name) {
+  const auto it = m.find(name);
+  return it == m.end() ? 0 : it->second;
+}
 
 // Sets glass's fault injector on ga, in host a.
 void set_fault(const Testbed& tb, const FaultSettings& f) {
@@ -137,29 +162,52 @@ class Loss : public Scenario {
     run.note(bytes_text(static_cast<double>(total)) + " to send; an outage of " +
              std::to_string(outage_ms(run)) + " ms once a third has arrived");
 
-    const Result g = run_transport(run, tb, Transport::kGlass, total, [&](bool out) {
+    const auto glass_outage = [&](bool out) {
       FaultSettings x;
       x.loss_ppm = out ? 1000000u : ppm;  // no seed: the generator runs on
       set_fault(tb, x);
-    });
+    };
+    const Result g = run_transport(run, tb, Transport::kGlass, total, glass_outage, 7460);
     const glass::FaultState fs = fault_state(tb);
     write(run, g, "");
-    report(run, "", g, total);
+    report(run, "", "glass: ", g, total);
     run.fact("fault_frames", static_cast<double>(fs.stats.frames), "");
     run.fact("fault_lost", static_cast<double>(fs.stats.lost),
              "glass: the injector saw " + std::to_string(fs.stats.frames) + " frames and dropped " +
                  std::to_string(fs.stats.lost) + " (outage included)");
     run.fact("fault_seed", std::to_string(fs.seed), "");
+    // The same seed again, SACK off on both ends: NewReno's recovery.
+    for (const auto& ns : {tb.a(), tb.b()}) tb.sysctl(ns, "sack", 0);
+    set_fault(tb, f);
+    const Result n = run_transport(run, tb, Transport::kGlass, total, glass_outage, 7462);
+    for (const auto& ns : {tb.a(), tb.b()}) tb.sysctl(ns, "sack", 1);
+    write(run, n, "nosack");
+    report(run, "nosack_", "glass without SACK: ", n, total);
+    run.fact("sack_recoveries", static_cast<double>(g.sack_recoveries), "");
+    run.fact("rack_lost_retrans", static_cast<double>(g.rack_lost_retrans), "");
+    run.fact("tlp_probes", static_cast<double>(g.tlp_probes), "");
+    run.fact("dsacks", static_cast<double>(g.dsacks), "");
+    run.fact("nosack_sack_recoveries", static_cast<double>(n.sack_recoveries), "");
+    run.fact("timeouts_outside", static_cast<double>(g.timeouts_outside()), "");
+    run.fact("nosack_timeouts_outside", static_cast<double>(n.timeouts_outside()), "");
+    run.check(g.sack_recoveries > 0, "glass with SACK recovered with SACK (RFC 6675)");
+    run.check(n.sack_recoveries == 0, "glass without SACK recovered without it (NewReno)");
     std::string head = "glass: " + retrans_text(g) + " in " + num(std::round(g.secs * 10) / 10) +
-                       " s (seed " + std::to_string(seed) + ")";
+                       " s (seed " + std::to_string(seed) + "); without SACK: " + retrans_text(n) +
+                       " in " + num(std::round(n.secs * 10) / 10) + " s";
+    std::optional<Result> t;
     if (tcp) {
-      const Result t = run_transport(run, tb, Transport::kTcp, total, [&](bool out) {
-        tb.netem(tb.a(), "va", out ? lossy_netem(half, 100) : lossy_netem(half, o_.loss_pct));
-      });
-      write(run, t, "tcp");
-      report(run, "tcp_", t, total);
-      head += "; TCP: " + retrans_text(t) + " in " + num(std::round(t.secs * 10) / 10) + " s";
+      t = run_transport(
+          run, tb, Transport::kTcp, total,
+          [&](bool out) {
+            tb.netem(tb.a(), "va", out ? lossy_netem(half, 100) : lossy_netem(half, o_.loss_pct));
+          },
+          7461);
+      write(run, *t, "tcp");
+      report(run, "tcp_", "TCP: ", *t, total);
+      head += "; TCP: " + retrans_text(*t) + " in " + num(std::round(t->secs * 10) / 10) + " s";
     }
+    side_by_side(run, g, n, t ? &*t : nullptr, total);
     run.headline(head);
     run.set_plot(plot(g, tcp));
   }
@@ -173,6 +221,36 @@ class Loss : public Scenario {
     return {"delay", half, "loss", num(pct) + "%", "limit", "100000"};
   }
 
+  // One line per measure, one column per run: SACK, no SACK, TCP.
+  static void side_by_side(LabRun& run, const Result& g, const Result& n, const Result* t,
+                           std::uint64_t total) {
+    const auto row = [&](const char* what, const auto& cell) {
+      char line[160];
+      std::snprintf(line, sizeof(line), "  %-34s %14s %14s %14s", what, cell(g).c_str(),
+                    cell(n).c_str(), t ? cell(*t).c_str() : "");
+      run.note(line);
+    };
+    const auto u = [](std::uint64_t v) { return std::to_string(v); };
+    run.note("side by side:                          glass+SACK  glass no SACK" +
+             std::string(t ? "            TCP" : ""));
+    row("retransmitted segments",
+        [&](const Result& r) { return u(r.samples.back().s.retransmits); });
+    row("fast retransmits (recoveries)", [&](const Result& r) { return u(r.samples.back().fast); });
+    row("RTO expirations", [&](const Result& r) { return u(r.samples.back().timeouts); });
+    row("  of them outside the outage", [&](const Result& r) { return u(r.timeouts_outside()); });
+    row("lost retransmissions found by RACK",
+        [&](const Result& r) { return &r == t ? std::string("-") : u(r.rack_lost_retrans); });
+    row("D-SACKs (resent needlessly)", [&](const Result& r) {
+      return &r == t ? std::string("-") : u(r.dsacks);
+    });
+    row("seconds", [](const Result& r) { return num(std::round(r.secs * 10) / 10); });
+    row("goodput", [&](const Result& r) {
+      return bytes_text(static_cast<double>(total) / std::max(r.secs, 1e-3)) + "/s";
+    });
+    row("every byte exactly once",
+        [](const Result& r) { return std::string(r.exact ? "yes" : "NO"); });
+  }
+
   static std::string retrans_text(const Result& r) {
     const Sample& last = r.samples.back();
     return std::to_string(last.s.retransmits) + " retransmissions (" + std::to_string(last.fast) +
@@ -183,15 +261,16 @@ class Loss : public Scenario {
   // starts it, outage(false) ends it.
   template <typename Outage>
   Result run_transport(const LabRun& run, const Testbed& tb, Transport t, std::uint64_t total,
-                       Outage outage) const {
+                       Outage outage, int port) const {
     ConnSpec spec;
     spec.server_rcvbuf = o_.rcvbuf;
     spec.client_sndbuf = 2 * o_.rcvbuf;
-    spec.port = t == Transport::kGlass ? 7460 : 7461;
+    spec.port = port;
     Connection c = connect_pair(tb, t, spec);
     const NetCounters ns(t, tb.a());
     const std::uint64_t fast0 = ns.get(Counter::kFastRetransmits);
     const std::uint64_t rto0 = ns.get(Counter::kTimeouts);
+    const auto all0 = ns.all();
     Result r;
     std::atomic<int> phase{0};
     const Stopwatch clock;
@@ -225,6 +304,13 @@ class Loss : public Scenario {
       sampler.stop();
     }
     bulk.join();
+    if (t == Transport::kGlass) {
+      const auto all1 = ns.all();
+      r.sack_recoveries = counter(all1, "sack_recoveries") - counter(all0, "sack_recoveries");
+      r.rack_lost_retrans = counter(all1, "rack_lost_retrans") - counter(all0, "rack_lost_retrans");
+      r.tlp_probes = counter(all1, "tlp_probes") - counter(all0, "tlp_probes");
+      r.dsacks = counter(all1, "dsacks_received") - counter(all0, "dsacks_received");
+    }
     r.secs = clock.s();
     r.received = bulk.received();
     r.exact = bulk.exact() && bulk.received() == total;
@@ -243,8 +329,8 @@ class Loss : public Scenario {
     run.write_csv(csv, suffix);
   }
 
-  static void report(LabRun& run, const std::string& p, const Result& r, std::uint64_t total) {
-    const std::string who = p.empty() ? "glass: " : "TCP: ";
+  static void report(LabRun& run, const std::string& p, const std::string& who, const Result& r,
+                     std::uint64_t total) {
     const Sample& last = r.samples.back();
     std::uint32_t max_backoff = 0, max_rto = 0, max_cwnd = 0, cuts = 0;
     std::uint32_t prev = r.samples.front().s.cwnd;
@@ -280,9 +366,9 @@ class Loss : public Scenario {
     run.fact(p + "seconds", r.secs, "");
     run.fact(p + "exact", r.exact ? 1 : 0, "");
     if (!r.error.empty()) run.note(who + r.error);
-    const std::string c = p.empty() ? "" : "TCP: ";
+    const std::string c = p.empty() ? "" : who;
     run.check(last.s.retransmits > 0, c + "segments were retransmitted");
-    if (p.empty()) run.check(cuts > 0, "cwnd was reduced (sawtooth)");
+    if (p != "tcp_") run.check(cuts > 0, c + "cwnd was reduced (sawtooth)");
     run.check(max_backoff >= 2, c + "the RTO backed off at least twice during the outage");
     run.check(r.exact, c + "every byte arrived exactly once");
   }
@@ -292,6 +378,8 @@ class Loss : public Scenario {
                           int lc, const char* axes = "") {
       std::string p = "'loss.csv' using 't_ms':" + expr + " " + axes + " with " + style + " lc " +
                       std::to_string(lc) + " title 'glass " + title + "'";
+      p += ", 'loss-nosack.csv' using 't_ms':" + expr + " " + axes + " with " + style +
+           " dt 3 lc " + std::to_string(lc + 4) + " title 'glass no SACK " + title + "'";
       if (tcp)
         p += ", 'loss-tcp.csv' using 't_ms':" + expr + " " + axes + " with " + style + " dt 2 lc " +
              std::to_string(tcp_color(lc)) + " title 'TCP " + title + "'";
@@ -299,8 +387,8 @@ class Loss : public Scenario {
     };
     return "set multiplot layout 3,1 title 'transfer under loss: retransmissions, backoff, cwnd "
            "sawtooth" +
-           std::string(tcp ? " (TCP dashed)" : "") + "'\nset object 1 rect from " +
-           num(g.out_from) + ", graph 0 to " + num(g.out_to) +
+           std::string(tcp ? " (no SACK dotted, TCP dashed)" : " (no SACK dotted)") +
+           "'\nset object 1 rect from " + num(g.out_from) + ", graph 0 to " + num(g.out_to) +
            ", graph 1 fc rgb '#e8e8e8' behind\nset key outside right\nset xlabel 'time (ms)'\n"
            // Fixed margins: the panels' time axes line up although two have a
            // right-hand axis.

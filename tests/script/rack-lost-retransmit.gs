@@ -1,0 +1,56 @@
+// A lost retransmission found by RACK (RFC 8985 section 6.2), not by the
+// RTO: the first of ten segments is lost, recovery resends it, and the
+// retransmission is lost too. New data sent after it is SACKed: a segment
+// sent later was delivered, and (in recovery, no reordering seen) the
+// reordering window is 0, so the retransmission is lost and goes again at
+// that ACK, about 60 ms after the first retransmission where the RTO
+// would wait about 300 ms (the RTO counter stays 0).
+// The window arithmetic below is NewReno's (cwnd halved); CUBIC is the
+// default (ssthresh 0.7 of the flight).
+0     `echo newreno > /proc/sys/net/glass/congestion_control`
+0     socket(..., SOCK_STREAM, 0) = 3
++0    bind(3, 8080) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 mss 1000 sackOK
++0    > S. 0:0(0) ack 1 win ... mss 1468 sackOK
+// A 100 ms handshake RTT: RTO about 300 ms.
++0.1  < . 1:1(0) ack 1 win 65535
++0    accept(3, ..., ...) = 4
++0    write(4, 15000) = 15000
++0    > . 1:1001(1000) ack 1 win ...
++0    > . 1001:2001(1000) ack 1 win ...
++0    > . 2001:3001(1000) ack 1 win ...
++0    > . 3001:4001(1000) ack 1 win ...
++0    > . 4001:5001(1000) ack 1 win ...
++0    > . 5001:6001(1000) ack 1 win ...
++0    > . 6001:7001(1000) ack 1 win ...
++0    > . 7001:8001(1000) ack 1 win ...
++0    > . 8001:9001(1000) ack 1 win ...
++0    > . 9001:10001(1000) ack 1 win ...
+// Three segments SACKed: the first is lost; recovery, cwnd 5000.
++0.02 < . 1:1(0) ack 1 win 65535 sack 1001:4001
++0    > . 1:1001(1000) ack 1 win ...
++0    info(4) gi_cwnd == 5000
+// As SACKs drain pipe, new data goes (RFC 6675 NextSeg rule 2).
++0    < . 1:1(0) ack 1 win 65535 sack 1001:5001
++0    < . 1:1(0) ack 1 win 65535 sack 1001:6001
++0    < . 1:1(0) ack 1 win 65535 sack 1001:7001
++0    > . 10001:11001(1000) ack 1 win ...
++0    < . 1:1(0) ack 1 win 65535 sack 1001:8001
++0    > . 11001:12001(1000) ack 1 win ...
++0    < . 1:1(0) ack 1 win 65535 sack 1001:9001
++0    > . 12001:13001(1000) ack 1 win ...
++0    < . 1:1(0) ack 1 win 65535 sack 1001:10001
++0    > . 13001:14001(1000) ack 1 win ...
+// 10001:11001, sent after the retransmission, arrives; the retransmission
+// does not: RACK marks it lost and it goes again at once.
++0.02 < . 1:1(0) ack 1 win 65535 sack 1001:11001
++0    > . 1:1001(1000) ack 1 win ...
++0    > . 14001:15001(1000) ack 1 win ...
++0    stat rack_lost_retrans == 1
++0    info(4) gi_timeouts == 0
++0.02 < . 1:1(0) ack 15001 win 65535
++0    info(4) gi_unacked == 0
++0    info(4) gi_retransmits == 2
++0    info(4) gi_timeouts == 0
++0    stat timeouts == 0
