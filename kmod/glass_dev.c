@@ -666,10 +666,10 @@ static struct rtnl_link_ops glass_link_ops = {
 };
 
 /**
- * glass_dev_init() - register the `glass` device kind with rtnetlink.
+ * glass_dev_init() - register the `glass` device kind with rtnetlink, after
+ *	glass_lower_init() (/proc/net/glass_neigh, the lower devices'
+ *	notifier, GRO).
  *
- * Also /proc/net/glass_neigh and the notifier of lower devices
- * (glass_lower.c).
  * Return: 0 or the registration's error.
  */
 int glass_dev_init(void)
