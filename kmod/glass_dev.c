@@ -160,19 +160,28 @@ static int glass_napi_poll(struct napi_struct *napi, int budget)
 /*
  * Segment len bytes at offset off of a train's payload as a frame of its
  * own: the train's Ethernet and glass headers, this sequence and length.
+ * With csum, the checksum is computed in the same pass as the copy (for
+ * a lower device without checksum offload, which would otherwise read
+ * the bytes again in skb_checksum_help(), as skb_segment() does for TCP);
+ * without, it is left to the device.
  */
 static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
-				       u32 len)
+				       u32 len, bool csum)
 {
 	u32 hlen = skb_headlen(train);
 	struct glass_hdr *gh;
 	struct sk_buff *n;
+	__wsum sum = 0;
+	u8 *to;
 
 	n = alloc_skb(hlen + len, GFP_ATOMIC);
 	if (!n)
 		return NULL;
 	skb_put_data(n, train->data, hlen);
-	if (skb_copy_bits(train, hlen + off, skb_put(n, len), len)) {
+	to = skb_put(n, len);
+	if (csum) {
+		sum = skb_copy_and_csum_bits(train, hlen + off, to, len);
+	} else if (skb_copy_bits(train, hlen + off, to, len)) {
 		kfree_skb(n);
 		return NULL;
 	}
@@ -183,7 +192,15 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
 	gh->seq = htonl(ntohl(gh->seq) + off);
 	gh->len = htons(len);
 	gh->mss = 0;
-	glass_hdr_csum_offload(n, gh);
+	if (csum) {
+		/* The payload starts GLASS_HDR_LEN (even) bytes in. */
+		gh->check = 0;
+		gh->check = csum_fold(csum_add(csum_partial(gh, GLASS_HDR_LEN, 0),
+					       sum));
+		n->ip_summed = CHECKSUM_NONE;
+	} else {
+		glass_hdr_csum_offload(n, gh);
+	}
 	n->protocol = train->protocol;
 	n->priority = train->priority;
 	n->mark = train->mark;
@@ -195,10 +212,12 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
  * The fault injector acts on the segments a wire would carry, not on the
  * trains glass hands the device (glass_output.c); and a lower Ethernet
  * device carries segments only (no NIC knows glass). Cut each train back
- * into its segments first, as software GSO would, and hand each to out.
+ * into its segments first, as software GSO would, and hand each to out;
+ * csum: compute each segment's checksum while cutting.
  */
 static void glass_train_each(struct glass_priv *priv, struct sk_buff *skb,
-			     void (*out)(struct glass_priv *, struct sk_buff *))
+			     void (*out)(struct glass_priv *, struct sk_buff *),
+			     bool csum)
 {
 	const struct glass_hdr *gh;
 	u32 mss = 0, len = 0, off, seg;
@@ -223,7 +242,7 @@ static void glass_train_each(struct glass_priv *priv, struct sk_buff *skb,
 	}
 	for (off = 0; off < len; off += seg) {
 		seg = min(mss, len - off);
-		n = glass_train_cut(skb, off, seg);
+		n = glass_train_cut(skb, off, seg, csum);
 		if (!n)
 			dev_core_stats_tx_dropped_inc(skb->dev);
 		else
@@ -248,9 +267,11 @@ static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	skb_tx_timestamp(skb);
 	if (unlikely(glass_fault_active(&priv->fault)))
-		glass_train_each(priv, skb, glass_out_fault);
+		glass_train_each(priv, skb, glass_out_fault, false);
 	else if (glass_stacked(priv))
-		glass_train_each(priv, skb, glass_out_lower);
+		glass_train_each(priv, skb, glass_out_lower,
+				 !(READ_ONCE(priv->up.lower->features) &
+				   NETIF_F_HW_CSUM));
 	else
 		glass_deliver(dev, skb);
 	return NETDEV_TX_OK;
@@ -645,10 +666,9 @@ static struct rtnl_link_ops glass_link_ops = {
 };
 
 /**
- * glass_dev_init() - register the glass device kind with rtnetlink.
- *
- * Also /proc/net/glass_neigh and the notifier of lower devices
- * (glass_lower.c).
+ * glass_dev_init() - register the `glass` device kind with rtnetlink, after
+ *	glass_lower_init() (/proc/net/glass_neigh, the lower devices'
+ *	notifier, GRO).
  *
  * Return: 0 or the registration's error.
  */

@@ -494,7 +494,8 @@ static struct pernet_operations glass_lower_net_ops = {
 };
 
 /**
- * glass_lower_init() - /proc/net/glass_neigh and the lower-device notifier.
+ * glass_lower_init() - /proc/net/glass_neigh, the lower-device notifier
+ * and GRO of glass frames (glass_gro.c).
  *
  * Return: 0 or the registration's error (nothing left registered).
  */
@@ -506,9 +507,12 @@ int glass_lower_init(void)
 	if (err)
 		return err;
 	err = register_netdevice_notifier(&glass_lower_notifier);
-	if (err)
+	if (err) {
 		unregister_pernet_subsys(&glass_lower_net_ops);
-	return err;
+		return err;
+	}
+	glass_gro_init();
+	return 0;
 }
 
 /**
@@ -517,6 +521,7 @@ int glass_lower_init(void)
  */
 void glass_lower_exit(void)
 {
+	glass_gro_exit();
 	unregister_netdevice_notifier(&glass_lower_notifier);
 	unregister_pernet_subsys(&glass_lower_net_ops);
 }

@@ -41,6 +41,8 @@ int glass_lower_set_mac(struct glass_upper *up, const u8 *mac);
 void glass_lower_xmit(struct glass_upper *up, struct sk_buff *skb);
 void glass_lower_stats(struct net *net, struct glass_neigh_stats *sum);
 int glass_lower_init(void);
+void glass_gro_init(void);
+void glass_gro_exit(void);
 void glass_lower_exit(void);
 
 #endif /* _GLASS_LOWER_H */

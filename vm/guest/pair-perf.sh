@@ -1,84 +1,52 @@
 #!/bin/sh
-# glass against TCP over the same cable between two guests:
-#   vm/run --vms 2 --share DIR -- /glass/guest/pair-perf.sh [MiB] [ROUNDS]
-# vm1 sends MiB (default 64) of zeros to vm2, ROUNDS times (default 3)
-# alternating glass (g0 on eth1, `glass cat`) and TCP (eth1's own address,
-# a Python copy loop in 64 KiB calls, as glass cat's), and prints the
-# receiver's rate of each run and the median of each. TCG figures only
-# mean something as the ratio of the two (docs/perf.md).
+# glass against TCP over the same cable between two guests, with glass
+# perf's two-host mode (iperf3-like, docs/perf.md):
+#   vm/run --vms 2 --share DIR -- /glass/guest/pair-perf.sh [SECONDS] [ROUNDS]
+# vm2 runs `glass perf -s`; vm1 runs `glass perf -c 10.98.0.2 --tcp
+# --tcp-addr 10.99.0.2` ROUNDS times (default 3) for SECONDS each (default
+# 5): glass on g0 (stacked on eth1) and then TCP on eth1's own address, the
+# same server, the same run. Each round prints both receiver rates, glass /
+# TCP, and the sender's retransmissions of each; then the medians.
+# RCVBUF=B (env) sets SO_RCVBUF on both servers' sockets alike, to see the
+# ceiling without the default receive window; PERF_ARGS adds client flags
+# (e.g. "-P 4"). TCG figures only mean something as the same-run ratio.
 . /glass/guest/pair-lib.sh
-MIB=${1:-64} ROUNDS=${2:-3}
-BYTES=$((MIB * 1048576))
+SECS=${1:-5} ROUNDS=${2:-3}
+RCVBUF=${RCVBUF:-0}
 glass_up g0
-TCP_RECV='
-import socket, sys, time
-s = socket.create_server(("0.0.0.0", int(sys.argv[1]))); c, _ = s.accept()
-n, t0, buf = 0, None, bytearray(65536)
-while True:
-    k = c.recv_into(buf)
-    if t0 is None: t0 = time.monotonic()
-    if not k: break
-    n += k
-print("%d %.6f" % (n, time.monotonic() - t0))'
-TCP_SEND='
-import socket, sys
-c = socket.create_connection((sys.argv[1], int(sys.argv[2]))); b = bytes(65536); left = int(sys.argv[3])
-while left > 0:
-    k = c.send(b[:min(left, 65536)]); left -= k
-c.close()'
-# Receiver's time from its first byte to the end, for glass: the uptime
-# before the first read is taken when the listener accepts (close enough:
-# the sender starts at once).
-glass_recv() {
-	local t0 t1
-	glass cat -l "$1" </dev/null | (
-		dd bs=1 count=1 of=/dev/null 2>/dev/null
-		t0=$(cut -d' ' -f1 /proc/uptime)
-		n=$(wc -c)
-		t1=$(cut -d' ' -f1 /proc/uptime)
-		echo "$((n + 1)) $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')"
-	)
-}
 tcp_retrans() { awk '/^Tcp:/ { if (h) { print $13; exit } h = 1 }' /proc/net/snmp; }
+# receiver bits/s of a JSON object of glass perf -J (the "end" sum).
+rx_bps() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]]["end"]["sum_received"]["bits_per_second"])' "$1"; }
+
+if [ "$ME" = 2 ]; then
+	glass perf -s --rcvbuf "$RCVBUF" >/tmp/server.log 2>&1 &
+	S=$!
+	wait_listen 5201
+	wait_for 30 sh -c "grep -q ':1451 ' /proc/net/tcp" || die "no TCP listener on 5201"
+	put server-up 1
+	barrier perf-done 600
+	kill "$S"
+	wait "$S" 2>/dev/null
+	exit 0
+fi
+get server-up >/dev/null
 i=0
+: >/tmp/rates
 while [ "$i" -lt "$ROUNDS" ]; do
-	for proto in glass tcp; do
-		port=$((7100 + i * 2))
-		[ "$proto" = glass ] || port=$((port + 1))
-		if [ "$ME" = 2 ]; then
-			if [ "$proto" = glass ]; then
-				glass_recv "$port" >/tmp/r &
-				wait_listen "$port"
-			else
-				python3 -c "$TCP_RECV" "$port" >/tmp/r &
-				wait_for 30 sh -c "grep -q ':$(printf %04X "$port") ' /proc/net/tcp"
-			fi
-			R=$!
-			put "ready-$proto-$i" 1
-			wait $R
-			read -r n secs </tmp/r
-			rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n * 8 / s / 1e6 }')
-			say "$proto round $i: $n bytes in $secs s: $rate Mbit/s"
-			echo "$proto $rate" >>/tmp/rates
-		else
-			get "ready-$proto-$i" >/dev/null
-			if [ "$proto" = glass ]; then
-				r0=$(stat retransmitted_segments) o0=$(stat timeouts)
-				head -c "$BYTES" /dev/zero | glass cat "$G_PEER:$port" || die "glass send failed"
-				say "glass round $i: sender retransmitted $(($(stat retransmitted_segments) - r0)) segments, $(($(stat timeouts) - o0)) timeouts"
-			else
-				r0=$(tcp_retrans)
-				python3 -c "$TCP_SEND" "$ETH_PEER" "$port" "$BYTES" || die "TCP send failed"
-				say "tcp round $i: sender retransmitted $(($(tcp_retrans) - r0)) segments"
-			fi
-		fi
-		barrier "done-$proto-$i"
-	done
+	g0r=$(stat retransmitted_segments) t0r=$(tcp_retrans)
+	# shellcheck disable=SC2086 # PERF_ARGS is a list of flags
+	glass perf -c "$G_PEER" --tcp --tcp-addr "$ETH_PEER" -t "$SECS" -J $PERF_ARGS \
+		>/tmp/perf.json 2>/tmp/perf.err || { cat /tmp/perf.err; die "glass perf -c failed (round $i)"; }
+	g=$(rx_bps glass </tmp/perf.json) t=$(rx_bps tcp </tmp/perf.json) ||
+		die "no figures in glass perf -J's output"
+	gr=$(($(stat retransmitted_segments) - g0r)) tr=$(($(tcp_retrans) - t0r))
+	gm=$(awk -v b="$g" 'BEGIN { printf "%.1f", b / 1e6 }')
+	tm=$(awk -v b="$t" 'BEGIN { printf "%.1f", b / 1e6 }')
+	ratio=$(awk -v g="$g" -v t="$t" 'BEGIN { printf "%.2f", t ? g / t : 0 }')
+	say "round $i: glass $gm Mbit/s ($gr retransmitted), tcp $tm Mbit/s (about $tr retransmitted), glass / TCP ${ratio}x"
+	echo "$gm $tm $ratio" >>/tmp/rates
 	i=$((i + 1))
 done
-if [ "$ME" = 2 ]; then
-	for proto in glass tcp; do
-		say "$proto median of $ROUNDS: $(awk -v p="$proto" '$1 == p { print $2 }' /tmp/rates | sort -n |
-			awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }') Mbit/s"
-	done
-fi
+med() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+say "median of $ROUNDS: glass $(cut -d' ' -f1 /tmp/rates | med) Mbit/s, tcp $(cut -d' ' -f2 /tmp/rates | med) Mbit/s, glass / TCP $(cut -d' ' -f3 /tmp/rates | med)x"
+barrier perf-done 600
