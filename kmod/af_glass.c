@@ -471,5 +471,6 @@ int glass_create(struct net *net, struct socket *sock, int protocol, int kern)
 	sock->ops = &glass_stream_ops;
 	sock->state = SS_UNCONNECTED;
 	glass_init_sock(sk);
+	glass_rcvbuf_init(sk);
 	return 0;
 }
