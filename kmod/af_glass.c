@@ -475,5 +475,6 @@ int glass_create(struct net *net, struct socket *sock, int protocol, int kern)
 	/* io_uring's send-zc may use glass_sendmsg (glass_zerocopy.c). */
 	set_bit(SOCK_SUPPORT_ZC, &sock->flags);
 	glass_init_sock(sk);
+	glass_rcvbuf_init(sk);
 	return 0;
 }

@@ -53,6 +53,11 @@ void glass_queue_fin(struct sock *sk);
 u32 glass_select_window(struct sock *sk, bool commit);
 void glass_window_update_check(struct sock *sk);
 
+/* glass_rcvbuf.c: receive-buffer autotuning */
+void glass_rcvbuf_init(struct sock *sk);
+void glass_rcvbuf_rtt_sample(struct sock *sk);
+void glass_rcvbuf_adjust_now(struct sock *sk);
+
 /* glass_timer.c */
 void glass_init_timers(struct sock *sk);
 void glass_clear_timers(struct sock *sk);

@@ -894,6 +894,7 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 		glass_ooo_discard(sk, GLASS_MIB_DROP_OUT_OF_WINDOW);
 	else if (filled_hole)
 		fin = glass_ooo_drain(sk);
+	glass_rcvbuf_rtt_sample(sk);
 	glass_data_ack(sk, fin || filled_hole);
 	glass_data_ready(sk);
 }

@@ -384,8 +384,9 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
  *	MSG_OOB is refused.
  *
  * Copies in-order bytes out of the receive queue, waiting for SO_RCVLOWAT
- * of them, and sends a window update when reading opened the window far
- * enough.
+ * of them, lets autotuning resize the receive buffer to the reader's rate
+ * (glass_rcvbuf.c), and sends a window update when reading opened the
+ * window far enough.
  * Return: bytes copied, 0 at end of stream, or a negative errno.
  */
 int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
@@ -417,6 +418,8 @@ int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			break;
 		}
 		copied += err;
+		if (!peek && err)
+			glass_rcvbuf_adjust_now(sk);
 		if (!peek)
 			glass_window_update_check(sk);
 		if (copied >= target || copied == len)

@@ -182,16 +182,18 @@ static bool glass_memory_over_limit(void)
 
 /*
  * Under memory pressure, may sk take size bytes more? Yes while the queue
- * it adds to holds less than a page (every socket may always have one
- * skb queued, so readers keep making progress), else only while its share
- * stays within high / sockets: TCP's fairness rule, with an exact count
- * of sockets (the kernel's own check reads a per-CPU batched estimate).
+ * it adds to holds less than floor (a page for the write queue,
+ * net.glass.rmem[0] for the receive queue, as tcp_rmem[0]: every socket
+ * may always have one skb queued, so readers keep making progress), else
+ * only while its share stays within high / sockets: TCP's fairness rule,
+ * with an exact count of sockets (the kernel's own check reads a per-CPU
+ * batched estimate).
  */
-static bool glass_mem_fair(struct sock *sk, int held, int size)
+static bool glass_mem_fair(struct sock *sk, int held, int size, int floor)
 {
 	s64 socks, pages;
 
-	if (!sk_under_memory_pressure(sk) || held < (int)PAGE_SIZE)
+	if (!sk_under_memory_pressure(sk) || held < floor)
 		return true;
 	socks = percpu_counter_sum_positive(&glass_sockets_allocated);
 	pages = sk_mem_pages(sk->sk_wmem_queued +
@@ -216,7 +218,7 @@ bool glass_wmem_schedule(struct sock *sk, int size)
 	if (delta <= 0)
 		return true;
 	if (glass_mem_over_high(sk_mem_pages(delta)) ||
-	    !glass_mem_fair(sk, sk->sk_wmem_queued, size)) {
+	    !glass_mem_fair(sk, sk->sk_wmem_queued, size, PAGE_SIZE)) {
 		glass_enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
 		return false;
@@ -238,8 +240,8 @@ bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 	if (delta <= 0)
 		return true;
 	if (glass_mem_over_high(sk_mem_pages(delta)) ||
-	    !glass_mem_fair(sk, atomic_read(&sk->sk_rmem_alloc),
-			    skb->truesize)) {
+	    !glass_mem_fair(sk, atomic_read(&sk->sk_rmem_alloc), skb->truesize,
+			    READ_ONCE(glass_pernet(sock_net(sk))->sysctl.rmem[0]))) {
 		glass_enter_memory_pressure(sk);
 		return false;
 	}

@@ -66,6 +66,7 @@
 #include "core/ooo.h"
 #include "core/sack.h"
 #include "core/rack.h"
+#include "core/rcvbuf.h"
 #include "glass_frame.h"
 
 /*
@@ -95,6 +96,8 @@ struct glass_mib_counters {
  * @orphan_retries: zero-window probes an orphan sends before it is reset.
  * @sack: offer SACK on the SYN and accept the peer's offer (0 or 1).
  * @congestion_control: GLASS_CC_* of new sockets.
+ * @rmem: net.glass.rmem, bytes: min, default (a new socket's sk_rcvbuf),
+ *	max (what autotuning may grow it to), as net.ipv4.tcp_rmem.
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -107,6 +110,7 @@ struct glass_sysctl {
 	int orphan_retries;
 	int sack;
 	int congestion_control;
+	int rmem[3];
 };
 
 /**
@@ -265,6 +269,7 @@ struct glass_sock {
 	u32 rcv_space;			/* payload bytes the window spans */
 	u32 rcv_unread;			/* in-order bytes not yet read */
 	u32 rcv_mss;			/* largest segment received */
+	struct glass_rcvbuf_tune rcv_tune;	/* autotuning (glass_rcvbuf.c) */
 	bool delack_pending;
 	bool quickack;			/* GLASS_QUICKACK: ACK every segment */
 	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */

@@ -117,6 +117,15 @@ TEST(PerfCli, OneHostRunFlags) {
   EXPECT_EQ(o.many, 10000);
 }
 
+TEST(PerfCli, IdleTestAndItsPairCount) {
+  const PerfOptions d = parse_perf({"--tests", "idle"});
+  EXPECT_EQ(d.tests, (std::vector<std::string>{"idle"}));
+  EXPECT_EQ(d.idle, 2000);
+  EXPECT_EQ(parse_perf({"--tests", "idle", "--idle", "10000"}).idle, 10000);
+  expect_usage({"perf", "--idle", "99"}, "--idle");
+  expect_usage({"perf", "--idle", "20001"}, "--idle");
+}
+
 TEST(PerfCli, ModeUsageErrors) {
   expect_usage({"perf", "-s", "-c", "10.7.0.2"}, "excludes");
   expect_usage({"perf", "-c", "10.7.0"}, "10.7.0");

@@ -185,3 +185,33 @@ TEST_F(PerfRemote, ClientWithoutServerIsARuntimeError) {
 }
 
 }  // namespace
+
+namespace {
+
+// `glass perf --tests idle` (one-host mode, its own namespaces) weighs idle
+// connected pairs of glass and TCP in one run: both figures of both
+// transports are there, in KB, as numbers.
+TEST(PerfIdle, ReportsMemoryPerPairForGlassAndTcp) {
+  const std::string file = kOut + "-idle.json";
+  ASSERT_EQ(gt::sh("glass perf --tests idle --transports glass,tcp-veth --idle 200 --json > " +
+                   file + " 2>&1"),
+            0)
+      << slurp(file);
+  const std::string json = slurp(file);
+  for (const char* transport : {"glass", "tcp-veth"}) {
+    for (const char* figure : {"mem-per-pair", "slab-per-pair"}) {
+      const std::string key =
+          std::string("\"transport\":\"") + transport + "\",\"figure\":\"" + figure + "\"";
+      const auto at = json.find(key);
+      ASSERT_NE(at, std::string::npos) << key << " missing from " << json;
+      EXPECT_NE(json.find("\"unit\":\"KB\"", at), std::string::npos) << json;
+      // A number (NaN would print as null).
+      const auto v = json.find("\"value\":", at);
+      ASSERT_NE(v, std::string::npos) << json;
+      const char c = json[v + 8];
+      EXPECT_TRUE(c == '-' || (c >= '0' && c <= '9')) << json;
+    }
+  }
+}
+
+}  // namespace

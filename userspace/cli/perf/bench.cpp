@@ -11,8 +11,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <thread>
 
 namespace glass::cli {
@@ -192,6 +195,53 @@ std::vector<PerfFigure> perf_connect(const PerfTransport& t, const PerfOptions& 
   const std::string how = std::to_string(o.connections) +
                           " x socket+connect+close (server: accept+close), one at a time";
   return {{"connect", t.name, "rate", o.connections / secs, "conn/s", how, NAN}};
+}
+
+namespace {
+
+// /proc/meminfo's fields, in KiB.
+std::map<std::string, long> meminfo() {
+  std::ifstream f("/proc/meminfo");
+  std::map<std::string, long> m;
+  std::string name, unit;
+  long v = 0;
+  while (f >> name >> v) {
+    m[name.substr(0, name.size() - 1)] = v;
+    if (f.peek() == ' ') f >> unit;
+  }
+  return m;
+}
+
+}  // namespace
+
+// --idle pairs connected and left idle: the drop of MemFree (everything the
+// kernel took: sockets, files, inodes, buffers) and the growth of Slab
+// while they are open, per pair. The process's own share (an fd table, two
+// small vectors) is the same for every transport.
+std::vector<PerfFigure> perf_idle(const PerfTransport& t, const PerfOptions& o) {
+  const auto n = static_cast<std::size_t>(o.idle);
+  ensure_fds(n);
+  std::vector<Fd> clients, servers;
+  clients.reserve(n);
+  servers.reserve(n);
+  const Fd l = listen_on(t.ep, 4096, o.rcvbuf, o.sndbuf);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto before = meminfo();
+  for (std::size_t i = 0; i < n; i++) {
+    clients.push_back(connect_to(t.ep, o.rcvbuf, o.sndbuf));
+    servers.push_back(accept_from(l.get()));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto after = meminfo();
+  const auto per_pair = [&](const char* field) {
+    return static_cast<double>(before.at(field) - after.at(field)) * 1024.0 /
+           static_cast<double>(n) / 1000.0;
+  };
+  const std::string how = std::to_string(n) + " connected pairs (both ends) held open, idle: ";
+  return {{"idle", t.name, "mem-per-pair", per_pair("MemFree"), "KB",
+           how + "drop of /proc/meminfo MemFree / pairs", NAN},
+          {"idle", t.name, "slab-per-pair", -per_pair("Slab"), "KB",
+           how + "growth of /proc/meminfo Slab / pairs", NAN}};
 }
 
 void perf_ratios(std::vector<PerfFigure>& figs, const std::string& baseline) {

@@ -22,7 +22,7 @@
 namespace glass::cli {
 namespace {
 
-const std::vector<std::string> kTests{"bulk", "rr", "connect", "many"};
+const std::vector<std::string> kTests{"bulk", "rr", "connect", "many", "idle"};
 const std::vector<std::string> kTransports{"glass", "tcp-veth", "tcp-lo", "unix"};
 
 bool wants(const std::vector<std::string>& v, const std::string& x) {
@@ -91,8 +91,10 @@ void add_mode_options(CLI::App* perf, PerfOptions& o) {
 
 // What is measured and how much.
 void add_test_options(CLI::App* perf, PerfOptions& o) {
-  perf->add_option("--tests", o.tests,
-                   "One-host run: measurements: bulk, rr, connect, many (many is not a default)")
+  perf->add_option(
+          "--tests", o.tests,
+          "One-host run: measurements: bulk, rr, connect, many, idle (many and idle are not "
+          "defaults)")
       ->delimiter(',')
       ->check(CLI::IsMember(kTests))
       ->capture_default_str();
@@ -123,6 +125,9 @@ void add_test_options(CLI::App* perf, PerfOptions& o) {
       ->capture_default_str();
   perf->add_option("--connections", o.connections, "connect: connections to open")
       ->check(CLI::Range(1, 20000))
+      ->capture_default_str();
+  perf->add_option("--idle", o.idle, "idle: connected pairs held open and weighed")
+      ->check(CLI::Range(100, 20000))
       ->capture_default_str();
 }
 
@@ -165,6 +170,8 @@ constexpr const char* kFooter =
     "  rr       latency p50/p99/p99.9 (us) of --size byte request/response round trips\n"
     "  connect  connections per second (connect+accept+close, one at a time)\n"
     "  many     like bulk with --many connections (not run unless named in --tests)\n"
+    "  idle     kernel memory per idle connected pair (KB, from /proc/meminfo) with --idle\n"
+    "           pairs open (not run unless named in --tests)\n"
     "Transports: glass (10.7.0.1 -> 10.7.0.2 over a glass pair between two namespaces),\n"
     "tcp-veth (10.8.0.1 -> 10.8.0.2 over a veth pair between the same namespaces),\n"
     "tcp-lo (127.0.0.1) and unix (abstract AF_UNIX socket). Every figure is shown with\n"
@@ -245,6 +252,7 @@ int run_perf(const PerfOptions& o) {
       std::vector<PerfFigure> f = test == "bulk"   ? perf_bulk(t, o)
                                   : test == "rr"   ? perf_rr(t, o)
                                   : test == "many" ? perf_many(t, o)
+                                  : test == "idle" ? perf_idle(t, o)
                                                    : perf_connect(t, o);
       figs.insert(figs.end(), f.begin(), f.end());
     }

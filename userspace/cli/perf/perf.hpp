@@ -42,6 +42,7 @@ struct PerfOptions {
   int size = 64;               // rr: request = response size
   int requests = 2000;         // rr: round trips
   int connections = 200;       // connect: connections to open
+  int idle = 2000;             // idle: connected pairs held open to weigh
   int rcvbuf = 0, sndbuf = 0;  // SO_RCVBUF/SO_SNDBUF on both ends (0: default)
   int glass_mtu = 0;           // MTU of the glass pair (0: the default, 1500)
   std::uint16_t port = 5201;   // first port; each measurement uses its own
@@ -75,6 +76,8 @@ std::vector<PerfFigure> perf_bulk(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_many(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_connect(const PerfTransport& t, const PerfOptions& o);
+// Kernel memory per idle connected pair, from /proc/meminfo.
+std::vector<PerfFigure> perf_idle(const PerfTransport& t, const PerfOptions& o);
 
 // Fills ratio against the baseline transport's same figure.
 void perf_ratios(std::vector<PerfFigure>& figs, const std::string& baseline);

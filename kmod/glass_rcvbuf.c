@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive-buffer autotuning (tcp_rcv_space_adjust()): the receive path
+ * times how long one window takes to arrive (the receiver's RTT), recvmsg
+ * measures what the reader copies per RTT, and core/rcvbuf.c turns that
+ * into sk_rcvbuf, bounded by net.glass.rmem, left alone after SO_RCVBUF
+ * (SOCK_RCVBUF_LOCK) and given back under net.glass.mem pressure. The
+ * window glass advertises is half of sk_rcvbuf (glass_rcv_space()), so a
+ * larger buffer is a larger window at the next ACK or window update; every
+ * byte it lets in is still charged through glass_rmem_schedule().
+ */
+#include "glass_engine.h"
+#include "glass_mem.h"
+#include "core/rcvbuf.h"
+
+/* net.glass.rmem[i] of the socket's namespace, never below SO_RCVBUF's floor. */
+static u32 glass_rmem(const struct sock *sk, int i)
+{
+	int v = READ_ONCE(glass_pernet(sock_net(sk))->sysctl.rmem[i]);
+
+	return max_t(int, v, SOCK_MIN_RCVBUF);
+}
+
+/**
+ * glass_rcvbuf_init() - a new socket's receive buffer: net.glass.rmem[1].
+ * @sk: the socket, not yet visible to anyone.
+ */
+void glass_rcvbuf_init(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_rcvbuf, glass_rmem(sk, 1));
+}
+
+/**
+ * glass_rcvbuf_rtt_sample() - in-order data arrived: time the window.
+ * @sk: the socket, owned; rcv_nxt already advanced.
+ */
+void glass_rcvbuf_rtt_sample(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	glass_rcv_rtt_measure(&gs->rcv_tune, gs->rcv_nxt, gs->rcv_wnd_last,
+			      glass_now_us());
+}
+
+/**
+ * glass_rcvbuf_adjust_now() - the reader copied: resize sk_rcvbuf.
+ * @sk: the socket, owned (recvmsg).
+ *
+ * The decision is glass_rcvbuf_adjust()'s. Called before the window
+ * update check, so a grown buffer opens the window in the same update.
+ */
+void glass_rcvbuf_adjust_now(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct glass_rcvbuf_in in = {
+		.rcvbuf = sk->sk_rcvbuf,
+		.locked = sk->sk_userlocks & SOCK_RCVBUF_LOCK,
+		.pressure = glass_under_memory_pressure(sk),
+		.rmem_default = glass_rmem(sk, 1),
+		.rmem_max = glass_rmem(sk, 2),
+		.held = atomic_read(&sk->sk_rmem_alloc),
+		.mss = max(gs->rcv_mss, gs->mss),
+		.window = gs->rcv_wnd_last,
+	};
+	u32 rcvbuf;
+
+	rcvbuf = glass_rcvbuf_adjust(&gs->rcv_tune, &in,
+				     gs->rcv_nxt - gs->rcv_unread,
+				     glass_now_us());
+	if (rcvbuf != in.rcvbuf)
+		WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+}

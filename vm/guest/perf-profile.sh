@@ -1,0 +1,19 @@
+#!/bin/sh
+# Where the CPU goes in a glass bulk run (docs/perf.md, issue 17): the
+# host's perf (vm/run --hostfs, the default) samples both vCPUs while
+# `glass perf` moves data over a glass pair, then prints the flat profile,
+# the profile by caller, and the call graphs of the top symbols.
+#   vm/run --share DIR -- sh /glass/guest/perf-profile.sh [SECONDS]
+# Writes DIR/perf.data and DIR/profile-{sym,children,callers}.txt.
+set -e
+T=${1:-4}
+OUT=${OUT:-/share}
+perf record -a -F 999 -e cpu-clock -g -o "$OUT/perf.data" -- \
+	glass perf --tests bulk --transports glass -t "$T" > "$OUT/profile-run.txt" 2>&1
+perf report -i "$OUT/perf.data" --no-children --sort sym --stdio -g none \
+	--percent-limit 0.4 > "$OUT/profile-sym.txt" 2>&1
+perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none \
+	--percent-limit 3 > "$OUT/profile-children.txt" 2>&1
+perf report -i "$OUT/perf.data" --no-children --sort sym --stdio -G \
+	--percent-limit 3 > "$OUT/profile-callers.txt" 2>&1
+head -40 "$OUT/profile-sym.txt"
