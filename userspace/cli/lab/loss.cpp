@@ -160,7 +160,7 @@ class Loss : public Scenario {
       run.note("TCP: netem on va: delay " + half + " loss " + num(o_.loss_pct) +
                "% (unseeded); on vb: delay " + half);
     run.note(bytes_text(static_cast<double>(total)) + " to send; an outage of " +
-             std::to_string(outage_ms(run)) + " ms once a third has arrived");
+             std::to_string(outage_ms(run)) + " ms once a third is written");
 
     const auto glass_outage = [&](bool out) {
       FaultSettings x;
@@ -240,9 +240,8 @@ class Loss : public Scenario {
     row("  of them outside the outage", [&](const Result& r) { return u(r.timeouts_outside()); });
     row("lost retransmissions found by RACK",
         [&](const Result& r) { return &r == t ? std::string("-") : u(r.rack_lost_retrans); });
-    row("D-SACKs (resent needlessly)", [&](const Result& r) {
-      return &r == t ? std::string("-") : u(r.dsacks);
-    });
+    row("D-SACKs (resent needlessly)",
+        [&](const Result& r) { return &r == t ? std::string("-") : u(r.dsacks); });
     row("seconds", [](const Result& r) { return num(std::round(r.secs * 10) / 10); });
     row("goodput", [&](const Result& r) {
       return bytes_text(static_cast<double>(total) / std::max(r.secs, 1e-3)) + "/s";
@@ -257,7 +256,7 @@ class Loss : public Scenario {
            " fast, " + std::to_string(last.timeouts) + " RTO)";
   }
 
-  // The transfer with an outage once a third has arrived; outage(true)
+  // The transfer with an outage once a third is written; outage(true)
   // starts it, outage(false) ends it.
   template <typename Outage>
   Result run_transport(const LabRun& run, const Testbed& tb, Transport t, std::uint64_t total,
@@ -284,7 +283,11 @@ class Loss : public Scenario {
       const auto wait = [&](auto pred, double limit_ms) {
         while (!pred() && clock.ms() < limit_ms) sleep_ms(5);
       };
-      wait([&] { return bulk.received() >= total / 3 || bulk.done(); }, 120000);
+      // Timed by the writer, not the reader: two thirds are still to be
+      // written, so they must cross the wire during or after the outage.
+      // (Timed by the reader, a receive buffer TCP had grown to hold the
+      // rest let it all cross before the outage began: nothing lost.)
+      wait([&] { return bulk.written() >= total / 3 || bulk.done(); }, 120000);
       // The outage is timed from when it is in force (tc takes a moment
       // under TCG) to when lifting it is done.
       phase = 1;
