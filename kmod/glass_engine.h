@@ -28,6 +28,7 @@ void glass_use_dev(struct glass_sock *gs, const struct net_device *dev);
 u32 glass_fit_mss(u32 mss);
 
 /* glass_output.c: the write queue (its only editor) */
+struct sk_buff *glass_wq_alloc_tail(struct sock *sk, u32 linear, u32 extra);
 void glass_wq_append(struct sock *sk, struct sk_buff *skb);
 void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb);
 void glass_wq_clean(struct sock *sk, u32 ack);

@@ -102,26 +102,8 @@ static u32 glass_skb_room(const struct glass_sock *gs,
 static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 goal,
 					  size_t want)
 {
-	struct glass_sock *gs = glass_sk(sk);
-	u32 size = glass_alloc_size(gs, goal, want);
-	struct sk_buff *skb;
-
-	skb = alloc_skb_fclone(GLASS_HEADROOM + size, sk->sk_allocation);
-	if (!skb) {
-		sk->sk_prot->enter_memory_pressure(sk);
-		sk_stream_moderate_sndbuf(sk);
-		return NULL;
-	}
-	if (!glass_wmem_schedule(sk, skb->truesize)) {
-		kfree_skb(skb);
-		return NULL;
-	}
-	skb_reserve(skb, GLASS_HEADROOM);
-	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
-	GLASS_SKB_CB(skb)->seq = gs->write_seq;
-	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
-	glass_wq_append(sk, skb);
-	return skb;
+	return glass_wq_alloc_tail(sk, glass_alloc_size(glass_sk(sk), goal, want),
+				   0);
 }
 
 /* The unsent tail skb if more bytes fit in it, else NULL. */

@@ -557,6 +557,42 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *rx, int oif)
  */
 
 /**
+ * glass_wq_alloc_tail() - a new empty skb at the tail of the write queue.
+ * @sk: the socket, owned.
+ * @linear: bytes of linear room for payload to copy.
+ * @extra: bytes charged on top of the skb's truesize (page frags that
+ *	will be attached, as zero-copy's).
+ *
+ * Under memory pressure the send buffer is moderated, as TCP's
+ * sk_stream_alloc_skb() does.
+ *
+ * Return: the skb, queued and charged, its sequence at write_seq; NULL
+ * without memory or without room in the socket's charge.
+ */
+struct sk_buff *glass_wq_alloc_tail(struct sock *sk, u32 linear, u32 extra)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb_fclone(GLASS_HEADROOM + linear, sk->sk_allocation);
+	if (!skb) {
+		sk->sk_prot->enter_memory_pressure(sk);
+		sk_stream_moderate_sndbuf(sk);
+		return NULL;
+	}
+	if (!glass_wmem_schedule(sk, skb->truesize + extra)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_reserve(skb, GLASS_HEADROOM);
+	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
+	GLASS_SKB_CB(skb)->seq = gs->write_seq;
+	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
+	glass_wq_append(sk, skb);
+	return skb;
+}
+
+/**
  * glass_wq_append() - queue skb at the tail of the write queue.
  * @sk: the socket, owned.
  * @skb: a new skb, its cb filled, its truesize already scheduled

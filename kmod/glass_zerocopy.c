@@ -236,25 +236,7 @@ static struct sk_buff *glass_zc_tail(struct sock *sk, struct ubuf_info *uarg,
 /* A new empty skb at the tail of the write queue, room for need bytes. */
 static struct sk_buff *glass_zc_new_skb(struct sock *sk, u32 need)
 {
-	struct glass_sock *gs = glass_sk(sk);
-	struct sk_buff *skb;
-
-	skb = alloc_skb_fclone(GLASS_HEADROOM, sk->sk_allocation);
-	if (!skb) {
-		sk->sk_prot->enter_memory_pressure(sk);
-		sk_stream_moderate_sndbuf(sk);
-		return NULL;
-	}
-	if (!glass_wmem_schedule(sk, skb->truesize + need)) {
-		kfree_skb(skb);
-		return NULL;
-	}
-	skb_reserve(skb, GLASS_HEADROOM);
-	memset(GLASS_SKB_CB(skb), 0, sizeof(struct glass_skb_cb));
-	GLASS_SKB_CB(skb)->seq = gs->write_seq;
-	GLASS_SKB_CB(skb)->end_seq = gs->write_seq;
-	glass_wq_append(sk, skb);
-	return skb;
+	return glass_wq_alloc_tail(sk, 0, need);
 }
 
 /**
