@@ -9,16 +9,10 @@ $TC qdisc add dev eth1 root netem loss 2% duplicate 1% delay 2ms reorder 10% 50%
 	die "tc netem on eth1"
 barrier up
 if [ "$ME" = 2 ]; then
-	glass cat -l 7002 </dev/null | sha256sum | cut -d' ' -f1 >/tmp/got &
-	L=$!
-	wait_listen 7002
-	put listening 1
-	wait $L || die "receiving failed"
-	[ "$(cat /tmp/got)" = "$(get sum)" ] || die "the bytes differ"
+	listen_sum 7002
+	check_sum
 else
-	head -c "$SIZE" /dev/urandom >/tmp/data
-	put sum "$(sha256sum </tmp/data | cut -d' ' -f1)"
-	get listening >/dev/null
+	random_data "$SIZE"
 	r0=$(stat retransmitted_segments)
 	glass cat "$G_PEER:7002" </tmp/data || die "sending failed"
 	r=$(($(stat retransmitted_segments) - r0))

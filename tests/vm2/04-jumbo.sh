@@ -10,16 +10,10 @@ glass_up g0
 ! $IP link set g0 mtu 9001 2>/dev/null || die "g0 took an MTU above eth1's"
 barrier up
 if [ "$ME" = 2 ]; then
-	glass cat -l 7003 </dev/null | sha256sum | cut -d' ' -f1 >/tmp/got &
-	L=$!
-	wait_listen 7003
-	put listening 1
-	wait $L || die "receiving failed"
-	[ "$(cat /tmp/got)" = "$(get sum)" ] || die "the bytes differ"
+	listen_sum 7003
+	check_sum
 else
-	head -c "$SIZE" /dev/urandom >/tmp/data
-	put sum "$(sha256sum </tmp/data | cut -d' ' -f1)"
-	get listening >/dev/null
+	random_data "$SIZE"
 	out0=$(stat bytes_out) segs0=$(stat segments_out)
 	glass cat "$G_PEER:7003" </tmp/data || die "sending failed"
 	out=$(($(stat bytes_out) - out0)) segs=$(($(stat segments_out) - segs0))

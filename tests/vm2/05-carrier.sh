@@ -7,10 +7,7 @@ SIZE=50331648
 glass_up g0
 barrier up
 if [ "$ME" = 2 ]; then
-	glass cat -l 7005 </dev/null | sha256sum | cut -d' ' -f1 >/tmp/got &
-	L=$!
-	wait_listen 7005
-	put listening 1
+	listen_sum 7005
 	get started >/dev/null
 	sleep 0.5
 	$IP link set eth1 down
@@ -23,9 +20,7 @@ if [ "$ME" = 2 ]; then
 	wait $L || die "receiving failed after the cut"
 	[ "$(cat /tmp/got)" = "$(get sum)" ] || die "the bytes differ"
 else
-	head -c "$SIZE" /dev/urandom >/tmp/data
-	put sum "$(sha256sum </tmp/data | cut -d' ' -f1)"
-	get listening >/dev/null
+	random_data "$SIZE"
 	t0=$(stat timeouts)
 	put started 1
 	glass cat "$G_PEER:7005" </tmp/data || die "the connection did not survive the cut"

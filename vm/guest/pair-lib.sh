@@ -59,6 +59,27 @@ wait_listen() {
 	wait_for 30 sh -c "glass ss -lH --port $1 | grep -q LISTEN" || die "no listener on port $1"
 }
 
+# The byte-exact transfer the scripts share. The receiver: listen_sum PORT
+# starts a glass listener whose bytes' SHA-256 goes to /tmp/got (its pid in
+# L) and tells the peer it listens; check_sum waits for it and compares
+# with the sender's sum. The sender: random_data SIZE writes /tmp/data,
+# sends its sum and waits until the peer listens.
+listen_sum() {
+	glass cat -l "$1" </dev/null | sha256sum | cut -d' ' -f1 >/tmp/got &
+	L=$!
+	wait_listen "$1"
+	put listening 1
+}
+check_sum() {
+	wait "$L" || die "receiving failed"
+	[ "$(cat /tmp/got)" = "$(get sum)" ] || die "the bytes differ"
+}
+random_data() {
+	head -c "$1" /dev/urandom >/tmp/data
+	put sum "$(sha256sum </tmp/data | cut -d' ' -f1)"
+	get listening >/dev/null
+}
+
 # stat NAME: a counter of /proc/net/glass_stat.
 stat() { awk -v n="$1" '$1 == n { print $2 }' /proc/net/glass_stat; }
 
