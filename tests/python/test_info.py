@@ -73,7 +73,8 @@ def test_info_of_a_socket_that_is_not_connected_is_close():
     s.close()
 
 
-@pytest.mark.parametrize("name", ["AF_GLASS", "SOL_GLASS", "GLASS_INFO", "GLASS_NODELAY"])
+@pytest.mark.parametrize("name", ["AF_GLASS", "SOL_GLASS", "GLASS_INFO", "GLASS_NODELAY",
+                                  "GLASS_CONGESTION", "GLASS_ZEROCOPY"])
 def test_constants_come_from_the_header(name):
     assert getattr(glass, name) == getattr(_abi, name)
     assert glass.AF_GLASS == 19

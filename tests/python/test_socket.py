@@ -223,6 +223,20 @@ def test_dup_is_a_glass_socket_on_the_same_connection(conn3):
     twin.close()
 
 
+def test_congestion_control_by_tcp_name_and_zerocopy_switch(conn3):
+    cli, _, _ = conn3
+    cli.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"newreno")
+    assert cli.getsockopt(glass.SOL_GLASS, glass.GLASS_CONGESTION, 16).rstrip(b"\0") == b"newreno"
+    with pytest.raises(OSError) as exc:
+        cli.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"vegas")
+    assert exc.value.errno == errno.ENOENT
+    # SO_ZEROCOPY's switch lives at glass's level; SOL_SOCKET reads it back.
+    so_zerocopy = getattr(socket, "SO_ZEROCOPY", 60)
+    assert cli.getsockopt(socket.SOL_SOCKET, so_zerocopy) == 0
+    cli.setsockopt(glass.SOL_GLASS, glass.GLASS_ZEROCOPY, 1)
+    assert cli.getsockopt(socket.SOL_SOCKET, so_zerocopy) == 1
+
+
 def test_tcp_options_map_to_glass_options(conn3):
     cli, _, _ = conn3
     assert cli.info().nodelay == 0

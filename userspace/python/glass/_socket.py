@@ -42,6 +42,7 @@ _TCP_TO_GLASS = {
     _socket.TCP_NODELAY: _abi.GLASS_NODELAY,
     _socket.TCP_CORK: _abi.GLASS_CORK,
     _socket.TCP_MAXSEG: _abi.GLASS_MAXSEG,
+    _socket.TCP_CONGESTION: _abi.GLASS_CONGESTION,
 }
 
 
@@ -183,7 +184,7 @@ class socket(_socket.socket):  # noqa: N801 (the name of what it stands for)
 
 
 def _map_option(level, optname):
-    """TCP_NODELAY, TCP_CORK, TCP_MAXSEG become their SOL_GLASS options."""
+    """TCP_NODELAY, TCP_CORK, TCP_MAXSEG, TCP_CONGESTION become their SOL_GLASS options."""
     if level == _socket.IPPROTO_TCP and optname in _TCP_TO_GLASS:
         return _abi.SOL_GLASS, _TCP_TO_GLASS[optname]
     return level, optname
