@@ -7,7 +7,8 @@
 //    completely (blocking) before the socket is polled again.
 // 3. stdin EOF + nothing pending → shutdown(SHUT_WR), exactly once.
 // 4. The loop ends when the FIN was sent and the peer's FIN was read, or when
-//    the peer is gone (POLLHUP/POLLERR) with nothing left to send.
+//    the peer is gone (POLLHUP/POLLERR) with nothing left to send; a reset
+//    (SO_ERROR, EPIPE after the FIN) then is an error, as it is at any other time.
 #include "relay.hpp"
 
 #include <glass/error.hpp>
@@ -90,8 +91,21 @@ struct Pump {
     const short rev = fds[1].revents;
     if (len > 0 && (rev & (POLLOUT | POLLERR | POLLHUP)) != 0) send_pending();
     if (!peer_fin && (rev & (POLLIN | POLLHUP | POLLERR)) != 0) read_socket();
-    // Peer gone and nothing of ours pending: nobody left to talk to.
-    return !(peer_fin && len == 0 && (rev & (POLLHUP | POLLERR)) != 0);
+    // Peer gone and nothing of ours pending: nobody left to talk to. A
+    // reset after the peer's FIN still means our data may be lost, so a
+    // pending error (EPIPE, ECONNRESET) fails the relay instead of ending it.
+    if (peer_fin && len == 0 && (rev & (POLLHUP | POLLERR)) != 0) {
+      check_socket_error();
+      return false;
+    }
+    return true;
+  }
+
+  void check_socket_error() const {
+    int err = 0;
+    socklen_t l = sizeof(err);
+    if (::getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &l) < 0) throw_errno("getsockopt", errno);
+    if (err != 0) throw_errno("read(socket)", err);
   }
 };
 

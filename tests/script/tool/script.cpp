@@ -582,6 +582,21 @@ void if_mtu(int sock, const char* name, int mtu) {
   check_sys(ioctl(sock, SIOCSIFMTU, &ifr), std::string("SIOCSIFMTU ") + name);
 }
 
+// gs came up without carrier (gw was down), so its qdisc is attached only
+// when linkwatch runs, up to a second later under load; until then the
+// device drops what the stack sends (a closed port's first RST went
+// missing so). IFF_RUNNING is linkwatch's operstate, set in the same run.
+void wait_running(int sock, const char* name) {
+  ifreq ifr{};
+  strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+  for (int i = 0; i < 1000; i++) {
+    check_sys(ioctl(sock, SIOCGIFFLAGS, &ifr), std::string("SIOCGIFFLAGS ") + name);
+    if (ifr.ifr_flags & IFF_RUNNING) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  throw Failure(std::string(name) + " did not come up (no IFF_RUNNING after 5 s)");
+}
+
 std::array<uint8_t, 6> if_mac(int sock, const char* name) {
   ifreq ifr{};
   strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
@@ -820,6 +835,10 @@ class Runner {
     check_sys(setsockopt(pkt_, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one), "PACKET_AUXDATA");
     check_sys(setsockopt(pkt_, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one), "SO_TIMESTAMPNS");
     check_sys(setns(stack_ns_, CLONE_NEWNET), "setns(stack)");
+    s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    check_sys(s, "socket(AF_INET)");
+    wait_running(s, "gs");
+    close(s);
 
     stats0_ = read_stats();
     stop_ = false;

@@ -38,6 +38,23 @@ std::map<std::string, int64_t> sockstat() {
   return m;
 }
 
+// The baseline of a test: sockstat once the previous tests' namespaces and
+// sockets are gone. Their teardown is asynchronous (the kernel's netns
+// cleanup work, seconds on the debug kernel), so a count read at once may
+// still hold a namespace that leaves during the test. Settled means
+// unchanged for a second; bounded by 30 s.
+std::map<std::string, int64_t> settled_sockstat() {
+  auto last = sockstat();
+  int same = 0;
+  for (int i = 0; i < 300 && same < 10; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto now = sockstat();
+    same = now == last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
@@ -134,7 +151,7 @@ TEST(Limits, GlobalSysctlsExistOnlyInInitNet) {
 // After a connection moved data both ways and closed, the global memory
 // counter returns to its baseline exactly (nothing leaks forward-allocated).
 TEST(Limits, MemoryReturnsToBaselineAfterTransfer) {
-  const auto base = sockstat();
+  const auto base = settled_sockstat();
   int64_t peak = 0;
   {
     gt::Pair p;
@@ -174,7 +191,7 @@ TEST(Limits, MemoryReturnsToBaselineAfterTransfer) {
 // memory, and glass memory never passes the high mark.
 TEST(Limits, TransferCompletesUnderTinyMemoryLimit) {
   constexpr long kHigh = 128;  // pages: 512 KiB for the whole protocol
-  const auto base = sockstat();
+  const auto base = settled_sockstat();
   Limit mem("mem", "32 64 " + std::to_string(kHigh));
   PeakSampler sampler(5);
   constexpr size_t kBytes = 2 << 20;
@@ -290,7 +307,7 @@ TEST(Limits, TransferCompletesUnderTinyMemoryLimit) {
 TEST(Limits, UnprivilegedUserCannotPinMemory) {
   constexpr long kHigh = 2048;  // pages (8 MiB)
   constexpr int kListeners = 4, kClients = 64, kMaxOrphans = 64;
-  const auto base = sockstat();
+  const auto base = settled_sockstat();
   const long refcnt = module_refcnt();
   Limit mem("mem", "512 1024 " + std::to_string(kHigh));
   Limit orphans("max_orphans", std::to_string(kMaxOrphans));

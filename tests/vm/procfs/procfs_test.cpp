@@ -298,6 +298,15 @@ TEST(ProcNetGlass, ActiveCloserShowsTimeWait) {
 
 TEST(ProcNetGlass, CountersMatchAKnownExchange) {
   gt::Pair p;
+  // The exchange is loss-free, so its counts are exact only if no timer
+  // resends anything: on a slow kernel (the debug one, about 10x) a tail
+  // loss probe or an RTO can fire before a late ACK. No SACK means no
+  // probes; a 10 s RTO (the SYN's included) outlasts any delay it meets.
+  for (const gt::Netns* ns : {&p.h1(), &p.h2()}) {
+    set_sysctl(*ns, "sack", 0);
+    set_sysctl(*ns, "rto_min_ms", 10000);
+    set_sysctl(*ns, "rto_initial_ms", 10000);
+  }
   Conn c;
   open_conn(p, 8004, c);
   std::vector<char> data(12345, 'q');
@@ -306,6 +315,10 @@ TEST(ProcNetGlass, CountersMatchAKnownExchange) {
   ASSERT_TRUE(gt::read_all(c.srv, got.data(), got.size()));
   ASSERT_TRUE(gt::write_all(c.srv, data.data(), 100));
   ASSERT_TRUE(gt::read_all(c.cli, got.data(), 100));
+  // Both sides' data acknowledged: the last (delayed) ACK has been sent,
+  // so no segment is still to come when the counters are read.
+  ASSERT_TRUE(gt::wait_until(
+      [&] { return gt::info(c.cli).gi_unacked == 0 && gt::info(c.srv).gi_unacked == 0; }));
   std::map<std::string, uint64_t> c1, c2;
   ASSERT_TRUE(gt::wait_until([&] {
     {

@@ -142,4 +142,27 @@ TEST_F(Programs, OpensslTlsOverGlass) {
   expect_over_glass(4433, 1000, 200);
 }
 
+// `glass cat` against a server that sends a line and its FIN, then closes
+// with our line unread: the close resets the connection (RFC 2525 2.17),
+// and a reset after the FIN still means our bytes were thrown away, so cat
+// must fail, not end as if the exchange were complete. The error is EPIPE:
+// a reset in CLOSE_WAIT sets it, as tcp_reset() does.
+TEST_F(Programs, GlassCatReportsAResetAfterThePeersFin) {
+  start_server(
+      "python3 -c \"import select,socket\n"
+      "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+      "s.bind(('10.7.0.1', 7300)); s.listen(1); c,_=s.accept()\n"
+      "c.sendall(b'bye\\n'); c.shutdown(socket.SHUT_WR)\n"
+      "select.select([c], [], [], 60); c.close()\"",
+      7300);
+  // cat's stdin stays open (no FIN from it) until well after the reset.
+  int rc = 0;
+  const std::string out = prog::capture(
+      "(echo hello; sleep 10) | " + in(h2()) + "glass cat 10.7.0.1:7300 2>&1", &rc);
+  EXPECT_NE(rc, 0) << out << "\nserver log:\n" << server_->log();
+  EXPECT_NE(out.find("bye"), std::string::npos) << out;
+  EXPECT_NE(out.find("Broken pipe"), std::string::npos) << out;
+  EXPECT_GE(prog::glass_stat(h1()).at("resets_sent"), 1U);
+}
+
 }  // namespace
