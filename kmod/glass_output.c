@@ -668,9 +668,9 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
 		if (gs->sack_ok && !cb->sacked)
-			glass_rack_update(&gs->rack, cb->xmit_us,
-					  glass_seq_min(cb->end_seq, ack),
-					  cb->retransmitted, now);
+			glass_rack_cum_ack(&gs->rack, cb->xmit_us, cb->seq,
+					   cb->end_seq, ack, cb->retransmitted,
+					   now);
 		if (glass_seq_leq(cb->end_seq, ack)) {
 			glass_wq_unlink_free(sk, skb);
 			continue;
