@@ -709,7 +709,7 @@ static void glass_wq_dsack(struct sock *sk, const struct glass_range *r)
 	gs->undo_retrans = -1;
 	gs->undos++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_UNDOS);
-	glass_cc_undo(&gs->cc);
+	glass_cc_undo(&gs->cc, gs->snd_una);
 	gs->sb.all_lost = false;
 }
 
