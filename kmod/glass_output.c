@@ -668,9 +668,9 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
 		if (gs->sack_ok && !cb->sacked)
-			glass_rack_update(&gs->rack, cb->xmit_us,
-					  glass_seq_min(cb->end_seq, ack),
-					  cb->retransmitted, now);
+			glass_rack_cum_ack(&gs->rack, cb->xmit_us, cb->seq,
+					   cb->end_seq, ack, cb->retransmitted,
+					   now);
 		if (glass_seq_leq(cb->end_seq, ack)) {
 			glass_wq_unlink_free(sk, skb);
 			continue;
@@ -709,7 +709,7 @@ static void glass_wq_dsack(struct sock *sk, const struct glass_range *r)
 	gs->undo_retrans = -1;
 	gs->undos++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_UNDOS);
-	glass_cc_undo(&gs->cc);
+	glass_cc_undo(&gs->cc, gs->snd_una);
 	gs->sb.all_lost = false;
 }
 

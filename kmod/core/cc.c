@@ -315,8 +315,9 @@ void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight)
  * Undo (RFC 2883 section 5, Linux's tcp_undo_cwnd_reduction()): the
  * window comes back to where it was, never below what it grew to since.
  */
-void glass_cc_undo(struct glass_cc *cc)
+void glass_cc_undo(struct glass_cc *cc, u32 snd_una)
 {
+	cc->recover = snd_una - 1;
 	if (cc->cwnd < cc->prior_cwnd)
 		cc->cwnd = cc->prior_cwnd;
 	if (cc->ssthresh < cc->prior_ssthresh)

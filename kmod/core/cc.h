@@ -197,11 +197,16 @@ u32 glass_cubic_window(const struct glass_cubic *c, u64 t_ms, u32 mss);
  *	retransmitted had arrived already (D-SACK, RFC 2883 section 5; Linux's
  *	undo).
  * @cc: the state.
+ * @snd_una: the oldest unacknowledged byte.
  *
  * cwnd and ssthresh go back to at least what they were before it
  * (RFC 4015's response, without its extra care for later losses), and
- * recovery ends.
+ * recovery ends. The recovery point goes back to just before @snd_una: the
+ * undone episode is no reason to refuse the next one (RFC 6582's guard
+ * keeps one cut per window of losses, and this cut was taken back), so a
+ * real loss in the same window starts recovery at once instead of
+ * waiting for the RTO.
  */
-void glass_cc_undo(struct glass_cc *cc);
+void glass_cc_undo(struct glass_cc *cc, u32 snd_una);
 
 #endif /* _GLASS_CORE_CC_H */

@@ -62,6 +62,15 @@ bool glass_rack_update(struct glass_rack *r, u64 xmit_us, u32 end_seq,
 	return true;
 }
 
+bool glass_rack_cum_ack(struct glass_rack *r, u64 xmit_us, u32 seq,
+			u32 end_seq, u32 ack, bool retransmitted, u64 now_us)
+{
+	if (!glass_seq_after(ack, seq))
+		return false;
+	return glass_rack_update(r, xmit_us, glass_seq_min(end_seq, ack),
+				 retransmitted, now_us);
+}
+
 void glass_rack_dsack(struct glass_rack *r, u32 snd_una, u32 snd_nxt,
 		      bool dsack)
 {

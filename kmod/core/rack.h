@@ -88,6 +88,28 @@ bool glass_rack_update(struct glass_rack *r, u64 xmit_us, u32 end_seq,
 		       bool retransmitted, u64 now_us);
 
 /**
+ * glass_rack_cum_ack() - a cumulative ACK reached a segment (RFC 8985
+ *	section 6.2 step 2, for the cumulatively acknowledged part).
+ * @r: the state.
+ * @xmit_us: the segment's latest transmission time.
+ * @seq: its first byte.
+ * @end_seq: one past its last.
+ * @ack: the cumulative ACK.
+ * @retransmitted: it was sent more than once.
+ * @now_us: when the ACK arrived.
+ *
+ * Only a segment the ACK covers, wholly or in part (@ack after @seq), was
+ * delivered; the first segment the ACK does not reach (the next hole,
+ * often a retransmission still in flight) was not, and must not become
+ * RACK's reference: its recent transmission time would make every
+ * segment sent just before it look lost. The delivered part ends at
+ * min(@end_seq, @ack).
+ * Return: true if the reference moved (glass_rack_update()).
+ */
+bool glass_rack_cum_ack(struct glass_rack *r, u64 xmit_us, u32 seq,
+			u32 end_seq, u32 ack, bool retransmitted, u64 now_us);
+
+/**
  * glass_rack_dsack() - adapt the reordering window to D-SACKs (RFC 8985
  *	section 6.2 step 4, RACK_update_reo_wnd()'s first half).
  * @r: the state.

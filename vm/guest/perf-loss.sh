@@ -6,7 +6,11 @@
 # rate, with trains/GSO and without (gso_max_segs 1 on every device).
 #   perf-loss.sh [SECONDS] [LOSS%...]     default: 6 s, 1 5 10
 # CC=cubic|newreno and SACK=0|1 set net.glass.congestion_control and
-# net.glass.sack in both namespaces (defaults: the module's).
+# net.glass.sack in both namespaces (defaults: the module's). SEGS="1"
+# runs only one segment per frame (default "64 1": trains, then one).
+# After each glass run the sender's recovery counters are printed
+# (/proc/net/glass_stat in the client namespace, this run's share), and
+# TCP's (nstat, when the guest has it).
 # Every run checks byte-exact delivery (glass perf does); the table of
 # glass / TCP ratios is printed at the end.
 set -eu
@@ -81,6 +85,19 @@ exact() {
 	if cmp -s /tmp/perf-loss.in /tmp/perf-loss.out; then echo exact; else echo DIFFERS; fi
 }
 
+# The sender's recovery counters (name value), from its namespace.
+counters() {
+	$IP netns exec $a cat /proc/net/glass_stat | awk '
+		/^(retransmitted_segments|timeouts|fast_retransmits|sack_recoveries|sack_retrans_segs|dsacks_received|undos|tlp_probes|tlp_recoveries|rack_lost_segs|rack_lost_retrans|rack_reo_timeouts|segments_out) / { print $1, $2 }'
+}
+
+# TCP's counterparts (name value), from the same namespace.
+tcp_counters() {
+	command -v nstat > /dev/null || return 0
+	$IP netns exec $a nstat -az 2>/dev/null | awk '
+		/^(TcpOutSegs|TcpRetransSegs|TcpExtTCPTimeouts|TcpExtTCPSackRecovery|TcpExtTCPDSACKRecv|TcpExtTCPLossProbes|TcpExtTCPLossProbeRecovery|TcpExtTCPSpuriousRTOs|TcpExtTCPLostRetransmit|TcpExtTCPSACKReneging) / { print $1, $2 }'
+}
+
 # bulk: one glass perf run; prints "glass_MBps tcp_MBps" (the throughput
 # figures: the JSON also has CPU per MB).
 bulk() {
@@ -98,12 +115,19 @@ bulk() {
 
 setup
 table="condition glass_MB/s tcp_MB/s glass/tcp bytes"
-for s in 64 1; do
+for s in ${SEGS:-64 1}; do
 	for l in $losses; do
 		segs=$s
 		loss=$l
 		impair "$segs" "$loss"
+		counters > /tmp/perf-loss.c0
+		tcp_counters >> /tmp/perf-loss.c0
 		set -- $(bulk)
+		counters > /tmp/perf-loss.c1
+		tcp_counters >> /tmp/perf-loss.c1
+		echo "== counters, loss=${loss}% gso_max_segs=$segs (senders, this run):" \
+			$(awk 'NR == FNR { c[$1] = $2; next } { printf "%s=%d ", $1, $2 - c[$1] }' \
+				/tmp/perf-loss.c0 /tmp/perf-loss.c1) >&2
 		ratio=$(awk -v g="$1" -v t="$2" 'BEGIN { printf "%.2f", (t > 0 ? g / t : 0) }')
 		check=$(exact)
 		what="loss=${loss}%,$([ "$segs" = 1 ] && echo one-seg-per-frame || echo trains)"

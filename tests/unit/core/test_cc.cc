@@ -485,7 +485,7 @@ TEST(Cc, UndoRestoresTheWindowBeforeTheCut) {
   cc.ssthresh = 30 * kMss;
   ASSERT_TRUE(glass_cc_sack_loss(&cc, 2, 20001, 20 * kMss));
   EXPECT_EQ(cc.cwnd, 10 * kMss);
-  glass_cc_undo(&cc);
+  glass_cc_undo(&cc, 2);
   EXPECT_FALSE(cc.in_recovery);
   EXPECT_EQ(cc.cwnd, 20 * kMss);
   EXPECT_EQ(cc.ssthresh, 30 * kMss);
@@ -496,9 +496,40 @@ TEST(Cc, UndoRestoresTheWindowBeforeTheCut) {
   glass_cc_on_rto(&nr, 16001, 16 * kMss);
   glass_cc_on_rto(&nr, 16001, 16 * kMss);
   EXPECT_EQ(nr.cwnd, kMss);
-  glass_cc_undo(&nr);
+  glass_cc_undo(&nr, 1);
   EXPECT_EQ(nr.cwnd, 16 * kMss);
   EXPECT_EQ(nr.ssthresh, GLASS_CC_SSTHRESH_INF);
+}
+
+// After an undo, a real loss in the same window starts recovery at once:
+// the undone cut does not keep the recovery point (RFC 6582's guard)
+// ahead of snd_una, which would leave the hole to the RTO. An RTO's
+// recovery point is given back the same way.
+TEST(Cc, UndoLetsTheNextLossStartRecovery) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  ASSERT_TRUE(glass_cc_sack_loss(&cc, 1, 20001, 20 * kMss));
+  // The ACK moved to 4001 when the D-SACKs came back; recover is 20001.
+  glass_cc_undo(&cc, 4001);
+  EXPECT_FALSE(cc.in_recovery);
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+  // A new hole at 4001, before snd_una passed 20001: recovery, one cut.
+  EXPECT_TRUE(glass_cc_sack_loss(&cc, 4001, 24001, 20 * kMss));
+  EXPECT_TRUE(cc.in_recovery);
+  EXPECT_EQ(cc.recover, 24001u);
+  EXPECT_EQ(cc.cwnd, 10 * kMss);
+  // And by duplicate ACKs: the third one after an undone RTO.
+  glass_cc rto = Fresh();
+  rto.sack = true;
+  rto.cwnd = 20 * kMss;
+  glass_cc_on_rto(&rto, 20001, 20 * kMss);
+  glass_cc_undo(&rto, 1001);
+  EXPECT_EQ(rto.cwnd, 20 * kMss);
+  EXPECT_EQ(glass_cc_on_dupack(&rto, 1001, 20001, 19 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&rto, 1001, 20001, 19 * kMss), GLASS_CC_NONE);
+  EXPECT_EQ(glass_cc_on_dupack(&rto, 1001, 20001, 19 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_TRUE(rto.in_recovery);
 }
 
 }  // namespace

@@ -197,4 +197,36 @@ TEST_F(Rack, SameTimeLowerSequenceCountsAsEarlier) {
   EXPECT_EQ(Check(50, 5001, 0, 150), GLASS_RACK_LATER);
 }
 
+// A cumulative ACK delivers what it covers, not the segment it stops at.
+// P1 (1-1001) and P2 (1001-2001) were sent at 0 ms, P3 (2001-3001) at 5 ms
+// and P2 resent as R2 at 10 ms. The ACK of 1001 arrives at 40 ms: it
+// delivered P1 (RACK.rtt 40 ms, reference sent at 0 ms), not R2, where it
+// stops. Were R2 the reference (as the write queue's walk once made it),
+// RACK.rtt would be 30 ms, and P3, sent 5 ms before R2 and still in
+// flight, would be lost at 35 ms: a needless retransmission.
+TEST_F(Rack, CumulativeAckDoesNotDeliverTheSegmentItStopsAt) {
+  EXPECT_TRUE(glass_rack_cum_ack(&r_, 0, 1, 1001, 1001, false, 40 * kMs));
+  EXPECT_FALSE(glass_rack_cum_ack(&r_, 10 * kMs, 1001, 2001, 1001, true, 40 * kMs));
+  EXPECT_EQ(r_.xmit_us, 0u);
+  EXPECT_EQ(r_.end_seq, 1001u);
+  EXPECT_EQ(r_.rtt_us, 40 * kMs);
+  EXPECT_EQ(Check(5, 3001, 0, 40), GLASS_RACK_LATER);
+}
+
+// A cumulative ACK inside a segment delivered its first part: that part
+// becomes the reference, ending at the ACK.
+TEST_F(Rack, CumulativeAckInsideASegmentDeliversItsHead) {
+  EXPECT_TRUE(glass_rack_cum_ack(&r_, 3 * kMs, 1, 3001, 1501, false, 23 * kMs));
+  EXPECT_EQ(r_.xmit_us, 3 * kMs);
+  EXPECT_EQ(r_.end_seq, 1501u);
+  EXPECT_EQ(r_.rtt_us, 20 * kMs);
+  // Wrapping sequence numbers: the ACK just past the wrap covers the head.
+  EXPECT_TRUE(glass_rack_cum_ack(&r_, 4 * kMs, 0xfffffc00u, 0x200u, 0x100u, false, 24 * kMs));
+  EXPECT_EQ(r_.end_seq, 0x100u);
+  // An ACK at or before the segment's first byte delivers nothing.
+  EXPECT_FALSE(glass_rack_cum_ack(&r_, 9 * kMs, 0x200u, 0x600u, 0x200u, false, 30 * kMs));
+  EXPECT_FALSE(glass_rack_cum_ack(&r_, 9 * kMs, 0x200u, 0x600u, 0x100u, false, 30 * kMs));
+  EXPECT_EQ(r_.end_seq, 0x100u);
+}
+
 }  // namespace
