@@ -157,8 +157,8 @@ TEST_F(Programs, GlassCatReportsAResetAfterThePeersFin) {
       7300);
   // cat's stdin stays open (no FIN from it) until well after the reset.
   int rc = 0;
-  const std::string out = prog::capture(
-      "(echo hello; sleep 10) | " + in(h2()) + "glass cat 10.7.0.1:7300 2>&1", &rc);
+  const std::string out =
+      prog::capture("(echo hello; sleep 10) | " + in(h2()) + "glass cat 10.7.0.1:7300 2>&1", &rc);
   EXPECT_NE(rc, 0) << out << "\nserver log:\n" << server_->log();
   EXPECT_NE(out.find("bye"), std::string::npos) << out;
   EXPECT_NE(out.find("Broken pipe"), std::string::npos) << out;
