@@ -1,9 +1,10 @@
 #!/bin/sh
-# Neighbour entries: learned, aged (REACHABLE -> STALE -> gone, with
-# neigh_reachable_ms at 1000), a resolution failure counted, and a table
-# that a flood of requests from 2000 invented addresses (all received:
-# lost ones are replaced) cannot grow past GLASS_NEIGH_MAX (256): exactly
-# one entry is evicted per request past the 256th.
+# Neighbour entries: learned, aged (REACHABLE -> STALE -> gone, each
+# state held long enough by neigh_reachable_ms to be seen under any load),
+# a resolution failure counted, and a table that a flood of requests from
+# 2000 invented addresses (all received: lost ones are replaced) cannot
+# grow past GLASS_NEIGH_MAX (256): exactly one entry is evicted per
+# request past the 256th.
 . /glass/guest/pair-lib.sh
 P=/sys/module/glass/parameters/neigh_reachable_ms
 old=$(cat $P)
@@ -18,18 +19,25 @@ if [ "$ME" = 2 ]; then
 	wait
 else
 	get listening >/dev/null
+	# Each state lasts long enough that no poll misses it, whatever the
+	# load: REACHABLE an hour while it is checked, then STALE 10 s after
+	# the last confirmation and for 10 s, then gone a second later.
+	echo 3600000 >$P
 	echo hi | glass cat "$G_PEER:7008" || die "glass cat failed"
 	glass neigh | grep -q "^$G_PEER dev g0 .* REACHABLE" || die "not learned: $(glass neigh)"
-	wait_for 5 sh -c "glass neigh | grep -q '^$G_PEER dev g0 .* STALE'" ||
+	echo 10000 >$P
+	wait_for 60 sh -c "glass neigh | grep -q '^$G_PEER dev g0 .* STALE'" ||
 		die "never went STALE: $(glass neigh)"
-	wait_for 5 sh -c "! glass neigh | grep -q '^$G_PEER '" || die "never aged out: $(glass neigh)"
-	# Nobody holds 10.98.0.77: three broadcast requests, then a failure.
+	echo 1000 >$P
+	wait_for 20 sh -c "! glass neigh | grep -q '^$G_PEER '" || die "never aged out: $(glass neigh)"
+	# Nobody holds 10.98.0.77: three broadcast requests, then a failure
+	# (the SYN's retransmissions ask again: the entry keeps coming back).
 	f0=$(stat neigh_resolve_failed)
 	glass cat 10.98.0.77:9 </dev/null >/dev/null 2>&1 &
 	C=$!
-	sleep 0.5
-	glass neigh | grep -q '^10.98.0.77 dev g0 INCOMPLETE' || die "no INCOMPLETE entry: $(glass neigh)"
-	wait_for 8 sh -c "[ \$(awk '\$1 == \"neigh_resolve_failed\" { print \$2 }' /proc/net/glass_stat) -gt $f0 ]" ||
+	wait_for 20 sh -c "glass neigh | grep -q '^10.98.0.77 dev g0 INCOMPLETE'" ||
+		die "no INCOMPLETE entry: $(glass neigh)"
+	wait_for 20 sh -c "[ \$(awk '\$1 == \"neigh_resolve_failed\" { print \$2 }' /proc/net/glass_stat) -gt $f0 ]" ||
 		die "no resolution failure counted"
 	kill $C 2>/dev/null
 	[ "$(stat neigh_unresolved_drops)" -ge 1 ] || die "the SYN waiting for resolution was not counted"
