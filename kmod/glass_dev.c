@@ -209,34 +209,43 @@ static struct sk_buff *glass_train_cut(const struct sk_buff *train, u32 off,
 }
 
 /*
+ * The segment size of a train, its payload length in *len; 0 if skb is
+ * none. Only glass builds trains: a glass frame, a header-only skb with
+ * its segments on frag_list, as long as its header says, longer than one
+ * segment. Anything else (a frame redirected here by tc) is no train.
+ * skb->data is at the Ethernet header.
+ */
+static u32 glass_train_mss(const struct sk_buff *skb, u32 *len)
+{
+	const struct glass_hdr *gh;
+	u32 mss;
+
+	if (skb->protocol != htons(ETH_P_GLASS) || !skb_has_frag_list(skb) ||
+	    skb_transport_offset(skb) + GLASS_HDR_LEN != skb_headlen(skb))
+		return 0;
+	gh = (const struct glass_hdr *)skb_transport_header(skb);
+	*len = ntohs(gh->len);
+	mss = glass_hdr_train_mss(gh);
+	if (skb_headlen(skb) + *len > skb->len || *len <= mss)
+		return 0;
+	return mss;
+}
+
+/*
  * The fault injector acts on the segments a wire would carry, not on the
- * trains glass hands the device (glass_output.c); and a lower Ethernet
- * device carries segments only (no NIC knows glass). Cut each train back
+ * trains glass hands the device (glass_output.c). Cut each train back
  * into its segments first, as software GSO would, and hand each to out;
- * csum: compute each segment's checksum while cutting.
+ * csum: compute each segment's checksum while cutting. Anything but a
+ * train is passed on whole.
  */
 static void glass_train_each(struct glass_priv *priv, struct sk_buff *skb,
 			     void (*out)(struct glass_priv *, struct sk_buff *),
 			     bool csum)
 {
-	const struct glass_hdr *gh;
-	u32 mss = 0, len = 0, off, seg;
+	u32 len = 0, off, seg, mss = glass_train_mss(skb, &len);
 	struct sk_buff *n;
 
-	/*
-	 * Only glass builds trains: a glass frame, a header-only skb with its
-	 * segments on frag_list, as long as its header says. Anything else
-	 * (a frame redirected here by tc) is passed on whole.
-	 */
-	if (skb->protocol == htons(ETH_P_GLASS) && skb_has_frag_list(skb) &&
-	    skb_transport_offset(skb) + GLASS_HDR_LEN == skb_headlen(skb)) {
-		gh = (const struct glass_hdr *)skb_transport_header(skb);
-		len = ntohs(gh->len);
-		mss = glass_hdr_train_mss(gh);
-		if (skb_headlen(skb) + len > skb->len)
-			mss = 0;
-	}
-	if (!mss || len <= mss) {
+	if (!mss) {
 		out(priv, skb);
 		return;
 	}
@@ -261,6 +270,76 @@ static void glass_out_lower(struct glass_priv *priv, struct sk_buff *skb)
 	glass_lower_xmit(&priv->up, skb);
 }
 
+/**
+ * glass_dev_gso_segment() - cut a train a lower device got as a GSO packet.
+ * @skb: the train (glass_stacked_xmit()), data at its glass header, as
+ *	skb_mac_gso_segment() calls it.
+ * @features: what the lower device offers for it.
+ *
+ * The lower device's software GSO calls this after its qdisc, as it calls
+ * tcp_gso_segment() for TCP on a NIC without TSO, and sends the segments
+ * in one batch. Each segment is a frame of its own from its Ethernet
+ * header on, its checksum computed while copied unless the device has
+ * NETIF_F_HW_CSUM.
+ * Return: the segments (->prev of the first is the last, as
+ * validate_xmit_skb_list() expects), or ERR_PTR(-EINVAL) for what is no
+ * train, ERR_PTR(-ENOMEM); the caller frees skb either way.
+ */
+struct sk_buff *glass_dev_gso_segment(struct sk_buff *skb,
+				      netdev_features_t features)
+{
+	bool csum = !(features & NETIF_F_HW_CSUM);
+	struct sk_buff *segs = NULL, *last = NULL, *n;
+	u32 len = 0, off, seg, mss;
+
+	__skb_push(skb, skb->data - skb_mac_header(skb));
+	mss = glass_train_mss(skb, &len);
+	if (!mss || mss != skb_shinfo(skb)->gso_size)
+		return ERR_PTR(-EINVAL);
+	for (off = 0; off < len; off += seg) {
+		seg = min(mss, len - off);
+		n = glass_train_cut(skb, off, seg, csum);
+		if (!n) {
+			kfree_skb_list(segs);
+			return ERR_PTR(-ENOMEM);
+		}
+		skb_copy_queue_mapping(n, skb);
+		if (last)
+			last->next = n;
+		else
+			segs = n;
+		last = n;
+	}
+	segs->prev = last;
+	return segs;
+}
+
+/*
+ * A stacked device hands its lower device whole trains as GSO packets, as
+ * TCP hands a NIC without TSO its GSO packets: the lower device cuts them
+ * after its qdisc (glass_dev_gso_segment()) and sends the segments in one
+ * batch (xmit_more: one doorbell for the train, where each segment sent
+ * alone rang its own). A lower device that would carry a GSO list whole
+ * (NETIF_F_GSO_FRAGLIST: veth) gets segments cut here instead, as does a
+ * train whose head a tap still shares (its gso fields are the tap's too).
+ */
+static void glass_stacked_xmit(struct glass_priv *priv, struct sk_buff *skb)
+{
+	netdev_features_t f = READ_ONCE(priv->up.lower->features);
+	u32 len = 0, mss = glass_train_mss(skb, &len);
+
+	if (!mss || (f & NETIF_F_GSO_FRAGLIST) ||
+	    skb_unclone(skb, GFP_ATOMIC)) {
+		glass_train_each(priv, skb, glass_out_lower,
+				 !(f & NETIF_F_HW_CSUM));
+		return;
+	}
+	skb_shinfo(skb)->gso_size = mss;
+	skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(len, mss);
+	skb_shinfo(skb)->gso_type = SKB_GSO_FRAGLIST;
+	glass_lower_xmit(&priv->up, skb);
+}
+
 static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct glass_priv *priv = netdev_priv(dev);
@@ -269,9 +348,7 @@ static netdev_tx_t glass_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(glass_fault_active(&priv->fault)))
 		glass_train_each(priv, skb, glass_out_fault, false);
 	else if (glass_stacked(priv))
-		glass_train_each(priv, skb, glass_out_lower,
-				 !(READ_ONCE(priv->up.lower->features) &
-				   NETIF_F_HW_CSUM));
+		glass_stacked_xmit(priv, skb);
 	else
 		glass_deliver(dev, skb);
 	return NETDEV_TX_OK;

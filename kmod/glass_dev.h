@@ -14,5 +14,7 @@ struct glass_upper;
 
 bool glass_dev_is_glass(const struct net_device *dev);
 struct glass_upper *glass_dev_upper(struct net_device *dev);
+struct sk_buff *glass_dev_gso_segment(struct sk_buff *skb,
+				      netdev_features_t features);
 
 #endif /* _GLASS_DEV_H */

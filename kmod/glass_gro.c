@@ -23,6 +23,7 @@
 #include <net/gro.h>
 
 #include "glass_frame.h"
+#include "glass_dev.h"
 #include "glass_lower.h"
 
 /*
@@ -196,11 +197,14 @@ static struct packet_offload glass_gro_offload __read_mostly = {
 	.callbacks = {
 		.gro_receive = glass_gro_receive,
 		.gro_complete = glass_gro_complete,
+		/* A stacked device's trains, cut by its lower device. */
+		.gso_segment = glass_dev_gso_segment,
 	},
 };
 
 /**
- * glass_gro_init() - merge glass segments arriving on Ethernet devices.
+ * glass_gro_init() - merge glass segments arriving on Ethernet devices,
+ * and cut the trains a stacked device hands its lower device as GSO.
  */
 void glass_gro_init(void)
 {

@@ -11,10 +11,11 @@
  * frames for no glass device here) passes untouched. Each glass device has
  * its own MAC, added to the lower device's unicast filter while it is up.
  *
- * Frames leave a stacked device one segment at a time (glass_dev.c cuts
- * trains, as software GSO would: no NIC knows glass), get their peer's MAC
- * from the neighbour table and go out through dev_queue_xmit() on the
- * lower device, so its qdisc (netem) and offloads apply.
+ * Frames leave a stacked device as whole trains marked GSO (no NIC knows
+ * glass, so the lower device's software GSO cuts them after its qdisc,
+ * glass_dev.c), get their peer's MAC from the neighbour table and go out
+ * through dev_queue_xmit() on the lower device, so its qdisc (netem) and
+ * offloads apply.
  *
  * The lower device's notifier events follow through to the glass devices:
  * carrier and operstate (a cut cable is a carrier loss; connections keep
@@ -144,6 +145,8 @@ static void glass_lower_send(struct net_device *dev, struct sk_buff *skb)
 	struct glass_upper *up = glass_dev_upper(dev);
 	struct net_device *lower = up->lower;
 	unsigned int len = skb->len;
+	/* A train handed over as GSO (glass_dev.c) counts as its segments. */
+	u16 segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 
 	if (unlikely(!netif_running(lower))) {
 		dev_core_stats_tx_dropped_inc(dev);
@@ -154,7 +157,7 @@ static void glass_lower_send(struct net_device *dev, struct sk_buff *skb)
 		skb_scrub_packet(skb, true);
 	skb->dev = lower;
 	if (dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
-		dev_sw_netstats_tx_add(dev, 1, len);
+		dev_sw_netstats_tx_add(dev, segs, len);
 	else
 		dev_core_stats_tx_dropped_inc(dev);
 }
