@@ -1014,10 +1014,14 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
  * @sk: the socket; release_sock() calls this with ownership still held.
  * @skb: the segment, validated, cb filled.
  *
+ * Counted (backlog_segments, as its segments): how often the softirq found
+ * a program holding the socket and left the work to release_sock().
  * Return: 0; the segment is always consumed.
  */
 int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	glass_add_stat(sock_net(sk), GLASS_MIB_BACKLOG_SEGS,
+		       glass_frame_segs(skb));
 	glass_rcv_sk(sk, skb);
 	return 0;
 }
