@@ -329,8 +329,10 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	    !(sk->sk_userlocks & SOCK_SNDBUF_LOCK) &&
 	    !glass_under_memory_pressure(sk))
 		WRITE_ONCE(sk->sk_sndbuf, gs->sndbuf_init);
-	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags)) {
+		glass_sndbuf_expand(sk);
 		sk->sk_write_space(sk);
+	}
 }
 
 /* Fast recovery began: count it, resend the head, restart the timer. */
