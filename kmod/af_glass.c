@@ -476,5 +476,6 @@ int glass_create(struct net *net, struct socket *sock, int protocol, int kern)
 	set_bit(SOCK_SUPPORT_ZC, &sock->flags);
 	glass_init_sock(sk);
 	glass_rcvbuf_init(sk);
+	glass_sndbuf_init(sk);
 	return 0;
 }

@@ -59,6 +59,10 @@ void glass_rcvbuf_init(struct sock *sk);
 void glass_rcvbuf_rtt_sample(struct sock *sk);
 void glass_rcvbuf_adjust_now(struct sock *sk);
 
+/* glass_sndbuf.c: send-buffer autotuning */
+void glass_sndbuf_init(struct sock *sk);
+void glass_sndbuf_expand(struct sock *sk);
+
 /* glass_timer.c */
 void glass_init_timers(struct sock *sk);
 void glass_clear_timers(struct sock *sk);

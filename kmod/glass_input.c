@@ -329,8 +329,10 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	    !(sk->sk_userlocks & SOCK_SNDBUF_LOCK) &&
 	    !glass_under_memory_pressure(sk))
 		WRITE_ONCE(sk->sk_sndbuf, gs->sndbuf_init);
-	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags)) {
+		glass_sndbuf_expand(sk);
 		sk->sk_write_space(sk);
+	}
 }
 
 /* Fast recovery began: count it, resend the head, restart the timer. */
@@ -1014,10 +1016,14 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
  * @sk: the socket; release_sock() calls this with ownership still held.
  * @skb: the segment, validated, cb filled.
  *
+ * Counted (backlog_segments, as its segments): how often the softirq found
+ * a program holding the socket and left the work to release_sock().
  * Return: 0; the segment is always consumed.
  */
 int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	glass_add_stat(sock_net(sk), GLASS_MIB_BACKLOG_SEGS,
+		       glass_frame_segs(skb));
 	glass_rcv_sk(sk, skb);
 	return 0;
 }

@@ -98,6 +98,9 @@ struct glass_mib_counters {
  * @congestion_control: GLASS_CC_* of new sockets.
  * @rmem: net.glass.rmem, bytes: min, default (a new socket's sk_rcvbuf),
  *	max (what autotuning may grow it to), as net.ipv4.tcp_rmem.
+ * @wmem: net.glass.wmem, bytes: min (the floor under memory pressure, as
+ *	net.ipv4.tcp_wmem's), default (a new socket's sk_sndbuf), max (what
+ *	send-buffer autotuning may grow it to).
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -111,6 +114,7 @@ struct glass_sysctl {
 	int sack;
 	int congestion_control;
 	int rmem[3];
+	int wmem[3];
 };
 
 /**

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * net.glass.* sysctls, one table per namespace: the timer and retry
- * tunables of struct glass_sysctl and the receive-buffer sizes (rmem). Defaults are documented in
- * docs/protocol.md. The protocol-wide limits (net.glass.mem and
- * net.glass.max_orphans) are glass_mem.c's. Also the namespace's slot
- * itself (glass_net_id), which glass_main.c registers.
+ * tunables of struct glass_sysctl and the receive and send buffer sizes
+ * (rmem, wmem). Defaults are documented in docs/protocol.md. The
+ * protocol-wide limits (net.glass.mem and net.glass.max_orphans) are
+ * glass_mem.c's. Also the namespace's slot itself (glass_net_id), which
+ * glass_main.c registers.
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
@@ -19,7 +20,7 @@ static int glass_zero;
 static int glass_one = 1;
 static int glass_max_ms = 600000;
 static int glass_max_retries = 100;
-/* net.glass.rmem: each value from one page to 1 GiB (the largest window). */
+/* net.glass.rmem, wmem: each from a page to 1 GiB (the largest window). */
 static int glass_rmem_lo = 4096;
 static int glass_rmem_hi = 1 << 30;
 
@@ -36,6 +37,8 @@ static const struct glass_sysctl glass_sysctl_defaults = {
 	.congestion_control = GLASS_CC_CUBIC,	/* as Linux's default */
 	/* TCP's min and max; the default is the kernel's rmem_default. */
 	.rmem		= { 4096, 212992, 6291456 },
+	/* TCP's min and max; the default is the kernel's wmem_default. */
+	.wmem		= { 4096, 212992, 4194304 },
 };
 
 static const char *const glass_cc_names[] = {
@@ -118,6 +121,15 @@ static struct ctl_table glass_sysctl_template[] = {
 		.procname	= "rmem",
 		.data		= &init_net_glass_dummy.rmem,
 		.maxlen		= sizeof(init_net_glass_dummy.rmem),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &glass_rmem_lo,
+		.extra2		= &glass_rmem_hi,
+	},
+	{
+		.procname	= "wmem",
+		.data		= &init_net_glass_dummy.wmem,
+		.maxlen		= sizeof(init_net_glass_dummy.wmem),
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &glass_rmem_lo,

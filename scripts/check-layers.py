@@ -33,7 +33,7 @@ FLOORS = [
     ("socket state", ["glass_sock.h", "glass_mem.h", "glass_mem.c",
                       "glass_trace.h", "glass_trace.c", "glass_sysctl.c"]),
     ("protocol", ["glass_table.h", "glass_table.c", "glass_engine.h",
-                  "glass_input.c", "glass_output.c", "glass_timer.c", "glass_rcvbuf.c",
+                  "glass_input.c", "glass_output.c", "glass_timer.c", "glass_rcvbuf.c", "glass_sndbuf.c",
                   "glass_conn.h", "glass_conn.c", "glass_zerocopy.h",
                   "glass_zerocopy.c"]),
     ("socket calls", ["glass_socket.h", "af_glass.c", "glass_io.c",

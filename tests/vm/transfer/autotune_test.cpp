@@ -153,7 +153,13 @@ long sockstat(const std::string& what) {
 TEST(Autotune, MemoryPressureGivesTheGrowthBackAndStopsIt) {
   tt::Link link;
   const Rmem r = read_rmem(link.h2());
-  link.open();
+  // Under pressure the receiver gives its growth back down to the default
+  // or what it holds, whichever is more (core/rcvbuf.c): the sender's
+  // buffer is kept at the default (no send-buffer autotuning), so what
+  // it can have in flight, hence what the receiver holds, stays small.
+  tt::Options o;
+  o.client_sndbuf = r.def / 2;  // doubled by the kernel
+  link.open(o);
   ASSERT_GE(link.server, 0);
   const Seen grown = transfer(link, 16u << 20);
   ASSERT_GT(grown.rcvbuf, static_cast<uint32_t>(r.def));
@@ -168,7 +174,11 @@ TEST(Autotune, MemoryPressureGivesTheGrowthBackAndStopsIt) {
   const Seen s = transfer(link, more, 16u << 20);
   EXPECT_GT(sockstat("memory_pressure_entered"), entered);
   std::printf("autotune: grown to %u, under pressure %u\n", grown.rcvbuf, s.rcvbuf);
-  EXPECT_LE(s.rcvbuf, static_cast<uint32_t>(r.def));
+  // The default, or what was held at the last read under pressure (at
+  // most the sender's buffer and the skb overhead of what it sent: 1 of
+  // 4 runs ended at 273664 for a 212992 default).
+  EXPECT_LE(s.rcvbuf, static_cast<uint32_t>(2 * r.def));
+  EXPECT_LT(s.rcvbuf, grown.rcvbuf);
 }
 
 }  // namespace
