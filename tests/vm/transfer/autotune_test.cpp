@@ -20,17 +20,10 @@ namespace {
 
 constexpr uint64_t kSeed = 17;
 
-// net.glass.rmem of a namespace: min, default, max.
-struct Rmem {
-  int min = 0, def = 0, max = 0;
-};
+using Rmem = tt::BufLimits;
 
 Rmem read_rmem(const gt::Netns& ns) {
-  gt::InNetns in(ns.name());
-  std::ifstream f("/proc/sys/net/glass/rmem");
-  Rmem r;
-  f >> r.min >> r.def >> r.max;
-  return r;
+  return tt::read_buf_limits(ns, "rmem");
 }
 
 void write_proc(const std::string& path, const std::string& value) {
@@ -47,10 +40,7 @@ std::string read_proc(const std::string& path) {
 }
 
 void set_rmem(const gt::Netns& ns, const Rmem& r) {
-  gt::InNetns in(ns.name());
-  write_proc("/proc/sys/net/glass/rmem",
-             std::to_string(r.min) + " " + std::to_string(r.def) + " " + std::to_string(r.max));
-  EXPECT_EQ(read_rmem(ns).max, r.max);
+  tt::set_buf_limits(ns, "rmem", r);
 }
 
 // What a transfer showed: the receiver's buffer at the end, the largest

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -16,27 +15,14 @@ namespace {
 
 constexpr uint64_t kSeed = 31;
 
-// net.glass.wmem of a namespace: min, default, max.
-struct Wmem {
-  int min = 0, def = 0, max = 0;
-};
+using Wmem = tt::BufLimits;
 
 Wmem read_wmem(const gt::Netns& ns) {
-  gt::InNetns in(ns.name());
-  std::ifstream f("/proc/sys/net/glass/wmem");
-  Wmem w;
-  f >> w.min >> w.def >> w.max;
-  return w;
+  return tt::read_buf_limits(ns, "wmem");
 }
 
 void set_wmem(const gt::Netns& ns, const Wmem& w) {
-  gt::InNetns in(ns.name());
-  {
-    std::ofstream f("/proc/sys/net/glass/wmem");
-    f << w.min << " " << w.def << " " << w.max << "\n";
-    if (!f.flush()) ADD_FAILURE() << "cannot write net.glass.wmem";
-  }
-  EXPECT_EQ(read_wmem(ns).max, w.max);
+  tt::set_buf_limits(ns, "wmem", w);
 }
 
 // Sends bytes from client to server, the server reading as fast as it can;

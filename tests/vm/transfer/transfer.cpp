@@ -70,6 +70,24 @@ void Link::open(const Options& o) {
 }
 
 // /proc/sys/net belongs to the namespace of the thread that opens it.
+BufLimits read_buf_limits(const gt::Netns& ns, const std::string& name) {
+  gt::InNetns in(ns.name());
+  std::ifstream f("/proc/sys/net/glass/" + name);
+  BufLimits b;
+  f >> b.min >> b.def >> b.max;
+  return b;
+}
+
+void set_buf_limits(const gt::Netns& ns, const std::string& name, const BufLimits& b) {
+  {
+    gt::InNetns in(ns.name());
+    std::ofstream f("/proc/sys/net/glass/" + name);
+    f << b.min << " " << b.def << " " << b.max << "\n";
+    if (!f.flush()) ADD_FAILURE() << "cannot write net.glass." << name;
+  }
+  EXPECT_EQ(read_buf_limits(ns, name).max, b.max);
+}
+
 void sysctl(const gt::Netns& ns, const std::string& name, int value) {
   gt::InNetns in(ns.name());
   const std::string path = "/proc/sys/net/glass/" + name;

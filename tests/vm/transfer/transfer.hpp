@@ -54,6 +54,14 @@ class Link {
 
 // Writes net.glass.<name> in a namespace.
 void sysctl(const gt::Netns& ns, const std::string& name, int value);
+// A buffer sysctl of a namespace (net.glass.rmem, net.glass.wmem): min,
+// default, max, as tcp_rmem and tcp_wmem.
+struct BufLimits {
+  int min = 0, def = 0, max = 0;
+};
+BufLimits read_buf_limits(const gt::Netns& ns, const std::string& name);
+// Writes all three; the max read back must be the one written.
+void set_buf_limits(const gt::Netns& ns, const std::string& name, const BufLimits& b);
 // /proc/net/glass_stat of a namespace.
 std::map<std::string, uint64_t> stats(const gt::Netns& ns);
 uint64_t stat(const gt::Netns& ns, const std::string& counter);
