@@ -103,7 +103,10 @@ TEST(Lab, SlowReaderClosesTheWindowAndStallsTheWriter) {
   EXPECT_NE(slurp(dir + "/slow-reader.md").find("window reached 0 after"), std::string::npos);
   // The same run over TCP: its window closed and its writer blocked too.
   EXPECT_GE(f["tcp_window_zero_after_ms"], 0) << "TCP's window never reached 0";
-  EXPECT_GT(f["tcp_writer_blocked_in_pause"], 0);
+  // TCP's writer may already be asleep when the pause starts (the debug
+  // kernel's reader is slow too); then it is still inside write() at resume.
+  EXPECT_TRUE(f["tcp_writer_blocked_in_pause"] > 0 || f["tcp_writer_asleep_at_resume"] == 1)
+      << "TCP's writer never slept on its full send buffer";
   EXPECT_GT(f["tcp_max_unread"], 0);
   EXPECT_EQ(f["tcp_exact"], 1);
   const Csv t = csv(dir + "/slow-reader-tcp.csv");

@@ -48,9 +48,7 @@ struct Writer {
         pat.fill(written.load(), buf);
         const Stopwatch w;
         in_write = true;
-        std::uint64_t n = 0;
-        write_counting_waits(fd, buf, n);
-        waits += n;
+        write_counting_waits(fd, buf, waits);
         in_write = false;
         longest_write_ms = std::max(longest_write_ms, w.ms());
         written += buf.size();

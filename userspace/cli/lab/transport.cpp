@@ -199,7 +199,8 @@ std::uint64_t NetCounters::get(Counter c) const {
   return it->second;
 }
 
-void write_counting_waits(int fd, std::span<const std::byte> buf, std::uint64_t& waits) {
+void write_counting_waits(int fd, std::span<const std::byte> buf,
+                          std::atomic<std::uint64_t>& waits) {
   while (!buf.empty()) {
     ssize_t n = ::send(fd, buf.data(), buf.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0 && errno == EAGAIN) {

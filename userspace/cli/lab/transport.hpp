@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -89,8 +90,11 @@ std::map<std::string, std::uint64_t> parse_counters(const std::string& text);
 // write() that counts how often the writer had to wait for room: a
 // non-blocking attempt first; when it finds the send buffer full (EAGAIN),
 // `waits` is incremented and a blocking write() sleeps until there is room.
-// The same on both transports (glass also counts its sleeps in the kernel,
+// The count is raised before the sleep, so a sampler on another thread sees
+// a writer that is asleep now, not only once its write() returns. The same
+// on both transports (glass also counts its sleeps in the kernel,
 // gi_writer_blocked). Throws Error.
-void write_counting_waits(int fd, std::span<const std::byte> buf, std::uint64_t& waits);
+void write_counting_waits(int fd, std::span<const std::byte> buf,
+                          std::atomic<std::uint64_t>& waits);
 
 }  // namespace glass::cli::lab
