@@ -11,6 +11,10 @@
 # After each glass run the sender's recovery counters are printed
 # (/proc/net/glass_stat in the client namespace, this run's share), and
 # TCP's (nstat, when the guest has it).
+# REPS=N repeats every condition N times (default 1). SAMPLE=SECONDS
+# prints the senders' sockets every SECONDS during each run (glass ss -ei
+# and ss -tmi in the client namespace), to see cwnd, ssthresh, RTT and
+# retransmissions over time.
 # Every run checks byte-exact delivery (glass perf does); the table of
 # glass / TCP ratios is printed at the end.
 set -eu
@@ -113,16 +117,35 @@ bulk() {
 		END { gsub(/[:,]/, "", g); gsub(/[:,]/, "", t); print g, t }'
 }
 
+# sample: the senders' sockets every $SAMPLE s until killed.
+sample() {
+	while :; do
+		echo "== sample $(cut -d' ' -f1 /proc/uptime)" >&2
+		$IP netns exec $a $glass ss -eH 2>/dev/null | grep -v LISTEN >&2 || true
+		$IP netns exec $a ss -tmiH dst 10.8.0.2 2>/dev/null | tr -s ' \t' ' ' >&2 || true
+		sleep "$SAMPLE"
+	done
+}
+
 setup
 table="condition glass_MB/s tcp_MB/s glass/tcp bytes"
 for s in ${SEGS:-64 1}; do
 	for l in $losses; do
+	rep=0
+	while [ $rep -lt "${REPS:-1}" ]; do
+		rep=$((rep + 1))
 		segs=$s
 		loss=$l
 		impair "$segs" "$loss"
 		counters > /tmp/perf-loss.c0
 		tcp_counters >> /tmp/perf-loss.c0
+		sampler=
+		if [ -n "${SAMPLE:-}" ]; then
+			sample &
+			sampler=$!
+		fi
 		set -- $(bulk)
+		[ -z "$sampler" ] || kill "$sampler"
 		counters > /tmp/perf-loss.c1
 		tcp_counters >> /tmp/perf-loss.c1
 		echo "== counters, loss=${loss}% gso_max_segs=$segs (senders, this run):" \
@@ -134,6 +157,7 @@ for s in ${SEGS:-64 1}; do
 		table="$table
 $what $1 $2 ${ratio}x $check"
 		echo "== $what: glass $1 MB/s, tcp $2 MB/s, ${ratio}x, $check" >&2
+	done
 	done
 done
 echo "$table" | column -t 2>/dev/null || echo "$table"
