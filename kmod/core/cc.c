@@ -76,6 +76,7 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt)
 	cc->ssthresh = GLASS_CC_SSTHRESH_INF;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	cc->in_loss = false;
 	cc->recover = snd_nxt - 1;
 	cc->acked_acc = 0;
 	cc->sack = false;
@@ -231,6 +232,8 @@ enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
 				     u32 flight)
 {
 	cc->dupacks = 0;
+	if (cc->in_loss && glass_seq_geq(ack, cc->recover))
+		cc->in_loss = false;	/* all sent before the RTO is acked */
 	if (cc->in_recovery) {
 		if (glass_seq_before(ack, cc->recover)) {
 			if (cc->sack)
@@ -297,15 +300,24 @@ bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
 	return true;
 }
 
-/* RFC 5681 (4) and 3.1: halve into ssthresh, restart from one segment. */
+/*
+ * RFC 5681 (4) and 3.1: cut ssthresh, restart from one segment. One cut
+ * per episode, as Linux's tcp_enter_loss(): an expiry during a recovery
+ * (whose losses were cut for already) or during the episode of an earlier
+ * expiry (a backed-off RTO, the ACK short of its recovery point) keeps
+ * ssthresh, CUBIC's W_max and the window saved for undo; cutting again
+ * would take 0.7 of a window already cut (CUBIC's fast convergence would
+ * set W_max from it, or from the one-segment window of the first expiry).
+ */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight)
 {
-	/* A second expiry in a row keeps the window from before the first. */
-	if (cc->cwnd > cc->mss)
+	if (!cc->in_recovery && !cc->in_loss) {
 		glass_cc_save(cc);
-	cc->ssthresh = glass_cc_halve(cc, flight);
+		cc->ssthresh = glass_cc_halve(cc, flight);
+	}
 	cc->cwnd = cc->mss;
 	cc->in_recovery = false;
+	cc->in_loss = true;
 	cc->dupacks = 0;
 	cc->recover = snd_nxt;
 	cc->acked_acc = 0;
@@ -323,6 +335,7 @@ void glass_cc_undo(struct glass_cc *cc, u32 snd_una)
 	if (cc->ssthresh < cc->prior_ssthresh)
 		cc->ssthresh = cc->prior_ssthresh;
 	cc->in_recovery = false;
+	cc->in_loss = false;
 	cc->dupacks = 0;
 	cc->acked_acc = 0;
 }

@@ -48,6 +48,9 @@ struct glass_cubic {
  * @mss: sender MSS.
  * @dupacks: consecutive duplicate ACKs seen.
  * @in_recovery: in NewReno fast recovery.
+ * @in_loss: an RTO cut the window and the ACK has not reached the
+ *	recovery point it set (Linux's TCP_CA_Loss): a further expiry does
+ *	not cut again.
  * @recover: the RFC 6582 recover point: snd_nxt when recovery (or the last
  *	RTO) began; snd_nxt - 1 after init (the ISN, when init gets the first
  *	data byte). Once an ACK passes it, it trails that ACK by one, so it
@@ -71,6 +74,7 @@ struct glass_cc {
 	u32 mss;
 	u32 dupacks;
 	bool in_recovery;
+	bool in_loss;
 	u32 recover;
 	u32 acked_acc;
 	bool sack;
@@ -161,8 +165,11 @@ bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
  * @snd_nxt: the highest byte sent (the new recover point).
  * @flight: bytes outstanding.
  *
- * ssthresh = max(flight / 2, 2 mss), cwnd = 1 mss, recovery ends, and
- * recover = @snd_nxt (no fast retransmit for losses from before the RTO).
+ * ssthresh = max(flight / 2, 2 mss) (CUBIC: 0.7 flight), cwnd = 1 mss,
+ * recovery ends, and recover = @snd_nxt (no fast retransmit for losses
+ * from before the RTO). An expiry during a recovery, or before the ACK
+ * reached the recovery point of the last expiry, keeps ssthresh, CUBIC's
+ * W_max and the undo state: one cut per episode (Linux's tcp_enter_loss()).
  */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight);
 

@@ -409,13 +409,42 @@ TEST(Cc, OnRtoCollapsesWindow) {
   EXPECT_EQ(cc.acked_acc, 0u);
 }
 
-TEST(Cc, OnRtoEndsRecovery) {
+// An expiry during a recovery ends it but does not cut a second time:
+// ssthresh stays what the recovery set (10 MSS, half of its 20 MSS flight,
+// not half of the 24 MSS outstanding now), as Linux's tcp_enter_loss();
+// undo still goes back to the window before the recovery.
+TEST(Cc, OnRtoEndsRecoveryWithoutASecondCut) {
   glass_cc cc = InRecovery();
   glass_cc_on_rto(&cc, 25001, 24 * kMss);
   EXPECT_FALSE(cc.in_recovery);
+  EXPECT_TRUE(cc.in_loss);
   EXPECT_EQ(cc.cwnd, kMss);
-  EXPECT_EQ(cc.ssthresh, 12 * kMss);
+  EXPECT_EQ(cc.ssthresh, 10 * kMss);
   EXPECT_EQ(cc.recover, 25001u);
+  glass_cc_undo(&cc, 1);
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+  EXPECT_EQ(cc.ssthresh, GLASS_CC_SSTHRESH_INF);
+  EXPECT_FALSE(cc.in_loss);
+}
+
+// A backed-off expiry (the ACK short of the first one's recovery point)
+// keeps the first one's ssthresh, even when less is outstanding by then;
+// once the ACK reaches that point, the next expiry is a new episode.
+TEST(Cc, OnRtoCutsOncePerEpisode) {
+  glass_cc cc = Fresh();
+  cc.cwnd = 40 * kMss;
+  glass_cc_on_rto(&cc, 30001, 30 * kMss);
+  ASSERT_EQ(cc.ssthresh, 15 * kMss);
+  glass_cc_on_ack(&cc, 10001, 10000, 30 * kMss);
+  glass_cc_on_rto(&cc, 30001, 20 * kMss);
+  EXPECT_EQ(cc.ssthresh, 15 * kMss);
+  EXPECT_EQ(cc.cwnd, kMss);
+  EXPECT_EQ(cc.prior_cwnd, 40 * kMss);
+  EXPECT_TRUE(cc.in_loss);
+  glass_cc_on_ack(&cc, 30001, 20000, 20 * kMss);
+  EXPECT_FALSE(cc.in_loss);
+  glass_cc_on_rto(&cc, 40001, 10 * kMss);
+  EXPECT_EQ(cc.ssthresh, 5 * kMss);
 }
 
 TEST(Cc, OnRtoSsthreshAtLeastTwoMss) {

@@ -73,6 +73,7 @@ TEST(Cubic, MultiplicativeDecreaseAndFastConvergence) {
   glass_cc_on_rto(&cc, 100001, 100 * kMss);
   EXPECT_EQ(cc.ssthresh, 70 * kMss);
   EXPECT_EQ(cc.cubic.w_max, 100 * kMss);
+  glass_cc_on_ack(&cc, 100001, 100000, 100 * kMss);  // the episode ends
   cc.cwnd = 80 * kMss;
   glass_cc_on_rto(&cc, 200001, 80 * kMss);
   EXPECT_EQ(cc.ssthresh, 56 * kMss);
@@ -83,6 +84,27 @@ TEST(Cubic, MultiplicativeDecreaseAndFastConvergence) {
   nr.cwnd = 100 * kMss;
   glass_cc_on_rto(&nr, 100001, 100 * kMss);
   EXPECT_EQ(nr.ssthresh, 50 * kMss);
+}
+
+// A second expiry in a row (backed off, nothing acknowledged between)
+// leaves W_max and ssthresh where the first put them: fast convergence
+// from the one-segment window would set W_max to 0.85 MSS, and the curve
+// would start from nothing once the ACKs come back. The same for an
+// expiry during a recovery: W_max stays where the recovery put it.
+TEST(Cubic, RtoInTheSameEpisodeKeepsWmax) {
+  glass_cc cc = Cubic(100);
+  glass_cc_on_rto(&cc, 100001, 100 * kMss);
+  glass_cc_on_rto(&cc, 100001, 100 * kMss);
+  EXPECT_EQ(cc.cubic.w_max, 100 * kMss);
+  EXPECT_EQ(cc.ssthresh, 70 * kMss);
+  glass_cc rec = Cubic(100);
+  rec.sack = true;
+  ASSERT_TRUE(glass_cc_sack_loss(&rec, 1, 100001, 100 * kMss));
+  ASSERT_EQ(rec.cwnd, 70 * kMss);
+  glass_cc_on_rto(&rec, 100001, 100 * kMss);
+  EXPECT_EQ(rec.cubic.w_max, 100 * kMss);
+  EXPECT_EQ(rec.ssthresh, 70 * kMss);
+  EXPECT_EQ(rec.cwnd, kMss);
 }
 
 // Congestion avoidance, one ACK of one segment every 10 ms (RTT 100 ms):
