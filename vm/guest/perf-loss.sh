@@ -128,36 +128,36 @@ sample() {
 }
 
 setup
+# 1 2 ... REPS: each condition REPS times.
+reps=$(awk -v n="${REPS:-1}" 'BEGIN { for (i = 1; i <= n; i++) print i }')
 table="condition glass_MB/s tcp_MB/s glass/tcp bytes"
 for s in ${SEGS:-64 1}; do
 	for l in $losses; do
-	rep=0
-	while [ $rep -lt "${REPS:-1}" ]; do
-		rep=$((rep + 1))
-		segs=$s
-		loss=$l
-		impair "$segs" "$loss"
-		counters > /tmp/perf-loss.c0
-		tcp_counters >> /tmp/perf-loss.c0
-		sampler=
-		if [ -n "${SAMPLE:-}" ]; then
-			sample &
-			sampler=$!
-		fi
-		set -- $(bulk)
-		[ -z "$sampler" ] || kill "$sampler"
-		counters > /tmp/perf-loss.c1
-		tcp_counters >> /tmp/perf-loss.c1
-		echo "== counters, loss=${loss}% gso_max_segs=$segs (senders, this run):" \
-			$(awk 'NR == FNR { c[$1] = $2; next } { printf "%s=%d ", $1, $2 - c[$1] }' \
-				/tmp/perf-loss.c0 /tmp/perf-loss.c1) >&2
-		ratio=$(awk -v g="$1" -v t="$2" 'BEGIN { printf "%.2f", (t > 0 ? g / t : 0) }')
-		check=$(exact)
-		what="loss=${loss}%,$([ "$segs" = 1 ] && echo one-seg-per-frame || echo trains)"
-		table="$table
+		for _ in $reps; do
+			segs=$s
+			loss=$l
+			impair "$segs" "$loss"
+			counters > /tmp/perf-loss.c0
+			tcp_counters >> /tmp/perf-loss.c0
+			sampler=
+			if [ -n "${SAMPLE:-}" ]; then
+				sample &
+				sampler=$!
+			fi
+			set -- $(bulk)
+			[ -z "$sampler" ] || kill "$sampler"
+			counters > /tmp/perf-loss.c1
+			tcp_counters >> /tmp/perf-loss.c1
+			echo "== counters, loss=${loss}% gso_max_segs=$segs (senders, this run):" \
+				$(awk 'NR == FNR { c[$1] = $2; next } { printf "%s=%d ", $1, $2 - c[$1] }' \
+					/tmp/perf-loss.c0 /tmp/perf-loss.c1) >&2
+			ratio=$(awk -v g="$1" -v t="$2" 'BEGIN { printf "%.2f", (t > 0 ? g / t : 0) }')
+			check=$(exact)
+			what="loss=${loss}%,$([ "$segs" = 1 ] && echo one-seg-per-frame || echo trains)"
+			table="$table
 $what $1 $2 ${ratio}x $check"
-		echo "== $what: glass $1 MB/s, tcp $2 MB/s, ${ratio}x, $check" >&2
-	done
+			echo "== $what: glass $1 MB/s, tcp $2 MB/s, ${ratio}x, $check" >&2
+		done
 	done
 done
 echo "$table" | column -t 2>/dev/null || echo "$table"
