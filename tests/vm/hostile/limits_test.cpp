@@ -186,6 +186,62 @@ TEST(Limits, MemoryReturnsToBaselineAfterTransfer) {
   EXPECT_EQ(s.at("memory_pages"), base.at("memory_pages"));
 }
 
+// The receiving device goes down while its peer streams into it (kernel
+// review finding 12): a frame must not slip into its queue after ndo_stop
+// purged it, where it would hold its sender's socket and memory until the
+// device came up again. Both ends abort with the device still down; the
+// sockets and their memory must go at once. Repeated: the window is narrow.
+TEST(Limits, DeviceDownMidStreamHoldsNoSocket) {
+  const auto base = settled_sockstat();
+  gt::Pair p;
+  for (int round = 0; round < 10; round++) {
+    Conn c = connect_pair(p, static_cast<uint16_t>(7900 + round));
+    ASSERT_TRUE(c.client && c.server);
+    nonblock(c.client.get());
+    nonblock(c.server.get());
+    std::atomic<bool> stop{false};
+    // Each side moves what it can without ever blocking, so stopping is prompt.
+    auto pump = [&stop](int fd, bool send) {
+      std::vector<uint8_t> buf(16384, 0x5a);
+      while (!stop) {
+        pollfd pf{fd, static_cast<short>(send ? POLLOUT : POLLIN), 0};
+        ::poll(&pf, 1, 10);
+        if (send)
+          ::send(fd, buf.data(), buf.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        else
+          ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+      }
+    };
+    std::thread writer(pump, c.client.get(), true);
+    std::thread reader(pump, c.server.get(), false);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30 + 7 * round));
+    p.h2().run("/usr/sbin/ip link set gb down");
+    stop = true;
+    writer.join();
+    reader.join();
+    const linger abort{1, 0};  // close = RST, nothing left to retransmit
+    for (const Fd* fd : {&c.client, &c.server})
+      ASSERT_EQ(::setsockopt(fd->get(), SOL_SOCKET, SO_LINGER, &abort, sizeof(abort)), 0);
+    c = Conn{};
+    // Still down: nothing may wait for it to come up.
+    const bool gone = gt::wait_until(
+        [&] {
+          const auto s = sockstat();
+          return s.at("sockets_allocated") <= base.at("sockets_allocated") &&
+                 s.at("memory_pages") <= base.at("memory_pages");
+        },
+        gt::debug_kernel() ? 50000 : 5000);
+    const auto s = sockstat();
+    ASSERT_TRUE(gone) << "round " << round << ": with gb down, sockets_allocated "
+                      << s.at("sockets_allocated") << " (baseline " << base.at("sockets_allocated")
+                      << "), memory_pages " << s.at("memory_pages") << " (baseline "
+                      << base.at("memory_pages") << ")";
+    p.h2().run("/usr/sbin/ip link set gb up");
+    gt::InNetns in(p.h2().name());
+    ASSERT_TRUE(gt::wait_oper_up("gb")) << "gb did not come back up";
+  }
+}
+
 // With net.glass.mem set tiny, a transfer still completes byte-exact; the
 // receiver drops what memory refuses (drop_memory), the sender waits for
 // memory, and glass memory never passes the high mark.

@@ -8,6 +8,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -45,6 +46,49 @@ Fd open_tap(const std::string& netns, const std::string& dev) {
   return fd;
 }
 
+// SO_TIMESTAMPNS turns the kernel's receive timestamps on for every
+// socket, but through deferred work (net_enable_timestamp() on SMP): until
+// it has run, a frame is stamped when the tap reads it, which can be after
+// the program it was for has already seen it. Waits (up to 2 s) until a
+// datagram over netns's lo carries the time it arrived, not the time it
+// was read; the tap's frames are then dated by the kernel.
+void await_kernel_timestamps(const std::string& netns) {
+  const NetnsGuard in(netns);
+  const Fd rx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const Fd tx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  const int on = 1;
+  if (rx.get() < 0 || tx.get() < 0 || ::bind(rx.get(), reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+      ::getsockname(rx.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0 ||
+      ::setsockopt(rx.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0)
+    return;  // no lo: the tap's own times are all there is
+  for (int i = 0; i < 200; i++) {
+    const char c = 't';
+    ::sendto(tx.get(), &c, 1, 0, reinterpret_cast<sockaddr*>(&a), len);
+    sleep_ms(10);
+    char data = 0;
+    char control[128];
+    iovec iov{&data, 1};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    const std::int64_t read_at = ns_of(CLOCK_REALTIME);
+    if (::recvmsg(rx.get(), &msg, MSG_DONTWAIT) != 1) continue;
+    for (cmsghdr* m = CMSG_FIRSTHDR(&msg); m != nullptr; m = CMSG_NXTHDR(&msg, m)) {
+      if (m->cmsg_level != SOL_SOCKET || m->cmsg_type != SCM_TIMESTAMPNS) continue;
+      timespec ts{};
+      std::memcpy(&ts, CMSG_DATA(m), sizeof(ts));
+      const std::int64_t at = static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+      if (at < read_at - 5000000) return;  // stamped on arrival, 10 ms before the read
+    }
+  }
+}
+
 }  // namespace
 
 std::string frame_label(const WireFrame& f) {
@@ -68,7 +112,9 @@ WireTap::WireTap(const std::string& netns, const std::string& dev, std::uint16_t
       offset_ns_(ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC)),
       t0_ns_(t0_ns),
       needle_(std::move(needle)),
-      thread_([this] { loop(); }) {}
+      thread_([this] { loop(); }) {
+  await_kernel_timestamps(netns);
+}
 
 WireTap::~WireTap() {
   stop_ = true;
