@@ -404,10 +404,24 @@ class Http : public Scenario {
   }
 
   // Payload bytes a direction carried, and whether any frame held plaintext.
+  // Payload bytes one way, each sequence byte once: a retransmission (a
+  // tail loss probe when an ACK was slow) is not overhead of the protocol.
   static std::uint64_t wire_bytes(const Journey& j, bool to_server) {
     std::uint64_t n = 0;
-    for (const WireFrame& f : j.wire)
-      if (f.to_server == to_server) n += f.len;
+    bool any = false;
+    std::uint32_t top = 0;  // end of the highest sequence byte counted
+    for (const WireFrame& f : j.wire) {
+      if (f.to_server != to_server || f.len == 0) continue;
+      const std::uint32_t end = f.seq + f.len;
+      if (!any) {
+        n += f.len;
+        top = end;
+        any = true;
+      } else if (static_cast<std::int32_t>(end - top) > 0) {
+        n += std::min<std::uint32_t>(end - top, f.len);
+        top = end;
+      }
+    }
     return n;
   }
   static bool plaintext_seen(const Journey& j) {

@@ -182,7 +182,16 @@ void WireTap::take(const unsigned char* p, std::size_t n, bool outgoing, double 
   f.ack = ntohl(h.ack);
   f.window = ntohl(h.window);
   f.len = ntohs(h.len);
-  const std::size_t off = sizeof(eh) + GLASS_HDR_LEN;
+  std::size_t off = sizeof(eh) + GLASS_HDR_LEN;
+  // The extension area (SACK permitted, SACK blocks) is not payload.
+  if ((f.flags & GLASS_EXT) != 0 && n >= off + sizeof(glass_ext)) {
+    glass_ext e{};
+    std::memcpy(&e, p + off, sizeof(e));
+    const std::uint32_t area = std::min<std::uint32_t>(ntohs(e.len), f.len);
+    f.len -= area;
+    off += area;
+  }
+  off = std::min(off, n);
   const std::size_t avail = std::min<std::size_t>(f.len, n - off);
   const std::string_view payload(reinterpret_cast<const char*>(p + off), avail);
   f.plaintext = !needle_.empty() && payload.find(needle_) != std::string_view::npos;

@@ -21,7 +21,8 @@ struct WireFrame {
   bool to_server = false;  // client -> server (arriving at the server's device)
   std::uint8_t flags = 0;  // GLASS_SYN, GLASS_ACK, ...
   std::uint32_t seq = 0, ack = 0, window = 0;
-  std::uint32_t len = 0;   // payload bytes (a train carries several segments)
+  std::uint32_t len = 0;   // payload bytes, the extension area not included (a train
+                           // carries several segments)
   bool plaintext = false;  // the payload contains the needle
 };
 
