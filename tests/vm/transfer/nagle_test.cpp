@@ -6,12 +6,23 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "transfer.hpp"
 
 namespace {
+
+// The packet tap's copy of a frame is allocated in the sending thread, so
+// in the fault-injection pass (GLASS_FAULT=1) the tap can miss frames the
+// kernel did send: there it may see fewer, never more.
+void expect_tap_saw(uint64_t tapped, uint64_t sent) {
+  if (std::getenv("GLASS_FAULT") != nullptr)
+    EXPECT_LE(tapped, sent);
+  else
+    EXPECT_EQ(tapped, sent);
+}
 
 constexpr int kDelackMs = 500;
 
@@ -198,8 +209,7 @@ TEST_F(Small, MaxsegLimitsEveryDataSegment) {
   const uint64_t min_segs = (kBytes + kMaxseg - 1) / kMaxseg;
   EXPECT_GE(s.gi_data_segs_out - d0, min_segs);
   EXPECT_EQ(cap.max_seg_out, static_cast<uint64_t>(kMaxseg));
-  EXPECT_GE(cap.data_segs_out, min_segs);
-  EXPECT_EQ(cap.data_segs_out, s.gi_data_segs_out - d0);
+  expect_tap_saw(cap.data_segs_out, s.gi_data_segs_out - d0);
   // 64 KiB with room to spare: some frames carried trains of segments.
   EXPECT_LT(cap.data_frames_out, cap.data_segs_out);
 }
@@ -215,8 +225,8 @@ TEST_F(Small, GsoMaxSegsOneSendsOneSegmentPerFrame) {
   ASSERT_NO_FATAL_FAILURE(send_and_capture(cap, 11, kBytes));
   const glass_info s = gt::info(link.client);
   EXPECT_EQ(cap.data_frames_out, cap.data_segs_out);
-  EXPECT_EQ(cap.data_segs_out, s.gi_data_segs_out - s0.gi_data_segs_out);
-  EXPECT_GE(cap.data_segs_out, (kBytes + s.gi_mss - 1) / s.gi_mss);
+  expect_tap_saw(cap.data_segs_out, s.gi_data_segs_out - s0.gi_data_segs_out);
+  EXPECT_GE(s.gi_data_segs_out - s0.gi_data_segs_out, (kBytes + s.gi_mss - 1) / s.gi_mss);
   EXPECT_EQ(cap.max_seg_out, uint64_t{s.gi_mss});
 }
 
