@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace glass::cli::lab {
@@ -403,24 +404,19 @@ class Http : public Scenario {
     run.write_csv(csv, key(j));
   }
 
-  // Payload bytes a direction carried, and whether any frame held plaintext.
-  // Payload bytes one way, each sequence byte once: a retransmission (a
-  // tail loss probe when an ACK was slow) is not overhead of the protocol.
+  // Payload bytes one way, each sequence byte once (a retransmission, such
+  // as a tail loss probe when an ACK was slow, is not protocol overhead);
+  // and whether any frame held plaintext.
   static std::uint64_t wire_bytes(const Journey& j, bool to_server) {
     std::uint64_t n = 0;
-    bool any = false;
-    std::uint32_t top = 0;  // end of the highest sequence byte counted
+    std::optional<std::uint32_t> top;  // end of the highest sequence byte counted
     for (const WireFrame& f : j.wire) {
       if (f.to_server != to_server || f.len == 0) continue;
       const std::uint32_t end = f.seq + f.len;
-      if (!any) {
-        n += f.len;
-        top = end;
-        any = true;
-      } else if (static_cast<std::int32_t>(end - top) > 0) {
-        n += std::min<std::uint32_t>(end - top, f.len);
-        top = end;
-      }
+      const std::uint32_t from = top.value_or(f.seq);
+      if (static_cast<std::int32_t>(end - from) <= 0) continue;
+      n += std::min<std::uint32_t>(end - from, f.len);
+      top = end;
     }
     return n;
   }

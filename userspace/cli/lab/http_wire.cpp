@@ -19,6 +19,7 @@
 #include <linux/glass_wire.h>
 
 #include <cstring>
+#include <optional>
 
 namespace glass::cli::lab {
 namespace {
@@ -44,6 +45,17 @@ Fd open_tap(const std::string& netns, const std::string& dev) {
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0)
     throw Error("setsockopt(SO_TIMESTAMPNS)", errno);
   return fd;
+}
+
+// The kernel's receive time of a message read with SO_TIMESTAMPNS, if any.
+std::optional<std::int64_t> stamp_of(msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec ts{};
+    std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+  }
+  return std::nullopt;
 }
 
 // SO_TIMESTAMPNS turns the kernel's receive timestamps on for every
@@ -79,13 +91,8 @@ void await_kernel_timestamps(const std::string& netns) {
     msg.msg_controllen = sizeof(control);
     const std::int64_t read_at = ns_of(CLOCK_REALTIME);
     if (::recvmsg(rx.get(), &msg, MSG_DONTWAIT) != 1) continue;
-    for (cmsghdr* m = CMSG_FIRSTHDR(&msg); m != nullptr; m = CMSG_NXTHDR(&msg, m)) {
-      if (m->cmsg_level != SOL_SOCKET || m->cmsg_type != SCM_TIMESTAMPNS) continue;
-      timespec ts{};
-      std::memcpy(&ts, CMSG_DATA(m), sizeof(ts));
-      const std::int64_t at = static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-      if (at < read_at - 5000000) return;  // stamped on arrival, 10 ms before the read
-    }
+    const auto at = stamp_of(msg);
+    if (at && *at < read_at - 5000000) return;  // stamped on arrival, 10 ms before the read
   }
 }
 
@@ -151,14 +158,7 @@ void WireTap::loop() {
     msg.msg_controllen = sizeof(control);
     const ssize_t n = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT);
     if (n <= 0) continue;
-    std::int64_t real_ns = ns_of(CLOCK_REALTIME);
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-        timespec ts{};
-        std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-        real_ns = static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-      }
-    }
+    const std::int64_t real_ns = stamp_of(msg).value_or(ns_of(CLOCK_REALTIME));
     const double t_ms =
         static_cast<double>(real_ns - offset_ns_ - static_cast<std::int64_t>(t0_ns_)) / 1e6;
     take(buf.data(), static_cast<std::size_t>(n), from.sll_pkttype == PACKET_OUTGOING, t_ms);
