@@ -255,8 +255,7 @@ struct glass_sock {
 	bool tlp_out;			/* a loss probe awaits its ACK */
 	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
 	u32 tlp_high_seq;		/* snd_max when it left */
-	bool frto_orig;			/* this ACK delivered a never-resent
-					 * byte below cc.recover (F-RTO) */
+	bool frto_orig;			/* this ACK delivered an original (F-RTO) */
 	u32 retries;			/* RTO expirations in a row */
 	u32 probes_unanswered;		/* probes since the last ACK */
 	u32 orphan_probes;		/* probes since closed, window still shut */
