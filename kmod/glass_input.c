@@ -512,10 +512,18 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (sk->sk_state == TCP_CLOSE)
 		return true;
-	if (gs->cc.frto && glass_frto(sk, new_data, dup) == GLASS_FRTO_NEW)
+	if (gs->cc.frto && glass_frto(sk, new_data, dup) == GLASS_FRTO_NEW) {
 		glass_push_new(sk);
-	else
-		glass_push(sk);
+		if (gs->snd_max != gs->cc.recover)
+			return true;
+		/*
+		 * Nothing new could go (Nagle, cwnd): F-RTO cannot tell, so
+		 * it ends and the holes are resent now (as Linux's
+		 * tcp_xmit_recovery() for REXMIT_NEW).
+		 */
+		gs->cc.frto = false;
+	}
+	glass_push(sk);
 	return true;
 }
 
