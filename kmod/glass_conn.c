@@ -39,6 +39,58 @@
 #include "glass_conn.h"
 #include "glass_trace.h"
 
+/*
+ * The range sets of glass_sock's ooo and sb.sacked. An idle connection
+ * holds none; a connection that reorders or loses holds one or two while
+ * holes are open.
+ */
+static struct kmem_cache *glass_ranges_cache;
+const struct glass_ooo_set glass_ranges_none;
+
+/**
+ * glass_ranges_alloc() - an empty range set.
+ * Context: softirq under the socket's spinlock, or the socket's owner.
+ * Return: the set, or NULL (the caller counts what it gives up).
+ */
+struct glass_ooo_set *glass_ranges_alloc(void)
+{
+	struct glass_ooo_set *s;
+
+	s = kmem_cache_alloc(glass_ranges_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (s)
+		glass_ooo_init(s);
+	return s;
+}
+
+/**
+ * glass_ranges_free() - free a set and forget it.
+ * @s: where the set is kept; NULL afterwards (it may be NULL already).
+ */
+void glass_ranges_free(struct glass_ooo_set **s)
+{
+	if (*s)
+		kmem_cache_free(glass_ranges_cache, *s);
+	*s = NULL;
+}
+
+/**
+ * glass_ranges_init() - create the range sets' cache (module init).
+ * Return: 0 or -ENOMEM.
+ */
+int glass_ranges_init(void)
+{
+	glass_ranges_cache = KMEM_CACHE(glass_ooo_set, 0);
+	return glass_ranges_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * glass_ranges_exit() - destroy the cache (module exit: no socket is left).
+ */
+void glass_ranges_exit(void)
+{
+	kmem_cache_destroy(glass_ranges_cache);
+}
+
 struct proto glass_proto = {
 	.name		= "GLASS",
 	.owner		= THIS_MODULE,
@@ -121,6 +173,8 @@ static void glass_destruct(struct sock *sk)
 
 	trace_glass_destroy_sock(sk);
 	__skb_queue_purge(&gs->ooo_queue);
+	glass_ranges_free(&gs->ooo);
+	glass_ranges_free(&gs->sb.sacked);
 	skb_queue_purge(&sk->sk_receive_queue);
 	/*
 	 * Zero-copy completions nobody read: each held a reference on sk
@@ -168,7 +222,8 @@ void glass_init_sock(struct sock *sk)
 	sk->sk_write_space = glass_write_space;
 	sk->sk_state = TCP_CLOSE;
 	skb_queue_head_init(&gs->ooo_queue);
-	glass_ooo_init(&gs->ooo);
+	gs->ooo = NULL;
+	gs->sb.sacked = NULL;
 	spin_lock_init(&gs->accept_lock);
 	INIT_LIST_HEAD(&gs->accept_queue);
 	INIT_LIST_HEAD(&gs->pending);
@@ -317,7 +372,8 @@ void glass_done(struct sock *sk)
 	glass_clear_timers(sk);
 	glass_wq_purge(sk);
 	__skb_queue_purge(&gs->ooo_queue);
-	glass_ooo_init(&gs->ooo);
+	glass_ranges_free(&gs->ooo);
+	glass_ranges_free(&gs->sb.sacked);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (!sk->sk_socket)
 		glass_child_forget(sk);

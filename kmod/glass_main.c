@@ -109,10 +109,13 @@ static int __init glass_init(void)
 	err = glass_mem_init();
 	if (err)
 		return err;
+	err = glass_ranges_init();
+	if (err)
+		goto out_mem;
 	glass_proto_mem_init(&glass_proto);
 	err = register_pernet_subsys(&glass_net_ops);
 	if (err)
-		goto out_mem;
+		goto out_ranges;
 	err = glass_mem_sysctl_init();
 	if (err)
 		goto out_pernet;
@@ -147,6 +150,8 @@ out_sysctl:
 	glass_mem_sysctl_exit();
 out_pernet:
 	unregister_pernet_subsys(&glass_net_ops);
+out_ranges:
+	glass_ranges_exit();
 out_mem:
 	glass_mem_exit();
 	return err;
@@ -162,6 +167,7 @@ static void __exit glass_exit(void)
 	glass_table_exit();
 	glass_mem_sysctl_exit();
 	unregister_pernet_subsys(&glass_net_ops);
+	glass_ranges_exit();
 	glass_mem_exit();
 }
 

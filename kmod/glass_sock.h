@@ -247,7 +247,12 @@ struct glass_sock {
 	struct sk_buff *send_head;	/* first unsent skb on sk_write_queue */
 	struct glass_rto rto;
 	struct glass_cc cc;
-	struct glass_sb sb;		/* SACK scoreboard (glass_wq_*) */
+	/*
+	 * SACK scoreboard (glass_wq_*). sb.sacked is NULL until an ACK
+	 * carries a SACK block, and freed again once nothing above snd_una
+	 * is SACKed (glass_sb_attach(), glass_sb_trim()).
+	 */
+	struct glass_sb sb;
 	struct glass_rack rack;		/* RACK, RFC 8985 (glass_wq_*) */
 	u32 rack_lost_bytes;		/* of skbs flagged rack_lost (glass_wq_*) */
 	bool sack_ok;			/* both ends agreed to SACK */
@@ -277,7 +282,12 @@ struct glass_sock {
 	bool delack_pending;
 	bool quickack;			/* GLASS_QUICKACK: ACK every segment */
 	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */
-	struct glass_ooo_set ooo;
+	/*
+	 * The byte ranges ooo_queue holds: NULL while it holds none,
+	 * allocated by the first out-of-order segment, freed once the
+	 * holes are filled (glass_input.c).
+	 */
+	struct glass_ooo_set *ooo;
 	struct glass_sack_rcv sack_rcv;	/* blocks to report (sack_ok) */
 
 	/*
@@ -355,6 +365,42 @@ static inline u32 glass_ms_to_us(int ms)
 static inline u64 glass_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/*
+ * Range sets allocated on first use (glass_conn.c): the out-of-order set
+ * and the SACK scoreboard's, from any context (GFP_ATOMIC).
+ */
+extern const struct glass_ooo_set glass_ranges_none;
+struct glass_ooo_set *glass_ranges_alloc(void);
+void glass_ranges_free(struct glass_ooo_set **s);
+int glass_ranges_init(void);
+void glass_ranges_exit(void);
+
+/* The out-of-order set, for reading: never NULL. */
+static inline const struct glass_ooo_set *
+glass_ooo_held(const struct glass_sock *gs)
+{
+	return gs->ooo ? gs->ooo : &glass_ranges_none;
+}
+
+/*
+ * Give the scoreboard a set before a SACK block is recorded. Without one
+ * (no memory), glass_sb_sack() answers GLASS_SB_FULL and the block is
+ * ignored and counted (sack_ignored); recovery falls back on what the
+ * cumulative ACK and the timers tell.
+ */
+static inline void glass_sb_attach(struct glass_sock *gs)
+{
+	if (!gs->sb.sacked)
+		gs->sb.sacked = glass_ranges_alloc();
+}
+
+/* Free the scoreboard's set once nothing above snd_una is SACKed. */
+static inline void glass_sb_trim(struct glass_sock *gs)
+{
+	if (gs->sb.sacked && !gs->sb.sacked->n)
+		glass_ranges_free(&gs->sb.sacked);
 }
 
 /* glass_trace.c */
