@@ -39,58 +39,6 @@
 #include "glass_conn.h"
 #include "glass_trace.h"
 
-/*
- * The range sets of glass_sock's ooo and sb.sacked. An idle connection
- * holds none; a connection that reorders or loses holds one or two while
- * holes are open.
- */
-static struct kmem_cache *glass_ranges_cache;
-const struct glass_ooo_set glass_ranges_none;
-
-/**
- * glass_ranges_alloc() - an empty range set.
- * Context: softirq under the socket's spinlock, or the socket's owner.
- * Return: the set, or NULL (the caller counts what it gives up).
- */
-struct glass_ooo_set *glass_ranges_alloc(void)
-{
-	struct glass_ooo_set *s;
-
-	s = kmem_cache_alloc(glass_ranges_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (s)
-		glass_ooo_init(s);
-	return s;
-}
-
-/**
- * glass_ranges_free() - free a set and forget it.
- * @s: where the set is kept; NULL afterwards (it may be NULL already).
- */
-void glass_ranges_free(struct glass_ooo_set **s)
-{
-	if (*s)
-		kmem_cache_free(glass_ranges_cache, *s);
-	*s = NULL;
-}
-
-/**
- * glass_ranges_init() - create the range sets' cache (module init).
- * Return: 0 or -ENOMEM.
- */
-int glass_ranges_init(void)
-{
-	glass_ranges_cache = KMEM_CACHE(glass_ooo_set, 0);
-	return glass_ranges_cache ? 0 : -ENOMEM;
-}
-
-/**
- * glass_ranges_exit() - destroy the cache (module exit: no socket is left).
- */
-void glass_ranges_exit(void)
-{
-	kmem_cache_destroy(glass_ranges_cache);
-}
-
 struct proto glass_proto = {
 	.name		= "GLASS",
 	.owner		= THIS_MODULE,

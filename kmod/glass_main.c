@@ -109,13 +109,10 @@ static int __init glass_init(void)
 	err = glass_mem_init();
 	if (err)
 		return err;
-	err = glass_ranges_init();
-	if (err)
-		goto out_mem;
 	glass_proto_mem_init(&glass_proto);
 	err = register_pernet_subsys(&glass_net_ops);
 	if (err)
-		goto out_ranges;
+		goto out_mem;
 	err = glass_mem_sysctl_init();
 	if (err)
 		goto out_pernet;
@@ -150,8 +147,6 @@ out_sysctl:
 	glass_mem_sysctl_exit();
 out_pernet:
 	unregister_pernet_subsys(&glass_net_ops);
-out_ranges:
-	glass_ranges_exit();
 out_mem:
 	glass_mem_exit();
 	return err;
@@ -167,7 +162,6 @@ static void __exit glass_exit(void)
 	glass_table_exit();
 	glass_mem_sysctl_exit();
 	unregister_pernet_subsys(&glass_net_ops);
-	glass_ranges_exit();
 	glass_mem_exit();
 }
 

@@ -368,14 +368,12 @@ static inline u64 glass_now_us(void)
 }
 
 /*
- * Range sets allocated on first use (glass_conn.c): the out-of-order set
+ * Range sets allocated on first use (glass_mem.c): the out-of-order set
  * and the SACK scoreboard's, from any context (GFP_ATOMIC).
  */
 extern const struct glass_ooo_set glass_ranges_none;
 struct glass_ooo_set *glass_ranges_alloc(void);
 void glass_ranges_free(struct glass_ooo_set **s);
-int glass_ranges_init(void);
-void glass_ranges_exit(void);
 
 /* The out-of-order set, for reading: never NULL. */
 static inline const struct glass_ooo_set *

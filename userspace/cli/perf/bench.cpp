@@ -282,8 +282,7 @@ std::vector<PerfFigure> perf_idle(const PerfTransport& t, const PerfOptions& o) 
     }
     std::sort(grew.rbegin(), grew.rend());
     f.push_back({"idle", t.name, "slab-objs-per-pair", total / pairs / 1000.0, "KB",
-                 how + "growth of /proc/slabinfo active_objs x objsize, all caches, / pairs",
-                 NAN});
+                 how + "growth of /proc/slabinfo active_objs x objsize, all caches, / pairs", NAN});
     for (const auto& [d, name] : grew)
       f.push_back({"idle", t.name, "slab:" + name, d / pairs / 1000.0, "KB",
                    how + "growth of this cache's active_objs x objsize / pairs", NAN});
