@@ -213,8 +213,9 @@ struct glass_sock {
 
 	/*
 	 * Fields are grouped by the lock that protects them and, within a
-	 * group, ordered so that no alignment hole is left: the structure's
-	 * size picks its slab slot (see the static_assert below it).
+	 * group, ordered so that alignment leaves almost no hole: the
+	 * structure's size picks its slab slot (see the static_assert below
+	 * it).
 	 */
 
 	/*
@@ -343,14 +344,15 @@ struct glass_sock {
 	spinlock_t accept_lock;
 	u32 accept_len;
 	u32 pending_len;
+	bool accept_ready;		/* child: see below */
+	struct list_head accept_queue;	/* established children */
+	struct list_head pending;	/* children in SYN_RECV */
 	/*
 	 * Child: parent (a reference is held) is set at allocation and
 	 * cleared by accept() under the child's socket lock; accept_node and
-	 * accept_ready are protected by the listener's accept_lock.
+	 * accept_ready (on the accept queue, not pending; placed above to
+	 * fill a hole) are protected by the listener's accept_lock.
 	 */
-	bool accept_ready;		/* on the accept queue, not pending */
-	struct list_head accept_queue;	/* listener: established children */
-	struct list_head pending;	/* listener: children in SYN_RECV */
 	struct sock *parent;
 	struct list_head accept_node;
 
