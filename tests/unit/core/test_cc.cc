@@ -561,6 +561,16 @@ TEST(Cc, UndoLetsTheNextLossStartRecovery) {
   EXPECT_TRUE(rto.in_recovery);
 }
 
+// A SACK connection with 20 segments in flight (snd_nxt 20001) whose RTO
+// just expired: a new loss episode, F-RTO armed, cwnd one segment.
+glass_cc AfterSackRto() {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  return cc;
+}
+
 // F-RTO (RFC 5682 section 3.1 with SACK, Linux's tcp_process_loss()).
 // An expiry with SACK that starts an episode arms it; without SACK, or
 // during a recovery, it stays off; a backed-off expiry keeps it as it was.
@@ -611,10 +621,7 @@ TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
   // Once done, later ACKs get no verdict.
   EXPECT_EQ(glass_cc_frto(&cc, 6001, 20001, &a), GLASS_FRTO_NONE);
   // Even an ACK that ends the episode undoes when it delivers originals.
-  glass_cc all = Fresh();
-  all.sack = true;
-  all.cwnd = 20 * kMss;
-  glass_cc_on_rto(&all, 20001, 20 * kMss);
+  glass_cc all = AfterSackRto();
   glass_cc_on_ack(&all, 20001, 20 * kMss, 20 * kMss);
   ASSERT_FALSE(all.in_loss);
   EXPECT_EQ(glass_cc_frto(&all, 20001, 20001, &a), GLASS_FRTO_UNDO);
@@ -625,10 +632,7 @@ TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
 // goes out instead of retransmissions, the recovery point moves to
 // snd_max; the next ACK decides. It delivers an original: undo (3.b).
 TEST(Cc, FrtoHeadAckedSendsNewDataThenUndoes) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
-  cc.cwnd = 20 * kMss;
-  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  glass_cc cc = AfterSackRto();
   glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
   glass_frto_ack a{};
   a.una_advanced = true;
@@ -650,10 +654,7 @@ TEST(Cc, FrtoHeadAckedSendsNewDataThenUndoes) {
 // without delivering an original: the loss was real; F-RTO ends and
 // conventional recovery goes on, the window stays cut.
 TEST(Cc, FrtoSackAfterNewDataMeansTheLossWasReal) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
-  cc.cwnd = 20 * kMss;
-  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  glass_cc cc = AfterSackRto();
   glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
   glass_frto_ack a{};
   a.una_advanced = true;
@@ -677,10 +678,7 @@ TEST(Cc, FrtoSackAfterNewDataMeansTheLossWasReal) {
 // head ends F-RTO (conventional recovery); an ACK that reaches the
 // recovery point without an original ends it too.
 TEST(Cc, FrtoConventionalRecoveryCases) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
-  cc.cwnd = 20 * kMss;
-  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  glass_cc cc = AfterSackRto();
   glass_frto_ack a{};
   a.dup = true;
   EXPECT_EQ(glass_cc_frto(&cc, 1, 20001, &a), GLASS_FRTO_NONE);
@@ -691,10 +689,7 @@ TEST(Cc, FrtoConventionalRecoveryCases) {
   EXPECT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NONE);
   EXPECT_FALSE(cc.frto);
   EXPECT_EQ(cc.recover, 20001u);
-  glass_cc end = Fresh();
-  end.sack = true;
-  end.cwnd = 20 * kMss;
-  glass_cc_on_rto(&end, 20001, 20 * kMss);
+  glass_cc end = AfterSackRto();
   glass_cc_on_ack(&end, 20001, 20 * kMss, 20 * kMss);
   a.can_send_new = true;
   EXPECT_EQ(glass_cc_frto(&end, 20001, 20001, &a), GLASS_FRTO_NONE);
