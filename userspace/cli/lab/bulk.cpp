@@ -10,14 +10,15 @@
 
 namespace glass::cli::lab {
 
-Bulk::Bulk(Connection& c, std::uint64_t total, int chunk, std::uint64_t seed) : pattern_(seed) {
+Bulk::Bulk(Connection& c, std::uint64_t total, int chunk, std::uint64_t seed, std::uint64_t hold_at)
+    : pattern_(seed), hold_at_(hold_at) {
   const int wfd = c.client.get(), rfd = c.server.get();
   reader_ = std::jthread([this, rfd] { read_loop(rfd); });
   writer_ = std::jthread([this, wfd, total, chunk] { write_loop(wfd, total, chunk); });
 }
 
 Bulk::~Bulk() {
-  stop_ = true;
+  stop();
   if (writer_.joinable()) writer_.join();
   if (reader_.joinable()) reader_.join();
 }
@@ -31,6 +32,7 @@ void Bulk::write_loop(int fd, std::uint64_t total, int chunk) {
   std::vector<std::byte> buf(static_cast<std::size_t>(chunk));
   try {
     while (!stop_.load() && (total == 0 || written_.load() < total)) {
+      if (hold_at_ != 0 && written_.load() >= hold_at_) released_.wait(false);
       std::size_t n = buf.size();
       if (total != 0) n = static_cast<std::size_t>(std::min<std::uint64_t>(n, total - written_));
       const auto part = std::span(buf).first(n);

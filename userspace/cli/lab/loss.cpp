@@ -273,7 +273,12 @@ class Loss : public Scenario {
     Result r;
     std::atomic<int> phase{0};
     const Stopwatch clock;
-    Bulk bulk(c, total, 64 * 1024, 3);
+    // The writer holds at a third until the outage is in force: the rest
+    // must cross the wire during or after it, however long tc takes to
+    // apply it under TCG. (Timed by the reader, a receive buffer TCP had
+    // grown to hold the rest let it all cross before the outage began;
+    // timed by the writer without a hold, a slow tc did the same.)
+    Bulk bulk(c, total, 64 * 1024, 3, total / 3);
     {
       Sampler sampler(clock, run.options().interval_ms, [&](double now) {
         r.samples.push_back({now, state_of(t, c.client.get()),
@@ -283,16 +288,13 @@ class Loss : public Scenario {
       const auto wait = [&](auto pred, double limit_ms) {
         while (!pred() && clock.ms() < limit_ms) sleep_ms(5);
       };
-      // Timed by the writer, not the reader: two thirds are still to be
-      // written, so they must cross the wire during or after the outage.
-      // (Timed by the reader, a receive buffer TCP had grown to hold the
-      // rest let it all cross before the outage began: nothing lost.)
       wait([&] { return bulk.written() >= total / 3 || bulk.done(); }, 120000);
       // The outage is timed from when it is in force (tc takes a moment
       // under TCG) to when lifting it is done.
       phase = 1;
       outage(true);
       r.out_from = clock.ms();
+      bulk.release();
       sleep_ms(outage_ms(run));
       outage(false);
       r.out_to = clock.ms();
