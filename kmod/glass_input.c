@@ -369,9 +369,8 @@ static void glass_dupack(struct sock *sk)
  * The SACK blocks of an ACK (SACK agreed): mark the scoreboard, and start
  * recovery as soon as the head counts as lost (RFC 6675 IsLost), which
  * may be before three duplicates (a train SACKs several segments at once).
- * Return: true if the ACK SACKed bytes for the first time.
  */
-static bool glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
+static void glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	u32 dsacks = gs->dsacks_in;
@@ -390,7 +389,6 @@ static bool glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
 	    glass_sb_mark_lost(&gs->sb, gs->snd_una))
 		glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_RECOVERIES);
 	glass_rack_loss(sk);
-	return fresh;
 }
 
 /**
@@ -446,39 +444,6 @@ static void glass_update_window(struct sock *sk, const struct glass_hdr *gh,
 	gs->snd_wl2 = ack;
 }
 
-/*
- * F-RTO (RFC 5682, glass_cc_frto()) on an ACK after an RTO: undo a
- * spurious one, or ask for new data instead of retransmissions.
- */
-static enum glass_frto_action glass_frto(struct sock *sk, bool advanced,
-					 bool dup)
-{
-	struct glass_sock *gs = glass_sk(sk);
-	struct net *net = sock_net(sk);
-	struct glass_frto_ack a = {
-		.una_advanced = advanced,
-		.orig_acked = gs->frto_orig,
-		.dup = dup,
-		.can_send_new = gs->send_head &&
-				glass_seq_after(gs->snd_una + gs->snd_wnd,
-						gs->snd_nxt),
-	};
-	enum glass_frto_action act;
-
-	act = glass_cc_frto(&gs->cc, gs->snd_una, gs->snd_max, &a);
-	if (act != GLASS_FRTO_UNDO)
-		return act;
-	/* As a D-SACK undo: nothing more to undo, no hole assumed lost. */
-	gs->undo_retrans = -1;
-	gs->sb.all_lost = false;
-	gs->undos++;
-	glass_inc_stat(net, GLASS_MIB_UNDOS);
-	glass_inc_stat(net, GLASS_MIB_SPURIOUS_RTOS);
-	if (gs->timer_kind == GLASS_TIMER_RETRANS)
-		glass_rearm_rtx(sk);	/* a probe may be due again */
-	return act;
-}
-
 /* Process the ACK field. Return false if the segment must be dropped. */
 static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -487,7 +452,7 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	struct glass_sock *gs = glass_sk(sk);
 	u32 ack = ntohl(gh->ack);
 	u32 old_wnd = gs->snd_wnd;
-	bool new_data, dup = false;
+	bool new_data;
 
 	if (glass_seq_after(ack, gs->snd_max)) {
 		glass_send_ack(sk);
@@ -499,31 +464,16 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	gs->probes_unanswered = 0;
 	glass_update_window(sk, gh, cb->seq, ack);
 	new_data = glass_seq_after(ack, gs->snd_una);
-	gs->frto_orig = false;
 	if (new_data)
 		glass_ack_new(sk, ack);
 	/* The scoreboard sees the ACK after its cumulative part. */
 	if (gs->sack_ok && sk->sk_state != TCP_CLOSE)
-		dup = glass_sack_rcv(sk, skb);
+		glass_sack_rcv(sk, skb);
 	if (!new_data && cb->seq == cb->end_seq && gs->snd_wnd == old_wnd &&
-	    gs->snd_una != gs->snd_max) {
+	    gs->snd_una != gs->snd_max)
 		glass_dupack(sk);
-		dup = true;
-	}
-	if (sk->sk_state == TCP_CLOSE)
-		return true;
-	if (gs->cc.frto && glass_frto(sk, new_data, dup) == GLASS_FRTO_NEW) {
-		glass_push_new(sk);
-		if (gs->snd_max != gs->cc.recover)
-			return true;
-		/*
-		 * Nothing new could go (Nagle, cwnd): F-RTO cannot tell, so
-		 * it ends and the holes are resent now (as Linux's
-		 * tcp_xmit_recovery() for REXMIT_NEW).
-		 */
-		gs->cc.frto = false;
-	}
-	glass_push(sk);
+	if (sk->sk_state != TCP_CLOSE)
+		glass_push(sk);
 	return true;
 }
 
@@ -667,13 +617,6 @@ static bool glass_deliver(struct sock *sk, struct sk_buff *skb)
 }
 
 /* The gap closed: move what the ooo queue holds in order. */
-/* Free the out-of-order set once it holds nothing (every hole filled). */
-static void glass_ooo_trim(struct glass_sock *gs)
-{
-	if (gs->ooo && !gs->ooo->n)
-		glass_ranges_free(&gs->ooo);
-}
-
 static bool glass_ooo_drain(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -694,14 +637,13 @@ static bool glass_ooo_drain(struct sock *sk)
 		cb->offset = min_t(u32, gs->rcv_nxt - cb->seq, skb->len);
 		fin = glass_deliver(sk, skb);
 	}
-	next = gs->ooo ? glass_ooo_advance(gs->ooo, gs->rcv_nxt) : gs->rcv_nxt;
+	next = glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
 	/*
 	 * The ranges and the queue hold the same bytes, so they agree on
 	 * where the in-order data ends; only bytes after a FIN, freed above,
 	 * may still run on in the ranges.
 	 */
 	DEBUG_NET_WARN_ON_ONCE(!fin && next != gs->rcv_nxt);
-	glass_ooo_trim(gs);
 	return fin;
 }
 
@@ -770,19 +712,7 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 		why = GLASS_MIB_DROP_MEMORY;
 		goto drop;
 	}
-	/*
-	 * The first segment held out of order brings the set; without one,
-	 * the segment is dropped and counted, as when the set is full (the
-	 * sender resends it, nothing ACKed is lost).
-	 */
-	if (!gs->ooo)
-		gs->ooo = glass_ranges_alloc();
-	if (!gs->ooo) {
-		glass_send_ack(sk);
-		why = GLASS_MIB_DROP_NOMEM;
-		goto drop;
-	}
-	added = glass_ooo_add(gs->ooo, start, end);
+	added = glass_ooo_add(&gs->ooo, start, end);
 	if (gs->sack_ok && added > 0)
 		glass_sack_rcv_note(&gs->sack_rcv, start);
 	else if (gs->sack_ok && !added)
@@ -809,7 +739,6 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 	glass_ooo_insert(sk, held);
 	return;
 drop:
-	glass_ooo_trim(gs);
 	if (held != skb)
 		kfree_skb(held);
 	glass_drop(net, skb, why);
@@ -820,7 +749,7 @@ static void glass_data_ack(struct sock *sk, bool now)
 	struct glass_sock *gs = glass_sk(sk);
 
 	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
-				 gs->quickack, glass_ooo_held(gs)->n))
+				 gs->quickack, gs->ooo.n))
 		glass_send_ack(sk);
 	else
 		glass_arm_delack(sk);
@@ -907,7 +836,7 @@ static bool glass_ooo_discard(struct sock *sk, enum glass_mib why)
 		glass_note_drop(sock_net(sk), NULL, skb->len, why);
 		kfree_skb(skb);
 	}
-	glass_ranges_free(&gs->ooo);
+	glass_ooo_init(&gs->ooo);
 	sk_mem_reclaim(sk);
 	return true;
 }
@@ -961,7 +890,7 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_set_owner_r(skb, sk);
 	fin = glass_deliver(sk, skb);
 	/* A segment that fills a hole is ACKed at once (RFC 5681 4.2). */
-	filled_hole = glass_ooo_held(gs)->n;
+	filled_hole = gs->ooo.n;
 	if (fin)
 		/* The stream ended: bytes held past its end are not data. */
 		glass_ooo_discard(sk, GLASS_MIB_DROP_OUT_OF_WINDOW);

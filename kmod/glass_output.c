@@ -292,7 +292,7 @@ static u32 glass_ctl_ext(struct sock *sk, u8 flags, u8 *area)
 				       gs->sack_ok, NULL, 0);
 	if (flags != GLASS_ACK || !gs->sack_ok)
 		return 0;
-	n = glass_sack_rcv_blocks(&gs->sack_rcv, glass_ooo_held(gs), blocks);
+	n = glass_sack_rcv_blocks(&gs->sack_rcv, &gs->ooo, blocks);
 	return glass_ext_build(area, false, blocks, n);
 }
 
@@ -649,19 +649,6 @@ static void glass_wq_find_send_head(struct sock *sk)
 	}
 }
 
-/*
- * F-RTO's sign of a spurious RTO (Linux's FLAG_ORIG_SACK_ACKED): the ACK
- * delivers bytes of cb, first acknowledged or SACKed now, sent before the
- * RTO (below its recovery point) and never retransmitted.
- */
-static void glass_frto_note(struct glass_sock *gs,
-			    const struct glass_skb_cb *cb)
-{
-	if (gs->cc.frto && !cb->retransmitted &&
-	    glass_seq_before(cb->seq, gs->cc.recover))
-		gs->frto_orig = true;
-}
-
 /**
  * glass_wq_clean() - the peer acknowledged everything before ack.
  * @sk: the socket, owned.
@@ -680,13 +667,10 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
-		if (gs->sack_ok && !cb->sacked) {
+		if (gs->sack_ok && !cb->sacked)
 			glass_rack_cum_ack(&gs->rack, cb->xmit_us, cb->seq,
 					   cb->end_seq, ack, cb->retransmitted,
 					   now);
-			if (glass_seq_after(ack, cb->seq))
-				glass_frto_note(gs, cb);
-		}
 		if (glass_seq_leq(cb->end_seq, ack)) {
 			glass_wq_unlink_free(sk, skb);
 			continue;
@@ -706,7 +690,6 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 	glass_wq_find_send_head(sk);
 	if (gs->sack_ok && glass_sb_ack(&gs->sb, ack))
 		glass_inc_stat(sock_net(sk), GLASS_MIB_SACK_RENEGED);
-	glass_sb_trim(gs);
 }
 
 /*
@@ -764,7 +747,6 @@ static void glass_wq_sack_tag(struct sock *sk, u32 start, u32 end, u64 now)
 		    glass_sb_unsacked(&gs->sb, cb->seq, cb->end_seq))
 			continue;
 		cb->sacked = 1;
-		glass_frto_note(gs, cb);
 		if (cb->rack_lost) {
 			cb->rack_lost = 0;
 			gs->rack_lost_bytes -= min(gs->rack_lost_bytes,
@@ -822,7 +804,6 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 		    glass_seq_leq(blocks[0].end, blocks[1].end)) {
 			v = GLASS_SB_DSACK;
 		} else {
-			glass_sb_attach(gs);
 			v = glass_sb_sack(&gs->sb, gs->snd_una, gs->snd_max,
 					  blocks[i].start, blocks[i].end, first);
 		}
@@ -844,7 +825,6 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 			break;
 		}
 	}
-	glass_sb_trim(gs);
 	glass_wq_sack_tag_all(sk, fresh_r, nfresh);
 	return nfresh > 0;
 }
@@ -903,7 +883,7 @@ u32 glass_wq_rack_detect(struct sock *sk)
 	now = glass_now_us();
 	reo = glass_rack_reo_wnd(rack, gs->rto.srtt_us,
 				 glass_sack_recovering(gs),
-				 glass_sb_sacked_bytes(&gs->sb) / gs->mss);
+				 gs->sb.sacked.bytes / gs->mss);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
@@ -1296,11 +1276,13 @@ void glass_tlp_resend_tail(struct sock *sk)
 		glass_train_flush(sk, &t);
 }
 
-/*
- * Send what the windows, SWS avoidance and Nagle allow; in SACK recovery
- * the lost holes first if holes is set.
+/**
+ * glass_push() - send what the windows, SWS avoidance and Nagle allow.
+ * @sk: the socket, owned.
+ *
+ * In SACK recovery the lost holes go first (glass_sack_resend_holes()).
  */
-static void glass_push_some(struct sock *sk, bool holes)
+void glass_push(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct glass_train t = {};
@@ -1309,7 +1291,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
 				   TCPF_SYN_RECV))
 		return;
-	if (holes && glass_sack_recovering(gs))
+	if (glass_sack_recovering(gs))
 		glass_sack_resend_holes(sk, &t);
 	while ((skb = gs->send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
@@ -1357,27 +1339,6 @@ static void glass_push_some(struct sock *sk, bool holes)
 			break;
 	}
 	glass_train_flush(sk, &t);
-}
-
-/**
- * glass_push() - send what the windows, SWS avoidance and Nagle allow.
- * @sk: the socket, owned.
- *
- * In SACK recovery the lost holes go first (glass_sack_resend_holes()).
- */
-void glass_push(struct sock *sk)
-{
-	glass_push_some(sk, true);
-}
-
-/**
- * glass_push_new() - send new data only, no lost hole (F-RTO's step 2.b,
- *	RFC 5682: the next ACK tells whether the RTO was spurious).
- * @sk: the socket, owned.
- */
-void glass_push_new(struct sock *sk)
-{
-	glass_push_some(sk, false);
 }
 
 /**
