@@ -272,6 +272,8 @@ pair_tests() {
 		else
 			fail "vm2/$n (exit $rc1/$rc2; see $dir/logs/$n.vm1.log, .vm2.log)"
 			printf '  %-28s FAILED: exit %s/%s\n' "vm2/$n" "$rc1" "$rc2"
+			# Say why here: CI keeps only this output, not the share.
+			tail -n 8 "$dir/logs/$n.vm1.log" "$dir/logs/$n.vm2.log" 2>&1 | sed 's/^/      /'
 		fi
 	done
 	if [ "$vmrc" = 0 ]; then
