@@ -48,6 +48,7 @@ void glass_send_rst_reply(struct net *net, const struct glass_hdr *gh,
 void glass_send_rst(struct sock *sk);
 void glass_send_probe(struct sock *sk);
 void glass_push(struct sock *sk);
+void glass_push_new(struct sock *sk);
 bool glass_send_into_window(struct sock *sk);
 void glass_retransmit_head(struct sock *sk, int reason);
 void glass_queue_fin(struct sock *sk);

@@ -369,8 +369,9 @@ static void glass_dupack(struct sock *sk)
  * The SACK blocks of an ACK (SACK agreed): mark the scoreboard, and start
  * recovery as soon as the head counts as lost (RFC 6675 IsLost), which
  * may be before three duplicates (a train SACKs several segments at once).
+ * Return: true if the ACK SACKed bytes for the first time.
  */
-static void glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
+static bool glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	u32 dsacks = gs->dsacks_in;
@@ -389,6 +390,7 @@ static void glass_sack_rcv(struct sock *sk, struct sk_buff *skb)
 	    glass_sb_mark_lost(&gs->sb, gs->snd_una))
 		glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_RECOVERIES);
 	glass_rack_loss(sk);
+	return fresh;
 }
 
 /**
@@ -444,6 +446,39 @@ static void glass_update_window(struct sock *sk, const struct glass_hdr *gh,
 	gs->snd_wl2 = ack;
 }
 
+/*
+ * F-RTO (RFC 5682, glass_cc_frto()) on an ACK after an RTO: undo a
+ * spurious one, or ask for new data instead of retransmissions.
+ */
+static enum glass_frto_action glass_frto(struct sock *sk, bool advanced,
+					 bool dup)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	struct glass_frto_ack a = {
+		.una_advanced = advanced,
+		.orig_acked = gs->frto_orig,
+		.dup = dup,
+		.can_send_new = gs->send_head &&
+				glass_seq_after(gs->snd_una + gs->snd_wnd,
+						gs->snd_nxt),
+	};
+	enum glass_frto_action act;
+
+	act = glass_cc_frto(&gs->cc, gs->snd_una, gs->snd_max, &a);
+	if (act != GLASS_FRTO_UNDO)
+		return act;
+	/* As a D-SACK undo: nothing more to undo, no hole assumed lost. */
+	gs->undo_retrans = -1;
+	gs->sb.all_lost = false;
+	gs->undos++;
+	glass_inc_stat(net, GLASS_MIB_UNDOS);
+	glass_inc_stat(net, GLASS_MIB_SPURIOUS_RTOS);
+	if (gs->timer_kind == GLASS_TIMER_RETRANS)
+		glass_rearm_rtx(sk);	/* a probe may be due again */
+	return act;
+}
+
 /* Process the ACK field. Return false if the segment must be dropped. */
 static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -452,7 +487,7 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	struct glass_sock *gs = glass_sk(sk);
 	u32 ack = ntohl(gh->ack);
 	u32 old_wnd = gs->snd_wnd;
-	bool new_data;
+	bool new_data, dup = false;
 
 	if (glass_seq_after(ack, gs->snd_max)) {
 		glass_send_ack(sk);
@@ -464,16 +499,31 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	gs->probes_unanswered = 0;
 	glass_update_window(sk, gh, cb->seq, ack);
 	new_data = glass_seq_after(ack, gs->snd_una);
+	gs->frto_orig = false;
 	if (new_data)
 		glass_ack_new(sk, ack);
 	/* The scoreboard sees the ACK after its cumulative part. */
 	if (gs->sack_ok && sk->sk_state != TCP_CLOSE)
-		glass_sack_rcv(sk, skb);
+		dup = glass_sack_rcv(sk, skb);
 	if (!new_data && cb->seq == cb->end_seq && gs->snd_wnd == old_wnd &&
-	    gs->snd_una != gs->snd_max)
+	    gs->snd_una != gs->snd_max) {
 		glass_dupack(sk);
-	if (sk->sk_state != TCP_CLOSE)
-		glass_push(sk);
+		dup = true;
+	}
+	if (sk->sk_state == TCP_CLOSE)
+		return true;
+	if (gs->cc.frto && glass_frto(sk, new_data, dup) == GLASS_FRTO_NEW) {
+		glass_push_new(sk);
+		if (gs->snd_max != gs->cc.recover)
+			return true;
+		/*
+		 * Nothing new could go (Nagle, cwnd): F-RTO cannot tell, so
+		 * it ends and the holes are resent now (as Linux's
+		 * tcp_xmit_recovery() for REXMIT_NEW).
+		 */
+		gs->cc.frto = false;
+	}
+	glass_push(sk);
 	return true;
 }
 

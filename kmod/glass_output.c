@@ -649,6 +649,19 @@ static void glass_wq_find_send_head(struct sock *sk)
 	}
 }
 
+/*
+ * F-RTO's sign of a spurious RTO (Linux's FLAG_ORIG_SACK_ACKED): the ACK
+ * delivers bytes of cb, first acknowledged or SACKed now, sent before the
+ * RTO (below its recovery point) and never retransmitted.
+ */
+static void glass_frto_note(struct glass_sock *gs,
+			    const struct glass_skb_cb *cb)
+{
+	if (gs->cc.frto && !cb->retransmitted &&
+	    glass_seq_before(cb->seq, gs->cc.recover))
+		gs->frto_orig = true;
+}
+
 /**
  * glass_wq_clean() - the peer acknowledged everything before ack.
  * @sk: the socket, owned.
@@ -667,10 +680,13 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
-		if (gs->sack_ok && !cb->sacked)
+		if (gs->sack_ok && !cb->sacked) {
 			glass_rack_cum_ack(&gs->rack, cb->xmit_us, cb->seq,
 					   cb->end_seq, ack, cb->retransmitted,
 					   now);
+			if (glass_seq_after(ack, cb->seq))
+				glass_frto_note(gs, cb);
+		}
 		if (glass_seq_leq(cb->end_seq, ack)) {
 			glass_wq_unlink_free(sk, skb);
 			continue;
@@ -747,6 +763,7 @@ static void glass_wq_sack_tag(struct sock *sk, u32 start, u32 end, u64 now)
 		    glass_sb_unsacked(&gs->sb, cb->seq, cb->end_seq))
 			continue;
 		cb->sacked = 1;
+		glass_frto_note(gs, cb);
 		if (cb->rack_lost) {
 			cb->rack_lost = 0;
 			gs->rack_lost_bytes -= min(gs->rack_lost_bytes,
@@ -829,10 +846,18 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 	return nfresh > 0;
 }
 
-/* In SACK recovery (RFC 6675) or after an RTO with SACK: pace by pipe. */
+/*
+ * In SACK recovery (RFC 6675) or after an RTO with SACK: pace by pipe and
+ * resend what the scoreboard and RACK find lost. After an RTO that lasts
+ * until the ACK reaches the recovery point, which F-RTO may move past
+ * what the expiry marked lost (the new data of its step 2.b): losses
+ * there are resent in the same episode, as Linux's TCP_CA_Loss does, not
+ * left to the next RTO.
+ */
 static bool glass_sack_recovering(const struct glass_sock *gs)
 {
-	return gs->sack_ok && (gs->cc.in_recovery || gs->sb.all_lost);
+	return gs->sack_ok &&
+	       (gs->cc.in_recovery || gs->cc.in_loss || gs->sb.all_lost);
 }
 
 /* RACK found skb, sent before a delivered segment and overdue, lost. */
@@ -1276,13 +1301,11 @@ void glass_tlp_resend_tail(struct sock *sk)
 		glass_train_flush(sk, &t);
 }
 
-/**
- * glass_push() - send what the windows, SWS avoidance and Nagle allow.
- * @sk: the socket, owned.
- *
- * In SACK recovery the lost holes go first (glass_sack_resend_holes()).
+/*
+ * Send what the windows, SWS avoidance and Nagle allow; in SACK recovery
+ * the lost holes first if holes is set.
  */
-void glass_push(struct sock *sk)
+static void glass_push_some(struct sock *sk, bool holes)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct glass_train t = {};
@@ -1291,7 +1314,7 @@ void glass_push(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
 				   TCPF_SYN_RECV))
 		return;
-	if (glass_sack_recovering(gs))
+	if (holes && glass_sack_recovering(gs))
 		glass_sack_resend_holes(sk, &t);
 	while ((skb = gs->send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
@@ -1339,6 +1362,27 @@ void glass_push(struct sock *sk)
 			break;
 	}
 	glass_train_flush(sk, &t);
+}
+
+/**
+ * glass_push() - send what the windows, SWS avoidance and Nagle allow.
+ * @sk: the socket, owned.
+ *
+ * In SACK recovery the lost holes go first (glass_sack_resend_holes()).
+ */
+void glass_push(struct sock *sk)
+{
+	glass_push_some(sk, true);
+}
+
+/**
+ * glass_push_new() - send new data only, no lost hole (F-RTO's step 2.b,
+ *	RFC 5682: the next ACK tells whether the RTO was spurious).
+ * @sk: the socket, owned.
+ */
+void glass_push_new(struct sock *sk)
+{
+	glass_push_some(sk, false);
 }
 
 /**

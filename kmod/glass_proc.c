@@ -201,6 +201,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_RACK_LOST_RETRANS] = "rack_lost_retrans",
 	[GLASS_MIB_RACK_REO_TIMEOUTS] = "rack_reo_timeouts",
 	[GLASS_MIB_BACKLOG_SEGS] = "backlog_segments",
+	[GLASS_MIB_SPURIOUS_RTOS] = "spurious_rtos",
 };
 
 /*

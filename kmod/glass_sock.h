@@ -255,6 +255,7 @@ struct glass_sock {
 	bool tlp_out;			/* a loss probe awaits its ACK */
 	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
 	u32 tlp_high_seq;		/* snd_max when it left */
+	bool frto_orig;			/* this ACK delivered an original (F-RTO) */
 	u32 retries;			/* RTO expirations in a row */
 	u32 probes_unanswered;		/* probes since the last ACK */
 	u32 orphan_probes;		/* probes since closed, window still shut */
@@ -316,7 +317,7 @@ struct glass_sock {
 	u32 fast_retrans;
 	u32 sack_retrans;		/* holes resent by the scoreboard */
 	u32 dsacks_in;			/* D-SACK blocks received */
-	u32 undos;			/* window cuts undone (D-SACK) */
+	u32 undos;			/* window cuts undone (D-SACK, F-RTO) */
 	u32 tlp_probes;			/* tail loss probes sent */
 	u32 timeouts;
 	u32 probes_sent;

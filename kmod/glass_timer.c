@@ -63,7 +63,8 @@ static unsigned long glass_tlp_pto(const struct sock *sk)
 	u64 pto = 2ull * gs->rto.srtt_us;
 
 	if (!gs->sack_ok || gs->tlp_out || gs->cc.in_recovery ||
-	    gs->sb.all_lost || !gs->rto.srtt_us || gs->rto.backoff ||
+	    gs->cc.in_loss || gs->sb.all_lost || !gs->rto.srtt_us ||
+	    gs->rto.backoff ||
 	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return 0;
 	if (gs->snd_max - gs->snd_una <= gs->mss)

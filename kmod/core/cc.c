@@ -77,6 +77,7 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt)
 	cc->dupacks = 0;
 	cc->in_recovery = false;
 	cc->in_loss = false;
+	cc->frto = false;
 	cc->recover = snd_nxt - 1;
 	cc->acked_acc = 0;
 	cc->sack = false;
@@ -308,12 +309,18 @@ bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
  * ssthresh, CUBIC's W_max and the window saved for undo; cutting again
  * would take 0.7 of a window already cut (CUBIC's fast convergence would
  * set W_max from it, or from the one-segment window of the first expiry).
+ * F-RTO (RFC 5682 step 1) watches an episode the expiry starts; one that
+ * strikes a recovery is not judged (Linux's tcp_enter_loss() arms it for
+ * a new episode or a repeated expiry only).
  */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight)
 {
 	if (!cc->in_recovery && !cc->in_loss) {
 		glass_cc_save(cc);
 		cc->ssthresh = glass_cc_halve(cc, flight);
+		cc->frto = cc->sack;
+	} else if (cc->in_recovery) {
+		cc->frto = false;
 	}
 	cc->cwnd = cc->mss;
 	cc->in_recovery = false;
@@ -321,6 +328,41 @@ void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight)
 	cc->dupacks = 0;
 	cc->recover = snd_nxt;
 	cc->acked_acc = 0;
+}
+
+/*
+ * RFC 5682 section 3.1 (SACK-enhanced F-RTO) in Linux's order
+ * (tcp_process_loss()): an original delivered undoes the cut whatever
+ * else the ACK says; step 3.a after new data went out; step 2.b before.
+ */
+enum glass_frto_action glass_cc_frto(struct glass_cc *cc, u32 snd_una,
+				     u32 snd_max,
+				     const struct glass_frto_ack *a)
+{
+	if (!cc->frto)
+		return GLASS_FRTO_NONE;
+	if (a->orig_acked) {
+		cc->frto = false;
+		glass_cc_undo(cc, snd_una);
+		return GLASS_FRTO_UNDO;
+	}
+	if (!cc->in_loss) {
+		cc->frto = false;	/* the episode is over */
+		return GLASS_FRTO_NONE;
+	}
+	if (glass_seq_after(snd_max, cc->recover)) {
+		if (a->dup)
+			cc->frto = false;	/* step 3.a: the loss was real */
+		return GLASS_FRTO_NONE;
+	}
+	if (!a->una_advanced)
+		return GLASS_FRTO_NONE;
+	if (!a->can_send_new) {
+		cc->frto = false;
+		return GLASS_FRTO_NONE;
+	}
+	cc->recover = snd_max;
+	return GLASS_FRTO_NEW;
 }
 
 /*
@@ -336,6 +378,7 @@ void glass_cc_undo(struct glass_cc *cc, u32 snd_una)
 		cc->ssthresh = cc->prior_ssthresh;
 	cc->in_recovery = false;
 	cc->in_loss = false;
+	cc->frto = false;
 	cc->dupacks = 0;
 	cc->acked_acc = 0;
 }

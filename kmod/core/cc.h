@@ -51,6 +51,9 @@ struct glass_cubic {
  * @in_loss: an RTO cut the window and the ACK has not reached the
  *	recovery point it set (Linux's TCP_CA_Loss): a further expiry does
  *	not cut again.
+ * @frto: F-RTO (RFC 5682) watches the ACKs after an RTO for a sign that
+ *	it was spurious (glass_cc_frto()); set by an expiry that starts an
+ *	episode, with @sack.
  * @recover: the RFC 6582 recover point: snd_nxt when recovery (or the last
  *	RTO) began; snd_nxt - 1 after init (the ISN, when init gets the first
  *	data byte). Once an ACK passes it, it trails that ACK by one, so it
@@ -75,6 +78,7 @@ struct glass_cc {
 	u32 dupacks;
 	bool in_recovery;
 	bool in_loss;
+	bool frto;
 	u32 recover;
 	u32 acked_acc;
 	bool sack;
@@ -170,8 +174,58 @@ bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
  * from before the RTO). An expiry during a recovery, or before the ACK
  * reached the recovery point of the last expiry, keeps ssthresh, CUBIC's
  * W_max and the undo state: one cut per episode (Linux's tcp_enter_loss()).
+ * With @sack, an expiry that starts an episode arms F-RTO, one during a
+ * recovery disarms it, and a further expiry of the same episode (a
+ * backed-off one) leaves it as it was.
  */
 void glass_cc_on_rto(struct glass_cc *cc, u32 snd_nxt, u32 flight);
+
+/* What F-RTO tells the caller to do with an ACK after an RTO. */
+enum glass_frto_action {
+	GLASS_FRTO_NONE,	/* conventional recovery: resend what is lost */
+	GLASS_FRTO_UNDO,	/* the RTO was spurious: its cut is undone */
+	GLASS_FRTO_NEW,		/* send new data, not retransmissions */
+};
+
+/**
+ * struct glass_frto_ack - what an ACK after an RTO told the sender.
+ * @una_advanced: it moved snd_una.
+ * @orig_acked: it acknowledged or SACKed, for the first time, bytes sent
+ *	before the RTO (below the recovery point) that were never
+ *	retransmitted (Linux's FLAG_ORIG_SACK_ACKED).
+ * @dup: it SACKed new bytes, or it was a duplicate ACK.
+ * @can_send_new: unsent data waits and the peer's window has room for it.
+ */
+struct glass_frto_ack {
+	bool una_advanced;
+	bool orig_acked;
+	bool dup;
+	bool can_send_new;
+};
+
+/**
+ * glass_cc_frto() - F-RTO's verdict on an ACK (RFC 5682 section 3.1, the
+ *	SACK-enhanced algorithm, as Linux's tcp_process_loss()).
+ * @cc: the state, after glass_cc_on_ack() for this ACK.
+ * @snd_una: the oldest unacknowledged byte, after this ACK.
+ * @snd_max: one past the highest byte sent.
+ * @a: what the ACK told.
+ *
+ * Only while @cc->frto is set. Bytes sent before the RTO and never
+ * retransmitted arrived: the timeout was spurious (step 3.b), undo it as
+ * glass_cc_undo() does. Otherwise, once the episode is over (the ACK
+ * reached the recovery point) F-RTO ends. If new data went out since the
+ * RTO (snd_max past the recovery point), a SACK or duplicate ACK says the
+ * loss was real (step 3.a): F-RTO ends. If not, an ACK that advanced
+ * snd_una (the retransmission of the head arrived) moves the recovery
+ * point to @snd_max and asks for new data instead of further
+ * retransmissions (step 2.b), so that the next ACK can tell; with no new
+ * data to send F-RTO ends.
+ * Return: the action.
+ */
+enum glass_frto_action glass_cc_frto(struct glass_cc *cc, u32 snd_una,
+				     u32 snd_max,
+				     const struct glass_frto_ack *a);
 
 /**
  * glass_cc_set_algo() - choose the congestion control algorithm.

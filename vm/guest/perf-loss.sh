@@ -92,7 +92,7 @@ exact() {
 # The sender's recovery counters (name value), from its namespace.
 counters() {
 	$IP netns exec $a cat /proc/net/glass_stat | awk '
-		/^(retransmitted_segments|timeouts|fast_retransmits|sack_recoveries|sack_retrans_segs|dsacks_received|undos|tlp_probes|tlp_recoveries|rack_lost_segs|rack_lost_retrans|rack_reo_timeouts|segments_out) / { print $1, $2 }'
+		/^(retransmitted_segments|timeouts|fast_retransmits|sack_recoveries|sack_retrans_segs|dsacks_received|undos|tlp_probes|tlp_recoveries|spurious_rtos|rack_lost_segs|rack_lost_retrans|rack_reo_timeouts|segments_out) / { print $1, $2 }'
 }
 
 # TCP's counterparts (name value), from the same namespace.

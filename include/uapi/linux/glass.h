@@ -153,7 +153,7 @@ struct glass_info {
 	__u32	gi_sacked;	/* bytes SACKed above snd_una */
 	__u32	gi_sack_retrans; /* holes resent by SACK recovery or a probe */
 	__u32	gi_dsacks;	/* D-SACK blocks received */
-	__u32	gi_undos;	/* window cuts undone (all resent data D-SACKed) */
+	__u32	gi_undos;	/* window cuts undone (D-SACK, F-RTO) */
 	__u32	gi_tlp_probes;	/* tail loss probes sent */
 };
 

@@ -561,4 +561,150 @@ TEST(Cc, UndoLetsTheNextLossStartRecovery) {
   EXPECT_TRUE(rto.in_recovery);
 }
 
+// F-RTO (RFC 5682 section 3.1 with SACK, Linux's tcp_process_loss()).
+// An expiry with SACK that starts an episode arms it; without SACK, or
+// during a recovery, it stays off; a backed-off expiry keeps it as it was.
+TEST(Cc, FrtoArmedByAnRtoThatStartsAnEpisode) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  EXPECT_TRUE(cc.frto);
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  EXPECT_TRUE(cc.frto);
+  glass_cc nosack = Fresh();
+  glass_cc_on_rto(&nosack, 20001, 20 * kMss);
+  EXPECT_FALSE(nosack.frto);
+  glass_cc rec = Fresh();
+  rec.sack = true;
+  rec.cwnd = 20 * kMss;
+  ASSERT_TRUE(glass_cc_sack_loss(&rec, 2, 20001, 20 * kMss));
+  glass_cc_on_rto(&rec, 20001, 20 * kMss);
+  EXPECT_FALSE(rec.frto);
+  // Step 3.a turned it off: a backed-off expiry does not turn it on.
+  cc.frto = false;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  EXPECT_FALSE(cc.frto);
+}
+
+// Step 3.b: the ACK after the RTO delivers data sent before it and never
+// retransmitted: the timeout was spurious; cwnd and ssthresh come back,
+// the loss state ends, F-RTO is done.
+TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  cc.ssthresh = 30 * kMss;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  ASSERT_EQ(cc.cwnd, kMss);
+  // The resent head and the four originals after it are acknowledged.
+  glass_cc_on_ack(&cc, 5001, 5 * kMss, 20 * kMss);
+  glass_frto_ack a{};
+  a.una_advanced = true;
+  a.orig_acked = true;
+  a.can_send_new = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 5001, 20001, &a), GLASS_FRTO_UNDO);
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+  EXPECT_EQ(cc.ssthresh, 30 * kMss);
+  EXPECT_FALSE(cc.in_loss);
+  EXPECT_FALSE(cc.frto);
+  EXPECT_EQ(cc.recover, 5000u);
+  // Once done, later ACKs get no verdict.
+  EXPECT_EQ(glass_cc_frto(&cc, 6001, 20001, &a), GLASS_FRTO_NONE);
+  // Even an ACK that ends the episode undoes when it delivers originals.
+  glass_cc all = Fresh();
+  all.sack = true;
+  all.cwnd = 20 * kMss;
+  glass_cc_on_rto(&all, 20001, 20 * kMss);
+  glass_cc_on_ack(&all, 20001, 20 * kMss, 20 * kMss);
+  ASSERT_FALSE(all.in_loss);
+  EXPECT_EQ(glass_cc_frto(&all, 20001, 20001, &a), GLASS_FRTO_UNDO);
+  EXPECT_EQ(all.cwnd, 20 * kMss);
+}
+
+// Step 2.b: the resent head is acknowledged and nothing else: new data
+// goes out instead of retransmissions, the recovery point moves to
+// snd_max; the next ACK decides. It delivers an original: undo (3.b).
+TEST(Cc, FrtoHeadAckedSendsNewDataThenUndoes) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
+  glass_frto_ack a{};
+  a.una_advanced = true;
+  a.can_send_new = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NEW);
+  EXPECT_TRUE(cc.frto);
+  EXPECT_TRUE(cc.in_loss);
+  EXPECT_EQ(cc.recover, 20001u);
+  // Two new segments went out (snd_max 22001); the next ACK delivers
+  // originals: the RTO was spurious.
+  glass_cc_on_ack(&cc, 3001, 2 * kMss, 21 * kMss);
+  a.orig_acked = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 3001, 22001, &a), GLASS_FRTO_UNDO);
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+  EXPECT_FALSE(cc.in_loss);
+}
+
+// Step 3.a: after the new data, an ACK that SACKs it (or a duplicate)
+// without delivering an original: the loss was real; F-RTO ends and
+// conventional recovery goes on, the window stays cut.
+TEST(Cc, FrtoSackAfterNewDataMeansTheLossWasReal) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
+  glass_frto_ack a{};
+  a.una_advanced = true;
+  a.can_send_new = true;
+  ASSERT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NEW);
+  a.una_advanced = false;
+  a.dup = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 1001, 22001, &a), GLASS_FRTO_NONE);
+  EXPECT_FALSE(cc.frto);
+  EXPECT_TRUE(cc.in_loss);
+  EXPECT_EQ(cc.cwnd, 2 * kMss);
+  EXPECT_EQ(cc.ssthresh, 10 * kMss);
+  // Off for good in this episode: an original later undoes nothing.
+  a.orig_acked = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 1001, 22001, &a), GLASS_FRTO_NONE);
+  EXPECT_EQ(cc.cwnd, 2 * kMss);
+}
+
+// Step 2.a and the rest: a duplicate before any new data leaves F-RTO
+// watching (the holes are resent); with nothing new to send, an ACK of the
+// head ends F-RTO (conventional recovery); an ACK that reaches the
+// recovery point without an original ends it too.
+TEST(Cc, FrtoConventionalRecoveryCases) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 20 * kMss;
+  glass_cc_on_rto(&cc, 20001, 20 * kMss);
+  glass_frto_ack a{};
+  a.dup = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 1, 20001, &a), GLASS_FRTO_NONE);
+  EXPECT_TRUE(cc.frto);
+  glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
+  a = {};
+  a.una_advanced = true;
+  EXPECT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NONE);
+  EXPECT_FALSE(cc.frto);
+  EXPECT_EQ(cc.recover, 20001u);
+  glass_cc end = Fresh();
+  end.sack = true;
+  end.cwnd = 20 * kMss;
+  glass_cc_on_rto(&end, 20001, 20 * kMss);
+  glass_cc_on_ack(&end, 20001, 20 * kMss, 20 * kMss);
+  a.can_send_new = true;
+  EXPECT_EQ(glass_cc_frto(&end, 20001, 20001, &a), GLASS_FRTO_NONE);
+  EXPECT_FALSE(end.frto);
+  // A D-SACK undo ends F-RTO too.
+  glass_cc ds = Fresh();
+  ds.sack = true;
+  glass_cc_on_rto(&ds, 20001, 20 * kMss);
+  glass_cc_undo(&ds, 1);
+  EXPECT_FALSE(ds.frto);
+}
+
 }  // namespace
