@@ -278,7 +278,8 @@ class Loss : public Scenario {
     // apply it under TCG. (Timed by the reader, a receive buffer TCP had
     // grown to hold the rest let it all cross before the outage began;
     // timed by the writer without a hold, a slow tc did the same.)
-    Bulk bulk(c, total, 64 * 1024, 3, total / 3);
+    const std::uint64_t hold_at = total / 3;
+    Bulk bulk(c, total, 64 * 1024, 3, hold_at);
     {
       Sampler sampler(clock, run.options().interval_ms, [&](double now) {
         r.samples.push_back({now, state_of(t, c.client.get()),
@@ -288,7 +289,7 @@ class Loss : public Scenario {
       const auto wait = [&](auto pred, double limit_ms) {
         while (!pred() && clock.ms() < limit_ms) sleep_ms(5);
       };
-      wait([&] { return bulk.written() >= total / 3 || bulk.done(); }, 120000);
+      wait([&] { return bulk.written() >= hold_at || bulk.done(); }, 120000);
       // The outage is timed from when it is in force (tc takes a moment
       // under TCG) to when lifting it is done.
       phase = 1;
