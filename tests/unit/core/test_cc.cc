@@ -621,18 +621,26 @@ TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
   EXPECT_EQ(all.cwnd, 20 * kMss);
 }
 
-// Step 2.b: the resent head is acknowledged and nothing else: new data
-// goes out instead of retransmissions, the recovery point moves to
-// snd_max; the next ACK decides. It delivers an original: undo (3.b).
-TEST(Cc, FrtoHeadAckedSendsNewDataThenUndoes) {
+// An RTO with 20 segments out (SACK agreed), then the ACK of the resent
+// head, with new data to send: F-RTO's step 2.b is next. *a is that ACK.
+glass_cc HeadAckedAfterRto(glass_frto_ack* a) {
   glass_cc cc = Fresh();
   cc.sack = true;
   cc.cwnd = 20 * kMss;
   glass_cc_on_rto(&cc, 20001, 20 * kMss);
   glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
+  *a = {};
+  a->una_advanced = true;
+  a->can_send_new = true;
+  return cc;
+}
+
+// Step 2.b: the resent head is acknowledged and nothing else: new data
+// goes out instead of retransmissions, the recovery point moves to
+// snd_max; the next ACK decides. It delivers an original: undo (3.b).
+TEST(Cc, FrtoHeadAckedSendsNewDataThenUndoes) {
   glass_frto_ack a{};
-  a.una_advanced = true;
-  a.can_send_new = true;
+  glass_cc cc = HeadAckedAfterRto(&a);
   EXPECT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NEW);
   EXPECT_TRUE(cc.frto);
   EXPECT_TRUE(cc.in_loss);
@@ -650,14 +658,8 @@ TEST(Cc, FrtoHeadAckedSendsNewDataThenUndoes) {
 // without delivering an original: the loss was real; F-RTO ends and
 // conventional recovery goes on, the window stays cut.
 TEST(Cc, FrtoSackAfterNewDataMeansTheLossWasReal) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
-  cc.cwnd = 20 * kMss;
-  glass_cc_on_rto(&cc, 20001, 20 * kMss);
-  glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
   glass_frto_ack a{};
-  a.una_advanced = true;
-  a.can_send_new = true;
+  glass_cc cc = HeadAckedAfterRto(&a);
   ASSERT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NEW);
   a.una_advanced = false;
   a.dup = true;
