@@ -14,6 +14,22 @@ dump() {
 	cat /proc/net/glass_stat | grep -v " 0$"
 	cat /proc/net/glass_sockstat 2>/dev/null
 }
+# watch PID RUN: wait for PID to end; if it has not after STALL s, or the
+# other side saw a stall, dump this side (twice, 2 s apart) and fail.
+watch() {
+	local n=0
+	while kill -0 "$1" 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt $((STALL * 10)) ] || [ -e "$SYNC/stall.$PEER" ]; then
+			dump "vm$ME stalled run $2"
+			sleep 2
+			dump "vm$ME stalled run $2, 2 s later"
+			: >"$SYNC/stall.$ME"
+			die "run $2 stalled"
+		fi
+		sleep 0.1
+	done
+}
 [ "$ME" = 1 ] && { $TC qdisc add dev eth1 root netem loss 2% delay 2ms reorder 20% 50% || die netem; }
 [ "$ME" = 1 ] && head -c "$SIZE" /dev/urandom >/tmp/data
 i=0
@@ -25,33 +41,14 @@ while [ $i -lt "$LOOPS" ]; do
 		L=$!
 		wait_listen "$port"
 		barrier "listening-$i"
-		n=0
-		while kill -0 $L 2>/dev/null; do
-			n=$((n + 1))
-			if [ $n -gt $((STALL * 10)) ] || [ -e "$SYNC/stall.1" ]; then
-				dump "vm2 stalled run $i"
-				: >"$SYNC/stall.2"
-				die "run $i stalled"
-			fi
-			sleep 0.1
-		done
+		watch $L $i
 		put "got-$i" "$(cat /tmp/got)"
 	else
 		barrier "listening-$i"
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		glass cat "$G_PEER:$port" </tmp/data &
 		S=$!
-		n=0
-		while kill -0 $S 2>/dev/null; do
-			n=$((n + 1))
-			if [ $n -gt $((STALL * 10)) ] || [ -e "$SYNC/stall.2" ]; then
-				dump "vm1 stalled run $i"
-				sleep 2; dump "vm1 stalled run $i, 2 s later"
-				: >"$SYNC/stall.1"
-				die "run $i stalled"
-			fi
-			sleep 0.1
-		done
+		watch $S $i
 		wait $S || die "run $i: sending failed"
 		[ "$(sha256sum </tmp/data | cut -d' ' -f1)" = "$(get "got-$i")" ] || die "run $i: bytes differ"
 		say "run $i ok in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
