@@ -297,11 +297,11 @@ static u32 glass_ctl_ext(struct sock *sk, u8 flags, u8 *area)
 }
 
 /*
- * A header-only segment with the given flags and sequence number (a loss
- * if there is no memory for it, as glass_transmit() says), with the
- * extension area it needs.
+ * A header-only segment with the given flags and sequence number, with the
+ * extension area it needs. Returns false if there was no memory for it
+ * (counted; a loss, as glass_transmit() says).
  */
-static void glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
+static bool glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 {
 	u8 area[GLASS_EXT_MAX];
 	struct sk_buff *skb;
@@ -310,7 +310,7 @@ static void glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 	skb = alloc_skb(GLASS_HEADROOM + GLASS_EXT_MAX, GFP_ATOMIC);
 	if (!skb) {
 		glass_note_drop(sock_net(sk), NULL, 0, GLASS_MIB_DROP_NOMEM);
-		return;
+		return false;
 	}
 	skb_reserve(skb, GLASS_HEADROOM + GLASS_EXT_MAX);
 	ext_len = glass_ctl_ext(sk, flags, area);
@@ -321,6 +321,23 @@ static void glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 	GLASS_SKB_CB(skb)->flags = flags;
 	skb_set_owner_w(skb, sk);
 	glass_transmit(sk, skb, ext_len);
+	return true;
+}
+
+/*
+ * No memory for an ACK: as tcp_send_ack() does, the delayed-ACK timer
+ * tries again. No other timer covers a pure ACK: a window update lost
+ * here would leave the peer waiting for its persist timer, a final ACK
+ * for its retransmission.
+ */
+static void glass_ack_retry(struct sock *sk)
+{
+	int ms = glass_pernet(sock_net(sk))->sysctl.delack_ms;
+	struct glass_sock *gs = glass_sk(sk);
+
+	gs->delack_pending = true;
+	sk_reset_timer(sk, &gs->delack_timer,
+		       jiffies + msecs_to_jiffies(ms));
 }
 
 /**
@@ -473,7 +490,8 @@ void glass_send_ack(struct sock *sk)
 	if (sk->sk_state == TCP_CLOSE)
 		return;
 	/* snd_max, not snd_nxt: after a rewind the peer has seen up to it. */
-	glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_max);
+	if (!glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_max))
+		glass_ack_retry(sk);
 }
 
 /**

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 namespace gt {
 
@@ -156,6 +157,57 @@ FaultScope::~FaultScope() {
   if (pwrite(fd_, &previous_, 1, 0) != 1)
     ADD_FAILURE() << "/proc/thread-self/make-it-fail: " << strerror(errno);
   close(fd_);
+}
+
+namespace {
+
+constexpr const char* kFailslab = "/sys/kernel/debug/failslab/";
+
+bool failslab_set(const char* file, const char* value) {
+  std::ofstream f(std::string(kFailslab) + file);
+  f << value;
+  f.flush();
+  if (!f) ADD_FAILURE() << kFailslab << file << ": cannot write " << value;
+  return static_cast<bool>(f);
+}
+
+}  // namespace
+
+bool FailNextSlab::available() {
+  return !fault_pass() && access((std::string(kFailslab) + "times").c_str(), W_OK) == 0;
+}
+
+FailNextSlab::FailNextSlab() {
+  if (!available()) return;
+  // Every file is written before the thread is marked: afterwards, opening
+  // one would spend the failure.
+  static const std::pair<const char*, const char*> kArm[] = {
+      {"task-filter", "Y"}, {"ignore-gfp-wait", "N"}, {"verbose", "0"},      {"space", "0"},
+      {"interval", "1"},    {"times", "1"},           {"probability", "100"}};
+  for (const auto& [file, value] : kArm) {
+    if (!failslab_set(file, value)) return;
+  }
+  fd_ = open("/proc/thread-self/make-it-fail", O_RDWR | O_CLOEXEC);
+  const char on = '1';
+  if (fd_ < 0 || read(fd_, &previous_, 1) != 1 || pwrite(fd_, &on, 1, 0) != 1)
+    ADD_FAILURE() << "/proc/thread-self/make-it-fail: " << strerror(errno);
+}
+
+FailNextSlab::~FailNextSlab() {
+  release();
+}
+
+bool FailNextSlab::release() {
+  if (fd_ < 0) return false;
+  if (pwrite(fd_, &previous_, 1, 0) != 1)
+    ADD_FAILURE() << "/proc/thread-self/make-it-fail: " << strerror(errno);
+  close(fd_);
+  fd_ = -1;
+  failslab_set("probability", "0");
+  std::ifstream f(std::string(kFailslab) + "times");
+  int left = -1;
+  f >> left;
+  return left == 0;
 }
 
 bool write_all(int fd, const void* buf, size_t n) {

@@ -82,4 +82,26 @@ class FaultScope {
   char previous_ = '0';  // the thread's mark before
 };
 
+// One chosen error path, deterministically: while a FailNextSlab lives, the
+// calling thread's next slab allocation fails, once (failslab in the debug
+// kernel: task-filter, probability 100, times 1). Arm it right before the
+// system call whose allocation should fail. Outside the debug kernel, or in
+// the fault pass (whose rate it would override), available() is false and
+// it does nothing.
+class FailNextSlab {
+ public:
+  static bool available();
+  FailNextSlab();
+  ~FailNextSlab();
+  FailNextSlab(const FailNextSlab&) = delete;
+  FailNextSlab& operator=(const FailNextSlab&) = delete;
+  // Unmarks the thread and disarms failslab; true if the failure was used.
+  // (Reading that while marked would spend the failure on the read.)
+  bool release();
+
+ private:
+  int fd_ = -1;          // /proc/thread-self/make-it-fail, opened before marking
+  char previous_ = '0';  // the thread's mark before
+};
+
 }  // namespace gt

@@ -212,4 +212,38 @@ TEST_F(Stalled, DrainingReaderSendsWindowUpdate) {
   EXPECT_TRUE(buf == want);
 }
 
+// The same stalled connection, with one allocation made to fail. Not a
+// Stalled test: the fault pass (whose rate failslab would override) runs
+// those.
+class NoMemory : public Stalled {};
+
+// The window update that reopens the window finds no memory: the
+// delayed-ACK timer sends it again (as tcp_send_ack() retries), so the
+// sender moves on without waiting for its persist timer (set far out).
+TEST_F(NoMemory, WindowUpdateIsRetriedByTheDelayedAckTimer) {
+  if (!gt::FailNextSlab::available())
+    GTEST_SKIP() << "needs failslab (the debug kernel: make test-debug)";
+  ASSERT_NO_FATAL_FAILURE(open(5000));
+  ASSERT_NO_FATAL_FAILURE(fill());
+  const uint64_t nomem0 = tt::stat(link.h2(), "drop_nomem");
+  const uint64_t delack0 = tt::stat(link.h2(), "delayed_acks");
+  std::vector<uint8_t> buf(kRcvWindow);
+  bool failed = false;
+  {
+    // The read is the thread's only allocation: the window update's skb.
+    gt::FailNextSlab fail;
+    ASSERT_EQ(read(link.server, buf.data(), buf.size()), static_cast<ssize_t>(buf.size()));
+    failed = fail.release();
+  }
+  ASSERT_TRUE(failed) << "no allocation failed in the read";
+  EXPECT_EQ(tt::stat(link.h2(), "drop_nomem"), nomem0 + 1);
+  EXPECT_TRUE(gt::wait_until([&] { return gt::info(link.server).gi_unread > 0; }, 2000))
+      << "the sender sent nothing into the reopened window";
+  EXPECT_EQ(gt::info(link.client).gi_probes, 0u);
+  EXPECT_GE(tt::stat(link.h2(), "delayed_acks"), delack0 + 1);
+  std::vector<uint8_t> want(buf.size());
+  tt::pattern_fill(kSeed, 0, want.data(), want.size());
+  EXPECT_TRUE(buf == want);
+}
+
 }  // namespace
