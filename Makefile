@@ -36,7 +36,7 @@ deps:
 
 kmod:
 	@kdir=$$(scripts/kernel-release.sh --headers) && \
-		$(MAKE) --no-print-directory -C "$$kdir" M=$(CURDIR)/kmod modules
+		$(MAKE) --no-print-directory -j$(JOBS) -C "$$kdir" M=$(CURDIR)/kmod modules
 
 userspace:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)

@@ -165,7 +165,7 @@ kmod() {
 		--exclude='*.mod.c' --exclude='modules.order' --exclude='Module.symvers' --exclude='.tmp*')
 	rsync -a --delete "${ex[@]}" "$GLASS_ROOT/kmod/" "$dst/kmod/"
 	rsync -a --delete "$GLASS_ROOT/include/" "$dst/include/"
-	make --no-print-directory -s -C "$tree" M="$dst/kmod" modules >&2 ||
+	make --no-print-directory -s -j"$JOBS" -C "$tree" M="$dst/kmod" modules >&2 ||
 		die "glass.ko does not build against the debug kernel"
 	say "$dst/kmod/glass.ko"
 }
