@@ -331,6 +331,9 @@ harness_start() {
 	HARNESS_RUN=$RESULTS/harness
 	mkdir -p "$HARNESS_RUN"
 	if [ "$DEBUG" = 0 ]; then
+		# The image first, at full speed: every guest waits for it, and a
+		# self-test that waited would count the wait in its own time.
+		"$GLASS_ROOT/vm/mkimage" >/dev/null
 		(renice -n 19 -p "$BASHPID" >/dev/null; harness_all "$HARNESS_RUN") &
 		HARNESS_PID=$!
 	fi
