@@ -29,8 +29,15 @@ bool loaded() {
 TEST(TraceUnload, DetachOnExitLetsRmmodWorkAndAMissingModuleIsReported) {
   // Sockets of earlier tests (TIME_WAIT, namespaces being torn down) may
   // still hold the module for a moment.
-  if (!gt::wait_until([] { return refcnt() == 0 && tr::proc_lines("") <= 1; }, 10000))
-    GTEST_SKIP() << "glass sockets still exist (refcnt " << refcnt() << "); not unloading";
+  if (!gt::wait_until([] { return refcnt() == 0 && tr::proc_lines("") <= 1; }, 10000)) {
+    // Say what holds the module, so a skip can be traced to its suite.
+    std::string held;
+    for (const auto& [name, value] : gt::counters_file("/proc/net/glass_sockstat"))
+      if (name == "sockets_allocated" || name == "orphans" || name == "namespaces")
+        held += " " + name + " " + std::to_string(value);
+    GTEST_SKIP() << "glass sockets still exist (refcnt " << refcnt() << ";" << held
+                 << "); not unloading";
+  }
 
   {
     tr::Glass trace({"trace", "events", "--json"});
