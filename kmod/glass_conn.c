@@ -121,6 +121,8 @@ static void glass_destruct(struct sock *sk)
 
 	trace_glass_destroy_sock(sk);
 	__skb_queue_purge(&gs->ooo_queue);
+	glass_ranges_free(&gs->ooo);
+	glass_ranges_free(&gs->sb.sacked);
 	skb_queue_purge(&sk->sk_receive_queue);
 	/*
 	 * Zero-copy completions nobody read: each held a reference on sk
@@ -168,7 +170,8 @@ void glass_init_sock(struct sock *sk)
 	sk->sk_write_space = glass_write_space;
 	sk->sk_state = TCP_CLOSE;
 	skb_queue_head_init(&gs->ooo_queue);
-	glass_ooo_init(&gs->ooo);
+	gs->ooo = NULL;
+	gs->sb.sacked = NULL;
 	spin_lock_init(&gs->accept_lock);
 	INIT_LIST_HEAD(&gs->accept_queue);
 	INIT_LIST_HEAD(&gs->pending);
@@ -317,7 +320,8 @@ void glass_done(struct sock *sk)
 	glass_clear_timers(sk);
 	glass_wq_purge(sk);
 	__skb_queue_purge(&gs->ooo_queue);
-	glass_ooo_init(&gs->ooo);
+	glass_ranges_free(&gs->ooo);
+	glass_ranges_free(&gs->sb.sacked);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (!sk->sk_socket)
 		glass_child_forget(sk);

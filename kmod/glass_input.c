@@ -666,6 +666,13 @@ static bool glass_deliver(struct sock *sk, struct sk_buff *skb)
 	return fin;
 }
 
+/* Free the out-of-order set once it holds nothing (every hole filled). */
+static void glass_ooo_trim(struct glass_sock *gs)
+{
+	if (gs->ooo && !gs->ooo->n)
+		glass_ranges_free(&gs->ooo);
+}
+
 /* The gap closed: move what the ooo queue holds in order. */
 static bool glass_ooo_drain(struct sock *sk)
 {
@@ -687,13 +694,14 @@ static bool glass_ooo_drain(struct sock *sk)
 		cb->offset = min_t(u32, gs->rcv_nxt - cb->seq, skb->len);
 		fin = glass_deliver(sk, skb);
 	}
-	next = glass_ooo_advance(&gs->ooo, gs->rcv_nxt);
+	next = gs->ooo ? glass_ooo_advance(gs->ooo, gs->rcv_nxt) : gs->rcv_nxt;
 	/*
 	 * The ranges and the queue hold the same bytes, so they agree on
 	 * where the in-order data ends; only bytes after a FIN, freed above,
 	 * may still run on in the ranges.
 	 */
 	DEBUG_NET_WARN_ON_ONCE(!fin && next != gs->rcv_nxt);
+	glass_ooo_trim(gs);
 	return fin;
 }
 
@@ -762,7 +770,19 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 		why = GLASS_MIB_DROP_MEMORY;
 		goto drop;
 	}
-	added = glass_ooo_add(&gs->ooo, start, end);
+	/*
+	 * The first segment held out of order brings the set; without one,
+	 * the segment is dropped and counted, as when the set is full (the
+	 * sender resends it, nothing ACKed is lost).
+	 */
+	if (!gs->ooo)
+		gs->ooo = glass_ranges_alloc();
+	if (!gs->ooo) {
+		glass_send_ack(sk);
+		why = GLASS_MIB_DROP_NOMEM;
+		goto drop;
+	}
+	added = glass_ooo_add(gs->ooo, start, end);
 	if (gs->sack_ok && added > 0)
 		glass_sack_rcv_note(&gs->sack_rcv, start);
 	else if (gs->sack_ok && !added)
@@ -789,6 +809,7 @@ static void glass_data_ooo(struct sock *sk, struct sk_buff *skb, u32 start,
 	glass_ooo_insert(sk, held);
 	return;
 drop:
+	glass_ooo_trim(gs);
 	if (held != skb)
 		kfree_skb(held);
 	glass_drop(net, skb, why);
@@ -799,7 +820,7 @@ static void glass_data_ack(struct sock *sk, bool now)
 	struct glass_sock *gs = glass_sk(sk);
 
 	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
-				 gs->quickack, gs->ooo.n))
+				 gs->quickack, glass_ooo_held(gs)->n))
 		glass_send_ack(sk);
 	else
 		glass_arm_delack(sk);
@@ -886,7 +907,7 @@ static bool glass_ooo_discard(struct sock *sk, enum glass_mib why)
 		glass_note_drop(sock_net(sk), NULL, skb->len, why);
 		kfree_skb(skb);
 	}
-	glass_ooo_init(&gs->ooo);
+	glass_ranges_free(&gs->ooo);
 	sk_mem_reclaim(sk);
 	return true;
 }
@@ -940,7 +961,7 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_set_owner_r(skb, sk);
 	fin = glass_deliver(sk, skb);
 	/* A segment that fills a hole is ACKed at once (RFC 5681 4.2). */
-	filled_hole = gs->ooo.n;
+	filled_hole = glass_ooo_held(gs)->n;
 	if (fin)
 		/* The stream ended: bytes held past its end are not data. */
 		glass_ooo_discard(sk, GLASS_MIB_DROP_OUT_OF_WINDOW);

@@ -657,7 +657,7 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 			gi->gi_unacked--;
 	}
 	gi->gi_unread = gs->rcv_unread;
-	gi->gi_ooo = gs->ooo.bytes;
+	gi->gi_ooo = glass_ooo_held(gs)->bytes;
 	gi->gi_nagle_held = gs->send_head ? gi->gi_unsent : 0;
 	gi->gi_sndbuf = sk->sk_sndbuf;
 	gi->gi_rcvbuf = sk->sk_rcvbuf;
@@ -688,7 +688,7 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 	gi->gi_ca_state = gs->sb.all_lost && gs->sack_ok ? GLASS_CA_LOSS :
 			  gs->cc.in_recovery ? GLASS_CA_RECOVERY : GLASS_CA_OPEN;
 	gi->gi_cc_algo = gs->cc_algo;
-	gi->gi_sacked = gs->sack_ok ? gs->sb.sacked.bytes : 0;
+	gi->gi_sacked = gs->sack_ok ? glass_sb_sacked_bytes(&gs->sb) : 0;
 	gi->gi_sack_retrans = gs->sack_retrans;
 	gi->gi_dsacks = gs->dsacks_in;
 	gi->gi_undos = gs->undos;

@@ -90,10 +90,50 @@ void glass_proto_mem_init(struct proto *prot)
 	prot->orphan_count = &glass_orphan_count;
 }
 
+/*
+ * The range sets of glass_sock's ooo and sb.sacked. An idle connection
+ * holds none; a connection that reorders or loses holds one or two while
+ * holes are open.
+ */
+static struct kmem_cache *glass_ranges_cache;
+static atomic_t glass_ranges_live = ATOMIC_INIT(0);
+const struct glass_ooo_set glass_ranges_none;
+
 /**
- * glass_mem_init() - size net.glass.mem and max_orphans as tcp_init_mem() does.
+ * glass_ranges_alloc() - an empty range set.
+ * Context: softirq under the socket's spinlock, or the socket's owner.
+ * Return: the set, or NULL (the caller counts what it gives up).
+ */
+struct glass_ooo_set *glass_ranges_alloc(void)
+{
+	struct glass_ooo_set *s;
+
+	s = kmem_cache_alloc(glass_ranges_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!s)
+		return NULL;
+	atomic_inc(&glass_ranges_live);
+	glass_ooo_init(s);
+	return s;
+}
+
+/**
+ * glass_ranges_free() - free a set and forget it.
+ * @s: where the set is kept; NULL afterwards (it may be NULL already).
+ */
+void glass_ranges_free(struct glass_ooo_set **s)
+{
+	if (!*s)
+		return;
+	kmem_cache_free(glass_ranges_cache, *s);
+	atomic_dec(&glass_ranges_live);
+	*s = NULL;
+}
+
+/**
+ * glass_mem_init() - size net.glass.mem and max_orphans as tcp_init_mem() does;
+ *	create the range sets' cache.
  *
- * Return: 0 or -ENOMEM (the socket counter).
+ * Return: 0 or -ENOMEM (the cache, the socket counter).
  */
 int glass_mem_init(void)
 {
@@ -105,15 +145,24 @@ int glass_mem_init(void)
 	sysctl_glass_max_orphans = clamp_t(unsigned long,
 					   nr_free_buffer_pages() / 32,
 					   128, 65536);
-	return percpu_counter_init(&glass_sockets_allocated, 0, GFP_KERNEL);
+	glass_ranges_cache = KMEM_CACHE(glass_ooo_set, 0);
+	if (!glass_ranges_cache)
+		return -ENOMEM;
+	if (percpu_counter_init(&glass_sockets_allocated, 0, GFP_KERNEL)) {
+		kmem_cache_destroy(glass_ranges_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
- * glass_mem_exit() - free the socket counter (module exit).
+ * glass_mem_exit() - free the socket counter and the range sets' cache (module
+ *	exit: no socket is left).
  */
 void glass_mem_exit(void)
 {
 	percpu_counter_destroy(&glass_sockets_allocated);
+	kmem_cache_destroy(glass_ranges_cache);
 }
 
 /**
@@ -423,6 +472,7 @@ static int glass_sockstat_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "memory_pressure_entered %ld\n",
 		   atomic_long_read(&glass_pressure_entered));
 	seq_printf(seq, "namespaces %d\n", atomic_read(&glass_namespaces));
+	seq_printf(seq, "range_sets %d\n", atomic_read(&glass_ranges_live));
 	return 0;
 }
 

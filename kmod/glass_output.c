@@ -292,7 +292,7 @@ static u32 glass_ctl_ext(struct sock *sk, u8 flags, u8 *area)
 				       gs->sack_ok, NULL, 0);
 	if (flags != GLASS_ACK || !gs->sack_ok)
 		return 0;
-	n = glass_sack_rcv_blocks(&gs->sack_rcv, &gs->ooo, blocks);
+	n = glass_sack_rcv_blocks(&gs->sack_rcv, glass_ooo_held(gs), blocks);
 	return glass_ext_build(area, false, blocks, n);
 }
 
@@ -724,6 +724,7 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 	glass_wq_find_send_head(sk);
 	if (gs->sack_ok && glass_sb_ack(&gs->sb, ack))
 		glass_inc_stat(sock_net(sk), GLASS_MIB_SACK_RENEGED);
+	glass_sb_trim(gs);
 }
 
 /*
@@ -839,6 +840,7 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 		    glass_seq_leq(blocks[0].end, blocks[1].end)) {
 			v = GLASS_SB_DSACK;
 		} else {
+			glass_sb_attach(gs);
 			v = glass_sb_sack(&gs->sb, gs->snd_una, gs->snd_max,
 					  blocks[i].start, blocks[i].end, first);
 		}
@@ -860,6 +862,7 @@ bool glass_wq_sack(struct sock *sk, const struct glass_range *blocks, u32 n)
 			break;
 		}
 	}
+	glass_sb_trim(gs);
 	glass_wq_sack_tag_all(sk, fresh_r, nfresh);
 	return nfresh > 0;
 }
@@ -926,7 +929,7 @@ u32 glass_wq_rack_detect(struct sock *sk)
 	now = glass_now_us();
 	reo = glass_rack_reo_wnd(rack, gs->rto.srtt_us,
 				 glass_sack_recovering(gs),
-				 gs->sb.sacked.bytes / gs->mss);
+				 glass_sb_sacked_bytes(&gs->sb) / gs->mss);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 

@@ -212,6 +212,13 @@ struct glass_sock {
 	struct sock sk;
 
 	/*
+	 * Fields are grouped by the lock that protects them and, within a
+	 * group, ordered so that alignment leaves almost no hole: the
+	 * structure's size picks its slab slot (see the static_assert below
+	 * it).
+	 */
+
+	/*
 	 * Tables: changed by the socket's owner under the bucket lock of
 	 * glass_table.c. The owner reads *_hashed without it; a walk of the
 	 * bind table reads conn_hashed under the bind bucket's lock (ONCE).
@@ -227,6 +234,7 @@ struct glass_sock {
 	 * Protected by the socket lock (the owner). oif is also read by the
 	 * device notifier, rcv_unread by poll (both ONCE).
 	 */
+	u8 timer_kind;			/* enum glass_timer_kind */
 	int oif;			/* the glass device the connection uses */
 	u32 iss;
 	u32 irs;
@@ -247,25 +255,21 @@ struct glass_sock {
 	struct sk_buff *send_head;	/* first unsent skb on sk_write_queue */
 	struct glass_rto rto;
 	struct glass_cc cc;
-	struct glass_sb sb;		/* SACK scoreboard (glass_wq_*) */
+	/*
+	 * SACK scoreboard (glass_wq_*). sb.sacked is NULL until an ACK
+	 * carries a SACK block, and freed again once nothing above snd_una
+	 * is SACKed (glass_sb_attach(), glass_sb_trim()).
+	 */
+	struct glass_sb sb;
 	struct glass_rack rack;		/* RACK, RFC 8985 (glass_wq_*) */
 	u32 rack_lost_bytes;		/* of skbs flagged rack_lost (glass_wq_*) */
-	bool sack_ok;			/* both ends agreed to SACK */
 	int undo_retrans;		/* resent since the cut, not D-SACKed; -1: no undo */
-	bool tlp_out;			/* a loss probe awaits its ACK */
-	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
 	u32 tlp_high_seq;		/* snd_max when it left */
-	bool frto_orig;			/* this ACK delivered an original (F-RTO) */
 	u32 retries;			/* RTO expirations in a row */
 	u32 probes_unanswered;		/* probes since the last ACK */
 	u32 orphan_probes;		/* probes since closed, window still shut */
-	bool orphan_counted;		/* in the global orphan count */
 	int sndbuf_init;		/* sk_sndbuf before memory pressure */
 	u32 probe_backoff;		/* persist timer exponent */
-	u8 timer_kind;			/* enum glass_timer_kind */
-	bool nodelay;
-	bool cork;
-	bool fin_queued;		/* FIN is on the write queue */
 	unsigned long cork_until;	/* jiffies: cork's 200 ms ceiling */
 
 	u32 rcv_nxt;
@@ -275,42 +279,28 @@ struct glass_sock {
 	u32 rcv_unread;			/* in-order bytes not yet read */
 	u32 rcv_mss;			/* largest segment received */
 	struct glass_rcvbuf_tune rcv_tune;	/* autotuning (glass_rcvbuf.c) */
-	bool delack_pending;
-	bool quickack;			/* GLASS_QUICKACK: ACK every segment */
 	struct sk_buff_head ooo_queue;	/* sorted by seq; may overlap */
-	struct glass_ooo_set ooo;
+	/*
+	 * The byte ranges ooo_queue holds: NULL while it holds none,
+	 * allocated by the first out-of-order segment, freed once the
+	 * holes are filled (glass_input.c).
+	 */
+	struct glass_ooo_set *ooo;
 	struct glass_sack_rcv sack_rcv;	/* blocks to report (sack_ok) */
-
 	/*
-	 * Timers: armed and stopped by the owner (socket lock); a handler
-	 * takes the lock itself, or defers to the owner through @deferred.
+	 * Packed flags: every write is by the owner (socket lock), or
+	 * before the socket is visible, or at its destruction.
 	 */
-	struct timer_list write_timer;
-	struct timer_list delack_timer;
-	struct timer_list cork_timer;
-	unsigned long write_timeout;	/* jiffies the write timer is due */
-	/* Atomic bit operations, from any context. */
-	unsigned long deferred;		/* GLASS_*_DEFERRED, GLASS_DEV_GONE */
-
-	/*
-	 * Listener: the accept queue, protected by accept_lock. accept_len
-	 * and pending_len are also read without it (poll, the SYN path,
-	 * procfs: ONCE); accept()'s wait tests list_empty(&accept_queue)
-	 * under the listener's socket lock only.
-	 */
-	spinlock_t accept_lock;
-	struct list_head accept_queue;	/* established children */
-	struct list_head pending;	/* children in SYN_RECV */
-	u32 accept_len;
-	u32 pending_len;
-	/*
-	 * Child: parent (a reference is held) is set at allocation and
-	 * cleared by accept() under the child's socket lock; accept_node and
-	 * accept_ready are protected by the listener's accept_lock.
-	 */
-	struct sock *parent;
-	struct list_head accept_node;
-	bool accept_ready;		/* on the accept queue, not pending */
+	bool sack_ok:1;			/* both ends agreed to SACK */
+	bool tlp_out:1;			/* a loss probe awaits its ACK */
+	bool orphan_counted:1;		/* in the global orphan count */
+	bool nodelay:1;
+	bool cork:1;
+	bool fin_queued:1;		/* FIN is on the write queue */
+	bool delack_pending:1;
+	bool quickack:1;		/* GLASS_QUICKACK: ACK every segment */
+	bool frto_orig:1;		/* this ACK delivered an original (F-RTO) */
+	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
 
 	/* Lifetime totals, for GLASS_INFO: protected by the socket lock. */
 	u32 total_retrans;
@@ -332,10 +322,55 @@ struct glass_sock {
 	u64 bytes_acked;
 	u64 bytes_received;
 	u64 writer_blocked;
+
+	/*
+	 * Timers: armed and stopped by the owner (socket lock); a handler
+	 * takes the lock itself, or defers to the owner through @deferred.
+	 * write_timeout is kept apart from write_timer.expires, which
+	 * glass_dev_gone() moves to now without the socket lock.
+	 */
+	struct timer_list write_timer;
+	struct timer_list delack_timer;
+	struct timer_list cork_timer;
+	unsigned long write_timeout;	/* jiffies the write timer is due */
+	/* Atomic bit operations, from any context. */
+	unsigned long deferred;		/* GLASS_*_DEFERRED, GLASS_DEV_GONE */
+
+	/*
+	 * Listener: the accept queue, protected by accept_lock. accept_len
+	 * and pending_len are also read without it (poll, the SYN path,
+	 * procfs: ONCE); accept()'s wait tests list_empty(&accept_queue)
+	 * under the listener's socket lock only.
+	 */
+	spinlock_t accept_lock;
+	u32 accept_len;
+	u32 pending_len;
+	bool accept_ready;		/* child: see below */
+	struct list_head accept_queue;	/* established children */
+	struct list_head pending;	/* children in SYN_RECV */
+	/*
+	 * Child: parent (a reference is held) is set at allocation and
+	 * cleared by accept() under the child's socket lock; accept_node and
+	 * accept_ready (on the accept queue, not pending; placed above to
+	 * fill a hole) are protected by the listener's accept_lock.
+	 */
+	struct sock *parent;
+	struct list_head accept_node;
+
 	/* Set once by glass_init_sock(), read by anyone (tracepoints). */
 	u64 born_us;
 	u64 cookie;			/* unique id for tracers, never reused */
 };
+
+/*
+ * An idle connected pair is two of these; the protocol's slab cache
+ * aligns each to 64-byte cache lines, so 1601 B would take a 1664-byte
+ * slot. Keep it within 1600 B; docs/perf.md ("Kernel memory per idle
+ * connected pair") has what a pair costs against TCP.
+ */
+#ifndef __CHECKER__	/* sparse sizes this layout otherwise (and fails it) */
+static_assert(sizeof(struct glass_sock) <= 1600);
+#endif
 
 static inline struct glass_sock *glass_sk(const struct sock *sk)
 {
@@ -356,6 +391,40 @@ static inline u32 glass_ms_to_us(int ms)
 static inline u64 glass_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/*
+ * Range sets allocated on first use (glass_mem.c): the out-of-order set
+ * and the SACK scoreboard's, from any context (GFP_ATOMIC).
+ */
+extern const struct glass_ooo_set glass_ranges_none;
+struct glass_ooo_set *glass_ranges_alloc(void);
+void glass_ranges_free(struct glass_ooo_set **s);
+
+/* The out-of-order set, for reading: never NULL. */
+static inline const struct glass_ooo_set *
+glass_ooo_held(const struct glass_sock *gs)
+{
+	return gs->ooo ? gs->ooo : &glass_ranges_none;
+}
+
+/*
+ * Give the scoreboard a set before a SACK block is recorded. Without one
+ * (no memory), glass_sb_sack() answers GLASS_SB_FULL and the block is
+ * ignored and counted (sack_ignored); recovery falls back on what the
+ * cumulative ACK and the timers tell.
+ */
+static inline void glass_sb_attach(struct glass_sock *gs)
+{
+	if (!gs->sb.sacked)
+		gs->sb.sacked = glass_ranges_alloc();
+}
+
+/* Free the scoreboard's set once nothing above snd_una is SACKed. */
+static inline void glass_sb_trim(struct glass_sock *gs)
+{
+	if (gs->sb.sacked && !gs->sb.sacked->n)
+		glass_ranges_free(&gs->sb.sacked);
 }
 
 /* glass_trace.c */

@@ -257,6 +257,7 @@ static void glass_retransmit_timeout(struct sock *sk)
 		 */
 		glass_sb_rto(&gs->sb, gs->snd_una, gs->snd_max,
 			     gs->rto.backoff > 0);
+		glass_sb_trim(gs);
 		glass_wq_rack_rto(sk);
 		if (!gs->rto.backoff)
 			gs->undo_retrans = 0;

@@ -72,21 +72,22 @@ struct glass_cubic {
  * @cubic: CUBIC's state.
  */
 struct glass_cc {
+	/* Ordered by size, no holes: it is part of every socket. */
 	u32 cwnd;
 	u32 ssthresh;
 	u32 mss;
 	u32 dupacks;
-	bool in_recovery;
-	bool in_loss;
-	bool frto;
 	u32 recover;
 	u32 acked_acc;
-	bool sack;
 	u32 prior_cwnd;
 	u32 prior_ssthresh;
 	u32 algo;
-	u64 now_us;
 	u32 srtt_us;
+	u64 now_us;
+	bool in_recovery;
+	bool in_loss;
+	bool frto;
+	bool sack;
 	struct glass_cubic cubic;
 };
 

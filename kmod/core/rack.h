@@ -37,17 +37,18 @@
  * @dsack_round_on: a D-SACK round is open.
  */
 struct glass_rack {
+	/* Ordered by size, no holes: it is part of every socket. */
 	u64 xmit_us;
 	u32 end_seq;
 	u32 rtt_us;
 	u32 min_rtt_us;
 	u32 fack;
-	bool fack_on;
-	bool valid;
-	bool reordering_seen;
 	u32 reo_wnd_mult;
 	u32 reo_wnd_persist;
 	u32 dsack_round;
+	bool fack_on;
+	bool valid;
+	bool reordering_seen;
 	bool dsack_round_on;
 };
 

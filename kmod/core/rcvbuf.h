@@ -25,13 +25,14 @@
  *	to arrive (TCP's window-dependent rcv_rtt rule); 0: none yet.
  */
 struct glass_rcvbuf_tune {
-	bool started;
+	/* Ordered by size, no holes: it is part of every socket. */
+	u64 time_us;
+	u64 rtt_time_us;
 	u32 space;
 	u32 seq;
-	u64 time_us;
 	u32 rtt_seq;
-	u64 rtt_time_us;
 	u32 rtt_us;
+	bool started;
 };
 
 /**

@@ -104,9 +104,24 @@ u32 glass_sack_rcv_blocks(struct glass_sack_rcv *r,
 	return n;
 }
 
+/* What a scoreboard without a set holds: nothing. */
+static const struct glass_ooo_set glass_sb_none;
+
+/* The SACKed ranges, for reading: never NULL. */
+static const struct glass_ooo_set *glass_sb_set(const struct glass_sb *sb)
+{
+	return sb->sacked ? sb->sacked : &glass_sb_none;
+}
+
+u32 glass_sb_sacked_bytes(const struct glass_sb *sb)
+{
+	return glass_sb_set(sb)->bytes;
+}
+
 void glass_sb_init(struct glass_sb *sb, u32 snd_una)
 {
-	glass_ooo_init(&sb->sacked);
+	if (sb->sacked)
+		glass_ooo_init(sb->sacked);
 	sb->high_rxt = snd_una;
 	sb->all_lost = false;
 	sb->recover = snd_una;
@@ -116,9 +131,10 @@ void glass_sb_init(struct glass_sb *sb, u32 snd_una)
 /* Are all bytes of [start, end) in the set already? */
 static bool glass_sb_covered(const struct glass_sb *sb, u32 start, u32 end)
 {
-	s32 k = glass_sack_find(&sb->sacked, start);
+	const struct glass_ooo_set *s = glass_sb_set(sb);
+	s32 k = glass_sack_find(s, start);
 
-	return k >= 0 && glass_seq_leq(end, sb->sacked.r[k].end);
+	return k >= 0 && glass_seq_leq(end, s->r[k].end);
 }
 
 enum glass_sb_verdict glass_sb_sack(struct glass_sb *sb, u32 snd_una,
@@ -137,14 +153,14 @@ enum glass_sb_verdict glass_sb_sack(struct glass_sb *sb, u32 snd_una,
 		return GLASS_SB_INVALID;
 	if (glass_sb_covered(sb, r.start, r.end))
 		return GLASS_SB_OLD;
-	if (glass_ooo_add(&sb->sacked, r.start, r.end) < 0)
+	if (!sb->sacked || glass_ooo_add(sb->sacked, r.start, r.end) < 0)
 		return GLASS_SB_FULL;
 	return GLASS_SB_NEW;
 }
 
-bool glass_sb_ack(struct glass_sb *sb, u32 snd_una)
+/* Forget the SACKed bytes below @snd_una; true if a range starts there. */
+static bool glass_sb_set_ack(struct glass_ooo_set *s, u32 snd_una)
 {
-	struct glass_ooo_set *s = &sb->sacked;
 	u32 i = 0, k;
 
 	while (i < s->n && glass_seq_leq(s->r[i].end, snd_una)) {
@@ -158,21 +174,26 @@ bool glass_sb_ack(struct glass_sb *sb, u32 snd_una)
 		s->bytes -= snd_una - s->r[0].start;
 		s->r[0].start = snd_una;
 	}
+	return s->n && s->r[0].start == snd_una;
+}
+
+bool glass_sb_ack(struct glass_sb *sb, u32 snd_una)
+{
+	bool reneged = sb->sacked && glass_sb_set_ack(sb->sacked, snd_una);
+
 	sb->high_rxt = glass_seq_max(sb->high_rxt, snd_una);
 	sb->lost_to = glass_seq_max(sb->lost_to, snd_una);
 	if (sb->all_lost && glass_seq_geq(snd_una, sb->recover))
 		sb->all_lost = false;
-	if (s->n && s->r[0].start == snd_una) {
-		glass_ooo_init(s);
-		return true;
-	}
-	return false;
+	if (reneged)
+		glass_ooo_init(sb->sacked);
+	return reneged;
 }
 
 void glass_sb_rto(struct glass_sb *sb, u32 snd_una, u32 snd_max, bool forget)
 {
-	if (forget)
-		glass_ooo_init(&sb->sacked);
+	if (forget && sb->sacked)
+		glass_ooo_init(sb->sacked);
 	sb->high_rxt = snd_una;
 	sb->all_lost = glass_seq_after(snd_max, snd_una);
 	sb->recover = snd_max;
@@ -186,7 +207,7 @@ void glass_sb_rto(struct glass_sb *sb, u32 snd_una, u32 snd_max, bool forget)
  */
 u32 glass_sb_lost_end(const struct glass_sb *sb, u32 snd_una, u32 mss)
 {
-	const struct glass_ooo_set *s = &sb->sacked;
+	const struct glass_ooo_set *s = glass_sb_set(sb);
 	u64 above = 0, need = 2ull * mss;
 	u32 ranges = 0, end = snd_una;
 	s32 k;
@@ -207,7 +228,7 @@ u32 glass_sb_lost_end(const struct glass_sb *sb, u32 snd_una, u32 mss)
 /* SACKed bytes of [start, end). */
 static u32 glass_sb_sacked_in(const struct glass_sb *sb, u32 start, u32 end)
 {
-	const struct glass_ooo_set *s = &sb->sacked;
+	const struct glass_ooo_set *s = glass_sb_set(sb);
 	u32 i, n = 0;
 
 	for (i = 0; i < s->n; i++) {
@@ -246,7 +267,7 @@ u32 glass_sb_pipe(const struct glass_sb *sb, u32 snd_una, u32 snd_max,
 bool glass_sb_next_seg(const struct glass_sb *sb, u32 snd_una, u32 mss,
 		       struct glass_range *r)
 {
-	const struct glass_ooo_set *s = &sb->sacked;
+	const struct glass_ooo_set *s = glass_sb_set(sb);
 	u32 lost_end = glass_sb_lost_end(sb, snd_una, mss);
 	u32 seq = glass_seq_max(sb->high_rxt, snd_una);
 	u32 i, end;
@@ -273,7 +294,7 @@ bool glass_sb_next_seg(const struct glass_sb *sb, u32 snd_una, u32 mss,
 
 bool glass_sb_mark_lost(struct glass_sb *sb, u32 snd_una)
 {
-	const struct glass_ooo_set *s = &sb->sacked;
+	const struct glass_ooo_set *s = glass_sb_set(sb);
 	u32 top;
 
 	if (!s->n)
@@ -301,7 +322,7 @@ u32 glass_sb_unsacked(const struct glass_sb *sb, u32 start, u32 end)
 bool glass_sb_first_hole(const struct glass_sb *sb, u32 snd_una, u32 snd_max,
 			 u32 mss, struct glass_range *r)
 {
-	const struct glass_ooo_set *s = &sb->sacked;
+	const struct glass_ooo_set *s = glass_sb_set(sb);
 	u32 end = snd_max;
 
 	if (!glass_seq_before(snd_una, snd_max) ||
@@ -323,5 +344,5 @@ void glass_sb_sent(struct glass_sb *sb, u32 end)
 
 bool glass_sb_sacked(const struct glass_sb *sb, u32 seq)
 {
-	return glass_sack_find(&sb->sacked, seq) >= 0;
+	return glass_sack_find(glass_sb_set(sb), seq) >= 0;
 }

@@ -74,7 +74,11 @@ u32 glass_sack_rcv_blocks(struct glass_sack_rcv *r,
 
 /**
  * struct glass_sb - the sender's scoreboard (RFC 6675 section 3).
- * @sacked: SACKed ranges above snd_una.
+ * @sacked: SACKed ranges above snd_una; the caller owns their storage and
+ *	may leave it NULL, which reads as an empty set: then glass_sb_sack()
+ *	cannot record a new range (GLASS_SB_FULL). The kernel attaches a set
+ *	at the first SACK block and frees it once it is empty again, so an
+ *	idle connection does not carry GLASS_OOO_MAX_RANGES ranges.
  * @high_rxt: HighRxt: one past the highest byte retransmitted in this
  *	recovery (snd_una when nothing was).
  * @all_lost: after an RTO: every unSACKed byte below @recover is lost.
@@ -82,7 +86,7 @@ u32 glass_sack_rcv_blocks(struct glass_sack_rcv *r,
  * @lost_to: every unSACKed byte before it is lost (glass_sb_mark_lost()).
  */
 struct glass_sb {
-	struct glass_ooo_set sacked;
+	struct glass_ooo_set *sacked;
 	u32 high_rxt;
 	bool all_lost;
 	u32 recover;
@@ -90,8 +94,15 @@ struct glass_sb {
 };
 
 /**
- * glass_sb_init() - an empty scoreboard.
+ * glass_sb_sacked_bytes() - bytes SACKed above snd_una.
  * @sb: the scoreboard.
+ * Return: the count (0 without a set).
+ */
+u32 glass_sb_sacked_bytes(const struct glass_sb *sb);
+
+/**
+ * glass_sb_init() - an empty scoreboard.
+ * @sb: the scoreboard; @sb->sacked is kept (emptied if not NULL).
  * @snd_una: the oldest unacknowledged byte.
  */
 void glass_sb_init(struct glass_sb *sb, u32 snd_una);

@@ -131,11 +131,17 @@ TEST(SackReceiver, Wraps) {
 constexpr uint32_t kMss = 1000;
 
 struct Sender {
+  glass_ooo_set set{};
   glass_sb sb{};
   uint32_t una;
   uint32_t max;
 
-  Sender(uint32_t u, uint32_t m) : una(u), max(m) { glass_sb_init(&sb, u); }
+  Sender(uint32_t u, uint32_t m) : una(u), max(m) {
+    sb.sacked = &set;
+    glass_sb_init(&sb, u);
+  }
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
   glass_sb_verdict Sack(uint32_t s, uint32_t e, bool first = false) {
     return glass_sb_sack(&sb, una, max, s, e, first);
   }
@@ -253,7 +259,7 @@ TEST(SackScoreboard, RenegingClearsTheScoreboard) {
   s.una = 2000;
   EXPECT_TRUE(glass_sb_ack(&s.sb, 2000));
   EXPECT_FALSE(glass_sb_sacked(&s.sb, 2000));
-  EXPECT_EQ(s.sb.sacked.bytes, 0u);
+  EXPECT_EQ(s.set.bytes, 0u);
 }
 
 // What a block is, RFC 2883 section 4: a first block below the cumulative
@@ -272,7 +278,7 @@ TEST(SackScoreboard, BlockVerdicts) {
   EXPECT_EQ(s.Sack(4000 - 0x50000000u, 3000, true), GLASS_SB_INVALID);
   // Straddling snd_una: only the part above counts.
   EXPECT_EQ(s.Sack(3500, 4500), GLASS_SB_NEW);
-  EXPECT_EQ(s.sb.sacked.bytes, 1500u);
+  EXPECT_EQ(s.set.bytes, 1500u);
 }
 
 // RACK's rule at a tail loss probe's ACK (RFC 8985 sections 6.2, 7.4):
@@ -296,3 +302,58 @@ TEST(SackScoreboard, MarkLostBelowTheProbe) {
 }
 
 }  // namespace
+
+// Without a set (the kernel's idle connection) the scoreboard reads as
+// empty: nothing SACKed, nothing lost before an RTO, every byte in the
+// pipe; a new block cannot be recorded (FULL, the caller ignores it) but
+// the verdicts that need no room are unchanged.
+TEST(SackScoreboard, NoSetReadsAsEmpty) {
+  glass_sb sb{};
+  glass_sb_init(&sb, 1000);
+  EXPECT_EQ(sb.sacked, nullptr);
+  EXPECT_EQ(glass_sb_sack(&sb, 1000, 9000, 2000, 3000, false), GLASS_SB_FULL);
+  EXPECT_EQ(glass_sb_sack(&sb, 1000, 9000, 500, 900, true), GLASS_SB_DSACK);
+  EXPECT_EQ(glass_sb_sack(&sb, 1000, 9000, 8000, 9001, false), GLASS_SB_INVALID);
+  EXPECT_FALSE(glass_sb_sacked(&sb, 2000));
+  EXPECT_EQ(glass_sb_unsacked(&sb, 1000, 9000), 8000u);
+  EXPECT_EQ(glass_sb_lost_end(&sb, 1000, kMss), 1000u);
+  EXPECT_EQ(glass_sb_pipe(&sb, 1000, 9000, kMss), 8000u);
+  glass_range r{};
+  EXPECT_FALSE(glass_sb_next_seg(&sb, 1000, kMss, &r));
+  EXPECT_FALSE(glass_sb_mark_lost(&sb, 1000));
+  ASSERT_TRUE(glass_sb_first_hole(&sb, 1000, 9000, kMss, &r));
+  EXPECT_EQ(r.start, 1000u);
+  EXPECT_EQ(r.end, 2000u);
+  EXPECT_FALSE(glass_sb_ack(&sb, 2000));
+  EXPECT_EQ(sb.high_rxt, 2000u);
+  // The scalars still work: an RTO marks everything lost.
+  glass_sb_rto(&sb, 2000, 9000, true);
+  EXPECT_EQ(glass_sb_lost_end(&sb, 2000, kMss), 9000u);
+  ASSERT_TRUE(glass_sb_next_seg(&sb, 2000, kMss, &r));
+  EXPECT_EQ(r.start, 2000u);
+  EXPECT_TRUE(glass_sb_lost_through(&sb, 2000, 9000));
+}
+
+// A set attached later (the kernel's first SACK block) starts from the
+// scalars as they are; one detached again when empty loses nothing: the
+// same answers as a scoreboard that always had one.
+TEST(SackScoreboard, SetAttachedAndDetachedAgreesWithAlwaysAttached) {
+  Sender always(0, 10000);
+  glass_ooo_set set{};
+  glass_sb lazy{};
+  glass_sb_init(&lazy, 0);
+  const auto both = [&](auto f) { EXPECT_EQ(f(&always.sb), f(&lazy)); };
+  lazy.sacked = &set;
+  glass_ooo_init(lazy.sacked);
+  EXPECT_EQ(glass_sb_sack(&always.sb, 0, 10000, 3000, 4000, false), GLASS_SB_NEW);
+  EXPECT_EQ(glass_sb_sack(&lazy, 0, 10000, 3000, 4000, false), GLASS_SB_NEW);
+  both([](const glass_sb* b) { return glass_sb_pipe(b, 0, 10000, kMss); });
+  EXPECT_FALSE(glass_sb_ack(&always.sb, 4000));
+  EXPECT_FALSE(glass_sb_ack(&lazy, 4000));
+  ASSERT_EQ(set.n, 0u);
+  lazy.sacked = nullptr;  // empty: the kernel frees it
+  both([](const glass_sb* b) { return glass_sb_pipe(b, 4000, 10000, kMss); });
+  both([](const glass_sb* b) { return glass_sb_lost_end(b, 4000, kMss); });
+  both([](const glass_sb* b) { return glass_sb_unsacked(b, 4000, 10000); });
+  both([](const glass_sb* b) { return b->high_rxt; });
+}

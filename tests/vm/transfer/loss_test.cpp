@@ -153,6 +153,31 @@ TEST_F(Lossy, ModerateLossTriggersFastRetransmit) {
   EXPECT_EQ(gt::info(link.server).gi_ooo, 0u);
 }
 
+// The out-of-order set and the SACK scoreboard's set exist only while
+// holes are open (kmod/glass_mem.c): reordering and loss bring them, and
+// they go once every hole is filled, many times over one connection. The
+// bytes stay exact, no segment is dropped for want of a set, SACK
+// recovery still runs, and between transfers the connection holds no set
+// (range_sets, global, back to where it was before the connection).
+TEST_F(Lossy, RangeSetsComeAndGoWithTheHoles) {
+  const auto sets = [] { return gt::counters_file("/proc/net/glass_sockstat").at("range_sets"); };
+  const uint64_t base = sets();
+  ASSERT_NO_FATAL_FAILURE(open(50, "delay 5ms reorder 25% 50% loss 3%"));
+  for (int round = 0; round < 3; round++) {
+    transfer(link, 1 << 20, false);
+    EXPECT_EQ(sets(), base) << "round " << round;
+  }
+  EXPECT_GT(d2("out_of_order_segments"), 0u);
+  EXPECT_GT(d1("sack_recoveries"), 0u);
+  EXPECT_GT(d1("sack_retrans_segs"), 0u);
+  EXPECT_EQ(d1("drop_nomem") + d2("drop_nomem"), 0u);
+  const glass_info s = gt::info(link.client), r = gt::info(link.server);
+  EXPECT_EQ(r.gi_bytes_received, 3u << 20);
+  EXPECT_EQ(s.gi_bytes_acked, 3u << 20);
+  EXPECT_EQ(r.gi_ooo, 0u);
+  EXPECT_EQ(s.gi_sacked, 0u);
+}
+
 TEST(Rtt, SmoothedRttFollowsPathDelay) {
   tt::Link link;
   // 50 ms one way, before the handshake, so every sample includes it.

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <thread>
 
 namespace glass::cli {
@@ -212,36 +213,85 @@ std::map<std::string, long> meminfo() {
   return m;
 }
 
+// /proc/slabinfo (root only): bytes in use per cache, active objects times
+// the slot size (object, alignment and metadata). Empty if unreadable.
+std::map<std::string, double> slab_bytes() {
+  std::ifstream f("/proc/slabinfo");
+  std::map<std::string, double> m;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.empty() || line.starts_with("slabinfo") || line.starts_with('#')) continue;
+    std::istringstream in(line);
+    std::string name;
+    double active = 0, total = 0, size = 0;
+    if (in >> name >> active >> total >> size) m[name] += active * size;
+  }
+  return m;
+}
+
+// The fd table grows once, for whichever transport is weighed first: grow
+// it now (dup2 to the highest fd needed), so no transport pays for it.
+void grow_fd_table(std::size_t pairs) {
+  const int top = static_cast<int>(2 * pairs + 32);
+  if (::dup2(0, top) == top) ::close(top);
+}
+
 }  // namespace
 
-// --idle pairs connected and left idle: the drop of MemFree (everything the
-// kernel took: sockets, files, inodes, buffers) and the growth of Slab
-// while they are open, per pair. The process's own share (an fd table, two
+// --idle pairs connected and left idle, both ends and their files. Three
+// measures per pair: the growth of the slab caches' objects in use
+// (/proc/slabinfo: sockets, inodes, dentries, files, everything either
+// transport allocates from a slab, whichever cache it is), the drop of
+// MemFree (everything the kernel took, slab pages included) and the growth
+// of /proc/meminfo's Slab (whole slab pages, so it moves in steps). The
+// slab objects' figure is the stable one; the largest caches' shares
+// follow it. The process's own share (an fd table, grown beforehand; two
 // small vectors) is the same for every transport.
 std::vector<PerfFigure> perf_idle(const PerfTransport& t, const PerfOptions& o) {
   const auto n = static_cast<std::size_t>(o.idle);
   ensure_fds(n);
+  grow_fd_table(n);
   std::vector<Fd> clients, servers;
   clients.reserve(n);
   servers.reserve(n);
   const Fd l = listen_on(t.ep, 4096, o.rcvbuf, o.sndbuf);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto before = meminfo();
+  const auto slab_before = slab_bytes();
   for (std::size_t i = 0; i < n; i++) {
     clients.push_back(connect_to(t.ep, o.rcvbuf, o.sndbuf));
     servers.push_back(accept_from(l.get()));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto after = meminfo();
+  const auto slab_after = slab_bytes();
+  const auto pairs = static_cast<double>(n);
   const auto per_pair = [&](const char* field) {
-    return static_cast<double>(before.at(field) - after.at(field)) * 1024.0 /
-           static_cast<double>(n) / 1000.0;
+    return static_cast<double>(before.at(field) - after.at(field)) * 1024.0 / pairs / 1000.0;
   };
   const std::string how = std::to_string(n) + " connected pairs (both ends) held open, idle: ";
-  return {{"idle", t.name, "mem-per-pair", per_pair("MemFree"), "KB",
-           how + "drop of /proc/meminfo MemFree / pairs", NAN},
-          {"idle", t.name, "slab-per-pair", -per_pair("Slab"), "KB",
-           how + "growth of /proc/meminfo Slab / pairs", NAN}};
+  std::vector<PerfFigure> f;
+  if (!slab_after.empty()) {
+    std::vector<std::pair<double, std::string>> grew;
+    double total = 0;
+    for (const auto& [name, bytes] : slab_after) {
+      const auto it = slab_before.find(name);
+      const double d = bytes - (it == slab_before.end() ? 0.0 : it->second);
+      total += d;
+      if (d / pairs >= 50) grew.emplace_back(d, name);
+    }
+    std::sort(grew.rbegin(), grew.rend());
+    f.push_back({"idle", t.name, "slab-objs-per-pair", total / pairs / 1000.0, "KB",
+                 how + "growth of /proc/slabinfo active_objs x objsize, all caches, / pairs", NAN});
+    for (const auto& [d, name] : grew)
+      f.push_back({"idle", t.name, "slab:" + name, d / pairs / 1000.0, "KB",
+                   how + "growth of this cache's active_objs x objsize / pairs", NAN});
+  }
+  f.push_back({"idle", t.name, "mem-per-pair", per_pair("MemFree"), "KB",
+               how + "drop of /proc/meminfo MemFree / pairs", NAN});
+  f.push_back({"idle", t.name, "slab-per-pair", -per_pair("Slab"), "KB",
+               how + "growth of /proc/meminfo Slab / pairs", NAN});
+  return f;
 }
 
 void perf_ratios(std::vector<PerfFigure>& figs, const std::string& baseline) {

@@ -76,7 +76,7 @@ std::vector<PerfFigure> perf_bulk(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_many(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o);
 std::vector<PerfFigure> perf_connect(const PerfTransport& t, const PerfOptions& o);
-// Kernel memory per idle connected pair, from /proc/meminfo.
+// Kernel memory per idle connected pair, from /proc/slabinfo and /proc/meminfo.
 std::vector<PerfFigure> perf_idle(const PerfTransport& t, const PerfOptions& o);
 
 // Fills ratio against the baseline transport's same figure.
