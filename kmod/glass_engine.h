@@ -70,6 +70,7 @@ void glass_clear_timers(struct sock *sk);
 void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
 			   unsigned long delay);
 void glass_stop_write_timer(struct sock *sk);
+void glass_arm_delack(struct sock *sk);
 void glass_release_cb(struct sock *sk);
 void glass_rearm_rtx(struct sock *sk);
 void glass_start_timewait(struct sock *sk);

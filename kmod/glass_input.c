@@ -527,18 +527,6 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
-static void glass_arm_delack(struct sock *sk)
-{
-	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
-	struct glass_sock *gs = glass_sk(sk);
-
-	if (gs->delack_pending)
-		return;
-	gs->delack_pending = true;
-	sk_reset_timer(sk, &gs->delack_timer,
-		       jiffies + msecs_to_jiffies(sc->delack_ms));
-}
-
 /* The peer's FIN arrived in order (RFC 793 "eighth, check the FIN bit"). */
 static void glass_fin_rcv(struct sock *sk)
 {

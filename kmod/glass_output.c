@@ -324,22 +324,6 @@ static bool glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
 	return true;
 }
 
-/*
- * No memory for an ACK: as tcp_send_ack() does, the delayed-ACK timer
- * tries again. No other timer covers a pure ACK: a window update lost
- * here would leave the peer waiting for its persist timer, a final ACK
- * for its retransmission.
- */
-static void glass_ack_retry(struct sock *sk)
-{
-	int ms = glass_pernet(sock_net(sk))->sysctl.delack_ms;
-	struct glass_sock *gs = glass_sk(sk);
-
-	gs->delack_pending = true;
-	sk_reset_timer(sk, &gs->delack_timer,
-		       jiffies + msecs_to_jiffies(ms));
-}
-
 /**
  * struct glass_train - queued data leaving in one frame.
  * @first: clones of the queued skbs, linked by ->next in sequence order.
@@ -489,9 +473,15 @@ void glass_send_ack(struct sock *sk)
 {
 	if (sk->sk_state == TCP_CLOSE)
 		return;
-	/* snd_max, not snd_nxt: after a rewind the peer has seen up to it. */
+	/*
+	 * snd_max, not snd_nxt: after a rewind the peer has seen up to it.
+	 * No memory for it: as tcp_send_ack() does, the delayed-ACK timer
+	 * tries again. No other timer covers a pure ACK: a window update
+	 * lost here would leave the peer waiting for its persist timer, a
+	 * final ACK for its retransmission.
+	 */
 	if (!glass_send_ctl(sk, GLASS_ACK, glass_sk(sk)->snd_max))
-		glass_ack_retry(sk);
+		glass_arm_delack(sk);
 }
 
 /**

@@ -353,12 +353,32 @@ static void glass_write_timer_handler(struct sock *sk)
 	}
 }
 
+/**
+ * glass_arm_delack() - owe the peer an ACK within net.glass.delack_ms.
+ * @sk: the socket, owned.
+ *
+ * An ACK already owed keeps its deadline. Any segment sent before then
+ * carries the ACK and settles the debt (glass_ack_sent()).
+ */
+void glass_arm_delack(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	if (gs->delack_pending)
+		return;
+	gs->delack_pending = true;
+	sk_reset_timer(sk, &gs->delack_timer,
+		       jiffies + msecs_to_jiffies(glass_sc(sk)->delack_ms));
+}
+
 static void glass_delack_handler(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
 
 	if (!gs->delack_pending || sk->sk_state == TCP_CLOSE)
 		return;
+	/* Settled, unless the ACK finds no memory and owes itself again. */
+	gs->delack_pending = false;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_DELAYED_ACKS);
 	glass_send_ack(sk);
 }
