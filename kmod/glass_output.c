@@ -1230,7 +1230,11 @@ static u32 glass_whole_segs(const struct glass_sock *gs, u32 n, u32 len)
 	return n < len && n > gs->mss ? rounddown(n, gs->mss) : n;
 }
 
-/* Nothing can go because the window is shut: make sure someone asks. */
+/*
+ * Nothing can go, because the window is shut or memory failed, and nothing
+ * is in flight whose ACK would push again: make sure a timer asks (TCP's
+ * tcp_check_probe_timer()). The writer may be done, and no ACK coming.
+ */
 static void glass_check_persist(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -1333,7 +1337,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 
 		if (cb->flags & GLASS_FIN) {
 			if (glass_send_new(sk, skb, &t))
-				break;
+				goto nomem;
 			continue;
 		}
 		if (glass_seq_before(cb->seq, gs->snd_max)) {
@@ -1347,7 +1351,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 			}
 			if ((n < len && glass_fragment(sk, skb, n)) ||
 			    glass_send_new(sk, skb, &t))
-				break;
+				goto nomem;
 			continue;
 		}
 		n = glass_snd_sws_len(len, glass_usable(gs), gs->mss,
@@ -1362,7 +1366,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 		    !glass_nagle_ok(sk, skb, n % gs->mss))
 			n = rounddown(n, gs->mss);
 		if (n < len && glass_fragment(sk, skb, n))
-			break;
+			goto nomem;
 		if (n < gs->mss && !glass_nagle_ok(sk, skb, n)) {
 			if (glass_corked(gs))
 				sk_reset_timer(sk, &gs->cork_timer,
@@ -1370,9 +1374,13 @@ static void glass_push_some(struct sock *sk, bool holes)
 			break;
 		}
 		if (glass_send_new(sk, skb, &t))
-			break;
+			goto nomem;
 	}
 	glass_train_flush(sk, &t);
+	return;
+nomem:
+	glass_train_flush(sk, &t);
+	glass_check_persist(sk);
 }
 
 /**

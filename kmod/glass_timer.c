@@ -283,6 +283,7 @@ static void glass_probe_timeout(struct sock *sk)
 	if (!gs->send_head || gs->snd_nxt != gs->snd_una)
 		return;
 	if (gs->snd_wnd) {
+		/* Open: what SWS avoidance or a failed allocation kept back. */
 		glass_push(sk);
 		if (gs->snd_nxt != gs->snd_una || glass_send_into_window(sk))
 			return;

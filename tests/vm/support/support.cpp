@@ -130,8 +130,6 @@ int connect_to(const char* ip, uint16_t port) {
   return fd;
 }
 
-namespace {
-
 // GLASS_FAULT=1: the runner armed failslab and fail_page_alloc for marked
 // tasks (vm/guest/run-vm-tests.sh).
 bool fault_pass() {
@@ -141,8 +139,6 @@ bool fault_pass() {
   }();
   return on;
 }
-
-}  // namespace
 
 FaultScope::FaultScope() {
   if (!fault_pass()) return;

@@ -4,9 +4,9 @@
 // 500 ms so "while the first segment is unacknowledged" is a wide window,
 // and the sender's RTO floor to 3 s so no retransmission races the ACK.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -18,7 +18,7 @@ namespace {
 // in the fault-injection pass (GLASS_FAULT=1) the tap can miss frames the
 // kernel did send: there it may see fewer, never more.
 void expect_tap_saw(uint64_t tapped, uint64_t sent) {
-  if (std::getenv("GLASS_FAULT") != nullptr)
+  if (gt::fault_pass())
     EXPECT_LE(tapped, sent);
   else
     EXPECT_EQ(tapped, sent);
@@ -157,6 +157,44 @@ TEST_F(Small, CorkCeilingSendsHeldBytesWithoutUncork) {
   EXPECT_EQ(s.gi_cork, 1);
   EXPECT_EQ(s.gi_data_segs_out - d0, 1u);
   EXPECT_EQ(read_n(300), msg);
+}
+
+// Data memory kept back, with nothing in flight, leaves on a timer (TCP's
+// tcp_check_probe_timer()): the writer may be done and no ACK is coming to
+// push it. A segment's worth is queued unpushed (MSG_MORE), cork is set
+// and the MSS lowered, so that the next push must cut the skb before it
+// sends (Nagle holds the tail); that push's first slab allocation fails.
+TEST_F(Small, DataKeptBackByMemoryLeavesOnATimer) {
+  if (!gt::FailNextSlab::available())
+    GTEST_SKIP() << "needs failslab (the debug kernel: make test-debug)";
+  ASSERT_NO_FATAL_FAILURE(open());
+  const uint32_t mss = gt::info(link.client).gi_mss;
+  const std::string msg(mss, 'k');
+  ASSERT_EQ(send(link.client, msg.data(), msg.size(), MSG_MORE), static_cast<ssize_t>(mss));
+  tt::set_int(link.client, SOL_GLASS, GLASS_CORK, 1);
+  tt::set_int(link.client, SOL_GLASS, GLASS_MAXSEG, 536);
+  const uint64_t d0 = data_segs();
+  ASSERT_EQ(gt::info(link.client).gi_unsent, mss);
+  bool failed = false;
+  {
+    gt::FailNextSlab fail;
+    ASSERT_EQ(send(link.client, msg.data(), 0, 0), 0);
+    failed = fail.release();
+  }
+  ASSERT_TRUE(failed) << "no allocation failed in the push";
+  glass_info s = gt::info(link.client);
+  ASSERT_EQ(s.gi_unsent, mss) << "sent although the push failed";
+  ASSERT_EQ(s.gi_data_segs_out, d0);
+  // The persist timer (one RTO: the suite's 3 s floor) pushes again, and
+  // the bytes leave as data, not as a window probe: the window is open.
+  ASSERT_TRUE(gt::wait_until([&] { return gt::info(link.server).gi_unread == mss; }, 10000))
+      << "the kept-back data never left";
+  EXPECT_EQ(read_n(mss), msg);
+  s = gt::info(link.client);
+  EXPECT_EQ(s.gi_unsent, 0u);
+  EXPECT_GT(s.gi_data_segs_out, d0);
+  EXPECT_EQ(s.gi_probes, 0u);
+  EXPECT_TRUE(tt::wait_all_acked(link.client, 5000));
 }
 
 TEST_F(Small, DelayedAckIsPendingThenSentByTimer) {
