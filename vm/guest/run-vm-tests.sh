@@ -66,6 +66,31 @@ fault_disarm() {
 	done
 }
 
+# hang_dump: what a test that is about to time out is waiting for, in
+# logs/NAME.hang: its threads' kernel stacks and every glass socket of
+# every named namespace (timers, windows, queues), so that a stall found
+# once can be explained without reproducing it.
+hang_dump() {
+	echo "== $(uptime_s) s: still running after $((T - 10)) s"
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		case "$(cat "$t/cmdline" 2>/dev/null | tr '\0' ' ')" in
+		*vmtest_* | *glass\ *) ;;
+		*) continue ;;
+		esac
+		echo "-- ${t#/proc/} $(cat "$t/comm" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null)"
+		cat "$t/stack" 2>/dev/null
+	done
+	for ns in "" $(/usr/sbin/ip netns list 2>/dev/null | cut -d' ' -f1); do
+		echo "-- namespace ${ns:-(init)}"
+		if [ -n "$ns" ]; then
+			/usr/sbin/ip netns exec "$ns" cat /proc/net/glass /proc/net/glass_stat 2>&1
+		else
+			cat /proc/net/glass /proc/net/glass_stat 2>&1
+		fi
+	done
+	cat /proc/net/glass_sockstat 2>&1
+}
+
 # run_one NAME CMD...: run with the timeout, record the status, report.
 run_one() {
 	name=$1
@@ -78,8 +103,19 @@ run_one() {
 	# into exec, the loader, `ip` or the report file would only fail the
 	# harness, never the protocol.
 	[ "$FAULT" = 0 ] || fault_arm
-	timeout "$T" "$@" >"logs/$name.log" 2>&1 </dev/null
+	timeout "$T" "$@" >"logs/$name.log" 2>&1 </dev/null &
+	pid=$!
+	# Ten seconds before the timeout, say what it waits for.
+	(
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep $((T > 20 ? T - 10 : T)) &
+		s=$!
+		wait "$s" && hang_dump >"logs/$name.hang" 2>&1
+	) &
+	watcher=$!
+	wait "$pid"
 	rc=$?
+	kill "$watcher" 2>/dev/null
 	[ "$FAULT" = 0 ] || fault_disarm >"faults/$name"
 	echo "$rc" >"rc/$name"
 	t1=$(uptime_s)
