@@ -60,6 +60,11 @@ int connect_to(const char* ip, uint16_t port);
 bool write_all(int fd, const void* buf, size_t n);
 bool read_all(int fd, void* buf, size_t n);
 
+// True in the debug kernel's fault-injection pass (GLASS_FAULT=1, below):
+// a test that counts drops for want of memory (drop_nomem) expects some
+// there, caused on purpose.
+bool fault_pass();
+
 // In the debug kernel's fault-injection pass (GLASS_FAULT=1 in the
 // environment), the kernel fails a fraction of the calling thread's memory
 // allocations while a FaultScope lives (/proc/thread-self/make-it-fail), and
@@ -68,10 +73,6 @@ bool read_all(int fd, void* buf, size_t n);
 // `ip`, namespaces) or into writing its report would only fail the harness,
 // while one injected into send() and recv() (and the backlog they process)
 // exercises the protocol's error paths. Elsewhere a FaultScope does nothing.
-// True in that pass: a test that counts drops for want of memory
-// (drop_nomem) expects some there, caused on purpose.
-bool fault_pass();
-
 class FaultScope {
  public:
   FaultScope();
