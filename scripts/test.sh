@@ -210,9 +210,23 @@ guest_boot() {
 			"$(sed -n 's/^wall_seconds=//p' "$RESULTS/$vm/summary" 2>/dev/null)s"
 	else
 		fail "${prefix}guest boot + kernel log check (vm/run exit $vmrc; see $RESULTS/$vm/summary, log-check.txt)"
-		printf '  %-28s FAILED (vm/run exit %s): %s\n' "${prefix}guest boot + kernel log" "$vmrc" \
-			"$(grep -E '^(guest|log_check)=' "$RESULTS/$vm/summary" 2>/dev/null | tr '\n' ' ')"
-		sed 's/^/      /' "$RESULTS/$vm/log-check.txt" 2>/dev/null | head -n 10 || true
+		printf '  %-28s FAILED (vm/run exit %s)\n' "${prefix}guest boot + kernel log" "$vmrc"
+		why_vm "$RESULTS/$vm"
+	fi
+}
+
+# why_vm OUT: why a guest run failed, from vm/run's files in OUT, on our
+# output (CI keeps only that): the summary's verdict, a setup failure, the
+# kernel log's bad lines, and the console's last lines when the guest
+# reported no status. Never fails: it only reports.
+why_vm() {
+	local out=$1
+	printf '      %s\n' "$(grep -E '^(guest|command_status|log_check|qemu_status|wall_seconds)=' \
+		"$out/summary" 2>/dev/null | tr '\n' ' ')"
+	[ ! -s "$out/guest/failure" ] || printf '      setup failed: %s\n' "$(cat "$out/guest/failure")"
+	head -n 10 "$out/log-check.txt" 2>/dev/null | sed 's/^/      log: /' || true
+	if ! grep -q '^guest=ok' "$out/summary" 2>/dev/null; then
+		tr -d '\r' 2>/dev/null <"$out/console.log" | tail -n 15 | sed 's/^/      console: /' || true
 	fi
 }
 
@@ -263,6 +277,9 @@ pair_tests() {
 	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --vms 2 --quiet --out "$RESULTS/vm2" --share "$dir" \
 		--timeout "${GLASS_TEST_VM_TIMEOUT:-$((120 + count * per))}" \
 		-- env GLASS_VMTEST_TIMEOUT="$per" GLASS_PAIR_BULK="$bulk" /glass/guest/run-vm2-tests.sh || vmrc=$?
+	# What each guest said beyond RUN/ok (a failure, a barrier given up on).
+	cat "$RESULTS"/vm2/vm[12]/console.log 2>/dev/null | tr -d '\r' |
+		grep -a '^\[vm[12]\] \|^    ' | grep -av '^\[vm[12]\] \(RUN\|ok\) ' || true
 	for n in "${scripts[@]}"; do
 		rc1=$(cat "$dir/rc/$n.vm1" 2>/dev/null || echo none)
 		rc2=$(cat "$dir/rc/$n.vm2" 2>/dev/null || echo none)
@@ -273,7 +290,7 @@ pair_tests() {
 			fail "vm2/$n (exit $rc1/$rc2; see $dir/logs/$n.vm1.log, .vm2.log)"
 			printf '  %-28s FAILED: exit %s/%s\n' "vm2/$n" "$rc1" "$rc2"
 			# Say why here: CI keeps only this output, not the share.
-			tail -n 8 "$dir/logs/$n.vm1.log" "$dir/logs/$n.vm2.log" 2>&1 | sed 's/^/      /'
+			tail -n 8 "$dir/logs/$n.vm1.log" "$dir/logs/$n.vm2.log" 2>&1 | sed 's/^/      /' || true
 		fi
 	done
 	if [ "$vmrc" = 0 ]; then
@@ -282,8 +299,11 @@ pair_tests() {
 			"$(sed -n 's/^wall_seconds=//p' "$RESULTS/vm2/summary" 2>/dev/null)"
 	else
 		fail "vm2/double boot + kernel logs (vm/run exit $vmrc; see $RESULTS/vm2/summary)"
-		printf '  %-28s FAILED (vm/run exit %s): %s\n' "vm2/double boot + kernel logs" "$vmrc" \
-			"$(grep -E 'log_check|result' "$RESULTS/vm2/summary" 2>/dev/null | tr '\n' ' ')"
+		printf '  %-28s FAILED (vm/run exit %s)\n' "vm2/double boot + kernel logs" "$vmrc"
+		printf '      vm1:\n'
+		why_vm "$RESULTS/vm2/vm1"
+		printf '      vm2:\n'
+		why_vm "$RESULTS/vm2/vm2"
 	fi
 }
 
