@@ -157,16 +157,22 @@ path() {
 
 # glass.ko against the debug tree, in a copy of kmod/ and include/ (Kbuild
 # writes objects next to the sources; the stock kmod/ stays untouched).
+# One caller at a time: both guests of a pair (vm/run --vms 2) and the
+# self-tests run side by side ask for it together, and two makes in one
+# folder can leave a half-written glass.ko for the other to boot with.
 kmod() {
 	local tree dst=$GLASS_ROOT/build/debug
 	tree=$(kernel)
 	mkdir -p "$dst"
+	exec 8>"$dst/kmod.lock"
+	flock 8
 	local -a ex=(--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod'
 		--exclude='*.mod.c' --exclude='modules.order' --exclude='Module.symvers' --exclude='.tmp*')
 	rsync -a --delete "${ex[@]}" "$GLASS_ROOT/kmod/" "$dst/kmod/"
 	rsync -a --delete "$GLASS_ROOT/include/" "$dst/include/"
 	make --no-print-directory -s -j"$JOBS" -C "$tree" M="$dst/kmod" modules >&2 ||
 		die "glass.ko does not build against the debug kernel"
+	exec 8>&-
 	say "$dst/kmod/glass.ko"
 }
 
