@@ -253,8 +253,23 @@ enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
 }
 
 /*
+ * May a loss start a recovery now? RFC 6582 3.2 step 2 (NewReno): only once
+ * the ACK point has passed recover, so that duplicates caused by resending
+ * the old window do not start another. With SACK the ACK point may also
+ * stand at recover: the byte there is the first sent after the last
+ * episode began, so its loss is a new one, which SACK tells apart from
+ * the old window (Linux holds the old state for Reno only, in
+ * tcp_try_undo_recovery()). Waiting to pass it left that loss to the RTO.
+ */
+static bool glass_cc_may_recover(const struct glass_cc *cc, u32 snd_una)
+{
+	return cc->sack ? glass_seq_geq(snd_una, cc->recover) :
+			  glass_seq_after(snd_una, cc->recover);
+}
+
+/*
  * RFC 5681 3.2 steps 2-4 and RFC 6582 3.2 steps 2-4: the third duplicate
- * enters recovery if the ACK point has passed recover; in recovery each
+ * enters recovery if glass_cc_may_recover() allows; in recovery each
  * further one inflates cwnd by one MSS for the segment that left the
  * network.
  */
@@ -269,7 +284,7 @@ enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
 		return GLASS_CC_NONE;
 	}
 	if (cc->dupacks != GLASS_CC_DUPTHRESH ||
-	    !glass_seq_after(snd_una, cc->recover))
+	    !glass_cc_may_recover(cc, snd_una))
 		return GLASS_CC_NONE;
 	if (cc->sack)
 		return glass_cc_sack_loss(cc, snd_una, snd_nxt, flight) ?
@@ -290,7 +305,7 @@ enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
 bool glass_cc_sack_loss(struct glass_cc *cc, u32 snd_una, u32 snd_max,
 			u32 flight)
 {
-	if (cc->in_recovery || !glass_seq_after(snd_una, cc->recover))
+	if (cc->in_recovery || !glass_cc_may_recover(cc, snd_una))
 		return false;
 	glass_cc_save(cc);
 	cc->ssthresh = glass_cc_halve(cc, flight);

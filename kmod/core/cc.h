@@ -141,8 +141,8 @@ enum glass_cc_action glass_cc_on_ack(struct glass_cc *cc, u32 ack, u32 acked,
  * the recover point of an earlier recovery (RFC 6582 3.2 step 2):
  * ssthresh = max(flight / 2, 2 mss), cwnd = ssthresh + 3 mss, recover =
  * snd_nxt. In recovery, each one inflates cwnd by one MSS. With @sack the
- * third one starts recovery as glass_cc_sack_loss() does, and none
- * inflates cwnd.
+ * third one starts recovery as glass_cc_sack_loss() does (snd_una may
+ * also stand at recover), and none inflates cwnd.
  * Return: GLASS_CC_RETRANSMIT when fast retransmit starts, else
  * GLASS_CC_NONE.
  */
@@ -156,8 +156,9 @@ enum glass_cc_action glass_cc_on_dupack(struct glass_cc *cc, u32 snd_una,
  * @snd_max: the highest byte sent (the new recover point).
  * @flight: bytes outstanding.
  *
- * Outside recovery, and past the recover point of the last one (RFC 6675
- * step 4.1, as RFC 6582 step 2), recovery starts: ssthresh = cwnd =
+ * Outside recovery, with @snd_una at or past the recover point of the last
+ * one or of an RTO (at it: the lost byte is the first sent after that
+ * episode began, a new loss), recovery starts: ssthresh = cwnd =
  * max(flight / 2, 2 mss), recover = @snd_max.
  * Return: true if recovery started.
  */

@@ -4,10 +4,13 @@
 // ACK opens the window and tells nothing yet, so F-RTO sends two new
 // segments (step 2.b). Of the new pair only the second arrives: the loss
 // was real (step 3.a) and the holes are resent; with nothing new to send,
-// the first new segment goes with the last hole (RFC 6675 NextSeg rule
-// 3). The ACK that reaches the RTO's recovery point ends the episode
-// (Linux's TCP_CA_Loss ends at high_seq too), and the last ACK covers
-// everything: one RTO in all, no undo.
+// the first new segment goes with the last hole (RACK found it lost: it
+// was sent before the SACKed one). The ACK that reaches the RTO's
+// recovery point ends the episode (Linux's TCP_CA_Loss ends at high_seq
+// too); the first new segment, lost and resent but not yet acknowledged,
+// is a loss of data sent after the RTO: a new recovery (as Linux's
+// tcp_time_to_recover() with lost_out), which the last ACK ends: one RTO
+// in all, no undo.
 0     `echo newreno > /proc/sys/net/glass/congestion_control`
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
@@ -38,9 +41,10 @@
 +0.005 < . 1:1(0) ack 3001 win 65535 sack 5001:6001
 +0    > . 3001:4001(1000) ack 1 win ...
 +0    > . 4001:5001(1000) ack 1 win ...
-// Every hole the expiry marked is delivered: the episode is over.
+// Every hole the expiry marked is delivered: the episode is over, and
+// 4001:5001's loss starts a recovery (recover 6001).
 +0.005 < . 1:1(0) ack 4001 win 65535 sack 5001:6001
-+0    info(4) gi_ca_state == 0
++0    info(4) gi_ca_state == 1
 +0    info(4) gi_timeouts == 1
 +0.02 < . 1:1(0) ack 6001 win 65535
 +0    info(4) gi_unacked == 0

@@ -499,9 +499,48 @@ TEST(Cc, SackLossStartsRecoveryOncePerRecoverPoint) {
   EXPECT_FALSE(glass_cc_sack_loss(&cc, 1, 8001, 8 * kMss));  // in recovery
   glass_cc_on_ack(&cc, 8001, 8 * kMss, 8 * kMss);
   EXPECT_FALSE(cc.in_recovery);
-  // snd_una (8001) has not passed recover (8001): no new recovery yet.
-  EXPECT_FALSE(glass_cc_sack_loss(&cc, 8001, 12001, 4 * kMss));
-  EXPECT_TRUE(glass_cc_sack_loss(&cc, 8002, 12001, 4 * kMss));
+  // The byte at recover (8001) was sent after the episode began: with
+  // SACK its loss is a new one and starts recovery at once.
+  EXPECT_TRUE(glass_cc_sack_loss(&cc, 8001, 12001, 4 * kMss));
+  EXPECT_EQ(cc.recover, 12001u);
+  EXPECT_EQ(cc.cwnd, 2 * kMss);
+}
+
+// Before the ACK point reaches recover, a loss belongs to the episode
+// that is ending (or to the RTO's): no second cut.
+TEST(Cc, SackLossBeforeRecoverIsTheSameEpisode) {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  cc.cwnd = 8 * kMss;
+  ASSERT_TRUE(glass_cc_sack_loss(&cc, 1, 8001, 8 * kMss));
+  glass_cc_on_ack(&cc, 4001, 4 * kMss, 8 * kMss);
+  EXPECT_TRUE(cc.in_recovery);
+  EXPECT_FALSE(glass_cc_sack_loss(&cc, 4001, 8001, 4 * kMss));
+  glass_cc rto = Fresh();
+  rto.sack = true;
+  glass_cc_on_rto(&rto, 10001, 10 * kMss);
+  EXPECT_FALSE(glass_cc_sack_loss(&rto, 5001, 10001, 5 * kMss));
+  EXPECT_EQ(rto.cwnd, kMss);
+}
+
+// The segment at recover lost once the episode is over, found by three
+// duplicates or by the scoreboard: a new recovery, with SACK only (the
+// NewReno rule stays: OnDupackAfterFullAckAtRecoverIsBlocked).
+TEST(Cc, SackLossAtRecoverAfterAnEpisodeStartsRecovery) {
+  glass_cc cc = InRecovery();
+  cc.sack = true;
+  glass_cc_on_ack(&cc, 20001, 20 * kMss, 20 * kMss);
+  ASSERT_FALSE(cc.in_recovery);
+  glass_cc_on_dupack(&cc, 20001, 30001, 10 * kMss);
+  glass_cc_on_dupack(&cc, 20001, 30001, 10 * kMss);
+  EXPECT_EQ(glass_cc_on_dupack(&cc, 20001, 30001, 10 * kMss), GLASS_CC_RETRANSMIT);
+  EXPECT_EQ(cc.recover, 30001u);
+  glass_cc rto = Fresh();
+  rto.sack = true;
+  glass_cc_on_rto(&rto, 10001, 10 * kMss);
+  glass_cc_on_ack(&rto, 10001, 10 * kMss, 10 * kMss);
+  ASSERT_FALSE(rto.in_loss);
+  EXPECT_TRUE(glass_cc_sack_loss(&rto, 10001, 14001, 4 * kMss));
 }
 
 // D-SACK undo (RFC 2883 section 5): a recovery whose retransmissions all
