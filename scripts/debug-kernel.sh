@@ -158,8 +158,8 @@ path() {
 # glass.ko against the debug tree, in a copy of kmod/ and include/ (Kbuild
 # writes objects next to the sources; the stock kmod/ stays untouched).
 # One caller at a time: both guests of a pair (vm/run --vms 2) and the
-# self-tests run side by side ask for it together, and two makes in one
-# folder can leave a half-written glass.ko for the other to boot with.
+# self-tests run side by side ask for it together; two rsyncs and makes in
+# one folder race (one guest's rsync failed on the other's temporary file).
 kmod() {
 	local tree dst=$GLASS_ROOT/build/debug
 	tree=$(kernel)
