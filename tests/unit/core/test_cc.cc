@@ -21,6 +21,13 @@ glass_cc Fresh(uint32_t snd_nxt = kIsn1) {
   return cc;
 }
 
+// A fresh connection that agreed to SACK (RFC 6675 recovery).
+glass_cc FreshSack() {
+  glass_cc cc = Fresh();
+  cc.sack = true;
+  return cc;
+}
+
 // A connection in congestion avoidance with cwnd = ssthresh = 10 MSS.
 glass_cc InAvoidance() {
   glass_cc cc = Fresh();
@@ -467,8 +474,7 @@ TEST(Cc, OnRtoThenSlowStartUpToSsthresh) {
 // further duplicates and partial ACKs leave cwnd alone (no NewReno
 // inflation or deflation); the full ACK ends recovery at ssthresh.
 TEST(Cc, SackRecoveryFollowsRfc6675) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 20 * kMss;
   EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_NONE);
   EXPECT_EQ(glass_cc_on_dupack(&cc, 1, 20001, 20 * kMss), GLASS_CC_NONE);
@@ -490,8 +496,7 @@ TEST(Cc, SackRecoveryFollowsRfc6675) {
 // The scoreboard may find a loss before three duplicates (RFC 6675
 // IsLost): recovery starts once per recover point, as with duplicates.
 TEST(Cc, SackLossStartsRecoveryOncePerRecoverPoint) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 8 * kMss;
   EXPECT_TRUE(glass_cc_sack_loss(&cc, 1, 8001, 8 * kMss));
   EXPECT_EQ(cc.cwnd, 4 * kMss);
@@ -509,15 +514,13 @@ TEST(Cc, SackLossStartsRecoveryOncePerRecoverPoint) {
 // Before the ACK point reaches recover, a loss belongs to the episode
 // that is ending (or to the RTO's): no second cut.
 TEST(Cc, SackLossBeforeRecoverIsTheSameEpisode) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 8 * kMss;
   ASSERT_TRUE(glass_cc_sack_loss(&cc, 1, 8001, 8 * kMss));
   glass_cc_on_ack(&cc, 4001, 4 * kMss, 8 * kMss);
   EXPECT_TRUE(cc.in_recovery);
   EXPECT_FALSE(glass_cc_sack_loss(&cc, 4001, 8001, 4 * kMss));
-  glass_cc rto = Fresh();
-  rto.sack = true;
+  glass_cc rto = FreshSack();
   glass_cc_on_rto(&rto, 10001, 10 * kMss);
   EXPECT_FALSE(glass_cc_sack_loss(&rto, 5001, 10001, 5 * kMss));
   EXPECT_EQ(rto.cwnd, kMss);
@@ -535,8 +538,7 @@ TEST(Cc, SackLossAtRecoverAfterAnEpisodeStartsRecovery) {
   glass_cc_on_dupack(&cc, 20001, 30001, 10 * kMss);
   EXPECT_EQ(glass_cc_on_dupack(&cc, 20001, 30001, 10 * kMss), GLASS_CC_RETRANSMIT);
   EXPECT_EQ(cc.recover, 30001u);
-  glass_cc rto = Fresh();
-  rto.sack = true;
+  glass_cc rto = FreshSack();
   glass_cc_on_rto(&rto, 10001, 10 * kMss);
   glass_cc_on_ack(&rto, 10001, 10 * kMss, 10 * kMss);
   ASSERT_FALSE(rto.in_loss);
@@ -547,8 +549,7 @@ TEST(Cc, SackLossAtRecoverAfterAnEpisodeStartsRecovery) {
 // proved unneeded gives the window back: cwnd and ssthresh as before the
 // cut, recovery over; a window that grew since is kept.
 TEST(Cc, UndoRestoresTheWindowBeforeTheCut) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 20 * kMss;
   cc.ssthresh = 30 * kMss;
   ASSERT_TRUE(glass_cc_sack_loss(&cc, 2, 20001, 20 * kMss));
@@ -574,8 +575,7 @@ TEST(Cc, UndoRestoresTheWindowBeforeTheCut) {
 // ahead of snd_una, which would leave the hole to the RTO. An RTO's
 // recovery point is given back the same way.
 TEST(Cc, UndoLetsTheNextLossStartRecovery) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 20 * kMss;
   ASSERT_TRUE(glass_cc_sack_loss(&cc, 1, 20001, 20 * kMss));
   // The ACK moved to 4001 when the D-SACKs came back; recover is 20001.
@@ -588,8 +588,7 @@ TEST(Cc, UndoLetsTheNextLossStartRecovery) {
   EXPECT_EQ(cc.recover, 24001u);
   EXPECT_EQ(cc.cwnd, 10 * kMss);
   // And by duplicate ACKs: the third one after an undone RTO.
-  glass_cc rto = Fresh();
-  rto.sack = true;
+  glass_cc rto = FreshSack();
   rto.cwnd = 20 * kMss;
   glass_cc_on_rto(&rto, 20001, 20 * kMss);
   glass_cc_undo(&rto, 1001);
@@ -604,8 +603,7 @@ TEST(Cc, UndoLetsTheNextLossStartRecovery) {
 // An expiry with SACK that starts an episode arms it; without SACK, or
 // during a recovery, it stays off; a backed-off expiry keeps it as it was.
 TEST(Cc, FrtoArmedByAnRtoThatStartsAnEpisode) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   glass_cc_on_rto(&cc, 20001, 20 * kMss);
   EXPECT_TRUE(cc.frto);
   glass_cc_on_rto(&cc, 20001, 20 * kMss);
@@ -613,8 +611,7 @@ TEST(Cc, FrtoArmedByAnRtoThatStartsAnEpisode) {
   glass_cc nosack = Fresh();
   glass_cc_on_rto(&nosack, 20001, 20 * kMss);
   EXPECT_FALSE(nosack.frto);
-  glass_cc rec = Fresh();
-  rec.sack = true;
+  glass_cc rec = FreshSack();
   rec.cwnd = 20 * kMss;
   ASSERT_TRUE(glass_cc_sack_loss(&rec, 2, 20001, 20 * kMss));
   glass_cc_on_rto(&rec, 20001, 20 * kMss);
@@ -629,8 +626,7 @@ TEST(Cc, FrtoArmedByAnRtoThatStartsAnEpisode) {
 // retransmitted: the timeout was spurious; cwnd and ssthresh come back,
 // the loss state ends, F-RTO is done.
 TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 20 * kMss;
   cc.ssthresh = 30 * kMss;
   glass_cc_on_rto(&cc, 20001, 20 * kMss);
@@ -650,8 +646,7 @@ TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
   // Once done, later ACKs get no verdict.
   EXPECT_EQ(glass_cc_frto(&cc, 6001, 20001, &a), GLASS_FRTO_NONE);
   // Even an ACK that ends the episode undoes when it delivers originals.
-  glass_cc all = Fresh();
-  all.sack = true;
+  glass_cc all = FreshSack();
   all.cwnd = 20 * kMss;
   glass_cc_on_rto(&all, 20001, 20 * kMss);
   glass_cc_on_ack(&all, 20001, 20 * kMss, 20 * kMss);
@@ -663,8 +658,7 @@ TEST(Cc, FrtoOriginalDeliveredUndoesTheRto) {
 // An RTO with 20 segments out (SACK agreed), then the ACK of the resent
 // head, with new data to send: F-RTO's step 2.b is next. *a is that ACK.
 glass_cc HeadAckedAfterRto(glass_frto_ack* a) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 20 * kMss;
   glass_cc_on_rto(&cc, 20001, 20 * kMss);
   glass_cc_on_ack(&cc, 1001, kMss, 20 * kMss);
@@ -718,8 +712,7 @@ TEST(Cc, FrtoSackAfterNewDataMeansTheLossWasReal) {
 // head ends F-RTO (conventional recovery); an ACK that reaches the
 // recovery point without an original ends it too.
 TEST(Cc, FrtoConventionalRecoveryCases) {
-  glass_cc cc = Fresh();
-  cc.sack = true;
+  glass_cc cc = FreshSack();
   cc.cwnd = 20 * kMss;
   glass_cc_on_rto(&cc, 20001, 20 * kMss);
   glass_frto_ack a{};
@@ -732,8 +725,7 @@ TEST(Cc, FrtoConventionalRecoveryCases) {
   EXPECT_EQ(glass_cc_frto(&cc, 1001, 20001, &a), GLASS_FRTO_NONE);
   EXPECT_FALSE(cc.frto);
   EXPECT_EQ(cc.recover, 20001u);
-  glass_cc end = Fresh();
-  end.sack = true;
+  glass_cc end = FreshSack();
   end.cwnd = 20 * kMss;
   glass_cc_on_rto(&end, 20001, 20 * kMss);
   glass_cc_on_ack(&end, 20001, 20 * kMss, 20 * kMss);
@@ -741,8 +733,7 @@ TEST(Cc, FrtoConventionalRecoveryCases) {
   EXPECT_EQ(glass_cc_frto(&end, 20001, 20001, &a), GLASS_FRTO_NONE);
   EXPECT_FALSE(end.frto);
   // A D-SACK undo ends F-RTO too.
-  glass_cc ds = Fresh();
-  ds.sack = true;
+  glass_cc ds = FreshSack();
   glass_cc_on_rto(&ds, 20001, 20 * kMss);
   glass_cc_undo(&ds, 1);
   EXPECT_FALSE(ds.frto);
