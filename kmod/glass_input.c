@@ -910,6 +910,23 @@ static bool glass_ooo_prune(struct sock *sk)
 	return glass_ooo_discard(sk, GLASS_MIB_DROP_MEMORY);
 }
 
+/*
+ * Does sk_rcvbuf leave room to hold skb? The bytes at rcv_nxt need none
+ * when the reader's queue is empty: all that is held then is out of order
+ * and can only be read after them, so refusing them would stall the
+ * connection for good, the reader waiting and every retransmission
+ * dropped (TCP forces the charge in the same case). One skb past
+ * sk_rcvbuf at most: the next finds the queue non-empty.
+ */
+static bool glass_rcvbuf_room(const struct sock *sk, const struct sk_buff *skb,
+			      bool in_order)
+{
+	if (in_order && skb_queue_empty(&sk->sk_receive_queue))
+		return true;
+	return atomic_read(&sk->sk_rmem_alloc) + glass_held_size(skb) <=
+	       READ_ONCE(sk->sk_rcvbuf);
+}
+
 /* Payload and FIN of an acceptable segment in a state that takes data. */
 static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -928,8 +945,7 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!glass_data_clip(sk, skb, &r))
 		return;
-	if (atomic_read(&sk->sk_rmem_alloc) + glass_held_size(skb) >
-	    READ_ONCE(sk->sk_rcvbuf)) {
+	if (!glass_rcvbuf_room(sk, skb, r.start == gs->rcv_nxt)) {
 		glass_send_ack(sk);
 		return glass_drop(net, skb, GLASS_MIB_DROP_RCVBUF);
 	}
