@@ -9,6 +9,7 @@
 #   GLASS_TEST_VM_TIMEOUT  watchdog for the whole test guest (default: from the tests)
 #   GLASS_TEST_HARNESS=0   skip the harness self-tests
 #   GLASS_TEST_PAIR=0      skip the two-machine tests (tests/vm2, vm/run --vms 2)
+#   GLASS_FAULT_TIMEOUT    seconds per binary in the fault-injection pass (default 600)
 #   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; the guest tests and
 #                          the two-machine tests in the debug kernel (vm/run
 #                          --debug), then the fault-injection pass (GLASS_FAULT_TESTS, with
@@ -310,6 +311,9 @@ pair_tests() {
 # The debug run's second boot: the transfer and hostile suites with
 # failslab + fail_page_alloc failing the test processes' allocations.
 fault_tests() {
+	# Its binaries take 1-4 minutes; a hang should not cost the guest
+	# suite's 25 (it is a failure either way).
+	local PER_TEST=${GLASS_FAULT_TIMEOUT:-600}
 	say "== fault injection (debug kernel): $FAULT_TESTS${FAULT_FILTER:+ (--gtest_filter=$FAULT_FILTER)}, failslab + fail_page_alloc at ${GLASS_FAULT_PROBABILITY:-1}%, one boot"
 	guest_boot fault vm-fault "fault: " "${FAULT_ENV[@]}" GLASS_VMTESTS="$FAULT_TESTS" \
 		${FAULT_FILTER:+GLASS_GTEST_FILTER="$FAULT_FILTER"}
