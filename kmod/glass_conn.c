@@ -29,6 +29,7 @@
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
+#include <linux/sock_diag.h>
 #include <net/tcp_states.h>
 
 #include "glass_sock.h"
@@ -113,8 +114,6 @@ void glass_init_conn_vars(struct sock *sk)
 	gs->rcv_space = glass_rcv_space(sk);
 }
 
-static atomic64_t glass_cookie_gen = ATOMIC64_INIT(0);
-
 static void glass_destruct(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -144,6 +143,18 @@ static void glass_destruct(struct sock *sk)
 		sock_put(gs->parent);
 		gs->parent = NULL;
 	}
+}
+
+/*
+ * The socket cookie, from the kernel's generator (unique, never reused):
+ * the id in glass's tracepoints is the one SO_COOKIE and BPF's
+ * bpf_get_socket_cookie() give for the same socket.
+ */
+static void glass_set_cookie(struct sock *sk)
+{
+	__u32 halves[2];	/* its copy for a diag message: not needed */
+
+	sock_diag_save_cookie(sk, halves);
 }
 
 /**
@@ -183,7 +194,7 @@ void glass_init_sock(struct sock *sk)
 	gs->rcv_mss = GLASS_DEFAULT_MSS;
 	gs->born_us = glass_now_us();
 	gs->cc_algo = READ_ONCE(glass_pernet(sock_net(sk))->sysctl.congestion_control);
-	gs->cookie = atomic64_inc_return(&glass_cookie_gen);
+	glass_set_cookie(sk);
 	glass_init_timers(sk);
 	gs->sndbuf_init = sk->sk_sndbuf;
 	glass_sockets_allocated_add(1);
@@ -417,7 +428,7 @@ void glass_dev_gone(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
 
-	if (!test_and_set_bit(GLASS_DEV_GONE, &gs->deferred))
+	if (!test_and_set_bit(GLASS_DEV_GONE, &sk->sk_tsq_flags))
 		sk_reset_timer(sk, &gs->write_timer, jiffies);
 }
 

@@ -459,7 +459,7 @@ static enum glass_frto_action glass_frto(struct sock *sk, bool advanced,
 		.una_advanced = advanced,
 		.orig_acked = gs->frto_orig,
 		.dup = dup,
-		.can_send_new = gs->send_head &&
+		.can_send_new = sk->sk_send_head &&
 				glass_seq_after(gs->snd_una + gs->snd_wnd,
 						gs->snd_nxt),
 	};

@@ -112,7 +112,7 @@ static struct sk_buff *glass_tail_with_room(struct sock *sk, u32 goal)
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
-	if (!skb || !gs->send_head)
+	if (!skb || !sk->sk_send_head)
 		return NULL;
 	if (glass_seq_before(GLASS_SKB_CB(skb)->seq, gs->snd_nxt))
 		return NULL;
@@ -658,7 +658,7 @@ void glass_fill_info(struct sock *sk, struct glass_info *gi)
 	}
 	gi->gi_unread = gs->rcv_unread;
 	gi->gi_ooo = glass_ooo_held(gs)->bytes;
-	gi->gi_nagle_held = gs->send_head ? gi->gi_unsent : 0;
+	gi->gi_nagle_held = sk->sk_send_head ? gi->gi_unsent : 0;
 	gi->gi_sndbuf = sk->sk_sndbuf;
 	gi->gi_rcvbuf = sk->sk_rcvbuf;
 	gi->gi_rcv_space = gs->rcv_space;

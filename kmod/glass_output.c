@@ -610,13 +610,11 @@ struct sk_buff *glass_wq_alloc_tail(struct sock *sk, u32 linear, u32 extra)
  */
 void glass_wq_append(struct sock *sk, struct sk_buff *skb)
 {
-	struct glass_sock *gs = glass_sk(sk);
-
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
 	sk_mem_charge(sk, skb->truesize);
-	if (!gs->send_head)
-		gs->send_head = skb;
+	if (!sk->sk_send_head)
+		sk->sk_send_head = skb;
 }
 
 /**
@@ -632,8 +630,8 @@ void glass_wq_unlink_free(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_sock *gs = glass_sk(sk);
 
-	if (gs->send_head == skb)
-		gs->send_head = NULL;
+	if (sk->sk_send_head == skb)
+		sk->sk_send_head = NULL;
 	if (GLASS_SKB_CB(skb)->rack_lost)
 		gs->rack_lost_bytes -= min(gs->rack_lost_bytes, skb->len);
 	__skb_unlink(skb, &sk->sk_write_queue);
@@ -646,12 +644,12 @@ static void glass_wq_find_send_head(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
-	if (gs->send_head || !skb ||
+	if (sk->sk_send_head || !skb ||
 	    !glass_seq_after(GLASS_SKB_CB(skb)->end_seq, gs->snd_nxt))
 		return;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (glass_seq_geq(GLASS_SKB_CB(skb)->seq, gs->snd_nxt)) {
-			gs->send_head = skb;
+			sk->sk_send_head = skb;
 			return;
 		}
 	}
@@ -759,7 +757,7 @@ static void glass_wq_sack_tag(struct sock *sk, u32 start, u32 end, u64 now)
 	struct glass_sock *gs = glass_sk(sk);
 	struct sk_buff *skb = glass_wq_cut_at(sk, start);
 
-	for (; skb && skb != gs->send_head; skb = glass_wq_next(sk, skb)) {
+	for (; skb && skb != sk->sk_send_head; skb = glass_wq_next(sk, skb)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
 		if (!glass_seq_before(cb->seq, end))
@@ -923,7 +921,7 @@ u32 glass_wq_rack_detect(struct sock *sk)
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
-		if (skb == gs->send_head)
+		if (skb == sk->sk_send_head)
 			break;
 		if (cb->sacked)
 			continue;
@@ -968,7 +966,7 @@ static struct sk_buff *glass_wq_rack_next(struct sock *sk)
 	if (!gs->rack_lost_bytes)
 		return NULL;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == gs->send_head)
+		if (skb == sk->sk_send_head)
 			break;
 		if (GLASS_SKB_CB(skb)->rack_lost)
 			return skb;
@@ -984,7 +982,7 @@ static struct sk_buff *glass_wq_cut_at(struct sock *sk, u32 seq)
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 
-		if (skb == glass_sk(sk)->send_head)
+		if (skb == sk->sk_send_head)
 			return NULL;
 		if (glass_seq_leq(cb->end_seq, seq))
 			continue;
@@ -1049,7 +1047,7 @@ void glass_wq_rewind(struct sock *sk)
 	if (!head)
 		return;
 	gs->snd_nxt = GLASS_SKB_CB(head)->end_seq;
-	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, head) ? NULL :
+	sk->sk_send_head = skb_queue_is_last(&sk->sk_write_queue, head) ? NULL :
 			skb_queue_next(&sk->sk_write_queue, head);
 }
 
@@ -1063,7 +1061,7 @@ void glass_wq_purge(struct sock *sk)
 
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		glass_wmem_free_skb(sk, skb);
-	glass_sk(sk)->send_head = NULL;
+	sk->sk_send_head = NULL;
 }
 
 /**
@@ -1213,7 +1211,7 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb,
 	/* One segment at a time is timed; skip reading the clock otherwise. */
 	if (first_send && !cb->retransmitted && !gs->rto.timing)
 		glass_rto_start_timing(&gs->rto, cb->end_seq, glass_now_us());
-	gs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+	sk->sk_send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb_queue_next(&sk->sk_write_queue, skb);
 	if (gs->timer_kind != GLASS_TIMER_RETRANS &&
 	    gs->timer_kind != GLASS_TIMER_REO)
@@ -1331,7 +1329,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 		return;
 	if (holes && glass_sack_recovering(gs))
 		glass_sack_resend_holes(sk, &t);
-	while ((skb = gs->send_head)) {
+	while ((skb = sk->sk_send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 		u32 len = skb->len, n;
 
@@ -1369,7 +1367,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 			goto nomem;
 		if (n < gs->mss && !glass_nagle_ok(sk, skb, n)) {
 			if (glass_corked(gs))
-				sk_reset_timer(sk, &gs->cork_timer,
+				sk_reset_timer(sk, &sk->sk_timer,
 					       gs->cork_until);
 			break;
 		}
@@ -1416,7 +1414,7 @@ void glass_push_new(struct sock *sk)
 bool glass_send_into_window(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	struct sk_buff *skb = gs->send_head;
+	struct sk_buff *skb = sk->sk_send_head;
 	struct glass_train t = {};
 	u32 n;
 
@@ -1447,7 +1445,7 @@ void glass_retransmit_head(struct sock *sk, int reason)
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	struct glass_train t = {};
 
-	if (!skb || skb == gs->send_head)
+	if (!skb || skb == sk->sk_send_head)
 		return;
 	if (skb->len > gs->mss)
 		glass_fragment(sk, skb, gs->mss);	/* may fail: see above */

@@ -45,8 +45,16 @@
  *   the SYN path under the listener's lock, and by procfs.
  * - bind_hashed, conn_hashed, listen_hashed: written by the owner under
  *   the bucket lock, read by walks under another bucket's lock.
- * - born_us, cookie: set before the socket is visible, never changed.
- * - deferred: atomic bit operations only.
+ * - born_us, and sk_cookie (the socket cookie, SO_COOKIE's): set before
+ *   the socket is visible, never changed.
+ * - sk_tsq_flags (the deferred timer work, as TCP keeps its own there):
+ *   atomic bit operations only.
+ *
+ * Fields of struct sock that glass uses as TCP uses them, instead of its
+ * own copies (glass_sock's size is its slab slot): sk_send_head, the
+ * first unsent skb on sk_write_queue (owner); sk_tsq_flags, the deferred
+ * bits (atomic); sk_timer, the cork timer (owner); sk_cookie, the id
+ * tracers see.
  */
 #ifndef _GLASS_SOCK_H
 #define _GLASS_SOCK_H
@@ -252,7 +260,6 @@ struct glass_sock {
 	u32 user_mss;			/* GLASS_MAXSEG, 0 if unset */
 	u32 train_bytes;		/* payload one frame may carry ... */
 	u32 train_segs;			/* ... and segments (glass_output.c) */
-	struct sk_buff *send_head;	/* first unsent skb on sk_write_queue */
 	struct glass_rto rto;
 	struct glass_cc cc;
 	/*
@@ -324,17 +331,16 @@ struct glass_sock {
 	u64 writer_blocked;
 
 	/*
-	 * Timers: armed and stopped by the owner (socket lock); a handler
-	 * takes the lock itself, or defers to the owner through @deferred.
-	 * write_timeout is kept apart from write_timer.expires, which
-	 * glass_dev_gone() moves to now without the socket lock.
+	 * Timers (the cork timer is sk->sk_timer): armed and stopped by the
+	 * owner (socket lock); a handler takes the lock itself, or defers to
+	 * the owner through a bit in sk->sk_tsq_flags (GLASS_*_DEFERRED,
+	 * GLASS_DEV_GONE). write_timeout is kept apart from
+	 * write_timer.expires, which glass_dev_gone() moves to now without
+	 * the socket lock.
 	 */
 	struct timer_list write_timer;
 	struct timer_list delack_timer;
-	struct timer_list cork_timer;
 	unsigned long write_timeout;	/* jiffies the write timer is due */
-	/* Atomic bit operations, from any context. */
-	unsigned long deferred;		/* GLASS_*_DEFERRED, GLASS_DEV_GONE */
 
 	/*
 	 * Listener: the accept queue, protected by accept_lock. accept_len
@@ -359,13 +365,13 @@ struct glass_sock {
 
 	/* Set once by glass_init_sock(), read by anyone (tracepoints). */
 	u64 born_us;
-	u64 cookie;			/* unique id for tracers, never reused */
 };
 
 /*
  * An idle connected pair is two of these; the protocol's slab cache
- * aligns each to 64-byte cache lines, so 1601 B would take a 1664-byte
- * slot. Keep it within 1600 B; docs/perf.md ("Kernel memory per idle
+ * aligns each to 64-byte cache lines, so 1537 B would take a 1600-byte
+ * slot. Keep it within 1536 B (21 to an order-3 slab, where TCP's
+ * 2.25 KB sockets fit 14); docs/perf.md ("Kernel memory per idle
  * connected pair") has what a pair costs against TCP. The bound is the
  * stock kernel's: sparse sizes this layout otherwise, and the debug
  * kernel's lock debugging (lockdep's maps, spinlock owners) grows
@@ -373,7 +379,7 @@ struct glass_sock {
  */
 #if !defined(__CHECKER__) && !defined(CONFIG_DEBUG_LOCK_ALLOC) && \
 	!defined(CONFIG_DEBUG_SPINLOCK)
-static_assert(sizeof(struct glass_sock) <= 1600);
+static_assert(sizeof(struct glass_sock) <= 1536);
 #endif
 
 static inline struct glass_sock *glass_sk(const struct sock *sk)

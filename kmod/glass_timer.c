@@ -145,7 +145,7 @@ void glass_clear_timers(struct sock *sk)
 	glass_stop_write_timer(sk);
 	gs->delack_pending = false;
 	sk_stop_timer(sk, &gs->delack_timer);
-	sk_stop_timer(sk, &gs->cork_timer);
+	sk_stop_timer(sk, &sk->sk_timer);
 }
 
 /**
@@ -229,7 +229,7 @@ static void glass_retransmit_timeout(struct sock *sk)
 	if (glass_orphan_out_of_resources(sk))
 		return;
 	head = skb_peek(&sk->sk_write_queue);
-	if (head && head == gs->send_head) {
+	if (head && head == sk->sk_send_head) {
 		/*
 		 * All that was resent is acknowledged and go-back-N waits at
 		 * an unsent head: the window holds it, nothing was lost. Send
@@ -280,7 +280,7 @@ static void glass_probe_timeout(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 	u32 timeout;
 
-	if (!gs->send_head || gs->snd_nxt != gs->snd_una)
+	if (!sk->sk_send_head || gs->snd_nxt != gs->snd_una)
 		return;
 	if (gs->snd_wnd) {
 		/* Open: what SWS avoidance or a failed allocation kept back. */
@@ -322,7 +322,7 @@ static void glass_write_timer_handler(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 	enum glass_timer_kind kind;
 
-	if (test_and_clear_bit(GLASS_DEV_GONE, &gs->deferred))
+	if (test_and_clear_bit(GLASS_DEV_GONE, &sk->sk_tsq_flags))
 		glass_dev_gone_check(sk);
 	kind = gs->timer_kind;
 	if (kind == GLASS_TIMER_NONE || sk->sk_state == TCP_CLOSE)
@@ -393,12 +393,10 @@ static void glass_cork_handler(struct sock *sk)
 static void glass_timer_run(struct sock *sk, int deferred_bit,
 			    void (*handler)(struct sock *sk))
 {
-	struct glass_sock *gs = glass_sk(sk);
-
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
 		handler(sk);
-	else if (!test_and_set_bit(deferred_bit, &gs->deferred))
+	else if (!test_and_set_bit(deferred_bit, &sk->sk_tsq_flags))
 		sock_hold(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);	/* the reference sk_reset_timer() took */
@@ -422,9 +420,9 @@ static void glass_delack_timer(struct timer_list *t)
 
 static void glass_cork_timer(struct timer_list *t)
 {
-	struct glass_sock *gs = from_timer(gs, t, cork_timer);
+	struct sock *sk = from_timer(sk, t, sk_timer);
 
-	glass_timer_run(&gs->sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
+	glass_timer_run(sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
 }
 
 /**
@@ -437,7 +435,7 @@ void glass_init_timers(struct sock *sk)
 
 	timer_setup(&gs->write_timer, glass_write_timer, 0);
 	timer_setup(&gs->delack_timer, glass_delack_timer, 0);
-	timer_setup(&gs->cork_timer, glass_cork_timer, 0);
+	timer_setup(&sk->sk_timer, glass_cork_timer, 0);
 }
 
 /**
@@ -446,8 +444,7 @@ void glass_init_timers(struct sock *sk)
  */
 void glass_release_cb(struct sock *sk)
 {
-	struct glass_sock *gs = glass_sk(sk);
-	unsigned long flags = xchg(&gs->deferred, 0);
+	unsigned long flags = xchg(&sk->sk_tsq_flags, 0);
 
 	if (flags & BIT(GLASS_DEV_GONE))
 		glass_dev_gone_check(sk);

@@ -37,7 +37,7 @@
 
 #define GLASS_TP_SOCK_ASSIGN(sk)					\
 	do {								\
-		__entry->cookie = glass_sk(sk)->cookie;			\
+		__entry->cookie = atomic64_read(&(sk)->sk_cookie);	\
 		__entry->saddr = be32_to_cpu((sk)->sk_rcv_saddr);	\
 		__entry->daddr = be32_to_cpu((sk)->sk_daddr);		\
 		__entry->sport = (sk)->sk_num;				\
@@ -69,7 +69,7 @@ DECLARE_EVENT_CLASS(glass_segment,
 	TP_fast_assign(
 		const struct glass_sock *gs = glass_sk(sk);
 
-		__entry->cookie = gs ? gs->cookie : 0;
+		__entry->cookie = gs ? atomic64_read(&gs->sk.sk_cookie) : 0;
 		__entry->saddr = be32_to_cpu(gh->saddr);
 		__entry->daddr = be32_to_cpu(gh->daddr);
 		__entry->sport = ntohs(gh->sport);

@@ -222,7 +222,7 @@ static struct sk_buff *glass_zc_tail(struct sock *sk, struct ubuf_info *uarg,
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 	struct glass_sock *gs = glass_sk(sk);
 
-	if (!skb || !gs->send_head || skb_zcopy(skb) != uarg ||
+	if (!skb || !sk->sk_send_head || skb_zcopy(skb) != uarg ||
 	    skb_cloned(skb) || skb_headlen(skb))
 		return NULL;
 	if (glass_seq_before(GLASS_SKB_CB(skb)->seq, gs->snd_nxt) ||

@@ -101,7 +101,7 @@ enum glass_mib {
  * move the next field from 20 to 24. Addresses and ports in host order.
  */
 #define GLASS_TP_SOCK_FIELDS						\
-	__aligned_u64 cookie;	/* unique per socket, never reused */	\
+	__aligned_u64 cookie;	/* SO_COOKIE's: unique, never reused */	\
 	__u32 saddr;							\
 	__u32 daddr;							\
 	__u16 sport;							\

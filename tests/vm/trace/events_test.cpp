@@ -207,3 +207,53 @@ TEST(TraceEvents, EventAndAddressFiltersSelectWhatIsAttachedAndShown) {
     EXPECT_EQ(seq.back(), "CLOSE");
   }
 }
+
+namespace {
+
+// SO_COOKIE's cookie of a socket, 0 on error.
+uint64_t so_cookie(int fd) {
+  uint64_t cookie = 0;
+  socklen_t len = sizeof(cookie);
+  return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) == 0 ? cookie : 0;
+}
+
+}  // namespace
+
+// The id in every event is the socket cookie a program reads with
+// SO_COOKIE (and BPF with bpf_get_socket_cookie()), so a program's own
+// socket can be picked out of a trace.
+TEST(TraceEvents, CookieIsTheSocketsSoCookie) {
+  tr::Conn c(kPort + 1);
+  tr::Glass trace({"trace", "events", "--json", "--port", std::to_string(kPort + 1), "-d", "60"});
+  ASSERT_TRUE(trace.attached()) << trace.err();
+  c.open();
+  ASSERT_GE(c.server, 0);
+  ASSERT_TRUE(tr::wait_state(c.client, GLASS_ESTABLISHED));
+  const uint64_t cc = so_cookie(c.client), cs = so_cookie(c.server);
+  ASSERT_NE(cc, 0u);
+  ASSERT_NE(cs, 0u);
+  ASSERT_NE(cc, cs);
+  char buf[4];
+  ASSERT_TRUE(gt::write_all(c.client, "ping", 4));
+  ASSERT_TRUE(gt::read_all(c.server, buf, 4));
+  ASSERT_TRUE(gt::write_all(c.server, "pong", 4));
+  ASSERT_TRUE(gt::read_all(c.client, buf, 4));
+  ASSERT_TRUE(tr::wait_acked(c.client));
+  ASSERT_TRUE(tr::wait_acked(c.server));
+  ASSERT_EQ(trace.stop(), 0) << trace.err();
+  ASSERT_TRUE(c.close_all());
+
+  std::vector<tr::Json> ev = trace.records();
+  ASSERT_FALSE(ev.empty());
+  ev.pop_back();  // the summary
+  SCOPED_TRACE(dump(ev));
+  int client_data = 0, server_data = 0;
+  for (const tr::Json& e : ev) {
+    if (tr::str(e, "event") != "segment_send" || tr::num(e, "len") == 0) continue;
+    const bool client_side = from(e, gt::Pair::kAddr1, c.client_port);
+    EXPECT_EQ(tr::num(e, "cookie"), client_side ? cc : cs);
+    ++(client_side ? client_data : server_data);
+  }
+  EXPECT_EQ(client_data, 1);
+  EXPECT_EQ(server_data, 1);
+}

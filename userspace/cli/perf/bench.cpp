@@ -7,6 +7,7 @@
 #include <glass/error.hpp>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -236,6 +237,16 @@ void grow_fd_table(std::size_t pairs) {
   if (::dup2(0, top) == top) ::close(top);
 }
 
+// Close with a reset (SO_LINGER 0), so that no socket of this transport is
+// left closing (FIN_WAIT, TIME_WAIT) and being freed while the next one is
+// weighed: its frees would be counted against the next transport.
+void reset_all(std::vector<Fd>& fds) {
+  const linger abort{1, 0};
+  for (const Fd& fd : fds)
+    (void)::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+  fds.clear();
+}
+
 }  // namespace
 
 // --idle pairs connected and left idle, both ends and their files. Three
@@ -291,6 +302,9 @@ std::vector<PerfFigure> perf_idle(const PerfTransport& t, const PerfOptions& o) 
                how + "drop of /proc/meminfo MemFree / pairs", NAN});
   f.push_back({"idle", t.name, "slab-per-pair", -per_pair("Slab"), "KB",
                how + "growth of /proc/meminfo Slab / pairs", NAN});
+  reset_all(clients);
+  reset_all(servers);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // RCU-deferred frees
   return f;
 }
 
