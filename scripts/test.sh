@@ -10,12 +10,10 @@
 #   GLASS_TEST_HARNESS=0   skip the harness self-tests
 #   GLASS_TEST_PAIR=0      skip the two-machine tests (tests/vm2, vm/run --vms 2)
 #   GLASS_FAULT_TIMEOUT    seconds per binary in the fault-injection pass (default 600)
-#   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; the guest tests in
-#                          the debug kernel (vm/run --debug) and, beside them,
-#                          the two-machine tests, the fault-injection pass
-#                          (GLASS_FAULT_TESTS, with GLASS_FAULT_FILTER) and
-#                          tests/harness/debug/*.sh
-#   GLASS_DEBUG_LANES=1    the debug run's suites one after another (default 2)
+#   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; the guest tests and
+#                          the two-machine tests in the debug kernel (vm/run
+#                          --debug), then the fault-injection pass (GLASS_FAULT_TESTS, with
+#                          GLASS_FAULT_FILTER), then tests/harness/debug/*.sh
 set -euo pipefail
 GLASS_PROG=test
 . "$(dirname "$0")/lib.sh"
@@ -352,7 +350,7 @@ harness_all() {
 # therefore run in the background from the start of the guest tests, at
 # the lowest priority so the guests under test keep the CPU they need
 # (make test's clock budget: docs/harness.md); with the debug kernel,
-# whose guests need more CPU, last in the second lane (lane_start).
+# whose guests use every CPU, after the other suites.
 harness_start() {
 	HARNESS_RUN=$RESULTS/harness
 	mkdir -p "$HARNESS_RUN"
@@ -389,52 +387,6 @@ harness_tests() {
 	done
 }
 
-# The debug run's suites use about three quarters of two CPUs one at a
-# time (each guest waits on timers, netem and its peer), and the guest
-# suite alone is half of the run. So with GLASS_DEBUG_LANES=2 (the
-# default) the two-machine tests, the fault pass and the self-tests run
-# in a second lane beside it: their output is kept and printed after the
-# guest suite's, their counts added to ours.
-lane_start() {
-	LANE=$RESULTS/lane2
-	mkdir -p "$LANE"
-	rm -f "$LANE/counts"
-	(
-		PASSED=0 FAILED=0 FAILED_NAMES=()
-		"$@"
-		{
-			echo "$PASSED $FAILED"
-			printf '%s\n' "${FAILED_NAMES[@]}"
-		} >"$LANE/counts"
-	) >"$LANE/output" 2>&1 &
-	LANE_PID=$!
-}
-
-# Wait for the second lane, print what it said, and count its results (a
-# lane that died without its counts is one failure).
-lane_finish() {
-	local p f n
-	wait "$LANE_PID" || true
-	cat "$LANE/output"
-	if [ ! -s "$LANE/counts" ]; then
-		fail "second lane (no counts; see $LANE/output)"
-		return
-	fi
-	{
-		read -r p f
-		PASSED=$((PASSED + p))
-		FAILED=$((FAILED + f))
-		while IFS= read -r n; do [ -z "$n" ] || FAILED_NAMES+=("$n"); done
-	} <"$LANE/counts"
-}
-
-# The suites after the guest suite, in order.
-later_suites() {
-	[ "${GLASS_TEST_PAIR:-1}" = 0 ] || pair_tests
-	[ "$DEBUG" = 0 ] || [ "${GLASS_TEST_FAULT:-1}" = 0 ] || fault_tests
-	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_tests
-}
-
 report() {
 	local n
 	if [ "$FAILED" -gt 0 ]; then
@@ -456,15 +408,11 @@ main() {
 		host_tests
 	fi
 	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_start
-	if [ "$DEBUG" = 1 ] && [ "${GLASS_DEBUG_LANES:-2}" = 2 ]; then
-		lane_start later_suites
-		guest_tests
-		lane_finish
-	else
-		guest_tests
-		[ "$DEBUG" = 1 ] || postvm_tests
-		later_suites
-	fi
+	guest_tests
+	[ "$DEBUG" = 1 ] || postvm_tests
+	[ "${GLASS_TEST_PAIR:-1}" = 0 ] || pair_tests
+	[ "$DEBUG" = 0 ] || [ "${GLASS_TEST_FAULT:-1}" = 0 ] || fault_tests
+	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_tests
 	report
 	[ "$FAILED" = 0 ]
 }
