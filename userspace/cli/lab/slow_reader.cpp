@@ -27,7 +27,7 @@ struct Options {
   int rcvbuf = 22 * kMss;    // receive window (payload bytes)
   int sndbuf = 32 * 1024;    // SO_SNDBUF of the writer (the kernel doubles it)
   int chunk = 4 * kMss;      // bytes per write()
-  double pause_ms = 0;       // 0: 1500 (800 with --quick)
+  double pause_ms = 0;       // 0: 1500 (800 with --quick); at least this long
   double read_first_ms = 0;  // reading before the pause
 };
 
@@ -63,6 +63,9 @@ struct Writer {
 struct Phases {
   double pause_at = 0, resume_at = 0;
 };
+
+// How much longer than --pause the reader may wait for the story to be told.
+constexpr double kMaxHoldMs = 10000;
 
 // One sample of both ends, in the same terms for glass and TCP.
 struct Sample {
@@ -180,7 +183,9 @@ class SlowReader : public Scenario {
     sub.add_option("--chunk", o_.chunk, "Bytes per write()")
         ->transform(size_validator(1, 1 << 20))
         ->capture_default_str();
-    sub.add_option("--pause", o_.pause_ms, "How long the reader stops, ms (default 1500)")
+    sub.add_option("--pause", o_.pause_ms,
+                   "How long the reader stops, ms (default 1500); longer if the window has not "
+                   "closed, the writer not slept or no zero-window probe gone out by then")
         ->check(CLI::Range(200.0, 60000.0));
     sub.add_option("--read-first", o_.read_first_ms,
                    "Read for this long before the pause, ms (see docs/lab.md: the window may "
@@ -235,8 +240,13 @@ class SlowReader : public Scenario {
     Phases& ph = res.ph;
     {
       const Watch watch(t, tb, c, writer);
+      std::atomic<bool> shown{false};
+      Sample before;  // the sampler's last sample before the pause
       Sampler sampler(clock, run.options().interval_ms, [&](double now) {
-        res.samples.push_back(watch.take(now, phase.load(), read_total.load()));
+        const Sample x = watch.take(now, phase.load(), read_total.load());
+        if (x.phase == 0) before = x;
+        if (x.phase == 1 && told(before, x)) shown = true;
+        res.samples.push_back(x);
       });
       std::jthread wt([&] { writer.run(c.client.get(), o_.chunk); });
       const Pattern pat(kSeed);
@@ -259,7 +269,16 @@ class SlowReader : public Scenario {
         ph.pause_at = clock.ms();
         phase = 1;
         sleep_ms(pause_ms);
+        // One RTO (200 ms at least) separates the closed window from the
+        // first probe, and a busy host stretches RTTs and so the RTO: past
+        // --pause, the reader waits (a while) for the story to be told.
+        while (!shown.load() && clock.ms() < ph.pause_at + pause_ms + kMaxHoldMs) sleep_ms(5);
         ph.resume_at = clock.ms();
+        if (ph.resume_at - ph.pause_at > pause_ms + 50)
+          run.note(std::string(label_of(t)) + ": the reader paused " +
+                   num(std::round(ph.resume_at - ph.pause_at)) +
+                   " ms, longer than asked: the window had not yet closed, the writer not yet "
+                   "slept or the persist timer not yet probed (a slow or busy machine)");
         phase = 2;
         while (!eof) {
           if (clock.ms() > ph.resume_at + after_ms) writer.stop = true;
@@ -279,6 +298,14 @@ class SlowReader : public Scenario {
     res.longest_write_ms = writer.longest_write_ms;
     res.error = writer.error;
     return res;
+  }
+
+  // Whether the pause has shown what it is for, from the last sample before
+  // it: the window closed at both ends, the writer asleep on its full send
+  // buffer and a zero-window probe sent.
+  static bool told(const Sample& before, const Sample& x) {
+    return x.rcv_wnd == 0 && x.snd_wnd == 0 && x.probes > before.probes &&
+           (x.writer_blocked > before.writer_blocked || x.in_write);
   }
 
   static void write_csv(LabRun& run, const Result& r, const std::string& suffix) {
