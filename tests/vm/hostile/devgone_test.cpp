@@ -88,14 +88,17 @@ TEST(DeviceGone, DeletionWithTenThousandSocketsIsQuick) {
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &rl), 0);
   TwoDevices d;
   gt::InNetns in(d.ns.name());
-  std::vector<Fd> gone = open_pairs("10.7.9.1", 7000, 5000);  // 10,000 sockets on g0
-  std::vector<Fd> kept = open_pairs("10.7.8.1", 7000, 50);    // and some on g1
-  ASSERT_EQ(gone.size(), 10000u);
+  // The debug kernel checks the path's locks and memory, not its scale:
+  // 2,000 sockets there (the setup alone took 55 s with 10,000).
+  const int pairs = gt::debug_kernel() ? 1000 : 5000;
+  std::vector<Fd> gone = open_pairs("10.7.9.1", 7000, pairs);  // 2 x pairs sockets on g0
+  std::vector<Fd> kept = open_pairs("10.7.8.1", 7000, 50);     // and some on g1
+  ASSERT_EQ(gone.size(), 2u * pairs);
   const auto t0 = Clock::now();
   gt::must("/usr/sbin/ip link del g0");
   const double took = seconds_since(t0);
   EXPECT_LT(took, 1.0 * kernel_slowdown())
-      << "deleting a device with 10,000 sockets held RTNL this long";
+      << "deleting a device with " << gone.size() << " sockets held RTNL this long";
   // Every connection of g0 fails (sampled), the others carry on.
   for (size_t i = 0; i < gone.size(); i += 997) EXPECT_EQ(read_error(gone[i].get()), ENETDOWN);
   for (size_t i = 0; i + 1 < kept.size(); i += 2) {
@@ -104,7 +107,7 @@ TEST(DeviceGone, DeletionWithTenThousandSocketsIsQuick) {
     ASSERT_EQ(::read(kept[i + 1].get(), &r, 1), 1);
     EXPECT_EQ(r, 'k');
   }
-  std::cout << "[ figures  ] ip link del with 10,000 sockets: " << took << " s\n";
+  std::cout << "[ figures  ] ip link del with " << gone.size() << " sockets: " << took << " s\n";
 }
 
 // A program sleeps inside send() with its socket locked (its buffer is a
