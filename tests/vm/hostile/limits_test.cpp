@@ -465,7 +465,10 @@ TEST(Limits, UnprivilegedUserCannotPinMemory) {
   ASSERT_TRUE(WIFEXITED(st));
   EXPECT_EQ(WEXITSTATUS(st), 0) << "1 global sysctl reachable, 2 listen, 4 connect, 8 report, "
                                    "100 setresuid, 101 unshare, 102 id maps, 103 device";
-  EXPECT_LE(peak, kHigh + 2 * 17);
+  // docs/limits.md's allowance: one 64 KiB skb (17 pages) per CPU racing
+  // past the mark, and a FIN debt per orphan (a FIN is charged whatever the
+  // limits; with no forward allocation left it takes a page of the count).
+  EXPECT_LE(peak, kHigh + 2 * 17 + kMaxOrphans + 1);
   EXPECT_GT(peak, kHigh / 2) << "the attempt never got near the limit";
   EXPECT_GT(c["orphan_resets"], 0u);
   EXPECT_LE(c["orphans"], static_cast<uint64_t>(kMaxOrphans) + 1);

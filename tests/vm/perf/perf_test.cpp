@@ -192,6 +192,9 @@ namespace {
 // connected pairs of glass and TCP in one run: both figures of both
 // transports are there, in KB, as numbers.
 TEST(PerfIdle, ReportsMemoryPerPairForGlassAndTcp) {
+  // KASAN's redzones and kmemleak's records weigh every object: a memory
+  // figure of the debug kernel says nothing about glass.
+  if (gt::debug_kernel()) GTEST_SKIP() << "a memory figure: make test runs this case";
   const std::string file = kOut + "-idle.json";
   ASSERT_EQ(gt::sh("glass perf --tests idle --transports glass,tcp-veth --idle 200 --json > " +
                    file + " 2>&1"),

@@ -46,6 +46,14 @@ std::map<std::string, uint64_t> counters_from(const std::string& text, const std
 std::map<std::string, uint64_t> counters_file(const std::string& path);
 // True in the debug kernel (vm/run --debug: glass_debug=1 on the command line).
 bool debug_kernel();
+// How much work a test does: `stock` in Debian's kernel, `debug` in the
+// debug kernel. The debug suite checks paths, not scale: KASAN, lockdep and
+// kmemleak see every path of a smaller run too, at a fraction of its time
+// (docs/debug-kernel.md, "What the debug suite scales down").
+template <class T>
+T per_kernel(T stock, T debug) {
+  return debug_kernel() ? debug : stock;
+}
 // A bound on how long the kernel may take, in ms: ten times longer in the
 // debug kernel, which runs glass about ten times slower (KASAN, lockdep).
 int scaled_ms(int ms);
