@@ -99,18 +99,18 @@ gt::Pair* Lossy::pair_ = nullptr;
 // Every kind of damage on both ends; 2 MiB each way. The RTO floor is
 // lowered to 50 ms so lost tails cost less time.
 TEST_F(Lossy, NetemOnBothEndsStillDeliversByteExactBothWays) {
-  const uint64_t kBytes = mib(2, 1);
+  const uint64_t bytes = mib(2, 1);
   const std::string bad = "loss 10% reorder 25% 50% delay 5ms duplicate 5% corrupt 2%";
   ASSERT_NO_FATAL_FAILURE(open(50, bad, bad));
-  transfer(link, kBytes, true);
+  transfer(link, bytes, true);
   EXPECT_GT(d1("drop_checksum") + d2("drop_checksum"), 0u);
   EXPECT_GT(d1("retransmitted_segments") + d2("retransmitted_segments"), 0u);
   EXPECT_GT(d1("drop_duplicate") + d2("drop_duplicate"), 0u);
   glass_info s = gt::info(link.client), r = gt::info(link.server);
   EXPECT_EQ(r.gi_ooo, 0u);
   EXPECT_EQ(s.gi_ooo, 0u);
-  EXPECT_EQ(r.gi_bytes_received, kBytes);
-  EXPECT_EQ(s.gi_bytes_received, kBytes);
+  EXPECT_EQ(r.gi_bytes_received, bytes);
+  EXPECT_EQ(s.gi_bytes_received, bytes);
   EXPECT_GT(s.gi_retransmits, 0u);
   EXPECT_GT(r.gi_retransmits, 0u);
 }
