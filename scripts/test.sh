@@ -10,10 +10,12 @@
 #   GLASS_TEST_HARNESS=0   skip the harness self-tests
 #   GLASS_TEST_PAIR=0      skip the two-machine tests (tests/vm2, vm/run --vms 2)
 #   GLASS_FAULT_TIMEOUT    seconds per binary in the fault-injection pass (default 600)
-#   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; the guest tests and
-#                          the two-machine tests in the debug kernel (vm/run
-#                          --debug), then the fault-injection pass (GLASS_FAULT_TESTS, with
-#                          GLASS_FAULT_FILTER), then tests/harness/debug/*.sh
+#   GLASS_TEST_DEBUG=1     `make test-debug`: no host tests; in the debug kernel
+#                          (vm/run --debug) the guest tests and then the
+#                          fault-injection pass (GLASS_FAULT_TESTS, with
+#                          GLASS_FAULT_FILTER) in one boot, the two-machine
+#                          tests, then tests/harness/debug/*.sh
+#   GLASS_TEST_FAULT=0     no fault-injection pass
 set -euo pipefail
 GLASS_PROG=test
 . "$(dirname "$0")/lib.sh"
@@ -39,7 +41,9 @@ fi
 # transfer suite and the hostile suite's transfers, soak and accounting.
 FAULT_TESTS=${GLASS_FAULT_TESTS:-vmtest_transfer vmtest_hostile}
 FAULT_FILTER=${GLASS_FAULT_FILTER-Bulk.*:Lossy.*:Small.*:Stalled.*:Vanish.*:Rtt.*:Soak.*:*MemoryBound.*:Limits.MemoryReturnsToBaselineAfterTransfer:Limits.TransferCompletesUnderTinyMemoryLimit:Isolation.DeviceDeletedMidTransferGivesEnetdown}
-FAULT_ENV=(GLASS_FAULT=1 GLASS_FAULT_PROBABILITY="${GLASS_FAULT_PROBABILITY:-1}"
+# Its binaries take 1-4 minutes; a hang should not cost the guest suite's 25.
+FAULT_PER_TEST=${GLASS_FAULT_TIMEOUT:-600}
+FAULT_ENV=(GLASS_FAULT_PROBABILITY="${GLASS_FAULT_PROBABILITY:-1}"
 	GLASS_FAULT_INTERVAL="${GLASS_FAULT_INTERVAL:-1}" GLASS_FAULT_TIMES="${GLASS_FAULT_TIMES:-1000000}")
 
 pass() { PASSED=$((PASSED + $1)); }
@@ -164,29 +168,23 @@ only() {
 	done
 }
 
-# guest_boot SUB VM PREFIX ENV...: one boot running the guest tests (all, or
-# those named by GLASS_VMTESTS in ENV) with ENV; results in $RESULTS/SUB,
-# the guest's logs in $RESULTS/VM; PREFIX goes before every test name.
-guest_boot() {
-	local sub=$1 vm=$2 prefix=$3 dir=$RESULTS/$1 n rc=0 vmrc=0 count watchdog e
-	shift 3
-	local -a bins scripts env=("$@") names=()
-	mkdir -p "$dir"
-	mapfile -t bins < <(guest_binaries; guest_pytests)
-	mapfile -t scripts < <(guest_scripts)
-	for e in "${env[@]}"; do
-		case "$e" in GLASS_VMTESTS=*) names=(${e#GLASS_VMTESTS=}) ;; esac
-	done
-	if [ ${#names[@]} -gt 0 ]; then
-		mapfile -t bins < <(printf '%s\n' "${bins[@]}" | only "${names[@]}")
-		mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" | only "${names[@]}")
+# guest_list [NAME...]: BINS and SCRIPTS, the guest tests (all, or those
+# named).
+guest_list() {
+	mapfile -t BINS < <(guest_binaries; guest_pytests)
+	mapfile -t SCRIPTS < <(guest_scripts)
+	if [ $# -gt 0 ]; then
+		mapfile -t BINS < <(printf '%s\n' "${BINS[@]}" | only "$@")
+		mapfile -t SCRIPTS < <(printf '%s\n' "${SCRIPTS[@]}" | only "$@")
 	fi
-	count=$((${#bins[@]} + ${#scripts[@]}))
-	watchdog=${GLASS_TEST_VM_TIMEOUT:-$((90 + count * PER_TEST))}
-	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/$vm" --share "$dir" --timeout "$watchdog" \
-		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" "${env[@]}" /glass/guest/run-vm-tests.sh || vmrc=$?
-	grep -a '^\[guest\]\|^    ' "$RESULTS/$vm/console.log" | tr -d '\r' | grep -av '^\[guest\] RUN' || true
-	for n in "${bins[@]}"; do
+	return 0
+}
+
+# judge_tests DIR PREFIX: the results in DIR of BINS and SCRIPTS; PREFIX
+# goes before every test name (the fault pass's, judged by judge_fault).
+judge_tests() {
+	local dir=$1 prefix=$2 n rc
+	for n in "${BINS[@]}"; do
 		rc=$(cat "$dir/rc/$n" 2>/dev/null || echo none)
 		if [ -n "$prefix" ]; then
 			judge_fault "$prefix$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
@@ -194,7 +192,7 @@ guest_boot() {
 			judge_gtest "$n" "$dir/xml/$n.xml" "$rc" "$dir/logs/$n.log"
 		fi
 	done
-	for n in "${scripts[@]}"; do
+	for n in "${SCRIPTS[@]}"; do
 		rc=$(cat "$dir/rc/$n" 2>/dev/null || echo none)
 		if [ "$rc" = 0 ]; then
 			pass 1
@@ -204,7 +202,13 @@ guest_boot() {
 			printf '  %-28s FAILED: exit %s\n' "$prefix$n" "$rc"
 		fi
 	done
-	# The boot itself: glass.ko loaded, the guest finished, the kernel log is clean.
+}
+
+# judge_boot VM PREFIX VMRC: the boot itself (glass.ko loaded, the guest
+# finished, the kernel log is clean) counts once; its guest's logs are in
+# $RESULTS/VM.
+judge_boot() {
+	local vm=$1 prefix=$2 vmrc=$3
 	if [ "$vmrc" = 0 ]; then
 		pass 1
 		printf '  %-28s passed (%s)\n' "${prefix}guest boot + kernel log" \
@@ -214,6 +218,57 @@ guest_boot() {
 		printf '  %-28s FAILED (vm/run exit %s)\n' "${prefix}guest boot + kernel log" "$vmrc"
 		why_vm "$RESULTS/$vm"
 	fi
+}
+
+# console_lines VM: what the guest said beyond RUN (results, failures).
+console_lines() {
+	grep -a '^\[guest\]\|^    ' "$RESULTS/$1/console.log" | tr -d '\r' | grep -av '^\[guest\] RUN' || true
+}
+
+# guest_boot SUB VM: one boot running every guest test; results in
+# $RESULTS/SUB, the guest's logs in $RESULTS/VM.
+guest_boot() {
+	local sub=$1 vm=$2 dir=$RESULTS/$1 vmrc=0
+	guest_list
+	mkdir -p "$dir"
+	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/$vm" --share "$dir" \
+		--timeout "${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#BINS[@]} + ${#SCRIPTS[@]}) * PER_TEST))}" \
+		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" /glass/guest/run-vm-tests.sh || vmrc=$?
+	console_lines "$vm"
+	judge_tests "$dir" ""
+	judge_boot "$vm" "" "$vmrc"
+}
+
+# debug_boot: make test-debug's one boot of the debug kernel: every guest
+# test, then the fault-injection pass (vm/guest/run-debug-tests.sh; results
+# in $RESULTS/guest and $RESULTS/fault). One boot, not two: each costs
+# minutes of boot and kmemleak scans.
+debug_boot() {
+	local vmrc=0 n_guest n_fault=0 fault_tests=$FAULT_TESTS f
+	[ "${GLASS_TEST_FAULT:-1}" != 0 ] || fault_tests=
+	guest_list
+	n_guest=$((${#BINS[@]} + ${#SCRIPTS[@]}))
+	# shellcheck disable=SC2086 # a list of names
+	[ -z "$fault_tests" ] || { guest_list $fault_tests; n_fault=${#BINS[@]}; }
+	say "== guest tests (debug kernel): $n_guest vmtest binaries, pytest suites and tests/vm scripts${fault_tests:+, then the fault-injection pass}, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + n_guest * PER_TEST + n_fault * FAULT_PER_TEST))}s)"
+	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/vm" --share "$RESULTS" \
+		--timeout "${GLASS_TEST_VM_TIMEOUT:-$((90 + n_guest * PER_TEST + n_fault * FAULT_PER_TEST))}" \
+		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" "${FAULT_ENV[@]}" GLASS_FAULT_TESTS="$fault_tests" \
+		GLASS_FAULT_FILTER="$FAULT_FILTER" GLASS_FAULT_TIMEOUT="$FAULT_PER_TEST" \
+		/glass/guest/run-debug-tests.sh || vmrc=$?
+	console_lines vm
+	guest_list
+	judge_tests "$RESULTS/guest" ""
+	if [ -n "$fault_tests" ]; then
+		say "== fault injection (debug kernel, same boot): $fault_tests${FAULT_FILTER:+ (--gtest_filter=$FAULT_FILTER)}, failslab + fail_page_alloc at ${GLASS_FAULT_PROBABILITY:-1}%"
+		# shellcheck disable=SC2086
+		guest_list $fault_tests
+		judge_tests "$RESULTS/fault" "fault: "
+		for f in "$RESULTS"/fault/faults/*; do
+			[ -f "$f" ] && printf '  %-28s injected: %s\n' "${f##*/}" "$(cat "$f")"
+		done
+	fi
+	judge_boot vm "" "$vmrc"
 }
 
 # why_vm OUT: why a guest run failed, from vm/run's files in OUT, on our
@@ -232,11 +287,13 @@ why_vm() {
 }
 
 guest_tests() {
-	local -a bins scripts
-	mapfile -t bins < <(guest_binaries; guest_pytests)
-	mapfile -t scripts < <(guest_scripts)
-	say "== guest tests$([ "$DEBUG" = 0 ] || echo ' (debug kernel)'): ${#bins[@]} vmtest binaries and pytest suites, ${#scripts[@]} tests/vm scripts, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#bins[@]} + ${#scripts[@]}) * PER_TEST))}s)"
-	guest_boot guest vm ""
+	if [ "$DEBUG" = 1 ]; then
+		debug_boot
+		return
+	fi
+	guest_list
+	say "== guest tests: ${#BINS[@]} vmtest binaries and pytest suites, ${#SCRIPTS[@]} tests/vm scripts, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#BINS[@]} + ${#SCRIPTS[@]}) * PER_TEST))}s)"
+	guest_boot guest vm
 }
 
 # Host-side checks of the guest's output, after the boot: each
@@ -308,22 +365,6 @@ pair_tests() {
 		printf '      vm2:\n'
 		why_vm "$RESULTS/vm2/vm2"
 	fi
-}
-
-# The debug run's second boot: the transfer and hostile suites with
-# failslab + fail_page_alloc failing the test processes' allocations.
-fault_tests() {
-	# Its binaries take 1-4 minutes; a hang should not cost the guest
-	# suite's 25 (it is a failure either way).
-	local PER_TEST=${GLASS_FAULT_TIMEOUT:-600}
-	say "== fault injection (debug kernel): $FAULT_TESTS${FAULT_FILTER:+ (--gtest_filter=$FAULT_FILTER)}, failslab + fail_page_alloc at ${GLASS_FAULT_PROBABILITY:-1}%, one boot"
-	guest_boot fault vm-fault "fault: " "${FAULT_ENV[@]}" GLASS_VMTESTS="$FAULT_TESTS" \
-		${FAULT_FILTER:+GLASS_GTEST_FILTER="$FAULT_FILTER"}
-	local f
-	for f in "$RESULTS"/fault/faults/*; do
-		[ -f "$f" ] && printf '  %-28s injected: %s\n' "${f##*/}" "$(cat "$f")"
-	done
-	return 0
 }
 
 # harness_one T DIR: one self-test, its status and seconds in DIR/NAME.rc.
@@ -413,7 +454,6 @@ main() {
 	guest_tests
 	[ "$DEBUG" = 1 ] || postvm_tests
 	[ "${GLASS_TEST_PAIR:-1}" = 0 ] || pair_tests
-	[ "$DEBUG" = 0 ] || [ "${GLASS_TEST_FAULT:-1}" = 0 ] || fault_tests
 	[ "${GLASS_TEST_HARNESS:-1}" = 0 ] || harness_tests
 	report
 	[ "$FAILED" = 0 ]

@@ -15,15 +15,28 @@ $IP -n unload1 link set ua up
 $IP -n unload1 link set ub up
 $IP netns exec unload1 sysctl -qw net.glass.time_wait_ms=200
 
+# seen PATTERN: wait up to 60 s for a row matching PATTERN in unload1's
+# /proc/net/glass. Read through the server's /proc/PID/net (ip netns exec
+# execs glass in place): no process is spawned to look, and starting ip
+# and glass takes seconds in the debug kernel, so fixed sleeps are not
+# enough.
+seen() {
+	i=0
+	while ! grep -q "$1" "/proc/$server/net/glass" 2>/dev/null; do
+		[ $i -lt 600 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # A listener and an established connection keep the module busy.
 $IP netns exec unload1 glass cat -l 10.7.77.2:7000 >/dev/null </dev/null &
 server=$!
-sleep 1
+seen "10.7.77.2:7000 0.0.0.0:0" || fail "no listener in /proc/net/glass"
 (sleep 30 | $IP netns exec unload1 glass cat 10.7.77.2:7000 >/dev/null) &
 client=$!
-sleep 2
-grep -q ":7000" /proc/net/glass 2>/dev/null || $IP netns exec unload1 grep -q ":7000" /proc/net/glass ||
-	fail "no connection visible in /proc/net/glass"
+# The server's end of the connection (local :7000, remote the client).
+seen "10.7.77.2:7000 10.7.77.2:" || fail "no connection visible in /proc/net/glass"
 refs=$(cat /sys/module/glass/refcnt)
 [ "$refs" -gt 0 ] || fail "refcnt $refs while sockets are open"
 if rmmod glass 2>/dev/null; then fail "rmmod succeeded while sockets were open"; fi

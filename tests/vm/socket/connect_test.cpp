@@ -45,7 +45,7 @@ TEST(Connect, NonblockingIsEINPROGRESSThenPollOutAndSoErrorZero) {
 TEST(Connect, RepeatedConnectWhileInProgressIsEALREADYThenEISCONN) {
   gt::Loopback lo;
   gt::InNetns in(lo.ns().name());
-  gt::must("/usr/sbin/tc qdisc add dev glass0 root netem delay 200ms");
+  gt::netem_add("glass0", "delay 200ms");
   Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5202));
   Fd s = st::sock(SOCK_NONBLOCK);
   EXPECT_EQ(connect_addr(s, gt::Loopback::kAddr, 5202), -1);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <regex>
 #include <thread>
 
 #include "socket_util.hpp"
@@ -285,11 +286,38 @@ TEST(Device, NetemDelayGrowsRoundTripTime) {
   setsockopt(c, SOL_GLASS, GLASS_NODELAY, &one, sizeof(one));
   setsockopt(a, SOL_GLASS, GLASS_NODELAY, &one, sizeof(one));
   long base = ping_pong_ms(c, a, 5);
-  pair.h1().run("/usr/sbin/tc qdisc add dev ga root netem delay 50ms");
+  pair.h1().netem("ga", "delay 50ms");
   long delayed = ping_pong_ms(c, a, 10);
   EXPECT_GE(delayed, 50) << "base " << base << " ms";
   EXPECT_GE(delayed, base + 40) << "base " << base << " ms";
   EXPECT_GE(gt::info(c).gi_srtt_us, 25000u) << "the RTT estimate follows the delay";
+}
+
+// The suites put netem on glass devices through gt::netem_add, not tc (tc
+// and `ip netns exec` cost seconds per call in the debug kernel): the
+// qdisc it makes must be the one tc makes from the same words.
+TEST(Device, NetemHelperMakesTheQdiscTcMakes) {
+  if (gt::debug_kernel()) GTEST_SKIP() << "checks a test helper (userspace): make test runs it";
+  gt::Loopback lo;
+  gt::InNetns in(lo.ns().name());
+  // tc's words for the root qdisc, without its handle (each qdisc gets a new one).
+  auto shown = [] {
+    return std::regex_replace(st::capture("/usr/sbin/tc qdisc show dev glass0"),
+                              std::regex("netem [0-9a-f]+:"), "netem");
+  };
+  for (const std::string args :
+       {"delay 5ms", "loss 30%", "delay 10ms 2ms loss 1% 30% duplicate 5%",
+        "loss 10% reorder 25% 50% delay 5ms duplicate 5% corrupt 2%", "delay 50ms limit 50"}) {
+    ASSERT_EQ(gt::netem_add("glass0", args), 0) << args;
+    const std::string ours = shown();
+    ASSERT_EQ(gt::qdisc_del_root("glass0"), 0);
+    gt::must("/usr/sbin/tc qdisc add dev glass0 root netem " + args);
+    const std::string tcs = shown();
+    gt::must("/usr/sbin/tc qdisc del dev glass0 root");
+    EXPECT_NE(ours.find("netem"), std::string::npos) << ours;
+    EXPECT_EQ(ours, tcs) << args;
+  }
+  EXPECT_EQ(gt::qdisc_del_root("glass0"), -ENOENT) << "no root qdisc is left";
 }
 
 TEST(Device, DeletingDeviceFailsConnectionWithENETDOWN) {

@@ -385,14 +385,14 @@ TEST(IO, FionreadCountsExactUnreadBytes) {
 TEST(IO, SiocoutqCountsUnacknowledgedBytes) {
   st::LoopConn c(5321);
   EXPECT_EQ(st::outq(c.client), 0);
-  gt::must("/usr/sbin/tc qdisc add dev glass0 root netem loss 100%");
+  gt::netem_add("glass0", "loss 100%");
   auto p = st::pattern(1000, 7);
   ASSERT_TRUE(gt::write_all(c.client, p.data(), p.size()));
   EXPECT_EQ(st::outq(c.client), 1000);
   EXPECT_EQ(gt::info(c.client).gi_unacked, 1000u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(st::outq(c.client), 1000) << "nothing can have been acknowledged";
-  gt::must("/usr/sbin/tc qdisc del dev glass0 root");
+  EXPECT_EQ(gt::qdisc_del_root("glass0"), 0);
   EXPECT_TRUE(gt::wait_until([&] { return st::outq(c.client) == 0; }, 10000));
   std::vector<char> got(1000);
   ASSERT_TRUE(gt::read_all(c.server, got.data(), got.size()));

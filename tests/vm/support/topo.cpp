@@ -8,6 +8,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>  // before the linux/ headers, which would clash
 #include <sched.h>
@@ -18,8 +19,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "support.hpp"
 
@@ -194,6 +198,124 @@ int addr_del(const std::string& dev, const std::string& ip, int prefix) {
 
 namespace {
 
+// tc's percentage ("25%") as netem's probability: a share of 2^32 - 1.
+bool netem_percent(const std::string& t, uint32_t* out) {
+  if (t.empty() || t.back() != '%') return false;
+  const double p = std::stod(t.substr(0, t.size() - 1));
+  if (p < 0 || p > 100) return false;
+  *out = static_cast<uint32_t>(std::llround(p / 100.0 * UINT32_MAX));
+  return true;
+}
+
+// tc's time ("10ms", "500us", "1s") in nanoseconds.
+bool netem_time(const std::string& t, int64_t* ns) {
+  size_t end = 0;
+  double v = 0;
+  try {
+    v = std::stod(t, &end);
+  } catch (const std::exception&) {
+    return false;
+  }
+  const std::string unit = t.substr(end);
+  const double scale = unit == "s" ? 1e9 : unit == "ms" ? 1e6 : unit == "us" ? 1e3 : 0;
+  if (scale == 0 || v < 0) return false;
+  *ns = std::llround(v * scale);
+  return true;
+}
+
+// The netem options tc would send for ARGS (tc's q_netem.c): the fixed
+// tc_netem_qopt, then attributes. Reordering needs a gap of 1, as tc sets.
+bool netem_options(Msg& m, const std::string& args) {
+  std::vector<std::string> w;
+  std::istringstream in(args);
+  for (std::string t; in >> t;) w.push_back(t);
+  tc_netem_qopt q{};
+  q.limit = 1000;
+  tc_netem_corr corr{};
+  tc_netem_reorder reorder{};
+  tc_netem_corrupt corrupt{};
+  int64_t latency = 0, jitter = 0;
+  bool has_corr = false;
+  // An optional second percentage after KEY's: its correlation.
+  auto correlation = [&](size_t& i, uint32_t* c) {
+    if (i + 1 < w.size() && netem_percent(w[i + 1], c)) {
+      i++;
+      has_corr = true;
+    }
+  };
+  for (size_t i = 0; i < w.size(); i++) {
+    const std::string& k = w[i];
+    const bool more = i + 1 < w.size();
+    if (k == "delay" && more && netem_time(w[++i], &latency)) {
+      if (i + 1 < w.size() && netem_time(w[i + 1], &jitter)) i++;
+    } else if (k == "loss" && more && netem_percent(w[++i], &q.loss)) {
+      correlation(i, &corr.loss_corr);
+    } else if (k == "duplicate" && more && netem_percent(w[++i], &q.duplicate)) {
+      correlation(i, &corr.dup_corr);
+    } else if (k == "reorder" && more && netem_percent(w[++i], &reorder.probability)) {
+      if (i + 1 < w.size() && netem_percent(w[i + 1], &reorder.correlation)) i++;
+    } else if (k == "corrupt" && more && netem_percent(w[++i], &corrupt.probability)) {
+      if (i + 1 < w.size() && netem_percent(w[i + 1], &corrupt.correlation)) i++;
+    } else if (k == "limit" && more) {
+      q.limit = static_cast<uint32_t>(std::stoul(w[++i]));
+    } else {
+      ADD_FAILURE() << "netem: cannot read '" << k << "' in '" << args << "'";
+      return false;
+    }
+  }
+  if (reorder.probability) {
+    if (!latency) {
+      ADD_FAILURE() << "netem: reordering needs a delay ('" << args << "')";
+      return false;
+    }
+    q.gap = 1;
+  }
+  rtattr* opts = m.begin(TCA_OPTIONS);
+  m.put(&q, sizeof(q));
+  if (has_corr) m.attr(TCA_NETEM_CORR, &corr, sizeof(corr));
+  if (reorder.probability) m.attr(TCA_NETEM_REORDER, &reorder, sizeof(reorder));
+  if (corrupt.probability) m.attr(TCA_NETEM_CORRUPT, &corrupt, sizeof(corrupt));
+  if (latency) m.attr(TCA_NETEM_LATENCY64, &latency, sizeof(latency));
+  if (jitter) m.attr(TCA_NETEM_JITTER64, &jitter, sizeof(jitter));
+  m.end(opts);
+  return true;
+}
+
+// RTM_NEWQDISC / RTM_DELQDISC for the root qdisc of DEV.
+int root_qdisc(uint16_t type, uint16_t flags, const std::string& dev, const std::string* netem) {
+  const std::string what = (netem ? "tc qdisc netem " + *netem : "tc qdisc del") + " dev " + dev;
+  Msg m(type, flags);
+  tcmsg tc{};
+  tc.tcm_family = AF_UNSPEC;
+  tc.tcm_ifindex = static_cast<int>(if_nametoindex(dev.c_str()));
+  tc.tcm_parent = TC_H_ROOT;
+  if (!tc.tcm_ifindex) return checked(-ENODEV, what);
+  m.put(&tc, sizeof(tc));
+  if (netem) {
+    m.attr_str(TCA_KIND, "netem");
+    if (!netem_options(m, *netem)) return -EINVAL;
+  }
+  return talk(m);
+}
+
+}  // namespace
+
+int netem_add(const std::string& dev, const std::string& args) {
+  return checked(root_qdisc(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, dev, &args),
+                 "tc qdisc add dev " + dev + " root netem " + args);
+}
+
+int netem_replace(const std::string& dev, const std::string& args) {
+  return checked(root_qdisc(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, dev, &args),
+                 "tc qdisc replace dev " + dev + " root netem " + args);
+}
+
+int qdisc_del_root(const std::string& dev) {
+  return root_qdisc(RTM_DELQDISC, 0, dev, nullptr);
+}
+
+namespace {
+
 // One RTM_GETLINK answer: the counters and the operational state.
 bool link_query(const std::string& name, LinkStats* stats, int* operstate) {
   Msg m(RTM_GETLINK, 0);
@@ -294,6 +416,10 @@ Netns::~Netns() {
 
 void Netns::run(const std::string& cmd) const {
   must("/usr/sbin/ip netns exec " + name_ + " " + cmd);
+}
+
+void Netns::netem(const std::string& dev, const std::string& args) const {
+  exec([&] { netem_add(dev, args); });
 }
 
 void Netns::exec(const std::function<void()>& fn) const {

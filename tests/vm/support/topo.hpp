@@ -27,6 +27,8 @@ class Netns {
   void run(const std::string& cmd) const;
   // Runs fn on a thread inside the namespace and waits for it.
   void exec(const std::function<void()>& fn) const;
+  // `tc qdisc add dev DEV root netem ARGS` inside the namespace (netem_add).
+  void netem(const std::string& dev, const std::string& args) const;
 
  private:
   std::string name_;
@@ -50,6 +52,16 @@ struct LinkStats {
 LinkStats link_stats(const std::string& name);
 // The device's operational state (IF_OPER_*), -1 if unknown.
 int link_operstate(const std::string& name);
+// tc netem as the root qdisc of a device, made without spawning `ip netns
+// exec` and `tc` (three programs, seconds each in the debug kernel): ARGS
+// are tc's (`delay 10ms [5ms]`, `loss 5%`, `reorder 25% [50%]`,
+// `duplicate 5%`, `corrupt 2%`, `limit N`; a second percentage is the
+// correlation). netem_add fails if a root qdisc is there already, as `tc
+// qdisc add` does; netem_replace replaces it; qdisc_del_root deletes it
+// (-ENOENT if there is none, unchecked).
+int netem_add(const std::string& dev, const std::string& args);
+int netem_replace(const std::string& dev, const std::string& args);
+int qdisc_del_root(const std::string& dev);
 // Waits until the device is operationally up: linkwatch has run and the
 // qdisc is attached (until then transmitted frames are dropped).
 bool wait_oper_up(const std::string& name, int ms = 5000);

@@ -140,7 +140,11 @@ Glass::~Glass() {
 
 bool Glass::attached(int ms) {
   for (int waited = 0; waited <= ms; waited += 10) {
-    if (err().find("Tracing glass") != std::string::npos) return true;
+    // The whole line: stderr arrives in pieces, and callers check the rest
+    // of it ("(2 programs attached)").
+    const std::string e = err();
+    const size_t at = e.find("Tracing glass");
+    if (at != std::string::npos && e.find('\n', at) != std::string::npos) return true;
     if (status_ < 0) status_ = reap(pid_, 0);
     if (status_ >= 0) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

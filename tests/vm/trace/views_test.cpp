@@ -52,10 +52,10 @@ TEST(TraceRetrans, NetemLossShowsRetransmissionsMatchingLife) {
 
   c.open();
   ASSERT_GE(c.server, 0);
-  c.pair.h1().run("/usr/sbin/tc qdisc add dev ga root netem loss 30%");
+  c.pair.h1().netem("ga", "loss 30%");
   transfer(c.client, c.server, kUp);
   transfer(c.server, c.client, kDown);
-  c.pair.h1().run("/usr/sbin/tc qdisc del dev ga root");
+  c.pair.h1().exec([] { EXPECT_EQ(gt::qdisc_del_root("ga"), 0); });
   // Every byte acknowledged on both sides, so no retransmission is still
   // due, and the retransmission tracer stopped before the close: the
   // counters read here and the records compared with them cover the same
@@ -133,8 +133,8 @@ TEST(TraceStates, DurationStopsTheTracerAndTimesAreSpentInOldState) {
 TEST(TraceRtt, HistogramCountsSamplesAroundTheDelay) {
   constexpr uint16_t kPort = 7331;
   tr::Conn c(kPort);
-  c.pair.h1().run("/usr/sbin/tc qdisc add dev ga root netem delay 5ms");
-  c.pair.h2().run("/usr/sbin/tc qdisc add dev gb root netem delay 5ms");
+  c.pair.h1().netem("ga", "delay 5ms");
+  c.pair.h2().netem("gb", "delay 5ms");
   tr::Glass rtt({"trace", "rtt", "--json", "--port", std::to_string(kPort)});
   ASSERT_TRUE(rtt.attached()) << rtt.err();
   c.open();

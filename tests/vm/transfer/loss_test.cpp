@@ -67,9 +67,8 @@ class Lossy : public ::testing::Test {
     pair_ = nullptr;
   }
   void TearDown() override {
-    for (const auto* ns : {&link.h1(), &link.h2()})
-      gt::sh("/usr/sbin/ip netns exec " + ns->name() + " /usr/sbin/tc qdisc del dev " +
-             (ns == &link.h1() ? "ga" : "gb") + " root 2>/dev/null");
+    link.h1().exec([] { gt::qdisc_del_root("ga"); });
+    link.h2().exec([] { gt::qdisc_del_root("gb"); });
   }
   // rto_min_ms for the connection, then the connection, then the netem
   // qdiscs (an empty string leaves that end clean).
@@ -80,10 +79,8 @@ class Lossy : public ::testing::Test {
     ASSERT_GE(link.server, 0);
     c1_ = tt::stats(link.h1());
     c2_ = tt::stats(link.h2());
-    if (!netem_ga.empty())
-      link.h1().run("/usr/sbin/tc qdisc replace dev ga root netem " + netem_ga);
-    if (!netem_gb.empty())
-      link.h2().run("/usr/sbin/tc qdisc replace dev gb root netem " + netem_gb);
+    if (!netem_ga.empty()) link.h1().exec([&] { gt::netem_replace("ga", netem_ga); });
+    if (!netem_gb.empty()) link.h2().exec([&] { gt::netem_replace("gb", netem_gb); });
   }
   // How much a counter of h1 / h2 grew since open().
   uint64_t d1(const std::string& c) { return tt::stat(link.h1(), c) - c1_[c]; }

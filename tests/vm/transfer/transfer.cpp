@@ -124,7 +124,7 @@ uint64_t stat(const gt::Netns& ns, const std::string& counter) {
 }
 
 void netem(const gt::Netns& ns, const std::string& dev, const std::string& args) {
-  ns.run("/usr/sbin/tc qdisc add dev " + dev + " root netem " + args);
+  ns.netem(dev, args);
 }
 
 // splitmix64: every 8-byte word of the stream is a hash of its index.
