@@ -228,11 +228,12 @@ console_lines() {
 # guest_boot SUB VM: one boot running every guest test; results in
 # $RESULTS/SUB, the guest's logs in $RESULTS/VM.
 guest_boot() {
-	local sub=$1 vm=$2 dir=$RESULTS/$1 vmrc=0
+	local sub=$1 vm=$2 dir=$RESULTS/$1 vmrc=0 watchdog
 	guest_list
+	watchdog=${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#BINS[@]} + ${#SCRIPTS[@]}) * PER_TEST))}
+	say "== guest tests: ${#BINS[@]} vmtest binaries and pytest suites, ${#SCRIPTS[@]} tests/vm scripts, one boot (watchdog ${watchdog}s)"
 	mkdir -p "$dir"
-	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/$vm" --share "$dir" \
-		--timeout "${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#BINS[@]} + ${#SCRIPTS[@]}) * PER_TEST))}" \
+	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/$vm" --share "$dir" --timeout "$watchdog" \
 		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" /glass/guest/run-vm-tests.sh || vmrc=$?
 	console_lines "$vm"
 	judge_tests "$dir" ""
@@ -244,15 +245,15 @@ guest_boot() {
 # in $RESULTS/guest and $RESULTS/fault). One boot, not two: each costs
 # minutes of boot and kmemleak scans.
 debug_boot() {
-	local vmrc=0 n_guest n_fault=0 fault_tests=$FAULT_TESTS f
+	local vmrc=0 n_guest n_fault=0 fault_tests=$FAULT_TESTS f watchdog
 	[ "${GLASS_TEST_FAULT:-1}" != 0 ] || fault_tests=
 	guest_list
 	n_guest=$((${#BINS[@]} + ${#SCRIPTS[@]}))
 	# shellcheck disable=SC2086 # a list of names
 	[ -z "$fault_tests" ] || { guest_list $fault_tests; n_fault=${#BINS[@]}; }
-	say "== guest tests (debug kernel): $n_guest vmtest binaries, pytest suites and tests/vm scripts${fault_tests:+, then the fault-injection pass}, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + n_guest * PER_TEST + n_fault * FAULT_PER_TEST))}s)"
-	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/vm" --share "$RESULTS" \
-		--timeout "${GLASS_TEST_VM_TIMEOUT:-$((90 + n_guest * PER_TEST + n_fault * FAULT_PER_TEST))}" \
+	watchdog=${GLASS_TEST_VM_TIMEOUT:-$((90 + n_guest * PER_TEST + n_fault * FAULT_PER_TEST))}
+	say "== guest tests (debug kernel): $n_guest vmtest binaries, pytest suites and tests/vm scripts${fault_tests:+, then the fault-injection pass}, one boot (watchdog ${watchdog}s)"
+	"$GLASS_ROOT/vm/run" "${VMRUN_ARGS[@]}" --quiet --out "$RESULTS/vm" --share "$RESULTS" --timeout "$watchdog" \
 		-- env GLASS_VMTEST_TIMEOUT="$PER_TEST" "${FAULT_ENV[@]}" GLASS_FAULT_TESTS="$fault_tests" \
 		GLASS_FAULT_FILTER="$FAULT_FILTER" GLASS_FAULT_TIMEOUT="$FAULT_PER_TEST" \
 		/glass/guest/run-debug-tests.sh || vmrc=$?
@@ -289,11 +290,9 @@ why_vm() {
 guest_tests() {
 	if [ "$DEBUG" = 1 ]; then
 		debug_boot
-		return
+	else
+		guest_boot guest vm
 	fi
-	guest_list
-	say "== guest tests: ${#BINS[@]} vmtest binaries and pytest suites, ${#SCRIPTS[@]} tests/vm scripts, one boot (watchdog ${GLASS_TEST_VM_TIMEOUT:-$((90 + (${#BINS[@]} + ${#SCRIPTS[@]}) * PER_TEST))}s)"
-	guest_boot guest vm
 }
 
 # Host-side checks of the guest's output, after the boot: each

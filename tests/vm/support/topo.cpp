@@ -236,12 +236,11 @@ bool netem_options(Msg& m, const std::string& args) {
   tc_netem_corrupt corrupt{};
   int64_t latency = 0, jitter = 0;
   bool has_corr = false;
-  // An optional second percentage after KEY's: its correlation.
-  auto correlation = [&](size_t& i, uint32_t* c) {
-    if (i + 1 < w.size() && netem_percent(w[i + 1], c)) {
-      i++;
-      has_corr = true;
-    }
+  // An optional second percentage after w[i] (a correlation): read into c.
+  auto second = [&](size_t& i, uint32_t* c) {
+    const bool there = i + 1 < w.size() && netem_percent(w[i + 1], c);
+    if (there) i++;
+    return there;
   };
   for (size_t i = 0; i < w.size(); i++) {
     const std::string& k = w[i];
@@ -249,13 +248,13 @@ bool netem_options(Msg& m, const std::string& args) {
     if (k == "delay" && more && netem_time(w[++i], &latency)) {
       if (i + 1 < w.size() && netem_time(w[i + 1], &jitter)) i++;
     } else if (k == "loss" && more && netem_percent(w[++i], &q.loss)) {
-      correlation(i, &corr.loss_corr);
+      has_corr |= second(i, &corr.loss_corr);
     } else if (k == "duplicate" && more && netem_percent(w[++i], &q.duplicate)) {
-      correlation(i, &corr.dup_corr);
+      has_corr |= second(i, &corr.dup_corr);
     } else if (k == "reorder" && more && netem_percent(w[++i], &reorder.probability)) {
-      if (i + 1 < w.size() && netem_percent(w[i + 1], &reorder.correlation)) i++;
+      second(i, &reorder.correlation);
     } else if (k == "corrupt" && more && netem_percent(w[++i], &corrupt.probability)) {
-      if (i + 1 < w.size() && netem_percent(w[i + 1], &corrupt.correlation)) i++;
+      second(i, &corrupt.correlation);
     } else if (k == "limit" && more) {
       q.limit = static_cast<uint32_t>(std::stoul(w[++i]));
     } else {
@@ -281,9 +280,10 @@ bool netem_options(Msg& m, const std::string& args) {
   return true;
 }
 
-// RTM_NEWQDISC / RTM_DELQDISC for the root qdisc of DEV.
-int root_qdisc(uint16_t type, uint16_t flags, const std::string& dev, const std::string* netem) {
-  const std::string what = (netem ? "tc qdisc netem " + *netem : "tc qdisc del") + " dev " + dev;
+// RTM_NEWQDISC / RTM_DELQDISC for the root qdisc of DEV; WHAT (tc's
+// command) names it in a failure.
+int root_qdisc(uint16_t type, uint16_t flags, const std::string& dev, const std::string* netem,
+               const std::string& what) {
   Msg m(type, flags);
   tcmsg tc{};
   tc.tcm_family = AF_UNSPEC;
@@ -298,20 +298,24 @@ int root_qdisc(uint16_t type, uint16_t flags, const std::string& dev, const std:
   return talk(m);
 }
 
+// `tc qdisc VERB dev DEV root netem ARGS`, checked.
+int netem_root(const char* verb, uint16_t flags, const std::string& dev, const std::string& args) {
+  const std::string what = std::string("tc qdisc ") + verb + " dev " + dev + " root netem " + args;
+  return checked(root_qdisc(RTM_NEWQDISC, NLM_F_CREATE | flags, dev, &args, what), what);
+}
+
 }  // namespace
 
 int netem_add(const std::string& dev, const std::string& args) {
-  return checked(root_qdisc(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, dev, &args),
-                 "tc qdisc add dev " + dev + " root netem " + args);
+  return netem_root("add", NLM_F_EXCL, dev, args);
 }
 
 int netem_replace(const std::string& dev, const std::string& args) {
-  return checked(root_qdisc(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, dev, &args),
-                 "tc qdisc replace dev " + dev + " root netem " + args);
+  return netem_root("replace", NLM_F_REPLACE, dev, args);
 }
 
 int qdisc_del_root(const std::string& dev) {
-  return root_qdisc(RTM_DELQDISC, 0, dev, nullptr);
+  return root_qdisc(RTM_DELQDISC, 0, dev, nullptr, "tc qdisc del dev " + dev + " root");
 }
 
 namespace {
