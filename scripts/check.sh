@@ -192,15 +192,18 @@ tidy_key() {
 	{
 		cat "$f" "$GLASS_ROOT/.clang-tidy"
 		printf '%s\n' "$HEADERS_SUM"
-		grep -F "\"file\": \"$f\"" "$GLASS_ROOT/build/compile_commands.json" || true
+		grep -F "\"file\": \"$f\"" "$GLASS_ROOT/build/tidy/compile_commands.json" || true
 	} | sha256sum | cut -c1-32
 }
 
 clang_tidy() {
-	local db=$GLASS_ROOT/build/compile_commands.json cache=$GLASS_ROOT/build/check-tidy f
+	local db=$GLASS_ROOT/build/tidy/compile_commands.json cache=$GLASS_ROOT/build/check-tidy f
 	local -a files todo=()
 	say "== clang-tidy (.clang-tidy) on ${CXX_DIRS[*]}"
-	[ -f "$db" ] || cmake -S "$GLASS_ROOT" -B "$GLASS_ROOT/build" >/dev/null
+	[ -f "$GLASS_ROOT/build/compile_commands.json" ] || cmake -S "$GLASS_ROOT" -B "$GLASS_ROOT/build" >/dev/null
+	# One entry per source, not per unity batch (scripts/compile-db-split.py).
+	mkdir -p "${db%/*}"
+	"$GLASS_ROOT/scripts/compile-db-split.py" "$GLASS_ROOT/build/compile_commands.json" "$db"
 	# Only translation units the build knows about (headers come in through them).
 	mapfile -t files < <(cxx_files | grep -E '\.(c|cc|cpp)$' | while IFS= read -r f; do
 		grep -qF "\"file\": \"$f\"" "$db" && printf '%s\n' "$f"
@@ -217,7 +220,7 @@ clang_tidy() {
 	[ ${#todo[@]} -gt 0 ] || return 0
 	export GLASS_ROOT HEADERS_SUM
 	printf '%s\n' "${todo[@]}" | xargs -P 2 -I{} bash -c '
-		clang-tidy -p "$GLASS_ROOT/build" --quiet --warnings-as-errors="*" "$1" 2>/dev/null &&
+		clang-tidy -p "$GLASS_ROOT/build/tidy" --quiet --warnings-as-errors="*" "$1" 2>/dev/null &&
 			touch "$2/$(tidy_key "$1")"' _ {} "$cache"
 }
 

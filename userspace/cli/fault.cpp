@@ -19,17 +19,17 @@ namespace {
 constexpr const char* kGrammar =
     "DEV [show | clear | [loss P%] [duplicate P%] [reorder P%] [corrupt P%] [delay MS] [seed N]]";
 
-[[noreturn]] void usage(const std::string& msg) {
+[[noreturn]] void fault_usage(const std::string& msg) {
   throw CLI::ValidationError("fault", msg);
 }
 
 template <typename T, typename Fn>
 void set_once(std::optional<T>& field, const std::string& key, const std::string& value, Fn parse) {
-  if (field) usage("'" + key + "' given twice");
+  if (field) fault_usage("'" + key + "' given twice");
   try {
     field = parse(value);
   } catch (const ParseError& e) {
-    usage(e.what());
+    fault_usage(e.what());
   }
 }
 
@@ -37,15 +37,15 @@ void set_once(std::optional<T>& field, const std::string& key, const std::string
 
 void parse_fault_words(FaultOptions& opts) {
   const auto& w = opts.words;
-  if (w.empty()) usage(std::string("missing DEV (expected: ") + kGrammar + ")");
+  if (w.empty()) fault_usage(std::string("missing DEV (expected: ") + kGrammar + ")");
   opts.device = w[0];
   const std::string err = ifname_validator()(opts.device);
-  if (!err.empty()) usage(err);
+  if (!err.empty()) fault_usage(err);
   opts.op = FaultOptions::Op::kShow;
   opts.settings = {};
   if (w.size() == 1) return;
   if (w[1] == "show" || w[1] == "clear") {
-    if (w.size() > 2) usage("'" + w[1] + "' takes no further words, got '" + w[2] + "'");
+    if (w.size() > 2) fault_usage("'" + w[1] + "' takes no further words, got '" + w[2] + "'");
     if (w[1] == "clear") {
       opts.op = FaultOptions::Op::kClear;
       opts.settings = FaultSettings::cleared();
@@ -56,7 +56,7 @@ void parse_fault_words(FaultOptions& opts) {
   FaultSettings& s = opts.settings;
   for (std::size_t i = 1; i < w.size(); i += 2) {
     const std::string& key = w[i];
-    if (i + 1 >= w.size()) usage("'" + key + "' needs a value");
+    if (i + 1 >= w.size()) fault_usage("'" + key + "' needs a value");
     const std::string& value = w[i + 1];
     auto percent = [&key](const std::string& v) { return parse_percent_ppm(v, key); };
     if (key == "loss") {
@@ -72,10 +72,10 @@ void parse_fault_words(FaultOptions& opts) {
     } else if (key == "seed") {
       set_once(s.seed, key, value, [](const std::string& v) { return parse_seed(v); });
     } else {
-      usage("unknown keyword '" + key + "' (expected: " + kGrammar + ")");
+      fault_usage("unknown keyword '" + key + "' (expected: " + kGrammar + ")");
     }
   }
-  if (opts.json) usage("--json applies to 'show' only");
+  if (opts.json) fault_usage("--json applies to 'show' only");
 }
 
 std::string fault_render_text(const FaultState& st) {

@@ -1,8 +1,9 @@
-// JSON string escaping for --json output.
+// JSON strings and numbers for --json output.
 #include "json.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 namespace glass::cli {
@@ -40,6 +41,13 @@ std::string json_scalar(std::string_view s) {
   const bool number = !s.empty() && s.size() <= 19 && (s == "0" || s[0] != '0') &&
                       std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   return number ? std::string(s) : json_string(s);
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::array<char, 40> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.9g", v);
+  return buf.data();
 }
 
 }  // namespace glass::cli

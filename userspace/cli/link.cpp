@@ -20,13 +20,13 @@
 namespace glass::cli {
 namespace {
 
-[[noreturn]] void usage(const std::string& msg) {
+[[noreturn]] void link_usage(const std::string& msg) {
   throw CLI::ValidationError("link add", msg);
 }
 
 void check(const CLI::Validator& v, std::string value) {
   const std::string err = v(value);
-  if (!err.empty()) usage(err);
+  if (!err.empty()) link_usage(err);
 }
 
 // /run/netns/NAME (or /var/run/netns/NAME), as `ip netns add` creates.
@@ -44,11 +44,11 @@ Fd open_netns(const std::string& name) {
 
 void parse_link_words(LinkOptions& opts) {
   const auto& w = opts.words;
-  if (w.empty()) usage("missing NAME");
+  if (w.empty()) link_usage("missing NAME");
   opts.name = w[0];
   check(ifname_validator(), opts.name);
   for (std::size_t i = 1; i < w.size(); i += 2) {
-    if (i + 1 >= w.size()) usage("'" + w[i] + "' needs a value");
+    if (i + 1 >= w.size()) link_usage("'" + w[i] + "' needs a value");
     if (w[i] == "peer" && !opts.peer) {
       opts.peer = w[i + 1];
       check(ifname_validator(), *opts.peer);
@@ -56,11 +56,11 @@ void parse_link_words(LinkOptions& opts) {
       opts.netns = w[i + 1];
       check(netns_validator(), *opts.netns);
     } else {
-      usage("unexpected '" + w[i] + "' (expected: NAME [peer PEERNAME] [netns NSNAME])");
+      link_usage("unexpected '" + w[i] + "' (expected: NAME [peer PEERNAME] [netns NSNAME])");
     }
   }
-  if (opts.netns && !opts.peer) usage("netns applies to the peer: give 'peer PEERNAME' too");
-  if (opts.peer && *opts.peer == opts.name) usage("the peer needs a different name");
+  if (opts.netns && !opts.peer) link_usage("netns applies to the peer: give 'peer PEERNAME' too");
+  if (opts.peer && *opts.peer == opts.name) link_usage("the peer needs a different name");
 }
 
 CLI::App* add_link_options(CLI::App& parent, LinkOptions& opts) {

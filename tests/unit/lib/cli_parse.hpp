@@ -2,6 +2,8 @@
 // for the option-handling tests of every subcommand.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <sstream>
 #include <string>
@@ -25,6 +27,20 @@ inline Parsed parse(std::vector<std::string> args) {
   p.out = out.str();
   p.err = err.str();
   return p;
+}
+
+// args parse, and no exit status was asked for.
+inline void expect_ok(const std::vector<std::string>& args) {
+  const Parsed p = parse(args);
+  EXPECT_FALSE(p.rc.has_value()) << args[0] << ": " << p.err;
+}
+
+// args are refused as a usage error (exit 2) whose message names needle.
+inline void expect_usage(const std::vector<std::string>& args, const std::string& needle) {
+  const Parsed p = parse(args);
+  ASSERT_TRUE(p.rc.has_value()) << (args.size() > 1 ? args[1] : std::string());
+  EXPECT_EQ(*p.rc, kExitUsage);
+  EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
 }
 
 }  // namespace glass::cli::parse_util

@@ -17,6 +17,7 @@
 namespace glass::cli {
 namespace {
 
+using parse_util::expect_ok;
 using parse_util::parse;
 using parse_util::Parsed;
 
@@ -29,11 +30,6 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
   if (!needle.empty()) {
     EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
   }
-}
-
-void expect_ok(const std::vector<std::string>& args) {
-  const Parsed p = parse(args);
-  EXPECT_FALSE(p.rc.has_value()) << args[0] << ": " << p.err;
 }
 
 // The app's subcommands are the rows of the command table (commands.cpp), in

@@ -17,20 +17,10 @@
 namespace glass::cli {
 namespace {
 
+using parse_util::expect_ok;
+using parse_util::expect_usage;
 using parse_util::parse;
 using parse_util::Parsed;
-
-void expect_usage(const std::vector<std::string>& args, const std::string& needle) {
-  const Parsed p = parse(args);
-  ASSERT_TRUE(p.rc.has_value()) << args[1];
-  EXPECT_EQ(*p.rc, kExitUsage);
-  EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
-}
-
-void expect_ok(const std::vector<std::string>& args) {
-  const Parsed p = parse(args);
-  EXPECT_FALSE(p.rc.has_value()) << p.err;
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream f(path);

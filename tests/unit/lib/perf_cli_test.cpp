@@ -12,6 +12,7 @@
 namespace glass::cli {
 namespace {
 
+using parse_util::expect_usage;
 using parse_util::parse;
 using parse_util::Parsed;
 
@@ -24,13 +25,6 @@ PerfOptions parse_perf(std::vector<std::string> args) {
   std::reverse(args.begin(), args.end());
   app.parse(args);
   return o;
-}
-
-void expect_usage(const std::vector<std::string>& args, const std::string& needle) {
-  const Parsed p = parse(args);
-  ASSERT_TRUE(p.rc.has_value());
-  EXPECT_EQ(*p.rc, kExitUsage);
-  EXPECT_NE(p.err.find(needle), std::string::npos) << p.err;
 }
 
 TEST(PerfCli, HelpExplainsTheMeasurements) {

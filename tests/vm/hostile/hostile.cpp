@@ -26,6 +26,19 @@ void Fd::reset(int fd) {
   fd_ = fd;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool write_file(const std::string& path, const std::string& s) {
+  std::ofstream out(path);
+  out << s << std::flush;
+  return out.good();
+}
+
 std::string capture(const std::string& cmd, int* rc) {
   std::string out;
   FILE* f = ::popen(cmd.c_str(), "r");

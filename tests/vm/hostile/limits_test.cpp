@@ -55,19 +55,6 @@ std::map<std::string, int64_t> settled_sockstat() {
   return last;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-bool write_file(const std::string& path, const std::string& value) {
-  std::ofstream out(path);
-  out << value << std::flush;
-  return out.good();
-}
-
 // Sets a global sysctl of init_net for the test's lifetime.
 class Limit {
  public:

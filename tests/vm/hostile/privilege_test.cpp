@@ -26,13 +26,6 @@
 namespace hostile {
 namespace {
 
-// Writes s to path; false if it could not.
-bool write_file(const std::string& path, const std::string& s) {
-  std::ofstream f(path);
-  f << s << std::flush;
-  return f.good();
-}
-
 // Drops to uid/gid 65534 and enters a new user + network namespace whose
 // root is that user. Returns 0, or the step that failed (with errno).
 int become_userns_root() {

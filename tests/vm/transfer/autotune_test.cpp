@@ -18,7 +18,7 @@
 
 namespace {
 
-constexpr uint64_t kSeed = 17;
+constexpr uint64_t kAutotuneSeed = 17;
 
 using Rmem = tt::BufLimits;
 
@@ -52,7 +52,7 @@ struct Seen {
 
 // Sends `bytes` from client to server, the server reading as fast as it
 // can, while sampling the window the client is offered.
-Seen transfer(tt::Link& link, uint64_t bytes, uint64_t off = 0) {
+Seen transfer_watching_window(tt::Link& link, uint64_t bytes, uint64_t off = 0) {
   std::atomic<bool> done{false};
   std::atomic<uint32_t> max_wnd{0};
   std::thread sampler([&] {
@@ -62,9 +62,10 @@ Seen transfer(tt::Link& link, uint64_t bytes, uint64_t off = 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
-  std::thread writer([&] { EXPECT_TRUE(tt::send_pattern(link.client, kSeed, bytes, off)); });
+  std::thread writer(
+      [&] { EXPECT_TRUE(tt::send_pattern(link.client, kAutotuneSeed, bytes, off)); });
   std::string why;
-  EXPECT_TRUE(tt::recv_pattern(link.server, kSeed, bytes, &why, off)) << why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, kAutotuneSeed, bytes, &why, off)) << why;
   writer.join();
   done = true;
   sampler.join();
@@ -88,7 +89,7 @@ TEST(Autotune, DefaultSocketGrowsWithAFastReaderUpToRmemMax) {
   const glass_info before = gt::info(link.server);
   EXPECT_EQ(before.gi_rcvbuf, static_cast<uint32_t>(r.def));
   EXPECT_EQ(before.gi_rcv_wnd, static_cast<uint32_t>(r.def / 2));
-  const Seen s = transfer(link, 32u << 20);
+  const Seen s = transfer_watching_window(link, 32u << 20);
   std::printf("autotune: rcvbuf %d -> %u (max %d), largest window offered %u\n", r.def, s.rcvbuf,
               cap, s.max_snd_wnd);
   EXPECT_GT(s.rcvbuf, static_cast<uint32_t>(r.def));
@@ -112,7 +113,7 @@ TEST(Autotune, SoRcvbufTurnsItOff) {
   o.server_rcvbuf = 100000;  // doubled by the kernel, as for TCP
   link.open(o);
   ASSERT_GE(link.server, 0);
-  const Seen s = transfer(link, 16u << 20);
+  const Seen s = transfer_watching_window(link, 16u << 20);
   EXPECT_EQ(s.rcvbuf, 200000u);
   EXPECT_LE(s.max_snd_wnd, 100000u);
 }
@@ -151,7 +152,7 @@ TEST(Autotune, MemoryPressureGivesTheGrowthBackAndStopsIt) {
   o.client_sndbuf = r.def / 2;  // doubled by the kernel
   link.open(o);
   ASSERT_GE(link.server, 0);
-  const Seen grown = transfer(link, 16u << 20);
+  const Seen grown = transfer_watching_window(link, 16u << 20);
   ASSERT_GT(grown.rcvbuf, static_cast<uint32_t>(r.def));
   MemLimit limit;
   long low = 0, pressure = 0, high = 0;
@@ -161,7 +162,7 @@ TEST(Autotune, MemoryPressureGivesTheGrowthBackAndStopsIt) {
   const long entered = sockstat("memory_pressure_entered");
   write_proc("/proc/sys/net/glass/mem", "1 1 " + std::to_string(high));
   const uint64_t more = 2u << 20;
-  const Seen s = transfer(link, more, 16u << 20);
+  const Seen s = transfer_watching_window(link, more, 16u << 20);
   EXPECT_GT(sockstat("memory_pressure_entered"), entered);
   std::printf("autotune: grown to %u, under pressure %u\n", grown.rcvbuf, s.rcvbuf);
   // The default, or what was held at the last read under pressure (at

@@ -21,7 +21,7 @@
 
 namespace {
 
-constexpr uint64_t kSeed = 23;
+constexpr uint64_t kBacklogSeed = 23;
 constexpr size_t kPage = 4096;
 
 // One page of anonymous memory whose first touch waits for userfaultfd.
@@ -84,7 +84,7 @@ TEST(Backlog, SegmentsForAHeldSocketWaitForReleaseSockAndArriveIntact) {
 
   // The first page is queued before the read, so read() copies at once
   // and falls asleep in the fault with the socket owned.
-  ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kPage));
+  ASSERT_TRUE(tt::send_pattern(link.client, kBacklogSeed, kPage));
   pollfd in{link.server, POLLIN, 0};
   ASSERT_EQ(::poll(&in, 1, gt::scaled_ms(5000)), 1);
   ssize_t got = -1;
@@ -95,7 +95,7 @@ TEST(Backlog, SegmentsForAHeldSocketWaitForReleaseSockAndArriveIntact) {
   // socket (FIONREAD, /proc/net/glass) would wait for the reader too.
   const uint64_t backlog0 = tt::stat(link.h2(), "backlog_segments");
   const uint64_t segs0 = tt::stat(link.h2(), "segments_in");
-  ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kMore, kPage));
+  ASSERT_TRUE(tt::send_pattern(link.client, kBacklogSeed, kMore, kPage));
   // With the receiver's ACKs held back too, the sender stops at its
   // congestion window (10 segments); wait for some of them.
   EXPECT_TRUE(gt::wait_until([&] { return tt::stat(link.h2(), "segments_in") >= segs0 + 5; }))
@@ -111,10 +111,12 @@ TEST(Backlog, SegmentsForAHeldSocketWaitForReleaseSockAndArriveIntact) {
   // release_sock() processed at least what arrived while it was held.
   EXPECT_GE(tt::stat(link.h2(), "backlog_segments") - backlog0, arrived);
   for (ssize_t i = 0; i < got; ++i)
-    ASSERT_EQ(page.data()[i], tt::pattern_byte(kSeed, static_cast<uint64_t>(i))) << "byte " << i;
+    ASSERT_EQ(page.data()[i], tt::pattern_byte(kBacklogSeed, static_cast<uint64_t>(i)))
+        << "byte " << i;
   std::string why;
   const uint64_t rest = kPage + kMore - static_cast<uint64_t>(got);
-  EXPECT_TRUE(tt::recv_pattern(link.server, kSeed, rest, &why, static_cast<uint64_t>(got))) << why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, kBacklogSeed, rest, &why, static_cast<uint64_t>(got)))
+      << why;
   EXPECT_TRUE(tt::wait_all_acked(link.client));
   EXPECT_EQ(tt::stat(link.h2(), "drop_backlog"), 0u);
 }

@@ -24,7 +24,7 @@ uint64_t mib(uint64_t stock, uint64_t debug) {
 
 // Sends bytes client -> server (and server -> client when both is set) and
 // checks every byte on arrival.
-void transfer(tt::Link& link, uint64_t bytes, bool both) {
+void transfer_checked(tt::Link& link, uint64_t bytes, bool both) {
   std::string why_s, why_c;
   bool ok_s = true, ok_c = true, sent_c = true, sent_s = true;
   std::thread rs([&] { ok_s = tt::recv_pattern(link.server, 11, bytes, &why_s); });
@@ -99,7 +99,7 @@ TEST_F(Lossy, NetemOnBothEndsStillDeliversByteExactBothWays) {
   const uint64_t bytes = mib(2, 1);
   const std::string bad = "loss 10% reorder 25% 50% delay 5ms duplicate 5% corrupt 2%";
   ASSERT_NO_FATAL_FAILURE(open(50, bad, bad));
-  transfer(link, bytes, true);
+  transfer_checked(link, bytes, true);
   EXPECT_GT(d1("drop_checksum") + d2("drop_checksum"), 0u);
   EXPECT_GT(d1("retransmitted_segments") + d2("retransmitted_segments"), 0u);
   EXPECT_GT(d1("drop_duplicate") + d2("drop_duplicate"), 0u);
@@ -116,7 +116,7 @@ TEST_F(Lossy, ReorderedSegmentsAreReassembled) {
   // A quarter of the frames skip the 10 ms delay and overtake the others.
   ASSERT_NO_FATAL_FAILURE(open(200, "delay 10ms reorder 25% 50%"));
   const uint64_t bytes = mib(4, 1);
-  transfer(link, bytes, false);
+  transfer_checked(link, bytes, false);
   EXPECT_GT(d2("out_of_order_segments"), 0u);
   glass_info r = gt::info(link.server);
   EXPECT_EQ(r.gi_ooo, 0u);
@@ -127,7 +127,7 @@ TEST_F(Lossy, ReorderedSegmentsAreReassembled) {
 TEST_F(Lossy, DuplicatedSegmentsAreDeliveredOnce) {
   ASSERT_NO_FATAL_FAILURE(open(200, "duplicate 50%"));
   const uint64_t bytes = mib(4, 1);
-  transfer(link, bytes, false);
+  transfer_checked(link, bytes, false);
   EXPECT_GT(d2("drop_duplicate"), 0u);
   // Frames did arrive twice: more came in than the sender sent.
   EXPECT_GT(d2("segments_in"), d1("segments_out"));
@@ -138,7 +138,7 @@ TEST_F(Lossy, DuplicatedSegmentsAreDeliveredOnce) {
 TEST_F(Lossy, LostSegmentsAreRetransmitted) {
   ASSERT_NO_FATAL_FAILURE(open(50, "loss 10%"));
   const uint64_t bytes = mib(2, 1);
-  transfer(link, bytes, false);
+  transfer_checked(link, bytes, false);
   glass_info s = gt::info(link.client);
   EXPECT_GT(s.gi_retransmits, 0u);
   // No other connection of h1 sends data: its counter is this socket's.
@@ -149,7 +149,7 @@ TEST_F(Lossy, LostSegmentsAreRetransmitted) {
 
 TEST_F(Lossy, ModerateLossTriggersFastRetransmit) {
   ASSERT_NO_FATAL_FAILURE(open(200, "loss 2%"));
-  transfer(link, mib(8, 2), false);
+  transfer_checked(link, mib(8, 2), false);
   glass_info s = gt::info(link.client);
   EXPECT_GT(s.gi_fast_retrans, 0u);
   EXPECT_GE(s.gi_dupacks, 3u);
@@ -171,7 +171,7 @@ TEST_F(Lossy, RangeSetsComeAndGoWithTheHoles) {
   const uint64_t base = sets();
   ASSERT_NO_FATAL_FAILURE(open(50, "delay 5ms reorder 25% 50% loss 3%"));
   for (int round = 0; round < 3; round++) {
-    transfer(link, 1 << 20, false);
+    transfer_checked(link, 1 << 20, false);
     EXPECT_EQ(sets(), base) << "round " << round;
   }
   EXPECT_GT(d2("out_of_order_segments"), 0u);
@@ -195,7 +195,7 @@ TEST(Rtt, SmoothedRttFollowsPathDelay) {
   tt::netem(link.h1(), "ga", "delay 50ms");
   link.open();
   ASSERT_GE(link.server, 0);
-  transfer(link, 256 * 1024, false);
+  transfer_checked(link, 256 * 1024, false);
   glass_info s = gt::info(link.client);
   EXPECT_GE(s.gi_srtt_us, 50000u);
   EXPECT_GE(s.gi_rto_us, s.gi_srtt_us);
@@ -211,7 +211,7 @@ TEST(Vanish, SilentPeerEndsConnectionWithEtimedoutAfterRetries) {
   link.open();
   ASSERT_GE(link.server, 0);
   // Some traffic first, so the RTO rests on measured RTTs.
-  transfer(link, 64 * 1024, false);
+  transfer_checked(link, 64 * 1024, false);
   const uint64_t ct0 = tt::stat(link.h1(), "connection_timeouts");
   const uint64_t to0 = tt::stat(link.h1(), "timeouts");
   const uint32_t gto0 = gt::info(link.client).gi_timeouts;

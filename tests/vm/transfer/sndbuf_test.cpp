@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr uint64_t kSeed = 31;
+constexpr uint64_t kSndbufSeed = 31;
 
 using Wmem = tt::BufLimits;
 
@@ -27,10 +27,10 @@ void set_wmem(const gt::Netns& ns, const Wmem& w) {
 
 // Sends bytes from client to server, the server reading as fast as it can;
 // returns the client's send buffer at the end.
-uint32_t transfer(tt::Link& link, uint64_t bytes) {
-  std::thread writer([&] { EXPECT_TRUE(tt::send_pattern(link.client, kSeed, bytes)); });
+uint32_t sndbuf_after(tt::Link& link, uint64_t bytes) {
+  std::thread writer([&] { EXPECT_TRUE(tt::send_pattern(link.client, kSndbufSeed, bytes)); });
   std::string why;
-  EXPECT_TRUE(tt::recv_pattern(link.server, kSeed, bytes, &why)) << why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, kSndbufSeed, bytes, &why)) << why;
   writer.join();
   return gt::info(link.client).gi_sndbuf;
 }
@@ -59,7 +59,7 @@ TEST(SndbufAutotune, DefaultSenderGrowsUpToWmemMax) {
   link.open();
   ASSERT_GE(link.client, 0);
   EXPECT_EQ(gt::info(link.client).gi_sndbuf, static_cast<uint32_t>(w.def));
-  const uint32_t grown = transfer(link, 32u << 20);
+  const uint32_t grown = sndbuf_after(link, 32u << 20);
   std::printf("sndbuf autotune: %d -> %u (max %d)\n", w.def, grown, cap);
   EXPECT_GT(grown, static_cast<uint32_t>(w.def));
   EXPECT_LE(grown, static_cast<uint32_t>(cap));
@@ -74,7 +74,7 @@ TEST(SndbufAutotune, MaxAtDefaultKeepsTheBufferWhereItStarts) {
   set_wmem(link.h1(), {w.min, w.def, w.def});
   link.open();
   ASSERT_GE(link.client, 0);
-  EXPECT_EQ(transfer(link, 8u << 20), static_cast<uint32_t>(w.def));
+  EXPECT_EQ(sndbuf_after(link, 8u << 20), static_cast<uint32_t>(w.def));
 }
 
 TEST(SndbufAutotune, SoSndbufTurnsItOff) {
@@ -83,5 +83,5 @@ TEST(SndbufAutotune, SoSndbufTurnsItOff) {
   o.client_sndbuf = 100000;  // doubled by the kernel, as for TCP
   link.open(o);
   ASSERT_GE(link.client, 0);
-  EXPECT_EQ(transfer(link, 16u << 20), 200000u);
+  EXPECT_EQ(sndbuf_after(link, 16u << 20), 200000u);
 }

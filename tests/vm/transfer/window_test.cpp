@@ -15,7 +15,7 @@
 
 namespace {
 
-constexpr uint64_t kSeed = 7;
+constexpr uint64_t kWindowSeed = 7;
 // The glass pair's devices have the Ethernet MTU; the MSS leaves room for
 // the 32-byte glass header.
 constexpr int kMss = 1500 - GLASS_HDR_LEN;
@@ -56,7 +56,7 @@ class Stalled : public ::testing::Test {
     for (int round = 0; round < 50; round++) {
       bool wrote = false;
       for (;;) {
-        tt::pattern_fill(kSeed, written, buf.data(), buf.size());
+        tt::pattern_fill(kWindowSeed, written, buf.data(), buf.size());
         ssize_t w = write(link.client, buf.data(), buf.size());
         if (w < 0) {
           ASSERT_EQ(errno, EAGAIN) << strerror(errno);
@@ -87,7 +87,7 @@ class Stalled : public ::testing::Test {
         << "the sender sent nothing into the reopened window";
     EXPECT_EQ(gt::info(link.client).gi_probes, 0u);
     std::vector<uint8_t> want(buf.size());
-    tt::pattern_fill(kSeed, 0, want.data(), want.size());
+    tt::pattern_fill(kWindowSeed, 0, want.data(), want.size());
     EXPECT_TRUE(buf == want);
   }
 
@@ -131,7 +131,7 @@ TEST_F(Stalled, BlockedWriterIsCountedAndResumesWhenReaderDrains) {
   std::atomic<bool> done{false};
   bool ok = false;
   std::thread writer([&] {
-    ok = tt::send_pattern(link.client, kSeed, extra, written);
+    ok = tt::send_pattern(link.client, kWindowSeed, extra, written);
     done = true;
   });
   // The writer sleeps on the full send buffer, and the sleep is counted.
@@ -142,7 +142,7 @@ TEST_F(Stalled, BlockedWriterIsCountedAndResumesWhenReaderDrains) {
   EXPECT_EQ(gt::info(link.server).gi_unread, static_cast<uint32_t>(kRcvWindow));
 
   std::string why;
-  EXPECT_TRUE(tt::recv_pattern(link.server, kSeed, written + extra, &why)) << why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, kWindowSeed, written + extra, &why)) << why;
   writer.join();
   EXPECT_TRUE(ok);
   EXPECT_TRUE(tt::wait_all_acked(link.client));
@@ -169,7 +169,7 @@ TEST_F(Stalled, NonBlockingEagainIsNotCountedAsBlocked) {
 TEST_F(Stalled, WindowClosesCompletelyAfterAnOddSizedWrite) {
   ASSERT_NO_FATAL_FAILURE(open());
   std::vector<uint8_t> odd(1000);
-  tt::pattern_fill(kSeed, 0, odd.data(), odd.size());
+  tt::pattern_fill(kWindowSeed, 0, odd.data(), odd.size());
   ASSERT_TRUE(gt::write_all(link.client, odd.data(), odd.size()));
   ASSERT_TRUE(tt::wait_all_acked(link.client));
   written = odd.size();
@@ -180,7 +180,7 @@ TEST_F(Stalled, WindowClosesCompletelyAfterAnOddSizedWrite) {
   EXPECT_EQ(gt::info(link.client).gi_snd_wnd, 0u);
   std::string why;
   tt::set_nonblocking(link.client, false);
-  EXPECT_TRUE(tt::recv_pattern(link.server, kSeed, written, &why)) << why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, kWindowSeed, written, &why)) << why;
 }
 
 TEST_F(Stalled, ZeroWindowProbesAreSentWhileWindowIsShut) {
@@ -202,7 +202,7 @@ TEST_F(Stalled, ZeroWindowProbesAreSentWhileWindowIsShut) {
   EXPECT_EQ(gt::info(link.server).gi_state, GLASS_ESTABLISHED);
   std::string why;
   tt::set_nonblocking(link.client, false);
-  EXPECT_TRUE(tt::recv_pattern(link.server, kSeed, written, &why)) << why;
+  EXPECT_TRUE(tt::recv_pattern(link.server, kWindowSeed, written, &why)) << why;
 }
 
 // The receiver that drains its buffer announces the open window itself:

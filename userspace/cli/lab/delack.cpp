@@ -51,7 +51,7 @@ const char* mode_text(Mode m) {
   return "";
 }
 
-struct Options {
+struct DelackOptions {
   int requests = 0;   // 0: 40 (16 with --quick)
   int header = 64;    // first write of a request
   int body = 200;     // second write
@@ -364,7 +364,7 @@ class Delack : public Scenario {
            "unset multiplot\n";
   }
 
-  Options o_;
+  DelackOptions o_;
 };
 
 }  // namespace

@@ -86,7 +86,7 @@ struct Journey {
   std::mutex mu;
 };
 
-struct Options {
+struct HttpOptions {
   int body = 3000;  // request body bytes
   int rtt_ms = 10;  // round trip added with netem (half on each device)
 };
@@ -575,7 +575,7 @@ class Http : public Scenario {
            "every step with its time; facts.txt the totals.";
   }
 
-  Options o_;
+  HttpOptions o_;
 };
 
 }  // namespace

@@ -24,7 +24,7 @@
 namespace glass::cli::lab {
 namespace {
 
-struct Options {
+struct LossOptions {
   double loss_pct = 2;      // random loss on the data direction
   std::string seed;         // of glass's fault injector (parse_seed); "": from the clock
   std::uint64_t bytes = 0;  // 0: 4 MiB (1.5 MiB with --quick)
@@ -415,7 +415,7 @@ class Loss : public Scenario {
            "\nunset multiplot\n";
   }
 
-  Options o_;
+  LossOptions o_;
 };
 
 }  // namespace

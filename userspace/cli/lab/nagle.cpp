@@ -14,7 +14,7 @@
 namespace glass::cli::lab {
 namespace {
 
-struct Options {
+struct NagleOptions {
   int writes = 0;    // 0: 400 (150 with --quick)
   int size = 16;     // bytes per write (a record: index, send time, padding)
   int gap_us = 200;  // pause between writes
@@ -49,7 +49,8 @@ class Nagle : public Scenario {
            "Linux TCP's receiver ACKs a small pushed segment as soon as the reader has read it "
            "when the exchange is one-way, where glass's receiver waits for its delayed-ACK "
            "timer: on TCP the held writes are released much sooner, so Nagle coalesces far "
-           "less here.";
+           "less here. TCP's NODELAY may still merge a few writes: Linux autocorks a small "
+           "write while the previous segment has not yet left the host (tcp_autocorking).";
   }
 
   void add_options(CLI::App& sub) override {
@@ -221,7 +222,7 @@ class Nagle : public Scenario {
              num(std::round(p99)) + " us; writes took " + num(std::round(r.elapsed_ms)) + " ms");
   }
 
-  Options o_;
+  NagleOptions o_;
 };
 
 }  // namespace

@@ -13,7 +13,7 @@
 namespace glass::cli::lab {
 namespace {
 
-struct Options {
+struct RcvbufOptions {
   std::vector<int> sizes{8192, 32768, 131072};
   int rtt_ms = 40;     // netem delay of rtt/2 on each device
   double seconds = 0;  // per size; 0: 2.5 (1.2 with --quick)
@@ -240,7 +240,7 @@ class Rcvbuf : public Scenario {
            summary + "\nunset multiplot\n";
   }
 
-  Options o_;
+  RcvbufOptions o_;
 };
 
 }  // namespace

@@ -15,7 +15,7 @@
 namespace glass::cli::lab {
 namespace {
 
-struct Options {
+struct ReadinessOptions {
   int connections = 4;
   int requests = 0;  // per connection; 0: 400 (120 with --quick)
   int size = 64;
@@ -242,7 +242,7 @@ class Readiness : public Scenario {
     return r;
   }
 
-  Options o_;
+  ReadinessOptions o_;
 };
 
 }  // namespace

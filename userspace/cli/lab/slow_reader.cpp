@@ -23,7 +23,7 @@ constexpr std::uint64_t kSeed = 11;
 // what happens when it does not).
 constexpr int kMss = 1468;
 
-struct Options {
+struct SlowReaderOptions {
   int rcvbuf = 22 * kMss;    // receive window (payload bytes)
   int sndbuf = 32 * 1024;    // SO_SNDBUF of the writer (the kernel doubles it)
   int chunk = 4 * kMss;      // bytes per write()
@@ -488,7 +488,7 @@ class SlowReader : public Scenario {
            both("s_probes", "steps", "probes", 2, "axes x1y2") + "\nunset multiplot\n";
   }
 
-  Options o_;
+  SlowReaderOptions o_;
 };
 
 }  // namespace

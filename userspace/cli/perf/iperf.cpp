@@ -11,13 +11,6 @@
 namespace glass::cli {
 namespace {
 
-std::string num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%.9g", v);
-  return buf;
-}
-
 std::string interval_text(double a, double b) {
   char buf[40];
   std::snprintf(buf, sizeof(buf), "%6.2f-%-6.2f sec", a, b);
@@ -39,9 +32,9 @@ void line(std::ostream& out, const std::string& id, double a, double b, std::uin
 
 // {"start":a,"end":b,"seconds":..,"bytes":..,"bits_per_second":..}
 std::string span_json(double a, double b, std::uint64_t bytes, const char* extra = "") {
-  return std::string("{\"start\":") + num(a) + ",\"end\":" + num(b) + ",\"seconds\":" + num(b - a) +
-         ",\"bytes\":" + std::to_string(bytes) +
-         ",\"bits_per_second\":" + num(bits_per_second(bytes, b - a)) + extra + "}";
+  return std::string("{\"start\":") + json_number(a) + ",\"end\":" + json_number(b) +
+         ",\"seconds\":" + json_number(b - a) + ",\"bytes\":" + std::to_string(bytes) +
+         ",\"bits_per_second\":" + json_number(bits_per_second(bytes, b - a)) + extra + "}";
 }
 
 std::string intervals_json(const IperfRun& r) {
@@ -82,13 +75,13 @@ std::string end_json(const IperfRun& r) {
          "],\"sum_sent\":" + span_json(0, r.sent.seconds, r.sent.total(), ",\"sender\":true") +
          ",\"sum_received\":" +
          span_json(0, r.received.seconds, r.received.total(), ",\"sender\":false") +
-         ",\"cpu_utilization_percent\":{\"host_total\":" + num(pct(local)) +
-         ",\"remote_total\":" + num(pct(remote)) + "},\"cpu_us_per_mb\":{\"sender\":" +
-         num(cpu_us_per_mb(r.sent.cpu_seconds, r.sent.total())) +
-         ",\"receiver\":" + num(cpu_us_per_mb(r.received.cpu_seconds, r.received.total())) +
-         "},\"streams_spread\":{\"min_bits_per_second\":" + num(lo) +
-         ",\"max_bits_per_second\":" + num(hi) +
-         ",\"min_over_max\":" + num(hi > 0 ? lo / hi : NAN) + "}}";
+         ",\"cpu_utilization_percent\":{\"host_total\":" + json_number(pct(local)) +
+         ",\"remote_total\":" + json_number(pct(remote)) + "},\"cpu_us_per_mb\":{\"sender\":" +
+         json_number(cpu_us_per_mb(r.sent.cpu_seconds, r.sent.total())) +
+         ",\"receiver\":" + json_number(cpu_us_per_mb(r.received.cpu_seconds, r.received.total())) +
+         "},\"streams_spread\":{\"min_bits_per_second\":" + json_number(lo) +
+         ",\"max_bits_per_second\":" + json_number(hi) +
+         ",\"min_over_max\":" + json_number(hi > 0 ? lo / hi : NAN) + "}}";
 }
 
 }  // namespace
@@ -155,10 +148,11 @@ void iperf_text_end(std::ostream& out, const IperfRun& r, char unit, bool server
 std::string iperf_json(const IperfRun& r) {
   const std::string start =
       "{\"connecting_to\":{\"host\":" + json_string(r.host) +
-      ",\"port\":" + std::to_string(r.port) + "},\"timestamp\":{\"timesecs\":" + num(r.timesecs) +
+      ",\"port\":" + std::to_string(r.port) +
+      "},\"timestamp\":{\"timesecs\":" + json_number(r.timesecs) +
       "},\"test_start\":{\"protocol\":" + json_string(r.transport) +
       ",\"num_streams\":" + std::to_string(r.streams) +
-      ",\"blksize\":" + std::to_string(r.blksize) + ",\"duration\":" + num(r.duration) +
+      ",\"blksize\":" + std::to_string(r.blksize) + ",\"duration\":" + json_number(r.duration) +
       ",\"bytes\":" + std::to_string(r.bytes) + ",\"reverse\":" + (r.reverse ? "1" : "0") + "}}";
   return "{\"start\":" + start + ",\"intervals\":" + intervals_json(r) + ",\"end\":" + end_json(r) +
          "}";

@@ -2,6 +2,7 @@
 #include "remote.hpp"
 
 #include "iperf.hpp"
+#include "json.hpp"
 #include "lab/stream.hpp"
 #include "netns.hpp"
 #include "protocol.hpp"
@@ -288,11 +289,8 @@ int run_perf_client(const PerfOptions& o) {
     if (runs.size() == 1) {
       std::cout << iperf_json(runs[0]) << "\n";
     } else {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.6g", ratio);
       std::cout << "{\"glass\":" << iperf_json(runs[0]) << ",\n\"tcp\":" << iperf_json(runs[1])
-                << ",\n\"ratio\":{\"bits_per_second\":" << (std::isfinite(ratio) ? buf : "null")
-                << "}}\n";
+                << ",\n\"ratio\":{\"bits_per_second\":" << json_number(ratio) << "}}\n";
     }
   } else if (runs.size() == 2) {
     std::cout << "\nglass / TCP: " << three_digits(ratio)

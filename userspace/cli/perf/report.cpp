@@ -23,13 +23,6 @@ std::string ratio_text(double r) {
   return buf;
 }
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6g", v);
-  return buf;
-}
-
 }  // namespace
 
 void perf_table(std::ostream& out, const std::vector<PerfFigure>& figs,
