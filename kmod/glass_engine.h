@@ -54,6 +54,8 @@ void glass_retransmit_head(struct sock *sk, int reason);
 void glass_queue_fin(struct sock *sk);
 u32 glass_select_window(struct sock *sk, bool commit);
 void glass_window_update_check(struct sock *sk);
+void glass_ack_later(struct sock *sk);
+void glass_ack_deferred(struct sock *sk, bool wnd_update);
 
 /* glass_rcvbuf.c: receive-buffer autotuning */
 void glass_rcvbuf_init(struct sock *sk);

@@ -803,15 +803,25 @@ drop:
 	glass_drop(net, skb, why);
 }
 
+/*
+ * ACK in-order data: at once for a FIN, a filled hole or quick-ACK mode;
+ * once two segments are owed, at once from softirq but only when the
+ * program lets go if this came from its backlog (glass_ack_later());
+ * otherwise after the delayed-ACK timeout.
+ */
 static void glass_data_ack(struct sock *sk, bool now)
 {
 	struct glass_sock *gs = glass_sk(sk);
 
-	if (now || glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
-				 gs->quickack, glass_ooo_held(gs)->n))
+	if (now || gs->quickack)
 		glass_send_ack(sk);
-	else
+	else if (!glass_ack_now(gs->rcv_nxt - gs->rcv_acked, gs->rcv_mss,
+				false, glass_ooo_held(gs)->n))
 		glass_arm_delack(sk);
+	else if (sock_owned_by_user(sk))
+		glass_ack_later(sk);
+	else
+		glass_send_ack(sk);
 }
 
 static void glass_data_ready(struct sock *sk)

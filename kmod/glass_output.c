@@ -1503,26 +1503,74 @@ u32 glass_select_window(struct sock *sk, bool commit)
 	return wnd;
 }
 
-/**
- * glass_window_update_check() - the reader made room: tell the peer?
- * @sk: the socket, owned.
- *
- * Sends a window update when the right edge would move by the receiver's
- * SWS threshold (glass_rcv_window_update_due()), in states that receive.
+/*
+ * Would a segment sent now move the right edge by the SWS threshold, and
+ * at least double the window left to the peer (core/window.c)?
  */
-void glass_window_update_check(struct sock *sk)
+static bool glass_window_update_due(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
+	u32 free;
 
 	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				    TCPF_FIN_WAIT2))
-		return;
+		return false;
 	gs->rcv_space = glass_rcv_space(sk);
-	if (!glass_rcv_window_update_due(gs->rcv_nxt, gs->rcv_adv,
-					 glass_rcv_free(sk), gs->rcv_mss,
-					 gs->rcv_space))
+	free = glass_rcv_free(sk);
+	return glass_rcv_window_update_due(gs->rcv_nxt, gs->rcv_adv, free,
+					   gs->rcv_mss, gs->rcv_space) &&
+	       glass_rcv_window_doubles(gs->rcv_nxt, gs->rcv_adv, free);
+}
+
+/**
+ * glass_window_update_check() - the reader made room: tell the peer?
+ * @sk: the socket, owned by the reader.
+ *
+ * A window update is due when the right edge would move by the receiver's
+ * SWS threshold (glass_rcv_window_update_due()) and the window would at
+ * least double (glass_rcv_window_doubles()), in states that receive.
+ * It leaves when the reader lets go of the socket, with the ACK for what
+ * the backlog brought meanwhile (glass_ack_deferred()).
+ */
+void glass_window_update_check(struct sock *sk)
+{
+	if (glass_window_update_due(sk))
+		set_bit(GLASS_WND_UPDATE_DEFERRED, &sk->sk_tsq_flags);
+}
+
+/**
+ * glass_ack_later() - ACK data once the program lets go of the socket.
+ * @sk: the socket, owned by the program (its backlog being processed).
+ *
+ * A reader copying out holds its socket while trains pile up in the
+ * backlog; release_sock() then processes them one after the other. One
+ * ACK after the last covers them all, where an ACK per train would cost
+ * the receiver a segment and the sender an ACK to process each (TCP's
+ * receiver lets its reader's tcp_cleanup_rbuf() send that ACK).
+ */
+void glass_ack_later(struct sock *sk)
+{
+	set_bit(GLASS_ACK_DEFERRED, &sk->sk_tsq_flags);
+}
+
+/**
+ * glass_ack_deferred() - send the ACK gathered while the program held sk.
+ * @sk: the socket; glass_release_cb() calls this with ownership held.
+ * @wnd_update: the reader made room (glass_window_update_check()).
+ *
+ * Nothing is sent if a segment sent meanwhile carried the ACK and the
+ * window; a window update counts only if it still moves the edge.
+ */
+void glass_ack_deferred(struct sock *sk, bool wnd_update)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	bool update = wnd_update && glass_window_update_due(sk);
+
+	if (!update && gs->rcv_acked == gs->rcv_nxt)
 		return;
-	glass_inc_stat(sock_net(sk), GLASS_MIB_WND_UPDATES);
+	if (update)
+		glass_inc_stat(sock_net(sk), GLASS_MIB_WND_UPDATES);
 	glass_send_ack(sk);
-	trace_glass_window(sk, gs->rcv_wnd_last, false);
+	if (update)
+		trace_glass_window(sk, gs->rcv_wnd_last, false);
 }

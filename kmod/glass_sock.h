@@ -47,8 +47,8 @@
  *   the bucket lock, read by walks under another bucket's lock.
  * - born_us, and sk_cookie (the socket cookie, SO_COOKIE's): set before
  *   the socket is visible, never changed.
- * - sk_tsq_flags (the deferred timer work, as TCP keeps its own there):
- *   atomic bit operations only.
+ * - sk_tsq_flags (the deferred timer work, as TCP keeps its own there,
+ *   and the ACK gathered for release_sock()): atomic bit operations only.
  *
  * Fields of struct sock that glass uses as TCP uses them, instead of its
  * own copies (glass_sock's size is its slab slot): sk_send_head, the
@@ -197,6 +197,13 @@ enum {
 	GLASS_DELACK_TIMER_DEFERRED,
 	GLASS_CORK_TIMER_DEFERRED,
 	GLASS_DEV_GONE,		/* not a timer: the device may be gone */
+	/*
+	 * Not timers either: an ACK (data taken from the backlog) or a window
+	 * update (the reader made room) owed while the program held the
+	 * socket, gathered into one ACK when it lets go (glass_ack_deferred()).
+	 */
+	GLASS_ACK_DEFERRED,
+	GLASS_WND_UPDATE_DEFERRED,
 };
 
 /* What the write timer is armed for. */

@@ -460,4 +460,7 @@ void glass_release_cb(struct sock *sk)
 		glass_cork_handler(sk);
 		__sock_put(sk);
 	}
+	/* Last: whatever the work above sent may already carry the ACK. */
+	if (flags & (BIT(GLASS_ACK_DEFERRED) | BIT(GLASS_WND_UPDATE_DEFERRED)))
+		glass_ack_deferred(sk, flags & BIT(GLASS_WND_UPDATE_DEFERRED));
 }

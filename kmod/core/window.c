@@ -62,6 +62,17 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 }
 
 /*
+ * What is left of the advertised window (0 once rcv_nxt reached or passed
+ * its edge) at most half of what would be offered now.
+ */
+bool glass_rcv_window_doubles(u32 rcv_nxt, u32 rcv_adv, u32 free)
+{
+	u32 left = glass_seq_after(rcv_adv, rcv_nxt) ? rcv_adv - rcv_nxt : 0;
+
+	return free >= (u64)left * 2;
+}
+
+/*
  * RFC 1122 4.2.3.4: a whole segment goes if it fits; a piece of one only
  * if at least a full MSS (reachable only when seg_len > mss) or half the
  * largest window the peer ever offered can go now.

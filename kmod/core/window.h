@@ -43,6 +43,21 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 				 u32 rcv_space);
 
 /**
+ * glass_rcv_window_doubles() - is a window update worth a segment?
+ * @rcv_nxt: next sequence number expected.
+ * @rcv_adv: right edge advertised last.
+ * @free: payload bytes the receive buffer can take beyond @rcv_nxt now.
+ *
+ * Each update costs a segment here and an ACK to process at the peer,
+ * which still has what is left of the last window to send into. As TCP's
+ * tcp_cleanup_rbuf() judges, an update pays once the window would at
+ * least double what is left (always, from a closed window); the ACKs of
+ * arriving data carry smaller moves of the edge.
+ * Return: true if @free is at least twice what is left of the window.
+ */
+bool glass_rcv_window_doubles(u32 rcv_nxt, u32 rcv_adv, u32 free);
+
+/**
  * glass_snd_sws_len() - how many bytes of the head unsent skb to send.
  * @seg_len: payload bytes of the head unsent skb: whole segments, as many
  *	as a train carries, the last one possibly short.

@@ -14,8 +14,9 @@
 +0    > . 1:1(0) ack 3001 win ...
 +0    info(4) gi_unread == 3000
 +0.01 read(4, 3000) = 3000
-// The read moved the window's right edge by more than an MSS: update.
-+0    > . 1:1(0) ack 3001 win ...
+// The read moved the right edge by 3000 bytes, but most of the window
+// is still open: no update is sent for that (docs/protocol.md); the next
+// segment out carries the new edge.
 // Out: 2500 bytes to a peer with MSS 1000 leave as 1000 + 1000 + 500.
 +0.05 write(4, 2500) = 2500
 +0    > . 1:1001(1000) ack 3001 win ...

@@ -19,5 +19,6 @@
 +0.3  > . 1:1(0) ack 2957 win ...
 +0    stat delayed_acks == 2
 +0    read(4, 3000) = 2956
-// The read moved the right edge by more than an MSS: window update.
-+0    > . 1:1(0) ack 2957 win ...
+// The read moved the right edge, but far less than the window left open:
+// no window update (window-update.gs has one).
++0.1  stat window_updates == 0

@@ -25,6 +25,6 @@
 +0    info(4) gi_ooo == 0
 +0    info(4) gi_data_segs_in == 3
 +0    read(4, 4000) = 1800
-// The read moved the right edge by more than an MSS: a window update.
-+0    > . 1:1(0) ack 1801 win 106496
+// The read moved the right edge by 1800 bytes of a window 104696 bytes
+// open: no window update for so little (window-update.gs).
 +0    stat out_of_order_segments == 1

@@ -147,6 +147,28 @@ TEST(Window, UpdateDueAcrossWrap) {
   EXPECT_FALSE(glass_rcv_window_update_due(0xfffffff0u, 0x10, kMss, kMss, kSpace));
 }
 
+TEST(Window, UpdateWorthItOnceTheWindowDoubles) {
+  // 1000 bytes left of the last window: worth an update from 2000 free.
+  EXPECT_FALSE(glass_rcv_window_doubles(100, 1100, 1999));
+  EXPECT_TRUE(glass_rcv_window_doubles(100, 1100, 2000));
+}
+
+TEST(Window, UpdateWorthItFromAClosedWindow) {
+  EXPECT_TRUE(glass_rcv_window_doubles(700, 700, 1));
+  // The peer overran the edge: nothing is left, any room is news.
+  EXPECT_TRUE(glass_rcv_window_doubles(800, 700, 1));
+}
+
+TEST(Window, UpdateWorthItAcrossWrap) {
+  EXPECT_FALSE(glass_rcv_window_doubles(0xfffffff0u, 0x10, 0x3f));
+  EXPECT_TRUE(glass_rcv_window_doubles(0xfffffff0u, 0x10, 0x40));
+}
+
+TEST(Window, UpdateWorthItWithAHugeWindowLeft) {
+  // Twice what is left overflows 32 bits: never worth it.
+  EXPECT_FALSE(glass_rcv_window_doubles(0, 0x80000000u, 0xffffffffu));
+}
+
 TEST(Window, UpdateDueSweepMatchesSelect) {
   // Due exactly when glass_rcv_select_window() would move the edge right.
   for (int64_t base : kBases) {
