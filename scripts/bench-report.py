@@ -133,16 +133,25 @@ def markdown(dirname, reps, rows, sw):
             out.append(f'the guest could not run {", ".join(map(str, failed))} connections '
                        f'(see many-N.err); the largest run that worked is {many_n}.')
         out.append('')
+        out.append('"while writing": bytes read by the time the writer stopped, over that '
+                   'time (the data phase, without the last queued bytes and the FIN and EOF of '
+                   'every connection).')
+        out.append('')
         out.append('| connections | glass | slowest | tcp-veth | slowest | glass / TCP | '
-                   'glass vs its 100-connection figure |')
-        out.append('|---:|---:|---:|---:|---:|---:|---:|')
+                   'glass vs its 100-connection figure | glass while writing | tcp-veth while '
+                   'writing | glass while writing vs its 100-connection figure |')
+        out.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
         base = figure(many['100'], 'glass', 'throughput') if '100' in many else None
+        wbase = figure(many['100'], 'glass', 'while-writing') if '100' in many else None
         for n, d in sorted(many.items(), key=lambda kv: int(kv[0])):
             g, t = figure(d, 'glass', 'throughput'), figure(d, 'tcp-veth', 'throughput')
+            gw, tw = figure(d, 'glass', 'while-writing'), figure(d, 'tcp-veth', 'while-writing')
             vs = f'{g / base:.2f}x' if g and base else '-'
+            wvs = f'{gw / wbase:.2f}x' if gw and wbase else '-'
             out.append(f'| {n} | {fmt(g)} | {fmt(figure(d, "glass", "stream-min"))} | {fmt(t)} | '
                        f'{fmt(figure(d, "tcp-veth", "stream-min"))} | '
-                       f'{(g / t if g and t else 0):.2f}x | {vs} |')
+                       f'{(g / t if g and t else 0):.2f}x | {vs} | {fmt(gw)} | {fmt(tw)} | '
+                       f'{wvs} |')
         out.append('')
     netem = os.path.join(dirname, 'netem.json')
     if os.path.exists(netem):

@@ -218,3 +218,39 @@ TEST(PerfIdle, ReportsMemoryPerPairForGlassAndTcp) {
 }
 
 }  // namespace
+
+namespace {
+
+// The value of one figure of a one-host --json run (-1 when absent).
+double figure_value(const std::string& json, const std::string& transport,
+                    const std::string& figure) {
+  const auto at = json.find("\"transport\":\"" + transport + "\",\"figure\":\"" + figure + "\"");
+  return at == std::string::npos ? -1 : field(json, "value", at);
+}
+
+}  // namespace
+
+// Several streams report the data phase apart (while-writing: bytes read by
+// the time the writer stopped, over that time), beside the whole run's
+// throughput; one stream does not report it.
+TEST(PerfStreams, SeveralStreamsReportTheDataPhaseApart) {
+  const std::string file = kOut + "-streams.json";
+  ASSERT_EQ(gt::sh("mkdir -p " + kOut +
+                   " && glass perf --tests bulk --transports glass,unix "
+                   "-P 3 -t 1 -l 16K --json > " +
+                   file + " 2>&1"),
+            0)
+      << slurp(file);
+  const std::string json = slurp(file);
+  for (const char* transport : {"glass", "unix"}) {
+    const double all = figure_value(json, transport, "throughput");
+    const double writing = figure_value(json, transport, "while-writing");
+    ASSERT_GT(all, 0) << transport << ": " << json;
+    EXPECT_GT(writing, 0) << transport << ": " << json;
+  }
+  const std::string one = kOut + "-stream.json";
+  ASSERT_EQ(gt::sh("glass perf --tests bulk --transports unix -t 0.5 --json > " + one + " 2>&1"), 0)
+      << slurp(one);
+  EXPECT_GT(figure_value(slurp(one), "unix", "throughput"), 0) << slurp(one);
+  EXPECT_EQ(figure_value(slurp(one), "unix", "while-writing"), -1) << slurp(one);
+}

@@ -94,9 +94,16 @@ std::vector<PerfFigure> move_streams(const std::string& test, const PerfTranspor
   SideResult tx;
   std::string werr;
   const SendPlan plan{o.seconds, o.bytes, static_cast<std::size_t>(o.write_size)};
+  // The data phase: bytes read by the time the writer stops writing.
+  const Stopwatch clock;
+  double writing_s = 0;
+  std::uint64_t read_while_writing = 0;
   std::jthread writer([&] {
     try {
-      tx = send_streams(cfds, plan, sent);
+      tx = send_streams(cfds, plan, sent, [&] {
+        read_while_writing = got.total();
+        writing_s = clock.s();
+      });
     } catch (const std::exception& e) {
       werr = e.what();
     }
@@ -118,6 +125,12 @@ std::vector<PerfFigure> move_streams(const std::string& test, const PerfTranspor
   std::vector<PerfFigure> f{rate_figure(test, t.name, "throughput",
                                         static_cast<double>(rx.total()) / rx.seconds, o, how)};
   if (n > 1) {
+    f.push_back(rate_figure(test, t.name, "while-writing",
+                            writing_s > 0 ? static_cast<double>(read_while_writing) / writing_s : 0,
+                            o,
+                            "bytes read by the time the writer stopped / that time: the data phase "
+                            "alone, without the last queued bytes and the FIN and EOF of every "
+                            "connection"));
     const auto [lo, hi] = std::minmax_element(rx.bytes.begin(), rx.bytes.end());
     const std::string per = "bytes read on one connection / the same time (starvation shows here)";
     f.push_back(rate_figure(test, t.name, "stream-min", static_cast<double>(*lo) / rx.seconds, o,

@@ -165,8 +165,9 @@ void add_setup_options(CLI::App* perf, PerfOptions& o) {
 constexpr const char* kFooter =
     "One-host run (neither -s nor -c), for each transport, in one run:\n"
     "  bulk     throughput: -P connections write for --time or --bytes; with -P > 1 also\n"
-    "           the slowest and fastest connection (stream-min, stream-max); CPU per MB\n"
-    "           (cpu-send, cpu-recv, us/MB) of the sending and the receiving thread\n"
+    "           the slowest and fastest connection (stream-min, stream-max) and the data\n"
+    "           phase alone (while-writing: read by the time the writer stopped); CPU per\n"
+    "           MB (cpu-send, cpu-recv, us/MB) of the sending and the receiving thread\n"
     "  rr       latency p50/p99/p99.9 (us) of --size byte request/response round trips\n"
     "  connect  connections per second (connect+accept+close, one at a time)\n"
     "  many     like bulk with --many connections (not run unless named in --tests)\n"

@@ -144,7 +144,8 @@ double thread_cpu_seconds() {
   return timeval_s(ru.ru_utime) + timeval_s(ru.ru_stime);
 }
 
-SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMeter& meter) {
+SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMeter& meter,
+                        const std::function<void()>& done_writing) {
   const std::vector<std::byte> buf(std::max<std::size_t>(plan.write_len, 1), std::byte{0x5a});
   const double cpu0 = thread_cpu_seconds();
   const Stopwatch clock;
@@ -158,6 +159,7 @@ SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMe
   } catch (const std::exception& e) {
     err = e.what();
   }
+  if (done_writing) done_writing();
   for (const int fd : fds) ::shutdown(fd, SHUT_WR);  // the receivers see EOF even after an error
   if (!err.empty()) throw Error("perf send", EIO, err);
   return {clock.s(), thread_cpu_seconds() - cpu0, meter.snapshot()};

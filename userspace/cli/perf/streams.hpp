@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -45,9 +46,11 @@ struct SendPlan {
   std::size_t write_len = 64 * 1024;
 };
 
-// Writes on every fd until the plan is done, then shutdown(SHUT_WR) on each.
+// Writes on every fd until the plan is done, then shutdown(SHUT_WR) on each;
+// done_writing, if given, runs between the two (the end of the data phase).
 // Throws Error on a failed write (a reset, for one).
-SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMeter& meter);
+SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMeter& meter,
+                        const std::function<void()>& done_writing = {});
 // Reads every fd until EOF on all of them.
 SideResult recv_streams(std::span<const int> fds, StreamMeter& meter);
 
