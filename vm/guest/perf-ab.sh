@@ -8,18 +8,11 @@
 N=${1:-3}
 BASE=${BASE:-/share/base.ko}
 ARGS=${ARGS:-"--tests bulk,rr -t 3 -r 1000"}
-swap() {
-	tries=0
-	while [ -d /sys/module/glass ] && [ $tries -lt 10 ]; do
-		rmmod glass 2>/dev/null || sleep 1
-		tries=$((tries + 1))
-	done
-	insmod "$1" || { echo "insmod $1 failed"; exit 1; }
-}
+. /glass/guest/perf-lib.sh
 run=1
 while [ $run -le "$N" ]; do
 	for m in new base; do
-		if [ $m = new ]; then swap /glass/glass.ko; else swap "$BASE"; fi
+		if [ $m = new ]; then perf_swap /glass/glass.ko; else perf_swap "$BASE"; fi
 		echo "=== run $run module $m"
 		# shellcheck disable=SC2086
 		glass perf $ARGS 2>&1

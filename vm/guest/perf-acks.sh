@@ -10,36 +10,14 @@
 set -u
 N=${1:-3}
 BASE=${BASE:-/share/base.ko}
-IP=/usr/sbin/ip
 a=acks-a
 b=acks-b
-swap() {
-	tries=0
-	while [ -d /sys/module/glass ] && [ $tries -lt 10 ]; do
-		rmmod glass 2>/dev/null || sleep 1
-		tries=$((tries + 1))
-	done
-	insmod "$1" || { echo "insmod $1 failed"; exit 1; }
-}
+. /glass/guest/perf-lib.sh
 cleanup() {
 	$IP netns del $a 2>/dev/null || true
 	$IP netns del $b 2>/dev/null || true
 }
 trap cleanup EXIT
-setup() {
-	cleanup
-	$IP netns add $a
-	$IP netns add $b
-	$IP netns exec $a glass link add ga peer gb
-	$IP -n $a link set gb netns $b
-	$IP -n $a addr add 10.7.0.1/24 dev ga
-	$IP -n $b addr add 10.7.0.2/24 dev gb
-	for d in "$a ga" "$b gb" "$a lo" "$b lo"; do
-		# shellcheck disable=SC2086
-		set -- $d
-		$IP -n "$1" link set "$2" up
-	done
-}
 snap() {
 	for ns in $a $b; do
 		$IP netns exec "$ns" cat /proc/net/glass_stat | sed "s/^/$ns./"
@@ -48,8 +26,8 @@ snap() {
 run=1
 while [ $run -le "$N" ]; do
 	for m in new base; do
-		if [ $m = new ]; then swap /glass/glass.ko; else swap "$BASE"; fi
-		setup
+		if [ $m = new ]; then perf_swap /glass/glass.ko; else perf_swap "$BASE"; fi
+		perf_pairs $a $b
 		snap > /tmp/acks.0
 		out=$(glass perf --no-setup --glass-addr 10.7.0.2 --server-netns $b \
 			--client-netns $a --tests bulk --transports glass -t 3 |

@@ -27,6 +27,7 @@ losses=${*:-1 5 10}
 glass=${GLASS:-glass}
 a=perf-loss-a
 b=perf-loss-b
+. /glass/guest/perf-lib.sh
 
 cleanup() {
 	$IP netns del $a 2>/dev/null || true
@@ -35,20 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 setup() {
-	cleanup
-	$IP netns add $a
-	$IP netns add $b
-	$IP netns exec $a $glass link add ga peer gb
-	$IP -n $a link set gb netns $b
-	$IP link add va netns $a type veth peer name vb netns $b
-	$IP -n $a addr add 10.7.0.1/24 dev ga
-	$IP -n $b addr add 10.7.0.2/24 dev gb
-	$IP -n $a addr add 10.8.0.1/24 dev va
-	$IP -n $b addr add 10.8.0.2/24 dev vb
-	for d in "$a ga" "$b gb" "$a va" "$b vb" "$a lo" "$b lo"; do
-		set -- $d
-		$IP -n "$1" link set "$2" up
-	done
+	perf_pairs $a $b veth
 	for ns in $a $b; do
 		[ -z "${CC:-}" ] || $IP netns exec $ns sh -c \
 			"echo $CC > /proc/sys/net/glass/congestion_control"
