@@ -43,8 +43,6 @@ class Fd {
   int fd_ = -1;
 };
 
-// The whole file at path ("" when it cannot be read).
-std::string read_file(const std::string& path);
 // Writes s to path; false if it could not.
 bool write_file(const std::string& path, const std::string& s);
 

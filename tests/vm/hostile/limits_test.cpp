@@ -59,7 +59,7 @@ std::map<std::string, int64_t> settled_sockstat() {
 class Limit {
  public:
   Limit(std::string name, const std::string& value)
-      : path_("/proc/sys/net/glass/" + std::move(name)), old_(read_file(path_)) {
+      : path_("/proc/sys/net/glass/" + std::move(name)), old_(gt::read_file(path_)) {
     EXPECT_FALSE(old_.empty()) << path_ << " missing";
     EXPECT_TRUE(write_file(path_, value)) << path_;
   }
@@ -119,7 +119,7 @@ TEST(Limits, GlobalSysctlsExistOnlyInInitNet) {
   EXPECT_EQ(::access("/proc/sys/net/glass/orphan_retries", F_OK), 0);
   const auto s = sockstat();
   long low = 0, pressure = 0, high = 0;
-  std::istringstream(read_file("/proc/sys/net/glass/mem")) >> low >> pressure >> high;
+  std::istringstream(gt::read_file("/proc/sys/net/glass/mem")) >> low >> pressure >> high;
   EXPECT_GT(low, 0);
   EXPECT_LE(low, pressure);
   EXPECT_LE(pressure, high);
@@ -416,8 +416,8 @@ TEST(Limits, UnprivilegedUserCannotPinMemory) {
     }
     // The listeners stay while the orphans face their zero windows.
     std::this_thread::sleep_for(std::chrono::seconds(2));
-    const std::string stat = read_file("/proc/self/net/glass_stat");
-    const std::string ss = read_file("/proc/self/net/glass_sockstat");
+    const std::string stat = gt::read_file("/proc/self/net/glass_stat");
+    const std::string ss = gt::read_file("/proc/self/net/glass_sockstat");
     const std::string report = stat + ss;
     if (::write(pipefd[1], report.data(), report.size()) < 0) bad |= 8;
     ::_exit(bad);  // closes the listeners, then the namespace has no user

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -25,13 +24,6 @@ const std::string kOut = "/tmp/vmtest-lab";
 // others run there in vmtest_transfer (docs/debug-kernel.md).
 const char* const kPagesOnly = "the lab's pages and figures: make test runs this case";
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 // Runs `glass lab NAME --quick --no-plot -o DIR ARGS`; returns DIR.
 std::string lab(const std::string& name, const std::string& args = "") {
   std::string dir = kOut + "/" + name;
@@ -39,14 +31,14 @@ std::string lab(const std::string& name, const std::string& args = "") {
                           " > " + kOut + "/" + name + ".log 2>&1";
   gt::sh("mkdir -p " + kOut);
   const int rc = gt::sh(cmd);
-  EXPECT_EQ(rc, 0) << cmd << "\n" << slurp(kOut + "/" + name + ".log");
-  std::cout << slurp(kOut + "/" + name + ".log");
+  EXPECT_EQ(rc, 0) << cmd << "\n" << gt::read_file(kOut + "/" + name + ".log");
+  std::cout << gt::read_file(kOut + "/" + name + ".log");
   return dir;
 }
 
 std::map<std::string, double> facts(const std::string& dir) {
   std::map<std::string, double> m;
-  std::istringstream in(slurp(dir + "/facts.txt"));
+  std::istringstream in(gt::read_file(dir + "/facts.txt"));
   std::string line;
   while (std::getline(in, line)) {
     const auto eq = line.find('=');
@@ -64,7 +56,7 @@ struct Csv {
 
 Csv csv(const std::string& path) {
   Csv c;
-  std::istringstream in(slurp(path));
+  std::istringstream in(gt::read_file(path));
   std::string line, cell;
   std::vector<std::string> head;
   std::getline(in, line);
@@ -105,8 +97,10 @@ TEST(Lab, SlowReaderClosesTheWindowAndStallsTheWriter) {
   }
   EXPECT_TRUE(closed);
   EXPECT_TRUE(queued);
-  EXPECT_NE(slurp(dir + "/slow-reader.gp").find("set output 'slow-reader.svg'"), std::string::npos);
-  EXPECT_NE(slurp(dir + "/slow-reader.md").find("window reached 0 after"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/slow-reader.gp").find("set output 'slow-reader.svg'"),
+            std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/slow-reader.md").find("window reached 0 after"),
+            std::string::npos);
   // The same run over TCP: its window closed and its writer blocked too.
   EXPECT_GE(f["tcp_window_zero_after_ms"], 0) << "TCP's window never reached 0";
   // TCP's writer may already be asleep when the pause starts (the debug
@@ -120,9 +114,9 @@ TEST(Lab, SlowReaderClosesTheWindowAndStallsTheWriter) {
   for (std::size_t i = 0; i < t.rows.size(); i++)
     tcp_closed = tcp_closed || (t.num(i, "phase") == 1 && t.num(i, "s_snd_wnd") == 0);
   EXPECT_TRUE(tcp_closed);
-  const std::string gp = slurp(dir + "/slow-reader.gp");
+  const std::string gp = gt::read_file(dir + "/slow-reader.gp");
   EXPECT_NE(gp.find("'slow-reader-tcp.csv'"), std::string::npos) << "no TCP series in the plot";
-  EXPECT_NE(slurp(dir + "/slow-reader.md").find("(TCP: "), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/slow-reader.md").find("(TCP: "), std::string::npos);
 }
 
 // A teacher's parameters: a window that is not a whole number of segments,
@@ -174,8 +168,8 @@ TEST(Lab, NoTcpRunsGlassOnly) {
   EXPECT_EQ(f["shown"], 1);
   EXPECT_EQ(f["nagle_delivered"], 30);
   EXPECT_EQ(f.count("tcp_nagle_delivered"), 0u);
-  EXPECT_EQ(slurp(dir + "/nagle.csv").find("tcp_"), std::string::npos);
-  EXPECT_EQ(slurp(dir + "/nagle.gp").find("TCP"), std::string::npos);
+  EXPECT_EQ(gt::read_file(dir + "/nagle.csv").find("tcp_"), std::string::npos);
+  EXPECT_EQ(gt::read_file(dir + "/nagle.gp").find("TCP"), std::string::npos);
 }
 
 TEST(Lab, RcvbufThroughputGrowsWithTheWindow) {
@@ -210,7 +204,8 @@ TEST(Lab, LossRetransmitsBacksOffAndDeliversExactly) {
   EXPECT_GT(f["fault_frames"], 100);
   EXPECT_GT(f["fault_lost"], 0);
   EXPECT_LT(f["fault_lost"], f["fault_frames"] / 4);
-  EXPECT_NE(slurp(kOut + "/loss.log").find("seed 42 (replay with --seed 42)"), std::string::npos);
+  EXPECT_NE(gt::read_file(kOut + "/loss.log").find("seed 42 (replay with --seed 42)"),
+            std::string::npos);
   // TCP through netem loss and the same outage.
   EXPECT_GT(f["tcp_retransmits"], 0);
   EXPECT_GE(f["tcp_max_backoff"], 2);
@@ -244,7 +239,7 @@ TEST(Lab, LossRetransmitsBacksOffAndDeliversExactly) {
   EXPECT_EQ(f.count("timeouts_outside"), 1u);
   EXPECT_EQ(f.count("nosack_timeouts_outside"), 1u);
   EXPECT_FALSE(csv(dir + "/loss-nosack.csv").rows.empty());
-  EXPECT_NE(slurp(kOut + "/loss.log").find("side by side:"), std::string::npos);
+  EXPECT_NE(gt::read_file(kOut + "/loss.log").find("side by side:"), std::string::npos);
 }
 
 TEST(Lab, EveryReadinessVariantServesEveryRequest) {
@@ -337,7 +332,7 @@ TEST(Lab, NagleMeetsTheDelayedAck) {
                           "tcp_nodelay_ms", "tcp_quickack_ms"})
     EXPECT_GT(c.num(15, col), 0) << col;
   EXPECT_EQ(csv(dir + "/delack-summary.csv").rows.size(), 6u);
-  EXPECT_NE(slurp(dir + "/delack.md").find("per request with Nagle"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/delack.md").find("per request with Nagle"), std::string::npos);
 }
 
 // One HTTP request over glass, in clear and under TLS: the wire carries the
@@ -367,8 +362,8 @@ TEST(Lab, HttpRequestJourneyInClearAndUnderTls) {
   // OpenSSL reads the socket for the handshake and for each record (header,
   // then the rest) before it hands the program any plaintext.
   EXPECT_GT(f["tls_socket_reads"], f["tls_app_reads"]);
-  const std::string clear = slurp(dir + "/http-clear.csv");
-  const std::string tls = slurp(dir + "/http-tls.csv");
+  const std::string clear = gt::read_file(dir + "/http-clear.csv");
+  const std::string tls = gt::read_file(dir + "/http-tls.csv");
   for (const char* row : {"SYN", "SYN-ACK", "request line", "headers complete", "complete",
                           "wait unread in the receive buffer", "send buffer:"}) {
     EXPECT_NE(clear.find(row), std::string::npos) << row;
@@ -381,8 +376,8 @@ TEST(Lab, HttpRequestJourneyInClearAndUnderTls) {
   EXPECT_EQ(tls.find("(plaintext)"), std::string::npos);
   EXPECT_NE(tls.find("SSL_read() -> "), std::string::npos);
   EXPECT_NE(tls.find("TLSv1.3"), std::string::npos);
-  EXPECT_NE(slurp(dir + "/http.gp").find("http-tls.csv"), std::string::npos);
-  EXPECT_NE(slurp(dir + "/http.md").find("ciphertext"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/http.gp").find("http-tls.csv"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/http.md").find("ciphertext"), std::string::npos);
 }
 
 TEST(Lab, AllWritesTheSummaryPage) {
@@ -390,11 +385,11 @@ TEST(Lab, AllWritesTheSummaryPage) {
   const std::string dir = kOut + "/all";
   const int rc = gt::sh("glass lab all --quick --no-plot --only nagle -o " + dir + " > " + kOut +
                         "/all.log 2>&1");
-  EXPECT_EQ(rc, 0) << slurp(kOut + "/all.log");
-  EXPECT_NE(slurp(dir + "/index.html").find("nagle/nagle.svg"), std::string::npos);
-  EXPECT_NE(slurp(dir + "/index.md").find("Nagle"), std::string::npos);
-  EXPECT_NE(slurp(dir + "/index.md").find("| glass vs TCP |"), std::string::npos);
-  EXPECT_NE(slurp(dir + "/index.md").find("bytes per segment with Nagle: glass"),
+  EXPECT_EQ(rc, 0) << gt::read_file(kOut + "/all.log");
+  EXPECT_NE(gt::read_file(dir + "/index.html").find("nagle/nagle.svg"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/index.md").find("Nagle"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/index.md").find("| glass vs TCP |"), std::string::npos);
+  EXPECT_NE(gt::read_file(dir + "/index.md").find("bytes per segment with Nagle: glass"),
             std::string::npos);
 }
 
@@ -414,8 +409,8 @@ TEST(Perf, TinyRunComparesGlassWithTcp) {
   const std::string out = kOut + "/perf.json";
   const int rc = gt::sh("glass perf --json --time 0.4 --requests 100 --connections 20 > " + out +
                         " 2> " + kOut + "/perf.err");
-  ASSERT_EQ(rc, 0) << slurp(kOut + "/perf.err");
-  const std::string j = slurp(out);
+  ASSERT_EQ(rc, 0) << gt::read_file(kOut + "/perf.err");
+  const std::string j = gt::read_file(out);
   std::cout << j;
   EXPECT_EQ(j.rfind("{\"baseline\":\"tcp-veth\"", 0), 0u) << j;
   for (const char* t : {"glass", "tcp-veth", "tcp-lo", "unix"}) {

@@ -8,8 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "support.hpp"
@@ -18,13 +16,6 @@ namespace {
 
 const std::string kOut = "/tmp/vmtest-perf";
 const std::string kNsA = "perf-a", kNsB = "perf-b";
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 // The number after "key": at or after `from` in json (-1 when absent).
 double field(const std::string& json, const std::string& key, std::size_t from = 0) {
@@ -101,9 +92,9 @@ TEST_F(PerfRemote, OneClientThreeStreamsEveryByteCounted) {
   const pid_t srv = server(5301, "-1 -J", sfile);
   const int rc = gt::sh("glass perf -c 10.77.0.2 -p 5301 --netns " + kNsA +
                         " -P 3 -n 3M -i 0.2 -J > " + cfile + " 2> " + kOut + "/client1.err");
-  ASSERT_EQ(rc, 0) << slurp(kOut + "/client1.err") << slurp(cfile);
-  EXPECT_EQ(wait_exit(srv), 0) << slurp(sfile);
-  const std::string c = slurp(cfile), s = slurp(sfile);
+  ASSERT_EQ(rc, 0) << gt::read_file(kOut + "/client1.err") << gt::read_file(cfile);
+  EXPECT_EQ(wait_exit(srv), 0) << gt::read_file(sfile);
+  const std::string c = gt::read_file(cfile), s = gt::read_file(sfile);
   std::cout << c << s;
   for (const std::string& j : {c, s}) {
     for (const char* key : {"\"start\":", "\"intervals\":", "\"end\":", "\"sum_sent\":",
@@ -129,8 +120,8 @@ TEST_F(PerfRemote, ReverseAndTcpCompareAgainstTheSameServer) {
                         "/client2.err");
   ::kill(srv, SIGTERM);
   wait_exit(srv);
-  ASSERT_EQ(rc, 0) << slurp(kOut + "/client2.err") << slurp(cfile);
-  const std::string c = slurp(cfile), s = slurp(sfile);
+  ASSERT_EQ(rc, 0) << gt::read_file(kOut + "/client2.err") << gt::read_file(cfile);
+  const std::string c = gt::read_file(cfile), s = gt::read_file(sfile);
   std::cout << c << s;
   const std::string glass = object(c, "glass"), tcp = object(c, "tcp");
   ASSERT_FALSE(glass.empty()) << c;
@@ -174,9 +165,10 @@ TEST_F(PerfRemote, ServerOutlivesAClientKilledMidTest) {
                         "/client3.json 2>&1");
   ::kill(srv, SIGTERM);
   EXPECT_EQ(wait_exit(srv), 128 + SIGTERM) << "the server died before it was stopped";
-  EXPECT_EQ(rc, 0) << slurp(kOut + "/client3.json") << slurp(sfile);
-  EXPECT_EQ(field(object(slurp(kOut + "/client3.json"), "sum_received"), "bytes"), 1 << 20);
-  EXPECT_NE(slurp(sfile).find("glass: perf server:"), std::string::npos) << slurp(sfile);
+  EXPECT_EQ(rc, 0) << gt::read_file(kOut + "/client3.json") << gt::read_file(sfile);
+  EXPECT_EQ(field(object(gt::read_file(kOut + "/client3.json"), "sum_received"), "bytes"), 1 << 20);
+  EXPECT_NE(gt::read_file(sfile).find("glass: perf server:"), std::string::npos)
+      << gt::read_file(sfile);
 }
 
 TEST_F(PerfRemote, ClientWithoutServerIsARuntimeError) {
@@ -199,8 +191,8 @@ TEST(PerfIdle, ReportsMemoryPerPairForGlassAndTcp) {
   ASSERT_EQ(gt::sh("glass perf --tests idle --transports glass,tcp-veth --idle 200 --json > " +
                    file + " 2>&1"),
             0)
-      << slurp(file);
-  const std::string json = slurp(file);
+      << gt::read_file(file);
+  const std::string json = gt::read_file(file);
   for (const char* transport : {"glass", "tcp-veth"}) {
     for (const char* figure : {"mem-per-pair", "slab-per-pair"}) {
       const std::string key =
@@ -240,8 +232,8 @@ TEST(PerfStreams, SeveralStreamsReportTheDataPhaseApart) {
                    "-P 3 -t 1 -l 16K --json > " +
                    file + " 2>&1"),
             0)
-      << slurp(file);
-  const std::string json = slurp(file);
+      << gt::read_file(file);
+  const std::string json = gt::read_file(file);
   for (const char* transport : {"glass", "unix"}) {
     const double all = figure_value(json, transport, "throughput");
     const double writing = figure_value(json, transport, "while-writing");
@@ -250,7 +242,7 @@ TEST(PerfStreams, SeveralStreamsReportTheDataPhaseApart) {
   }
   const std::string one = kOut + "-stream.json";
   ASSERT_EQ(gt::sh("glass perf --tests bulk --transports unix -t 0.5 --json > " + one + " 2>&1"), 0)
-      << slurp(one);
-  EXPECT_GT(figure_value(slurp(one), "unix", "throughput"), 0) << slurp(one);
-  EXPECT_EQ(figure_value(slurp(one), "unix", "while-writing"), -1) << slurp(one);
+      << gt::read_file(one);
+  EXPECT_GT(figure_value(gt::read_file(one), "unix", "throughput"), 0) << gt::read_file(one);
+  EXPECT_EQ(figure_value(gt::read_file(one), "unix", "while-writing"), -1) << gt::read_file(one);
 }

@@ -77,11 +77,15 @@ std::map<std::string, uint64_t> counters_from(const std::string& text, const std
   return m;
 }
 
-std::map<std::string, uint64_t> counters_file(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return counters_from(ss.str(), path);
+  return ss.str();
+}
+
+std::map<std::string, uint64_t> counters_file(const std::string& path) {
+  return counters_from(read_file(path), path);
 }
 
 std::map<std::string, uint64_t> stats() {

@@ -37,6 +37,8 @@ sockaddr_glass addr(const char* ip, uint16_t port);
 // socket(AF_GLASS, SOCK_STREAM | flags, 0), failing the test on error.
 int glass_socket(int flags = 0);
 glass_info info(int fd);
+// The whole of a file ("" if it cannot be read).
+std::string read_file(const std::string& path);
 // /proc/net/glass_stat of the calling thread's namespace.
 std::map<std::string, uint64_t> stats();
 // "name value" counters (glass_stat, glass_sockstat) parsed by the library

@@ -18,13 +18,6 @@
 namespace tr {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string temp_file(const char* tag) {
   std::string path = std::string("/tmp/vmtest_trace_") + tag + "_XXXXXX";
   const int fd = mkstemp(path.data());
@@ -166,11 +159,11 @@ int Glass::wait(int ms) {
 }
 
 std::string Glass::out() const {
-  return slurp(out_path_);
+  return gt::read_file(out_path_);
 }
 
 std::string Glass::err() const {
-  return slurp(err_path_);
+  return gt::read_file(err_path_);
 }
 
 std::vector<Json> Glass::records() const {
