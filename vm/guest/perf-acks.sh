@@ -13,11 +13,7 @@ BASE=${BASE:-/share/base.ko}
 a=acks-a
 b=acks-b
 . /glass/guest/perf-lib.sh
-cleanup() {
-	$IP netns del $a 2>/dev/null || true
-	$IP netns del $b 2>/dev/null || true
-}
-trap cleanup EXIT
+trap 'perf_unpair $a $b' EXIT
 snap() {
 	for ns in $a $b; do
 		$IP netns exec "$ns" cat /proc/net/glass_stat | sed "s/^/$ns./"

@@ -14,12 +14,17 @@ perf_swap() {
 	insmod "$1" || { echo "insmod $1 failed"; exit 1; }
 }
 
+# perf_unpair A B: delete namespaces A and B, if they exist.
+perf_unpair() {
+	$IP netns del "$1" 2>/dev/null || true
+	$IP netns del "$2" 2>/dev/null || true
+}
+
 # perf_pairs A B [veth]: namespaces A and B (made afresh) joined by a glass
 # pair ga 10.7.0.1 - gb 10.7.0.2, and with "veth" a veth pair va 10.8.0.1 -
 # vb 10.8.0.2; every device up, lo too.
 perf_pairs() {
-	$IP netns del "$1" 2>/dev/null || true
-	$IP netns del "$2" 2>/dev/null || true
+	perf_unpair "$1" "$2"
 	$IP netns add "$1"
 	$IP netns add "$2"
 	$IP netns exec "$1" "${GLASS:-glass}" link add ga peer gb

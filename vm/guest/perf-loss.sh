@@ -29,11 +29,7 @@ a=perf-loss-a
 b=perf-loss-b
 . /glass/guest/perf-lib.sh
 
-cleanup() {
-	$IP netns del $a 2>/dev/null || true
-	$IP netns del $b 2>/dev/null || true
-}
-trap cleanup EXIT
+trap 'perf_unpair $a $b' EXIT
 
 setup() {
 	perf_pairs $a $b veth
