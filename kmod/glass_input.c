@@ -103,7 +103,7 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	gs->snd_wnd = glass_clamp_wnd(ntohl(gh->window));
 	gs->max_snd_wnd = max(gs->max_snd_wnd, gs->snd_wnd);
 	gs->snd_wl1 = ntohl(gh->seq);
-	glass_rto_on_ack(&gs->rto, ack, glass_now_us());
+	glass_rto_on_ack(&gs->rto, ack, glass_clock(gs));
 	gs->retries = 0;
 	glass_stop_write_timer(sk);
 	glass_cc_init(&gs->cc, gs->mss, gs->snd_nxt);
@@ -303,7 +303,7 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	gs->snd_una = ack;
 	/* The FIN takes a sequence number but is not a byte of data. */
 	gs->bytes_acked += acked - (gs->fin_queued && ack == gs->write_seq);
-	gs->cc.now_us = glass_now_us();
+	gs->cc.now_us = glass_clock(gs);
 	glass_rto_on_ack(&gs->rto, ack, gs->cc.now_us);
 	gs->retries = 0;
 	gs->cc.srtt_us = gs->rto.srtt_us;
@@ -824,6 +824,11 @@ static void glass_data_ack(struct sock *sk, bool now)
 		glass_send_ack(sk);
 }
 
+/*
+ * The reader is owed a wake-up, given once the socket lock is dropped
+ * (glass_wake_owed()): a reader woken while the softirq still holds it
+ * would only spin on it in lock_sock() on its own CPU.
+ */
 static void glass_data_ready(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
@@ -832,7 +837,22 @@ static void glass_data_ready(struct sock *sk)
 		return;
 	if (gs->rcv_unread >= (u32)READ_ONCE(sk->sk_rcvlowat) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
-		sk->sk_data_ready(sk);
+		gs->wake_owed = 1;
+}
+
+/*
+ * Take the wake-up glass_data_ready() left, under the socket lock; the
+ * caller gives it (sk->sk_data_ready()) after letting the lock go, as
+ * UDP wakes its readers without one: the wait queue is RCU-protected and
+ * the caller holds a reference.
+ */
+static bool glass_wake_owed(struct sock *sk)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	bool owed = gs->wake_owed;
+
+	gs->wake_owed = 0;
+	return owed;
 }
 
 /*
@@ -1081,6 +1101,7 @@ static void glass_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	struct glass_sock *gs = glass_sk(sk);
 
 	gs->segs_in += glass_frame_segs(skb);
+	glass_clock_refresh(gs);
 	trace_glass_segment_recv(sk, glass_hdr(skb));
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
@@ -1110,6 +1131,9 @@ int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 	glass_add_stat(sock_net(sk), GLASS_MIB_BACKLOG_SEGS,
 		       glass_frame_segs(skb));
 	glass_rcv_sk(sk, skb);
+	/* The backlog is replayed with the spinlock dropped: wake now. */
+	if (glass_wake_owed(sk))
+		sk->sk_data_ready(sk);
 	return 0;
 }
 
@@ -1222,6 +1246,7 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 	      struct packet_type *pt, struct net_device *orig_dev)
 {
 	struct net *net = dev_net(dev);
+	bool wake = false;
 	enum glass_mib why;
 	struct sock *sk;
 
@@ -1263,11 +1288,14 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		glass_rcv_sk(sk, skb);
+		wake = glass_wake_owed(sk);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf))) {
 		glass_drop(net, skb, GLASS_MIB_DROP_BACKLOG);
 	}
 	bh_unlock_sock(sk);
+	if (wake)
+		sk->sk_data_ready(sk);
 	sock_put(sk);
 	return NET_RX_SUCCESS;
 }

@@ -409,7 +409,7 @@ static void glass_wq_stamp(struct sock *sk, struct sk_buff *skb)
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 	struct glass_sock *gs = glass_sk(sk);
 
-	cb->xmit_us = glass_now_us();
+	cb->xmit_us = glass_clock(gs);
 	if (cb->rack_lost) {
 		cb->rack_lost = 0;
 		gs->rack_lost_bytes -= min(gs->rack_lost_bytes, skb->len);
@@ -456,7 +456,8 @@ void glass_send_syn(struct sock *sk, bool retransmit)
 	if (!retransmit) {
 		gs->snd_nxt = gs->iss + 1;
 		gs->snd_max = gs->snd_nxt;
-		glass_rto_start_timing(&gs->rto, gs->snd_nxt, glass_now_us());
+		glass_rto_start_timing(&gs->rto, gs->snd_nxt,
+				       glass_clock_refresh(gs));
 	}
 	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
 			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
@@ -680,7 +681,7 @@ static void glass_frto_note(struct glass_sock *gs,
 void glass_wq_clean(struct sock *sk, u32 ack)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	u64 now = gs->sack_ok ? glass_now_us() : 0;
+	u64 now = glass_clock(gs);
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
@@ -790,7 +791,7 @@ static void glass_wq_sack_tag_all(struct sock *sk, struct glass_range *r,
 				  u32 n)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	u64 now = glass_now_us();
+	u64 now = glass_clock(gs);
 	u32 i, k;
 
 	for (i = 1; i < n; i++)
@@ -914,7 +915,7 @@ u32 glass_wq_rack_detect(struct sock *sk)
 
 	if (!rack->valid || gs->snd_una == gs->snd_max)
 		return 0;
-	now = glass_now_us();
+	now = glass_clock(gs);
 	reo = glass_rack_reo_wnd(rack, gs->rto.srtt_us,
 				 glass_sack_recovering(gs),
 				 glass_sb_sacked_bytes(&gs->sb) / gs->mss);
@@ -1208,9 +1209,9 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb,
 		gs->snd_max = gs->snd_nxt;
 	if (skb->len % gs->mss)
 		gs->snd_sml = cb->end_seq;	/* it ends in a small segment */
-	/* One segment at a time is timed; skip reading the clock otherwise. */
+	/* One segment at a time is timed. */
 	if (first_send && !cb->retransmitted && !gs->rto.timing)
-		glass_rto_start_timing(&gs->rto, cb->end_seq, glass_now_us());
+		glass_rto_start_timing(&gs->rto, cb->end_seq, glass_clock(gs));
 	sk->sk_send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb_queue_next(&sk->sk_write_queue, skb);
 	if (gs->timer_kind != GLASS_TIMER_RETRANS &&
@@ -1327,7 +1328,12 @@ static void glass_push_some(struct sock *sk, bool holes)
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
 				   TCPF_SYN_RECV))
 		return;
-	if (holes && glass_sack_recovering(gs))
+	holes = holes && glass_sack_recovering(gs);
+	if (!holes && !sk->sk_send_head)
+		return;
+	/* As tcp_write_xmit(): what leaves now is stamped now. */
+	glass_clock_refresh(gs);
+	if (holes)
 		glass_sack_resend_holes(sk, &t);
 	while ((skb = sk->sk_send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);

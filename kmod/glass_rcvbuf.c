@@ -39,7 +39,7 @@ void glass_rcvbuf_rtt_sample(struct sock *sk)
 	struct glass_sock *gs = glass_sk(sk);
 
 	glass_rcv_rtt_measure(&gs->rcv_tune, gs->rcv_nxt, gs->rcv_wnd_last,
-			      glass_now_us());
+			      glass_clock(gs));
 }
 
 /**
@@ -48,11 +48,22 @@ void glass_rcvbuf_rtt_sample(struct sock *sk)
  *
  * The decision is glass_rcvbuf_adjust()'s. Called before the window
  * update check, so a grown buffer opens the window in the same update.
+ * The time is the socket's clock, as of the last segment received or
+ * sent: reading the clock source for each read() cost more than all the
+ * rest of the decision, and a reader that copies late only sees its round
+ * trip end a little later.
  */
 void glass_rcvbuf_adjust_now(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	struct glass_rcvbuf_in in = {
+	u64 now = glass_clock(gs);
+	struct glass_rcvbuf_in in;
+	u32 rcvbuf;
+
+	if (glass_rcvbuf_in_round(&gs->rcv_tune, now) &&
+	    !glass_under_memory_pressure(sk))
+		return;
+	in = (struct glass_rcvbuf_in) {
 		.rcvbuf = sk->sk_rcvbuf,
 		.locked = sk->sk_userlocks & SOCK_RCVBUF_LOCK,
 		.pressure = glass_under_memory_pressure(sk),
@@ -62,11 +73,8 @@ void glass_rcvbuf_adjust_now(struct sock *sk)
 		.mss = max(gs->rcv_mss, gs->mss),
 		.window = gs->rcv_wnd_last,
 	};
-	u32 rcvbuf;
-
 	rcvbuf = glass_rcvbuf_adjust(&gs->rcv_tune, &in,
-				     gs->rcv_nxt - gs->rcv_unread,
-				     glass_now_us());
+				     gs->rcv_nxt - gs->rcv_unread, now);
 	if (rcvbuf != in.rcvbuf)
 		WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
 }

@@ -285,6 +285,7 @@ struct glass_sock {
 	int sndbuf_init;		/* sk_sndbuf before memory pressure */
 	u32 probe_backoff;		/* persist timer exponent */
 	unsigned long cork_until;	/* jiffies: cork's 200 ms ceiling */
+	u64 clock_us;			/* this event's time (glass_clock()) */
 
 	u32 rcv_nxt;
 	u32 rcv_adv;			/* right edge of the last advertised window */
@@ -314,6 +315,7 @@ struct glass_sock {
 	bool delack_pending:1;
 	bool quickack:1;		/* GLASS_QUICKACK: ACK every segment */
 	bool frto_orig:1;		/* this ACK delivered an original (F-RTO) */
+	bool wake_owed:1;		/* readable: wake once unlocked (input) */
 	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
 
 	/* Lifetime totals, for GLASS_INFO: protected by the socket lock. */
@@ -408,6 +410,26 @@ static inline u32 glass_ms_to_us(int ms)
 static inline u64 glass_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/*
+ * The socket's clock, as TCP's tcp_mstamp: read once at the start of an
+ * event (a segment received, a push, a timer, a read) by
+ * glass_clock_refresh(), and used by every stamp and timing within it
+ * (glass_clock()). A clock read is a trip to the clock source (the HPET,
+ * under QEMU: a device access), and an ACK alone took four. It never goes
+ * back, so an interval between two of its readings is never negative.
+ * Owner only (socket lock).
+ */
+static inline u64 glass_clock_refresh(struct glass_sock *gs)
+{
+	gs->clock_us = max(gs->clock_us, glass_now_us());
+	return gs->clock_us;
+}
+
+static inline u64 glass_clock(const struct glass_sock *gs)
+{
+	return gs->clock_us;
 }
 
 /*

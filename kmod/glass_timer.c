@@ -327,6 +327,7 @@ static void glass_write_timer_handler(struct sock *sk)
 	kind = gs->timer_kind;
 	if (kind == GLASS_TIMER_NONE || sk->sk_state == TCP_CLOSE)
 		return;
+	glass_clock_refresh(gs);
 	/* Re-armed while we waited for the lock: not due yet. */
 	if (time_after(gs->write_timeout, jiffies)) {
 		sk_reset_timer(sk, &gs->write_timer, gs->write_timeout);

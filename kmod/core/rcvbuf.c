@@ -43,7 +43,6 @@ void glass_rcv_rtt_measure(struct glass_rcvbuf_tune *t, u32 rcv_nxt,
 static void glass_rcvbuf_restart(struct glass_rcvbuf_tune *t, u32 copied_seq,
 				 u64 now_us)
 {
-	t->started = true;
 	t->seq = copied_seq;
 	t->time_us = now_us;
 }
@@ -63,7 +62,7 @@ u32 glass_rcvbuf_adjust(struct glass_rcvbuf_tune *t,
 	u32 copied;
 	u64 want;
 
-	if (!t->started) {
+	if (!t->space) {
 		u32 init = in->mss * GLASS_RCVBUF_INIT_SEGS;
 
 		t->space = in->window < init ? in->window : init;
@@ -78,8 +77,7 @@ u32 glass_rcvbuf_adjust(struct glass_rcvbuf_tune *t,
 		glass_rcvbuf_restart(t, copied_seq, now_us);
 		return glass_rcvbuf_shrunk(in);
 	}
-	if (!t->rtt_us || now_us < t->time_us ||
-	    now_us - t->time_us < t->rtt_us)
+	if (!t->rtt_us || glass_rcvbuf_in_round(t, now_us))
 		return in->rcvbuf;
 	copied = copied_seq - t->seq;
 	glass_rcvbuf_restart(t, copied_seq, now_us);
@@ -90,4 +88,10 @@ u32 glass_rcvbuf_adjust(struct glass_rcvbuf_tune *t,
 	if (want > in->rmem_max)
 		want = in->rmem_max;
 	return want > in->rcvbuf ? (u32)want : in->rcvbuf;
+}
+
+bool glass_rcvbuf_in_round(const struct glass_rcvbuf_tune *t, u64 now_us)
+{
+	return t->space && t->rtt_us &&
+	       (now_us < t->time_us || now_us - t->time_us < t->rtt_us);
 }

@@ -12,9 +12,9 @@
 
 /**
  * struct glass_rcvbuf_tune - one connection's autotuning state.
- * @started: a measurement is running (@seq and @time_us are valid).
  * @space: bytes the reader copied in the last measured round trip (at
- *	first: the initial window, at most ten segments).
+ *	first: the initial window, at most ten segments); never 0 once a
+ *	measurement runs (@seq and @time_us valid), 0 before the first.
  * @seq: copied sequence (rcv_nxt minus the unread bytes) when the running
  *	measurement began.
  * @time_us: when it began.
@@ -32,7 +32,6 @@ struct glass_rcvbuf_tune {
 	u32 seq;
 	u32 rtt_seq;
 	u32 rtt_us;
-	bool started;
 };
 
 /**
@@ -109,5 +108,18 @@ void glass_rcv_rtt_measure(struct glass_rcvbuf_tune *t, u32 rcv_nxt,
 u32 glass_rcvbuf_adjust(struct glass_rcvbuf_tune *t,
 			const struct glass_rcvbuf_in *in, u32 copied_seq,
 			u64 now_us);
+
+/**
+ * glass_rcvbuf_in_round() - is the measured round trip still running?
+ * @t: the state.
+ * @now_us: the clock, microseconds.
+ *
+ * Most reads of a busy reader fall within a round trip, and the caller
+ * then skips gathering glass_rcvbuf_adjust()'s input.
+ * Return: true when a measurement runs, with an RTT estimate, and less
+ * than one round trip has passed since it began: glass_rcvbuf_adjust()
+ * would then change nothing unless memory is under pressure.
+ */
+bool glass_rcvbuf_in_round(const struct glass_rcvbuf_tune *t, u64 now_us);
 
 #endif /* _GLASS_CORE_RCVBUF_H */

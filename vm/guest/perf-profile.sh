@@ -6,14 +6,20 @@
 #   vm/run --share DIR -- sh /glass/guest/perf-profile.sh [SECONDS]
 #   vm/run --share DIR -- env P=2 sh /glass/guest/perf-profile.sh   (-P 2 streams)
 #   vm/run --share DIR -- env TR=tcp-veth sh /glass/guest/perf-profile.sh   (TCP, to compare)
+#   vm/run --share DIR -- env RR=20000 sh /glass/guest/perf-profile.sh   (request/response)
 # Writes DIR/perf.data and DIR/profile-{sym,children,callers}.txt.
 set -e
 T=${1:-4}
 P=${P:-1}
 TR=${TR:-glass}
 OUT=${OUT:-/share}
+if [ -n "${RR:-}" ]; then
+	set -- --tests rr -r "$RR"
+else
+	set -- --tests bulk -P "$P" -t "$T"
+fi
 perf record -a -F 999 -e cpu-clock -g -o "$OUT/perf.data" -- \
-	glass perf --tests bulk --transports "$TR" -P "$P" -t "$T" > "$OUT/profile-run.txt" 2>&1
+	glass perf --transports "$TR" "$@" > "$OUT/profile-run.txt" 2>&1
 perf report -i "$OUT/perf.data" --no-children --sort sym --stdio -g none \
 	--percent-limit 0.4 > "$OUT/profile-sym.txt" 2>&1
 perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none \

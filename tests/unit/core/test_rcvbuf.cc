@@ -47,7 +47,6 @@ glass_rcvbuf_in Input(uint32_t rcvbuf) {
 // time 1000, after a round trip that copied `space` bytes.
 glass_rcvbuf_tune Running(uint32_t rtt_us, uint32_t space, uint32_t seq = 0) {
   glass_rcvbuf_tune t{};
-  t.started = true;
   t.space = space;
   t.seq = seq;
   t.time_us = 1000;
@@ -79,7 +78,7 @@ TEST(RcvbufAdjust, FirstCallStartsAMeasurementOfTheInitialWindow) {
   glass_rcvbuf_tune t{};
   glass_rcvbuf_in in = Input(kDefault);
   EXPECT_EQ(glass_rcvbuf_adjust(&t, &in, 500, 7000), kDefault);
-  EXPECT_TRUE(t.started);
+  EXPECT_NE(t.space, 0u);  // running
   EXPECT_EQ(t.seq, 500u);
   EXPECT_EQ(t.time_us, 7000u);
   EXPECT_EQ(t.space, 10 * kMss);  // TCP_INIT_CWND segments, below the window
@@ -136,6 +135,33 @@ TEST(RcvbufAdjust, WaitsForAnRttEstimate) {
   glass_rcvbuf_tune t = Running(0, 1000);
   glass_rcvbuf_in in = Input(kDefault);
   EXPECT_EQ(glass_rcvbuf_adjust(&t, &in, 5000000, 1000000), kDefault);
+}
+
+// glass_rcvbuf_in_round() is the caller's shortcut: whenever it says the
+// round trip still runs, a call of glass_rcvbuf_adjust() without pressure
+// changes neither the buffer nor the state.
+TEST(RcvbufInRound, TrueExactlyWhenAdjustWouldDoNothing) {
+  glass_rcvbuf_tune none{};
+  EXPECT_FALSE(glass_rcvbuf_in_round(&none, 5000)) << "no measurement: the first call starts one";
+  EXPECT_FALSE(glass_rcvbuf_in_round(&none, 0));
+  glass_rcvbuf_tune no_rtt = Running(0, 1000);
+  EXPECT_FALSE(glass_rcvbuf_in_round(&no_rtt, 1000));
+  glass_rcvbuf_in in = Input(kDefault);
+  for (uint64_t now : {0ull, 999ull, 1000ull, 2999ull, 3000ull, 3001ull, 90000ull}) {
+    glass_rcvbuf_tune t = Running(2000, 1000);
+    const glass_rcvbuf_tune before = t;
+    const bool in_round = glass_rcvbuf_in_round(&t, now);
+    EXPECT_EQ(in_round, now < 3000) << "began at 1000, RTT 2000, now " << now;
+    const uint32_t got = glass_rcvbuf_adjust(&t, &in, 5000000, now);
+    if (in_round) {
+      EXPECT_EQ(got, kDefault) << now;
+      EXPECT_EQ(t.seq, before.seq) << now;
+      EXPECT_EQ(t.time_us, before.time_us) << now;
+      EXPECT_EQ(t.space, before.space) << now;
+    } else {
+      EXPECT_GT(got, kDefault) << "a round trip passed, " << now;
+    }
+  }
 }
 
 TEST(RcvbufAdjust, LockedBufferNeverChanges) {
