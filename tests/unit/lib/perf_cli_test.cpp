@@ -208,8 +208,12 @@ TEST(PerfReport, Json) {
       << s;
   EXPECT_NE(s.back(), ',');
   std::ostringstream with;
-  perf_json(with, f, "tcp-veth", "delay 5ms loss 2%");
+  perf_json(with, f, "tcp-veth", {"delay 5ms loss 2%"});
   EXPECT_NE(with.str().find("],\"netem\":\"delay 5ms loss 2%\"}"), std::string::npos) << with.str();
+  std::ostringstream mtu;
+  perf_json(mtu, f, "tcp-veth", {"", 9000, 9000});
+  EXPECT_NE(mtu.str().find("],\"mtu\":{\"glass\":9000,\"veth\":9000}}"), std::string::npos)
+      << mtu.str();
 }
 
 }  // namespace

@@ -246,3 +246,25 @@ TEST(PerfStreams, SeveralStreamsReportTheDataPhaseApart) {
   EXPECT_GT(figure_value(gt::read_file(one), "unix", "throughput"), 0) << gt::read_file(one);
   EXPECT_EQ(figure_value(gt::read_file(one), "unix", "while-writing"), -1) << gt::read_file(one);
 }
+
+// --mtu sets the MTU of both pairs, so glass and TCP cross the same one: the
+// run reports the MTUs it reads back from ga and va, and glass's segments
+// grow with it (MSS = MTU - 32).
+TEST(PerfMtu, BothPairsGetTheMtu) {
+  const std::string file = kOut + "-mtu.json";
+  ASSERT_EQ(gt::sh("mkdir -p " + kOut +
+                   " && glass perf --tests connect --transports glass,tcp-veth "
+                   "--connections 5 --mtu 9000 --json > " +
+                   file + " 2>&1"),
+            0)
+      << gt::read_file(file);
+  const std::string json = gt::read_file(file);
+  EXPECT_NE(json.find("\"mtu\":{\"glass\":9000,\"veth\":9000}"), std::string::npos) << json;
+  EXPECT_GT(figure_value(json, "tcp-veth", "rate"), 0) << json;
+  const std::string plain = kOut + "-nomtu.json";
+  ASSERT_EQ(gt::sh("glass perf --tests connect --transports glass --connections 5 --json > " +
+                   plain + " 2>&1"),
+            0)
+      << gt::read_file(plain);
+  EXPECT_EQ(gt::read_file(plain).find("\"mtu\""), std::string::npos) << gt::read_file(plain);
+}

@@ -6,7 +6,10 @@
 #include <glass/netlink.hpp>
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,11 +109,13 @@ void Testbed::create(const TestbedSpec& spec) {
                         const char* vaddr) {
     run_tool({kIpTool, "-n", ns, "link", "set", "lo", "up"});
     run_tool({kIpTool, "-n", ns, "addr", "add", std::string(addr) + "/24", "dev", dev});
-    if (spec.glass_mtu > 0)
-      run_tool({kIpTool, "-n", ns, "link", "set", dev, "mtu", std::to_string(spec.glass_mtu)});
+    if (spec.mtu > 0)
+      run_tool({kIpTool, "-n", ns, "link", "set", dev, "mtu", std::to_string(spec.mtu)});
     run_tool({kIpTool, "-n", ns, "link", "set", dev, "up"});
     if (!spec.veth) return;
     run_tool({kIpTool, "-n", ns, "addr", "add", std::string(vaddr) + "/24", "dev", vdev});
+    if (spec.mtu > 0)
+      run_tool({kIpTool, "-n", ns, "link", "set", vdev, "mtu", std::to_string(spec.mtu)});
     run_tool({kIpTool, "-n", ns, "link", "set", vdev, "up"});
   };
   host(a_, kDevA, kGlassA, "va", kVethA);
@@ -136,6 +141,16 @@ void Testbed::sysctl(const std::string& ns, const std::string& name, int value) 
   const std::string v = std::to_string(value) + "\n";
   if (::write(f.get(), v.data(), v.size()) != static_cast<ssize_t>(v.size()))
     throw_errno("write(" + path + ")", errno);
+}
+
+int Testbed::mtu(const std::string& ns, const std::string& dev) const {
+  NetnsGuard in(ns);
+  const Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!s) throw_errno("socket(AF_INET)", errno);
+  ifreq ifr{};
+  dev.copy(ifr.ifr_name, IFNAMSIZ - 1);
+  if (::ioctl(s.get(), SIOCGIFMTU, &ifr) < 0) throw_errno("SIOCGIFMTU " + dev, errno);
+  return ifr.ifr_mtu;
 }
 
 void Testbed::netem(const std::string& ns, const std::string& dev,

@@ -26,7 +26,7 @@ void run_tool(const std::vector<std::string>& argv, bool keep_stdout = false);
 struct TestbedSpec {
   std::string tag = "lab";  // namespace names: glass-<tag>-<pid>-{a,b}
   bool veth = false;        // also the 10.8.0.x veth pair
-  int glass_mtu = 0;        // MTU of both glass devices (0: the default, 1500)
+  int mtu = 0;              // MTU of every device of both pairs (0: the default, 1500)
 };
 
 // The two hosts, removed (namespaces deleted) on destruction.
@@ -54,6 +54,8 @@ class Testbed {
              const std::vector<std::string>& args) const;
   // Removes the root qdisc of dev (ignores "nothing to delete").
   void clear_qdisc(const std::string& ns, const std::string& dev) const;
+  // The MTU device dev in namespace ns has now (SIOCGIFMTU).
+  int mtu(const std::string& ns, const std::string& dev) const;
 
  private:
   void create(const TestbedSpec& spec);

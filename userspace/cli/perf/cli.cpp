@@ -140,9 +140,9 @@ void add_setup_options(CLI::App* perf, PerfOptions& o) {
   perf->add_option("-p,--port", o.port, "Port (-s/-c); first port of the one-host run")
       ->check(CLI::Range(1, 65000))
       ->capture_default_str();
-  perf->add_option("--mtu", o.glass_mtu,
-                   "MTU of the glass pair it sets up (default 1500: MSS 1468); shows what the "
-                   "per-segment cost is")
+  perf->add_option("--mtu", o.mtu,
+                   "MTU of both pairs it sets up, glass and veth, so TCP crosses the same (default "
+                   "1500: glass MSS 1468); shows what the per-segment cost is")
       ->check(CLI::Range(576, 65535));
   perf->add_option("--netem", o.netem,
                    "tc netem arguments applied to both glass devices and both veth devices "
@@ -190,8 +190,8 @@ void check_combinations(const CLI::App* perf, const PerfOptions& o) {
   };
   const bool remote = o.server || !o.client.empty();
   const bool netns = !o.server_netns.empty() || !o.client_netns.empty();
-  if (remote && (!o.setup || !o.glass_addr.empty() || netns || o.glass_mtu > 0 ||
-                 !o.netem.empty() || perf->count("--tests") || perf->count("--transports")))
+  if (remote && (!o.setup || !o.glass_addr.empty() || netns || o.mtu > 0 || !o.netem.empty() ||
+                 perf->count("--tests") || perf->count("--transports")))
     fail(
         "-s/-c run no one-host setup: --no-setup, --glass-addr, --*-netns, --mtu, --netem, "
         "--tests and --transports do not apply");
@@ -201,7 +201,7 @@ void check_combinations(const CLI::App* perf, const PerfOptions& o) {
   if (!remote && !o.tcp_addr.empty() && o.setup) fail("--tcp-addr needs -c or --no-setup");
   if (o.setup && !remote && (!o.glass_addr.empty() || netns))
     fail("--glass-addr, --tcp-addr and --*-netns need --no-setup");
-  if (!o.setup && o.glass_mtu > 0) fail("--mtu applies to the pair --setup builds");
+  if (!o.setup && o.mtu > 0) fail("--mtu applies to the pair --setup builds");
   if (!o.setup && !o.netem.empty()) fail("--netem applies to the pairs --setup builds");
   if (!o.setup && wants(o.transports, "glass") && o.glass_addr.empty())
     fail("--no-setup with the glass transport needs --glass-addr");
@@ -235,8 +235,13 @@ int run_perf(const PerfOptions& o) {
   std::optional<Testbed> tb;
   if (o.setup) {
     require_root("glass perf (setup)");
-    tb.emplace(TestbedSpec{"perf", true, o.glass_mtu});
+    tb.emplace(TestbedSpec{"perf", true, o.mtu});
     if (!o.netem.empty()) apply_netem(*tb, o.netem);
+  }
+  PerfSetup setup{o.netem};
+  if (tb && o.mtu > 0) {
+    setup.glass_mtu = tb->mtu(tb->a(), Testbed::kDevA);
+    setup.veth_mtu = tb->mtu(tb->a(), "va");
   }
   const auto ts = transports(o, tb ? &*tb : nullptr);
   const bool has_veth =
@@ -260,9 +265,12 @@ int run_perf(const PerfOptions& o) {
   }
   perf_ratios(figs, baseline);
   if (o.json) {
-    perf_json(std::cout, figs, baseline, o.netem);
+    perf_json(std::cout, figs, baseline, setup);
   } else {
     if (!o.netem.empty()) std::cout << "netem on both pairs, both directions: " << o.netem << "\n";
+    if (setup.glass_mtu)
+      std::cout << "MTU of the glass pair " << setup.glass_mtu << ", of the veth pair "
+                << setup.veth_mtu << "\n";
     perf_table(std::cout, figs, baseline);
   }
   return kExitOk;

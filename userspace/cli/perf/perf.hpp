@@ -44,7 +44,7 @@ struct PerfOptions {
   int connections = 200;       // connect: connections to open
   int idle = 2000;             // idle: connected pairs held open to weigh
   int rcvbuf = 0, sndbuf = 0;  // SO_RCVBUF/SO_SNDBUF on both ends (0: default)
-  int glass_mtu = 0;           // MTU of the glass pair (0: the default, 1500)
+  int mtu = 0;                 // MTU of both pairs, glass and veth (0: the default, 1500)
   std::uint16_t port = 5201;   // first port; each measurement uses its own
   bool json = false;
 };
@@ -84,9 +84,14 @@ void perf_ratios(std::vector<PerfFigure>& figs, const std::string& baseline);
 // The table for people, and --json (report.cpp).
 void perf_table(std::ostream& out, const std::vector<PerfFigure>& figs,
                 const std::string& baseline);
-// netem: the --netem arguments ("" without).
+// What the one-host setup put on the pairs, for the report.
+struct PerfSetup {
+  std::string netem;  // the --netem arguments ("" without)
+  int glass_mtu = 0;  // the MTUs read back from ga and va after --mtu (0: not set)
+  int veth_mtu = 0;
+};
 void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std::string& baseline,
-               const std::string& netem = "");
+               const PerfSetup& setup = {});
 
 int run_perf(const PerfOptions& opts);
 

@@ -47,7 +47,7 @@ void perf_table(std::ostream& out, const std::vector<PerfFigure>& figs,
 }
 
 void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std::string& baseline,
-               const std::string& netem) {
+               const PerfSetup& setup) {
   out << "{\"baseline\":" << json_string(baseline) << ",\"results\":[";
   for (std::size_t i = 0; i < figs.size(); i++) {
     const auto& f = figs[i];
@@ -57,7 +57,9 @@ void perf_json(std::ostream& out, const std::vector<PerfFigure>& figs, const std
         << ",\"ratio\":" << json_number(f.ratio) << ",\"how\":" << json_string(f.how) << "}";
   }
   out << "\n]";
-  if (!netem.empty()) out << ",\"netem\":" << json_string(netem);
+  if (!setup.netem.empty()) out << ",\"netem\":" << json_string(setup.netem);
+  if (setup.glass_mtu)
+    out << ",\"mtu\":{\"glass\":" << setup.glass_mtu << ",\"veth\":" << setup.veth_mtu << "}";
   out << "}\n";
 }
 
