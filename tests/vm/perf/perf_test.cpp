@@ -213,6 +213,16 @@ TEST(PerfIdle, ReportsMemoryPerPairForGlassAndTcp) {
 
 namespace {
 
+// Runs `glass perf ARGS --json` (output in kOut-NAME.json) and returns what
+// it printed, after checking that it exited 0.
+std::string perf_json(const std::string& args, const std::string& name) {
+  const std::string file = kOut + "-" + name + ".json";
+  EXPECT_EQ(gt::sh("mkdir -p " + kOut + " && glass perf " + args + " --json > " + file + " 2>&1"),
+            0)
+      << gt::read_file(file);
+  return gt::read_file(file);
+}
+
 // The value of one figure of a one-host --json run (-1 when absent).
 double figure_value(const std::string& json, const std::string& transport,
                     const std::string& figure) {
@@ -226,45 +236,27 @@ double figure_value(const std::string& json, const std::string& transport,
 // the time the writer stopped, over that time), beside the whole run's
 // throughput; one stream does not report it.
 TEST(PerfStreams, SeveralStreamsReportTheDataPhaseApart) {
-  const std::string file = kOut + "-streams.json";
-  ASSERT_EQ(gt::sh("mkdir -p " + kOut +
-                   " && glass perf --tests bulk --transports glass,unix "
-                   "-P 3 -t 1 -l 16K --json > " +
-                   file + " 2>&1"),
-            0)
-      << gt::read_file(file);
-  const std::string json = gt::read_file(file);
+  const std::string json =
+      perf_json("--tests bulk --transports glass,unix -P 3 -t 1 -l 16K", "streams");
   for (const char* transport : {"glass", "unix"}) {
     const double all = figure_value(json, transport, "throughput");
     const double writing = figure_value(json, transport, "while-writing");
     ASSERT_GT(all, 0) << transport << ": " << json;
     EXPECT_GT(writing, 0) << transport << ": " << json;
   }
-  const std::string one = kOut + "-stream.json";
-  ASSERT_EQ(gt::sh("glass perf --tests bulk --transports unix -t 0.5 --json > " + one + " 2>&1"), 0)
-      << gt::read_file(one);
-  EXPECT_GT(figure_value(gt::read_file(one), "unix", "throughput"), 0) << gt::read_file(one);
-  EXPECT_EQ(figure_value(gt::read_file(one), "unix", "while-writing"), -1) << gt::read_file(one);
+  const std::string one = perf_json("--tests bulk --transports unix -t 0.5", "stream");
+  EXPECT_GT(figure_value(one, "unix", "throughput"), 0) << one;
+  EXPECT_EQ(figure_value(one, "unix", "while-writing"), -1) << one;
 }
 
 // --mtu sets the MTU of both pairs, so glass and TCP cross the same one: the
-// run reports the MTUs it reads back from ga and va, and glass's segments
-// grow with it (MSS = MTU - 32).
+// run reports the MTUs it reads back from ga and va.
 TEST(PerfMtu, BothPairsGetTheMtu) {
-  const std::string file = kOut + "-mtu.json";
-  ASSERT_EQ(gt::sh("mkdir -p " + kOut +
-                   " && glass perf --tests connect --transports glass,tcp-veth "
-                   "--connections 5 --mtu 9000 --json > " +
-                   file + " 2>&1"),
-            0)
-      << gt::read_file(file);
-  const std::string json = gt::read_file(file);
+  const std::string json =
+      perf_json("--tests connect --transports glass,tcp-veth --connections 5 --mtu 9000", "mtu");
   EXPECT_NE(json.find("\"mtu\":{\"glass\":9000,\"veth\":9000}"), std::string::npos) << json;
   EXPECT_GT(figure_value(json, "tcp-veth", "rate"), 0) << json;
-  const std::string plain = kOut + "-nomtu.json";
-  ASSERT_EQ(gt::sh("glass perf --tests connect --transports glass --connections 5 --json > " +
-                   plain + " 2>&1"),
-            0)
-      << gt::read_file(plain);
-  EXPECT_EQ(gt::read_file(plain).find("\"mtu\""), std::string::npos) << gt::read_file(plain);
+  const std::string plain =
+      perf_json("--tests connect --transports glass --connections 5", "nomtu");
+  EXPECT_EQ(plain.find("\"mtu\""), std::string::npos) << plain;
 }
