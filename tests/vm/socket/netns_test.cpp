@@ -40,6 +40,10 @@ TEST(Netns, SamePortBindsInTwoNamespaces) {
     Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5700));
     ASSERT_GE(c, 0);
   }
+  // connect() returns at the SYN-ACK; the listener queues the child when
+  // the final ACK lands, a moment later. Wait for it, then accept.
+  EXPECT_TRUE(st::revents(la, POLLIN, 3000) & POLLIN);
+  EXPECT_TRUE(st::revents(lb, POLLIN, 3000) & POLLIN);
   ASSERT_EQ(fcntl(la, F_SETFL, O_NONBLOCK), 0);
   ASSERT_EQ(fcntl(lb, F_SETFL, O_NONBLOCK), 0);
   Fd aa = Fd(accept(la, nullptr, nullptr));
