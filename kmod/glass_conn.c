@@ -39,6 +39,7 @@
 #include "glass_engine.h"
 #include "glass_conn.h"
 #include "glass_trace.h"
+#include "glass_txpage.h"
 
 struct proto glass_proto = {
 	.name		= "GLASS",
@@ -131,6 +132,7 @@ static void glass_destruct(struct sock *sk)
 	/* glass_done() emptied it; anything left is a bug, but return it. */
 	WARN_ON_ONCE(!skb_queue_empty(&sk->sk_write_queue));
 	glass_wq_purge(sk);
+	glass_txpage_free(sk);
 	/* Every charge was returned: what is forward-allocated goes back. */
 	glass_mem_reclaim_all(sk);
 	WARN_ON_ONCE(sk->sk_forward_alloc);

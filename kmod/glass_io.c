@@ -17,6 +17,7 @@
 #include "glass_engine.h"
 #include "glass_socket.h"
 #include "glass_trace.h"
+#include "glass_txpage.h"
 #include "glass_zerocopy.h"
 
 /* Whole segments of one frame (a train, see glass_output.c), at least one. */
@@ -86,24 +87,42 @@ static u32 glass_alloc_size(const struct glass_sock *gs, u32 goal, size_t want)
 	return down >= mss ? rounddown(down, mss) : size;
 }
 
-/* Payload skb may still take: whole segments within its buffer and goal. */
+/*
+ * Payload skb may still take: whole segments within its buffer and goal;
+ * a paged skb up to goal, while a frag slot is left.
+ */
 static u32 glass_skb_room(const struct glass_sock *gs,
 			  const struct sk_buff *skb, u32 goal)
 {
 	u32 cap = skb->len + max(skb_tailroom(skb), 0);
 
-	if (cap >= gs->mss)
+	if (GLASS_SKB_CB(skb)->paged)
+		cap = skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS ? goal : 0;
+	else if (cap >= gs->mss)
 		cap = rounddown(cap, gs->mss);
 	cap = min(cap, goal);
 	return cap > skb->len ? cap - skb->len : 0;
 }
 
-/* A new skb at the tail of the write queue, for want bytes to copy. */
+/*
+ * A new skb at the tail of the write queue, for want bytes to copy. More
+ * than a segment goes in page frags (glass_copy_to_frags()), as TCP's
+ * writes: a fresh linear buffer of a train's size is a high-order page
+ * block that init_on_alloc zeroes, every time; a page frag is an order-3
+ * page from the per-CPU lists, reused whole once nothing holds it.
+ */
 static struct sk_buff *glass_alloc_tx_skb(struct sock *sk, u32 goal,
 					  size_t want)
 {
-	return glass_wq_alloc_tail(sk, glass_alloc_size(glass_sk(sk), goal, want),
-				   0);
+	u32 size = glass_alloc_size(glass_sk(sk), goal, want);
+	struct sk_buff *skb;
+
+	if (size <= glass_sk(sk)->mss)
+		return glass_wq_alloc_tail(sk, size, 0);
+	skb = glass_wq_alloc_tail(sk, 0, 0);
+	if (skb)
+		GLASS_SKB_CB(skb)->paged = 1;
+	return skb;
 }
 
 /* The unsent tail skb if more bytes fit in it, else NULL. */
@@ -118,23 +137,76 @@ static struct sk_buff *glass_tail_with_room(struct sock *sk, u32 goal)
 		return NULL;
 	if (GLASS_SKB_CB(skb)->flags & GLASS_FIN)
 		return NULL;
+	/*
+	 * Bytes go after a linear skb's data (zero-copy's frags, or a split's
+	 * tail, have none to follow), or into a paged skb's own frag table.
+	 */
+	if (GLASS_SKB_CB(skb)->paged ? skb_cloned(skb) : skb_is_nonlinear(skb))
+		return NULL;
 	return glass_skb_room(gs, skb, goal) ? skb : NULL;
 }
 
-/* Copy up to len bytes of the message into skb (checksums are offloaded). */
+/*
+ * Copy up to len bytes into the socket's page frag (sk_page_frag(): the
+ * task's, when the socket may sleep) and attach them to skb's last frag or
+ * a new one, charging them as TCP's tcp_sendmsg_locked() does. The frag's
+ * bytes past its offset are nobody's: skb_page_frag_refill() reuses a page
+ * only when its reference is the last.
+ * Return: bytes copied; -EAGAIN: no page or no memory for them (wait for
+ * room); -EFAULT.
+ */
+static int glass_copy_to_frags(struct sock *sk, struct sk_buff *skb,
+			       struct msghdr *msg, u32 len)
+{
+	struct page_frag *pfrag = glass_txpage_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	u32 copy;
+
+	if (!pfrag)
+		return -EAGAIN;
+	copy = min_t(u32, len, pfrag->size - pfrag->offset);
+	if (!glass_wmem_schedule(sk, copy))
+		return -EAGAIN;
+	if (!copy_from_iter_full(page_address(pfrag->page) + pfrag->offset,
+				 copy, &msg->msg_iter))
+		return -EFAULT;
+	if (skb_can_coalesce(skb, i, pfrag->page, pfrag->offset)) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += copy;
+	skb->len += copy;
+	skb->data_len += copy;
+	skb->truesize += copy;
+	sk_wmem_queued_add(sk, copy);
+	sk_mem_charge(sk, copy);
+	return copy;
+}
+
+/*
+ * Copy up to len bytes of the message into skb (checksums are offloaded).
+ * Return: bytes copied, or as glass_copy_to_frags().
+ */
 static int glass_copy_to_skb(struct sock *sk, struct sk_buff *skb,
 			     struct msghdr *msg, u32 len)
 {
 	struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
-	int old = skb->len;
+	int old = skb->len, n = len;
 
-	if (!copy_from_iter_full(skb_put(skb, len), len, &msg->msg_iter)) {
+	if (cb->paged) {
+		n = glass_copy_to_frags(sk, skb, msg, len);
+		if (n < 0)
+			return n;
+	} else if (!copy_from_iter_full(skb_put(skb, len), len,
+					&msg->msg_iter)) {
 		__skb_trim(skb, old);
 		return -EFAULT;
 	}
-	cb->end_seq += len;
-	glass_sk(sk)->write_seq += len;
-	return 0;
+	cb->end_seq += n;
+	glass_sk(sk)->write_seq += n;
+	return n;
 }
 
 /* A copy that failed left an empty skb at the tail: give it back. */
@@ -273,11 +345,15 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		chunk = min_t(size_t, len - copied,
 			      glass_skb_room(gs, skb, goal));
 		err = glass_copy_to_skb(sk, skb, msg, chunk);
-		if (err) {
+		if (err < 0) {
 			glass_drop_empty_tail(sk);
-			goto error;
+			if (err == -EAGAIN)
+				err = glass_wait_room(sk, &timeo, false);
+			if (err)
+				goto error;
+			continue;
 		}
-		copied += chunk;
+		copied += err;
 		if (glass_push_due(gs, goal))
 			glass_push(sk);
 	}

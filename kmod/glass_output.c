@@ -20,6 +20,7 @@
 #include "glass_zerocopy.h"
 #include "glass_conn.h"
 #include "glass_trace.h"
+#include "glass_txpage.h"
 #include "glass_ext.h"
 #include "core/nagle.h"
 #include "core/window.h"
@@ -28,9 +29,10 @@
  * glass_fit_mss() - the segment size to send for a given MSS.
  * @mss: the largest payload both ends allow.
  *
- * A segment lives in one kmalloc'd skb, whose size is a power of two: an
- * MSS just above a power of two would waste almost half of every buffer,
- * and the receiver's memory would fill long before its window closes. If
+ * A short write's segment, and one the receiver copies, lives in one
+ * kmalloc'd skb, whose size is a power of two: an MSS just above a power
+ * of two would waste almost half of every buffer, and the receiver's
+ * memory would fill long before its window closes. If
  * the next smaller bucket holds at least 3/4 of the MSS, send segments
  * that fit it instead. Memory charged per segment then stays below twice
  * its payload, which the window (half of SO_RCVBUF's doubled value)
@@ -710,6 +712,7 @@ void glass_wq_clean(struct sock *sk, u32 ack)
 	}
 	if (glass_seq_before(gs->snd_nxt, ack))
 		gs->snd_nxt = ack;
+	glass_txpage_acked(sk);
 	glass_wq_find_send_head(sk);
 	if (gs->sack_ok && glass_sb_ack(&gs->sb, ack))
 		glass_inc_stat(sock_net(sk), GLASS_MIB_SACK_RENEGED);
@@ -1152,6 +1155,7 @@ static int glass_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->retransmitted = cb->retransmitted;
 	ncb->sacked = cb->sacked;
 	ncb->rack_lost = cb->rack_lost;
+	ncb->paged = cb->paged;
 	ncb->xmit_us = cb->xmit_us;
 	cb->end_seq = ncb->seq;
 	__skb_queue_after(&sk->sk_write_queue, skb, n);

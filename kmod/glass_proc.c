@@ -202,6 +202,8 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_RACK_REO_TIMEOUTS] = "rack_reo_timeouts",
 	[GLASS_MIB_BACKLOG_SEGS] = "backlog_segments",
 	[GLASS_MIB_SPURIOUS_RTOS] = "spurious_rtos",
+	[GLASS_MIB_TX_PAGES_NEW] = "tx_pages_new",
+	[GLASS_MIB_TX_PAGES_REUSED] = "tx_pages_reused",
 };
 
 /*

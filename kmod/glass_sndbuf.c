@@ -31,7 +31,8 @@ void glass_sndbuf_init(struct sock *sk)
 /*
  * Bytes of sk_sndbuf that hold wnd bytes of data: skbs of whole segments
  * in kmalloc buffers (glass_alloc_size() keeps them at least three
- * quarters full) plus struct sk_buff and the shared info: a quarter more.
+ * quarters full) or in page frags (charged by the byte), plus struct
+ * sk_buff and the shared info: a quarter more at most.
  */
 static u64 glass_sndbuf_for(u32 wnd)
 {

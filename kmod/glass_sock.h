@@ -173,6 +173,8 @@ static inline void glass_add_stat(const struct net *net, enum glass_mib m,
  * @sacked: send side: every byte is SACKed (RACK has counted it delivered).
  * @rack_lost: send side: RACK found the last retransmission of these bytes
  *	lost; they go again before any other hole (glass_wq_rack_detect()).
+ * @paged: send side: a copying write's payload, in page frags
+ *	(glass_copy_to_frags()) rather than the skb's linear buffer.
  * @xmit_us: send side: when the skb was last (re)sent (RACK.xmit_ts).
  */
 struct glass_skb_cb {
@@ -186,6 +188,7 @@ struct glass_skb_cb {
 	u32 offset;
 	u8 sacked;
 	u8 rack_lost;
+	u8 paged;
 	u64 xmit_us;
 };
 
@@ -275,15 +278,18 @@ struct glass_sock {
 	 * is SACKed (glass_sb_attach(), glass_sb_trim()).
 	 */
 	struct glass_sb sb;
+	/* The pages copying writes fill, NULL until the first (glass_txpage.c). */
+	struct glass_txpage_ring *txpages;
 	struct glass_rack rack;		/* RACK, RFC 8985 (glass_wq_*) */
 	u32 rack_lost_bytes;		/* of skbs flagged rack_lost (glass_wq_*) */
 	int undo_retrans;		/* resent since the cut, not D-SACKed; -1: no undo */
 	u32 tlp_high_seq;		/* snd_max when it left */
 	u32 retries;			/* RTO expirations in a row */
-	u32 probes_unanswered;		/* probes since the last ACK */
-	u32 orphan_probes;		/* probes since closed, window still shut */
 	int sndbuf_init;		/* sk_sndbuf before memory pressure */
-	u32 probe_backoff;		/* persist timer exponent */
+	/* Persist timer: at most net.glass.*retries (100) + 1, and 16. */
+	u8 probes_unanswered;		/* probes since the last ACK */
+	u8 orphan_probes;		/* probes since closed, window still shut */
+	u8 probe_backoff;		/* persist timer exponent */
 	unsigned long cork_until;	/* jiffies: cork's 200 ms ceiling */
 	u64 clock_us;			/* this event's time (glass_clock()) */
 

@@ -1,0 +1,98 @@
+// Send pages (glass_txpage.c): a write of more than a segment is copied
+// into page frags from the socket's ring, and a page nothing holds any more
+// is filled again instead of a fresh (zeroed) one; tx_pages_new and
+// tx_pages_reused in /proc/net/glass_stat count each. Smaller writes stay
+// in the skb's own buffer. Every byte is checked against its offset.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "transfer.hpp"
+
+namespace {
+
+constexpr uint64_t kSeed = 31;
+constexpr uint64_t kPageBytes = 32 * 1024;  // an order-3 ring page
+
+struct PageCounts {
+  uint64_t fresh;
+  uint64_t reused;
+};
+
+PageCounts page_counts(const gt::Netns& ns) {
+  return {tt::stat(ns, "tx_pages_new"), tt::stat(ns, "tx_pages_reused")};
+}
+
+// Reads total bytes of the kSeed pattern on a thread; join() gives the verdict.
+class PatternReader {
+ public:
+  PatternReader(int fd, uint64_t total)
+      : t_([this, fd, total] { ok_ = tt::recv_pattern(fd, kSeed, total, &why_); }) {}
+  std::string join() {
+    t_.join();
+    return ok_ ? "" : why_;
+  }
+
+ private:
+  bool ok_ = false;
+  std::string why_;
+  std::thread t_;
+};
+
+}  // namespace
+
+TEST(TxPages, BulkWritesFillPagesAgainOnceTheReaderFreedThem) {
+  constexpr uint64_t kTotal = 16ull << 20;
+  tt::Link link;
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const PageCounts before = page_counts(link.h1());
+  PatternReader reader(link.server, kTotal);
+  EXPECT_TRUE(tt::send_pattern(link.client, kSeed, kTotal));
+  EXPECT_EQ(reader.join(), "");
+  const PageCounts after = page_counts(link.h1());
+  const uint64_t fresh = after.fresh - before.fresh;
+  const uint64_t reused = after.reused - before.reused;
+  EXPECT_GT(fresh, 0U);
+  EXPECT_GT(reused, 0U) << "no page was filled twice: " << fresh << " new ones";
+  EXPECT_GE(fresh + reused, kTotal / kPageBytes) << "every byte went into some page";
+}
+
+TEST(TxPages, WritesOfASegmentOrLessUseNoPage) {
+  tt::Link link;
+  link.open({.client_nodelay = true});
+  ASSERT_GE(link.server, 0);
+  const PageCounts before = page_counts(link.h1());
+  constexpr uint64_t kWrites = 200, kSize = 100;
+  PatternReader reader(link.server, kWrites * kSize);
+  for (uint64_t i = 0; i < kWrites; i++)
+    ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kSize, i * kSize));
+  EXPECT_EQ(reader.join(), "");
+  const PageCounts after = page_counts(link.h1());
+  EXPECT_EQ(after.fresh, before.fresh);
+  EXPECT_EQ(after.reused, before.reused);
+}
+
+// Small writes after a paged skb join its frags; a large one after a
+// small skb starts a paged one: the stream stays in order either way.
+TEST(TxPages, SmallAndLargeWritesInterleaveInOrder) {
+  const std::vector<uint64_t> sizes{100, 70000, 1, 5000, 1448, 300001, 7, 65536, 2, 40000};
+  uint64_t total = 0;
+  for (int round = 0; round < 8; round++)
+    for (uint64_t s : sizes) total += s;
+  tt::Link link;
+  link.open();
+  ASSERT_GE(link.server, 0);
+  PatternReader reader(link.server, total);
+  uint64_t off = 0;
+  for (int round = 0; round < 8; round++) {
+    for (uint64_t s : sizes) {
+      ASSERT_TRUE(tt::send_pattern(link.client, kSeed, s, off));
+      off += s;
+    }
+  }
+  EXPECT_EQ(reader.join(), "");
+}
