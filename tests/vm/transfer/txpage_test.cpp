@@ -44,10 +44,15 @@ class PatternReader {
 
 }  // namespace
 
+// The buffers bound what the writer's queue and the reader's hold to a few
+// pages, well under the ring's 32: pages come free while the writer goes
+// on, whatever the reader's pace. (With autotuned buffers a slow reader
+// can hold more than the ring, and then each page is new, as before.)
 TEST(TxPages, BulkWritesFillPagesAgainOnceTheReaderFreedThem) {
   constexpr uint64_t kTotal = 16ull << 20;
+  constexpr int kBuf = 128 * 1024;
   tt::Link link;
-  link.open();
+  link.open({.server_rcvbuf = kBuf, .client_sndbuf = kBuf});
   ASSERT_GE(link.server, 0);
   const PageCounts before = page_counts(link.h1());
   PatternReader reader(link.server, kTotal);
