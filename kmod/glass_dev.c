@@ -17,7 +17,8 @@
  * its NAPI poll, not netif_rx(): netif_rx() queues to the backlog of
  * whichever CPU transmits, and a connection that transmits from two CPUs
  * (a writer on one, ACK-clocked sends in softirq on the other) would see
- * its own segments reordered on a wire that never reorders.
+ * its own segments reordered on a wire that never reorders. A train's
+ * poll is scheduled on another CPU than the sender's (glass_rx_kick()).
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -36,6 +37,8 @@
  * @fault: the seeded fault injector of the transmit path.
  * @rxq: frames received, waiting for @napi (its own lock).
  * @napi: delivers @rxq to the stack in order.
+ * @kick: schedules @napi on another CPU (glass_rx_kick()).
+ * @kick_busy: bit 0 is set while @kick is in flight.
  * @up: the lower device and neighbours of a stacked device (up.lower set).
  */
 struct glass_priv {
@@ -44,6 +47,8 @@ struct glass_priv {
 	struct glass_fault fault;
 	struct sk_buff_head rxq;
 	struct napi_struct napi;
+	call_single_data_t kick;
+	unsigned long kick_busy;
 	struct glass_upper up;
 };
 
@@ -109,6 +114,58 @@ static int glass_forward(struct net_device *rcv, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Frames of at least this many bytes (trains: a bulk sender's) are polled
+ * on another CPU than the one that sends them (glass_rx_kick()).
+ */
+#define GLASS_RX_STEER_MIN	8192
+
+/* The IPI of glass_rx_kick(): schedule the poll here, on the target CPU. */
+static void glass_rx_kick_ipi(void *data)
+{
+	struct glass_priv *priv = data;
+
+	napi_schedule(&priv->napi);
+	/* Release: glass_close() may disable the poll once it sees this. */
+	clear_bit_unlock(0, &priv->kick_busy);
+}
+
+/* The next online CPU after this one (this one if it is alone). */
+static int glass_rx_other_cpu(void)
+{
+	int cpu = cpumask_next(smp_processor_id(), cpu_online_mask);
+
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+}
+
+/*
+ * A frame waits on priv's queue: get its poll going. NAPI polls in softirq
+ * on the CPU that schedules it, which here is the sender's: a bulk
+ * sender's CPU would also run the receiver's protocol work (the peer's
+ * poll: its trains, its socket, its ACKs) while the reader's CPU idles.
+ * A train's poll is therefore scheduled on another CPU, by an IPI, as
+ * RPS hands a packet to another CPU's backlog; the work of a bulk
+ * transfer then runs on two CPUs at once. A small frame (a request, an
+ * ACK) is polled here, at once: a round trip does not wait for an IPI.
+ * One queue and one NAPI keep the frames in order whichever CPU polls,
+ * and NAPI's own state (SCHED, MISSED) keeps them from being left
+ * behind when two CPUs schedule it at once.
+ */
+static void glass_rx_kick(struct glass_priv *priv, unsigned int len)
+{
+	int cpu;
+
+	if (len >= GLASS_RX_STEER_MIN && num_online_cpus() > 1 &&
+	    !test_and_set_bit(0, &priv->kick_busy)) {
+		cpu = glass_rx_other_cpu();
+		if (cpu != smp_processor_id() &&
+		    !smp_call_function_single_async(cpu, &priv->kick))
+			return;
+		clear_bit(0, &priv->kick_busy);
+	}
+	napi_schedule(&priv->napi);
+}
+
 /* Hand a frame to the receiving end: this device or its peer. */
 static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 {
@@ -140,7 +197,7 @@ static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 		goto out;
 	}
 	skb_queue_tail(&rpriv->rxq, skb);
-	napi_schedule(&rpriv->napi);
+	glass_rx_kick(rpriv, len);
 	dev_sw_netstats_tx_add(dev, 1, len);
 	dev_sw_netstats_rx_add(rcv, len);
 out:
@@ -372,6 +429,7 @@ static int glass_ndo_init(struct net_device *dev)
 			 glass_stacked_deliver : glass_deliver);
 	skb_queue_head_init(&priv->rxq);
 	netif_napi_add(dev, &priv->napi, glass_napi_poll);
+	INIT_CSD(&priv->kick, glass_rx_kick_ipi, priv);
 	return 0;
 }
 
@@ -431,6 +489,14 @@ static int glass_close(struct net_device *dev)
 		netif_carrier_off(peer);
 	if (glass_stacked(priv))
 		glass_lower_stop(&priv->up);
+	/*
+	 * No frame is delivered to a device that stopped running (see
+	 * glass_deliver()), so no kick starts now; one in flight schedules
+	 * the poll, which must happen before it is disabled. An async IPI
+	 * is done with its csd before its function runs (kernel/smp.c).
+	 */
+	while (test_bit(0, &priv->kick_busy))
+		cpu_relax();
 	napi_disable(&priv->napi);
 	skb_queue_purge(&priv->rxq);
 	return 0;
