@@ -147,11 +147,11 @@ static struct sk_buff *glass_tail_with_room(struct sock *sk, u32 goal)
 }
 
 /*
- * Copy up to len bytes into the socket's page frag (sk_page_frag(): the
- * task's, when the socket may sleep) and attach them to skb's last frag or
- * a new one, charging them as TCP's tcp_sendmsg_locked() does. The frag's
- * bytes past its offset are nobody's: skb_page_frag_refill() reuses a page
- * only when its reference is the last.
+ * Copy up to len bytes into the page the socket's ring is filling
+ * (glass_txpage_frag()) and attach them to skb's last frag or a new one,
+ * charging them as TCP's tcp_sendmsg_locked() does. The page's bytes past
+ * its offset are nobody's: the ring fills a page again only once its
+ * reference is the last.
  * Return: bytes copied; -EAGAIN: no page or no memory for them (wait for
  * room); -EFAULT.
  */
