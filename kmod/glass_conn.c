@@ -189,6 +189,7 @@ void glass_init_sock(struct sock *sk)
 	INIT_LIST_HEAD(&gs->accept_queue);
 	INIT_LIST_HEAD(&gs->pending);
 	INIT_LIST_HEAD(&gs->accept_node);
+	INIT_LIST_HEAD(&gs->held);
 	INIT_HLIST_NODE(&gs->bind_node);
 	INIT_HLIST_NODE(&gs->conn_node);
 	INIT_HLIST_NODE(&gs->listen_node);

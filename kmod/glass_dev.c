@@ -39,6 +39,11 @@
  * @napi: delivers @rxq to the stack in order.
  * @kick: schedules @napi on another CPU (glass_rx_kick()).
  * @kick_busy: bit 0 is set while @kick is in flight.
+ * @rxq_bytes: bytes of the frames on @rxq (written under @rxq's lock).
+ * @held_lock: protects @held.
+ * @held: senders waiting for @rxq to drain (glass_dev_hold()), oldest first.
+ * @held_mark: the mark of the latest sender held, bytes: @rxq_bytes at which
+ *	senders wait; they are let go from half of it.
  * @up: the lower device and neighbours of a stacked device (up.lower set).
  */
 struct glass_priv {
@@ -46,6 +51,10 @@ struct glass_priv {
 	bool loopback;
 	struct glass_fault fault;
 	struct sk_buff_head rxq;
+	u32 rxq_bytes;
+	u32 held_mark;
+	spinlock_t held_lock;		/* protects held */
+	struct list_head held;
 	struct napi_struct napi;
 	call_single_data_t kick;
 	unsigned long kick_busy;
@@ -63,6 +72,9 @@ struct glass_priv {
 #define GLASS_RXQ_MAX	4096
 
 static struct rtnl_link_ops glass_link_ops;
+
+/* Called for a held sender once it may send again (glass_dev_init()). */
+static void (*glass_held_wake)(struct list_head *node);
 
 /**
  * glass_dev_is_glass() - is dev a glass device?
@@ -166,6 +178,47 @@ static void glass_rx_kick(struct glass_priv *priv, unsigned int len)
 	napi_schedule(&priv->napi);
 }
 
+/* Queue a frame for the poll, unless the queue is full. */
+static bool glass_rxq_add(struct glass_priv *priv, struct sk_buff *skb)
+{
+	struct sk_buff_head *q = &priv->rxq;
+	unsigned long flags;
+	bool added = false;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (skb_queue_len(q) < GLASS_RXQ_MAX) {
+		__skb_queue_tail(q, skb);
+		WRITE_ONCE(priv->rxq_bytes, priv->rxq_bytes + skb->len);
+		added = true;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return added;
+}
+
+/* The oldest frame on the queue, taken off it; NULL if none. */
+static struct sk_buff *glass_rxq_take(struct glass_priv *priv)
+{
+	struct sk_buff_head *q = &priv->rxq;
+	unsigned long flags;
+	struct sk_buff *skb;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = __skb_dequeue(q);
+	if (skb)
+		WRITE_ONCE(priv->rxq_bytes, priv->rxq_bytes - skb->len);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return skb;
+}
+
+/* Drop every frame on the queue (the device stops or goes). */
+static void glass_rxq_purge(struct glass_priv *priv)
+{
+	struct sk_buff *skb;
+
+	while ((skb = glass_rxq_take(priv)))
+		kfree_skb(skb);
+}
+
 /* Hand a frame to the receiving end: this device or its peer. */
 static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 {
@@ -191,17 +244,123 @@ static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 		goto out;
 	}
 	rpriv = netdev_priv(rcv);
-	if (unlikely(skb_queue_len(&rpriv->rxq) >= GLASS_RXQ_MAX)) {
+	if (unlikely(!glass_rxq_add(rpriv, skb))) {
 		kfree_skb(skb);
 		dev_core_stats_rx_dropped_inc(rcv);
 		goto out;
 	}
-	skb_queue_tail(&rpriv->rxq, skb);
 	glass_rx_kick(rpriv, len);
 	dev_sw_netstats_tx_add(dev, 1, len);
 	dev_sw_netstats_rx_add(rcv, len);
 out:
 	rcu_read_unlock();
+}
+
+/* The device whose queue dev's frames go to: its peer, or itself. */
+static struct glass_priv *glass_rcv_priv(struct net_device *dev)
+{
+	struct glass_priv *priv = netdev_priv(dev);
+	struct net_device *rcv;
+
+	if (glass_stacked(priv))
+		return NULL;
+	rcv = priv->loopback ? dev : rcu_dereference(priv->peer);
+	return rcv ? netdev_priv(rcv) : NULL;
+}
+
+/**
+ * glass_dev_full() - must a sender through dev wait before it sends more?
+ * @dev: a glass device (RCU).
+ * @mark: the sender's mark, bytes; 0 never waits.
+ *
+ * Return: true if the queue dev's frames go to (its peer's, or its own
+ * for a loopback) holds @mark bytes or more. A stacked device has no
+ * such queue: its lower device queues.
+ */
+bool glass_dev_full(struct net_device *dev, u32 mark)
+{
+	struct glass_priv *rpriv = glass_rcv_priv(dev);
+
+	return mark && rpriv && READ_ONCE(rpriv->rxq_bytes) >= mark;
+}
+
+/**
+ * glass_dev_hold() - hold a sender back until dev's receiving queue drains.
+ * @dev: a glass device (RCU) that glass_dev_full() found full.
+ * @node: the sender's entry, empty (INIT_LIST_HEAD) when not held. The
+ *	caller holds a reference for it, which the wake callback given to
+ *	glass_dev_init() takes over.
+ * @mark: the sender's mark, as given to glass_dev_full().
+ *
+ * A queue that holds more than the poll drains in well under an RTO costs
+ * its senders a retransmission of everything behind the first frame the
+ * queue cannot take (a whole flight of each connection), as TCP Small
+ * Queues keep a socket's bytes in qdiscs and devices low. The poll calls
+ * the wake callback, oldest sender first, once the queue has drained to
+ * half the mark, and as long as it stays under the mark; the device
+ * going down calls it too.
+ *
+ * Return: true if @node waits and the callback will be called; false if
+ * the queue drained meanwhile: the caller sends, and keeps its reference.
+ */
+bool glass_dev_hold(struct net_device *dev, struct list_head *node, u32 mark)
+{
+	struct glass_priv *rpriv = glass_rcv_priv(dev);
+	bool held = true;
+
+	if (!rpriv)
+		return false;
+	spin_lock_bh(&rpriv->held_lock);
+	WRITE_ONCE(rpriv->held_mark, mark);
+	list_add_tail(node, &rpriv->held);
+	spin_unlock_bh(&rpriv->held_lock);
+	/*
+	 * Pairs with glass_release_held()'s: either the poll sees this entry,
+	 * or this sees the bytes it took off. At half the mark or under, the
+	 * poll may be done and gone; take the entry back and send.
+	 */
+	smp_mb();
+	if (READ_ONCE(rpriv->rxq_bytes) <= mark / 2) {
+		spin_lock_bh(&rpriv->held_lock);
+		held = list_empty(node);	/* the poll took it: it wakes */
+		list_del_init(node);
+		spin_unlock_bh(&rpriv->held_lock);
+	}
+	return held;
+}
+
+/* The oldest held sender, taken off the list; NULL if none. */
+static struct list_head *glass_held_take(struct glass_priv *priv)
+{
+	struct list_head *node = NULL;
+
+	spin_lock_bh(&priv->held_lock);
+	if (!list_empty(&priv->held)) {
+		node = priv->held.next;
+		list_del_init(node);
+	}
+	spin_unlock_bh(&priv->held_lock);
+	return node;
+}
+
+/*
+ * Let held senders go, oldest first: all of them if the device stops;
+ * else once the queue is down to half the mark, as long as it stays under
+ * the mark (each one woken sends before the next is looked at).
+ */
+static void glass_release_held(struct glass_priv *priv, bool all)
+{
+	u32 mark = READ_ONCE(priv->held_mark);
+	struct list_head *node;
+
+	/* Pairs with glass_dev_hold()'s: the bytes taken off, then the list. */
+	smp_mb();
+	if (list_empty_careful(&priv->held) ||
+	    (!all && READ_ONCE(priv->rxq_bytes) > mark / 2))
+		return;
+	while ((all || READ_ONCE(priv->rxq_bytes) < mark) &&
+	       (node = glass_held_take(priv)))
+		glass_held_wake(node);
 }
 
 /* Hand queued frames to the stack, in arrival order, budget at a time. */
@@ -211,10 +370,11 @@ static int glass_napi_poll(struct napi_struct *napi, int budget)
 	struct sk_buff *skb;
 	int done = 0;
 
-	while (done < budget && (skb = skb_dequeue(&priv->rxq))) {
+	while (done < budget && (skb = glass_rxq_take(priv))) {
 		netif_receive_skb(skb);
 		done++;
 	}
+	glass_release_held(priv, false);
 	if (done < budget && napi_complete_done(napi, done) &&
 	    !skb_queue_empty_lockless(&priv->rxq))
 		napi_schedule(napi);
@@ -428,6 +588,8 @@ static int glass_ndo_init(struct net_device *dev)
 	glass_fault_init(&priv->fault, dev, glass_stacked(priv) ?
 			 glass_stacked_deliver : glass_deliver);
 	skb_queue_head_init(&priv->rxq);
+	spin_lock_init(&priv->held_lock);
+	INIT_LIST_HEAD(&priv->held);
 	netif_napi_add(dev, &priv->napi, glass_napi_poll);
 	INIT_CSD(&priv->kick, glass_rx_kick_ipi, priv);
 	return 0;
@@ -440,7 +602,7 @@ static void glass_ndo_uninit(struct net_device *dev)
 	glass_fault_destroy(&priv->fault);
 	glass_lower_detach(&priv->up);
 	netif_napi_del(&priv->napi);
-	skb_queue_purge(&priv->rxq);
+	glass_rxq_purge(priv);
 	free_percpu(dev->tstats);
 }
 
@@ -498,7 +660,11 @@ static int glass_close(struct net_device *dev)
 	while (test_bit(0, &priv->kick_busy))
 		cpu_relax();
 	napi_disable(&priv->napi);
-	skb_queue_purge(&priv->rxq);
+	glass_rxq_purge(priv);
+	/* Its senders wake to find it down (their frames dropped, counted). */
+	local_bh_disable();
+	glass_release_held(priv, true);
+	local_bh_enable();
 	return 0;
 }
 
@@ -819,13 +985,16 @@ static struct rtnl_link_ops glass_link_ops = {
  * glass_dev_init() - register the `glass` device kind with rtnetlink, after
  *	glass_lower_init() (/proc/net/glass_neigh, the lower devices'
  *	notifier, GRO).
+ * @held_wake: lets a sender held by glass_dev_hold() go (in softirq, or
+ *	with bottom halves off), its node off the list; the sockets' side.
  *
  * Return: 0 or the registration's error.
  */
-int glass_dev_init(void)
+int glass_dev_init(void (*held_wake)(struct list_head *node))
 {
 	int err;
 
+	glass_held_wake = held_wake;
 	err = glass_lower_init();
 	if (err)
 		return err;

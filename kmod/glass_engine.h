@@ -74,6 +74,7 @@ void glass_arm_write_timer(struct sock *sk, enum glass_timer_kind kind,
 void glass_stop_write_timer(struct sock *sk);
 void glass_arm_delack(struct sock *sk);
 void glass_release_cb(struct sock *sk);
+void glass_held_wake(struct list_head *node);
 void glass_rearm_rtx(struct sock *sk);
 void glass_start_timewait(struct sock *sk);
 void glass_orphan_timeout(struct sock *sk);

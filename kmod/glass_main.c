@@ -126,7 +126,7 @@ static int __init glass_init(void)
 	if (err)
 		goto out_proto;
 	dev_add_pack(&glass_packet_type);
-	err = glass_dev_init();
+	err = glass_dev_init(glass_held_wake);
 	if (err)
 		goto out_pack;
 	err = sock_register(&glass_family_ops);

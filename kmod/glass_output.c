@@ -1320,6 +1320,36 @@ void glass_tlp_resend_tail(struct sock *sk)
 }
 
 /*
+ * Must new data wait? While the receiving queue of the pair or loopback
+ * it would cross holds net.glass.queue_hold_bytes, the socket waits in
+ * the device's line (glass_dev_hold()) and the device pushes it when the
+ * queue has drained; sent now, it would be dropped there, or wait longer
+ * than an RTO. A socket already in line stays there.
+ */
+static bool glass_hold_back(struct sock *sk)
+{
+	u32 mark = READ_ONCE(glass_pernet(sock_net(sk))->sysctl.queue_hold_bytes);
+	struct glass_sock *gs = glass_sk(sk);
+	struct net_device *dev;
+	bool held = false;
+
+	if (!list_empty(&gs->held))
+		return true;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(sock_net(sk), gs->oif);
+	if (dev && glass_dev_is_glass(dev) && glass_dev_full(dev, mark)) {
+		sock_hold(sk);	/* the line's; glass_held_wake() puts it */
+		held = glass_dev_hold(dev, &gs->held, mark);
+		if (held)
+			glass_inc_stat(sock_net(sk), GLASS_MIB_TX_HELD);
+		else
+			__sock_put(sk);
+	}
+	rcu_read_unlock();
+	return held;
+}
+
+/*
  * Send what the windows, SWS avoidance and Nagle allow; in SACK recovery
  * the lost holes first if holes is set.
  */
@@ -1339,6 +1369,8 @@ static void glass_push_some(struct sock *sk, bool holes)
 	glass_clock_refresh(gs);
 	if (holes)
 		glass_sack_resend_holes(sk, &t);
+	if (sk->sk_send_head && glass_hold_back(sk))
+		goto out;
 	while ((skb = sk->sk_send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 		u32 len = skb->len, n;
@@ -1384,6 +1416,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 		if (glass_send_new(sk, skb, &t))
 			goto nomem;
 	}
+out:
 	glass_train_flush(sk, &t);
 	return;
 nomem:

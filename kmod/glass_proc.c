@@ -204,6 +204,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_SPURIOUS_RTOS] = "spurious_rtos",
 	[GLASS_MIB_TX_PAGES_NEW] = "tx_pages_new",
 	[GLASS_MIB_TX_PAGES_REUSED] = "tx_pages_reused",
+	[GLASS_MIB_TX_HELD] = "tx_held",
 };
 
 /*

@@ -109,6 +109,9 @@ struct glass_mib_counters {
  * @wmem: net.glass.wmem, bytes: min (the floor under memory pressure, as
  *	net.ipv4.tcp_wmem's), default (a new socket's sk_sndbuf), max (what
  *	send-buffer autotuning may grow it to).
+ * @queue_hold_bytes: a sender waits while the receiving queue of the pair
+ *	(or loopback) it sends over holds this many bytes (glass_dev_hold());
+ *	0 never waits.
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -123,6 +126,7 @@ struct glass_sysctl {
 	int congestion_control;
 	int rmem[3];
 	int wmem[3];
+	int queue_hold_bytes;
 };
 
 /**
@@ -198,7 +202,7 @@ struct glass_skb_cb {
 enum {
 	GLASS_WRITE_TIMER_DEFERRED,
 	GLASS_DELACK_TIMER_DEFERRED,
-	GLASS_CORK_TIMER_DEFERRED,
+	GLASS_CORK_TIMER_DEFERRED,	/* also: a held sender let go */
 	GLASS_DEV_GONE,		/* not a timer: the device may be gone */
 	/*
 	 * Not timers either: an ACK (data taken from the backlog) or a window
@@ -336,10 +340,10 @@ struct glass_sock {
 	u32 dupacks_in;
 	u32 zero_wnd_sent;
 	u32 rcv_wnd_last;		/* window in the last segment sent */
-	u64 segs_out;
-	u64 segs_in;
-	u64 data_segs_out;
-	u64 data_segs_in;
+	u32 segs_out;			/* u32, as tcp_info's: they wrap */
+	u32 segs_in;
+	u32 data_segs_out;
+	u32 data_segs_in;
 	u64 bytes_sent;
 	u64 bytes_acked;
 	u64 bytes_received;
@@ -356,6 +360,12 @@ struct glass_sock {
 	struct timer_list write_timer;
 	struct timer_list delack_timer;
 	unsigned long write_timeout;	/* jiffies the write timer is due */
+	/*
+	 * On a glass device's list of senders waiting for its peer's queue
+	 * to drain (glass_dev_hold()), empty when not: the device's lock
+	 * protects it; a reference is held while it is listed.
+	 */
+	struct list_head held;
 
 	/*
 	 * Listener: the accept queue, protected by accept_lock. accept_len

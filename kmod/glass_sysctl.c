@@ -39,6 +39,8 @@ static const struct glass_sysctl glass_sysctl_defaults = {
 	.rmem		= { 4096, 212992, 6291456 },
 	/* TCP's min and max; the default is the kernel's wmem_default. */
 	.wmem		= { 4096, 212992, 4194304 },
+	/* Drained in 10-40 ms under TCG: far from the RTO (glass_dev.c). */
+	.queue_hold_bytes = 4 << 20,
 };
 
 static const char *const glass_cc_names[] = {
@@ -117,6 +119,7 @@ static struct ctl_table glass_sysctl_template[] = {
 	GLASS_SYSCTL(delack_ms, &glass_one, &glass_max_ms),
 	GLASS_SYSCTL(orphan_retries, &glass_one, &glass_max_retries),
 	GLASS_SYSCTL(sack, &glass_zero, &glass_one),
+	GLASS_SYSCTL(queue_hold_bytes, &glass_zero, &glass_rmem_hi),
 	{
 		.procname	= "rmem",
 		.data		= &init_net_glass_dummy.rmem,

@@ -400,7 +400,7 @@ static void glass_timer_run(struct sock *sk, int deferred_bit,
 	else if (!test_and_set_bit(deferred_bit, &sk->sk_tsq_flags))
 		sock_hold(sk);
 	bh_unlock_sock(sk);
-	sock_put(sk);	/* the reference sk_reset_timer() took */
+	sock_put(sk);	/* sk_reset_timer()'s or glass_hold_back()'s */
 }
 
 static void glass_write_timer(struct timer_list *t)
@@ -424,6 +424,20 @@ static void glass_cork_timer(struct timer_list *t)
 	struct sock *sk = from_timer(sk, t, sk_timer);
 
 	glass_timer_run(sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
+}
+
+/**
+ * glass_held_wake() - a glass device lets a held sender go
+ *	(glass_dev_hold()): push, as the cork timer does.
+ * @node: the socket's held entry, off the device's list.
+ *
+ * Takes over the reference glass_hold_back() took for the list.
+ */
+void glass_held_wake(struct list_head *node)
+{
+	struct glass_sock *gs = list_entry(node, struct glass_sock, held);
+
+	glass_timer_run(&gs->sk, GLASS_CORK_TIMER_DEFERRED, glass_cork_handler);
 }
 
 /**
