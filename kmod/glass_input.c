@@ -986,8 +986,8 @@ static void glass_data_rcv(struct sock *sk, struct sk_buff *skb)
 	if (r.start != gs->rcv_nxt)
 		return glass_data_ooo(sk, skb, r.start, r.end);
 
-	if (!glass_rmem_schedule(sk, skb) &&
-	    (!glass_ooo_prune(sk) || !glass_rmem_schedule(sk, skb))) {
+	if (!glass_rmem_schedule_next(sk, skb) &&
+	    (!glass_ooo_prune(sk) || !glass_rmem_schedule_next(sk, skb))) {
 		glass_send_ack(sk);
 		return glass_drop(net, skb, GLASS_MIB_DROP_MEMORY);
 	}

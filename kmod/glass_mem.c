@@ -298,6 +298,37 @@ bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
+ * glass_rmem_schedule_next() - glass_rmem_schedule() for the next in-order
+ *	segment, which a reader who emptied the queue gets whatever the
+ *	marks say.
+ * @sk: the socket, owned.
+ * @skb: the segment, in order, about to be charged with skb_set_owner_r().
+ *
+ * As TCP forces the charge of an in-order segment to an empty receive
+ * queue (tcp_data_queue()): at the high mark, write queues full of
+ * unacknowledged data would otherwise leave every reader nothing to read,
+ * and every sender no ACK to free its queue with, until the connections
+ * time out (10,000 connections did). Stricter than TCP: only once the
+ * program has read everything it was given (something, so a child never
+ * accepted, or a reader that never reads, gains nothing), and one skb at
+ * a time. As in glass_wmem_schedule_forced(), a charge the accounting
+ * refuses is a debt the reader's read repays.
+ * Return: true if the caller may charge it; false: drop it (drop_memory).
+ */
+bool glass_rmem_schedule_next(struct sock *sk, struct sk_buff *skb)
+{
+	const struct glass_sock *gs = glass_sk(sk);
+
+	if (glass_rmem_schedule(sk, skb))
+		return true;
+	if (atomic_read(&sk->sk_rmem_alloc) || !gs->bytes_received ||
+	    gs->rcv_unread)
+		return false;
+	sk_rmem_schedule(sk, skb, skb->truesize);
+	return true;
+}
+
+/**
  * glass_wmem_schedule_forced() - room for size bytes whatever the limits.
  * @sk: the socket, owned.
  * @size: the truesize of the skb to queue (a FIN).

@@ -19,6 +19,7 @@ bool glass_under_memory_pressure(const struct sock *sk);
 bool glass_wmem_schedule(struct sock *sk, int size);
 void glass_wmem_schedule_forced(struct sock *sk, int size);
 bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb);
+bool glass_rmem_schedule_next(struct sock *sk, struct sk_buff *skb);
 void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
 void glass_mem_reclaim_all(struct sock *sk);
 void glass_sockets_allocated_add(int n);

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "hostile.hpp"
 
@@ -344,6 +345,90 @@ TEST(Limits, TransferCompletesUnderTinyMemoryLimit) {
   // One skb in flight per CPU may cross the mark before it is refused.
   EXPECT_LE(peak, kHigh + 2 * 17);
   EXPECT_GE(wait_baseline(base, 10000), 0);
+}
+
+// A reader who has read everything it was sent still gets the next
+// segment while other connections hold glass memory at net.glass.mem's
+// high mark, as TCP forces that charge: else no reader gets anything, no
+// sender an ACK to free its queue with, and every connection times out
+// refusing retransmissions (drop_memory; 10,000 connections did). The
+// victim's bytes wait behind a device that is down while a hog on another
+// pair fills glass memory to the mark in small writes its reader never
+// reads; the device comes back up and the victim's bytes must arrive.
+TEST(Limits, AReaderGetsDataWhileOthersHoldMemoryAtTheHighMark) {
+  constexpr long kHigh = 64;       // pages: 256 KiB for the whole protocol
+  constexpr size_t kBytes = 8000;  // one segment at MTU 9000, three pages
+  // All three marks at one: under pressure the fair shares would stop the
+  // hog below the mark, and pressure is left only under the low mark.
+  const std::string k = std::to_string(kHigh);
+  Limit mem("mem", k + " " + k + " " + k);
+  gt::Pair vp;
+  gt::Pair hp;
+  // One segment then carries all the victim's bytes, more than the page the
+  // reader's socket keeps in reserve after its first read.
+  vp.h1().run("/usr/sbin/ip link set ga mtu 9000");
+  vp.h2().run("/usr/sbin/ip link set gb mtu 9000");
+  Conn v = connect_pair(vp, 7830);
+  Conn h = connect_pair(hp, 7831);
+  ASSERT_TRUE(v.server);
+  ASSERT_TRUE(h.server);
+  char byte = 'x';
+  ASSERT_EQ(::send(v.client.get(), &byte, 1, 0), 1);
+  ASSERT_EQ(::recv(v.server.get(), &byte, 1, 0), 1);
+  vp.h2().exec([] { gt::link_set("gb", false); });
+  std::vector<uint8_t> data(kBytes);
+  fill_pattern(3, 0, data.data(), data.size());
+  ASSERT_EQ(::send(v.client.get(), data.data(), data.size(), 0), static_cast<ssize_t>(kBytes));
+
+  int big = 1 << 20;
+  ASSERT_EQ(::setsockopt(h.client.get(), SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)), 0);
+  nonblock(h.client.get());
+  // The hog writes again every millisecond, so a page freed anywhere is
+  // taken at once and memory stays at the mark until the victim is done.
+  std::atomic<bool> stop{false};
+  std::atomic<int> refused{0};
+  std::thread hog([&] {
+    std::vector<uint8_t> chunk(512, 7);
+    while (!stop) {
+      if (::send(h.client.get(), chunk.data(), chunk.size(), MSG_NOSIGNAL) > 0) {
+        refused = 0;
+        continue;
+      }
+      ++refused;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  ASSERT_TRUE(gt::wait_until([&] { return refused > 50; }, 30000)) << "the hog never filled";
+  const int64_t held = sockstat().at("memory_pages");
+  EXPECT_GE(held, kHigh - 1) << "the hog did not reach the mark";
+
+  vp.h2().exec([] { gt::link_set_up("gb"); });
+  {
+    gt::InNetns in(vp.h2().name());
+    ASSERT_TRUE(gt::wait_oper_up("gb")) << "gb did not come back up";
+  }
+  timeval tv{20, 0};
+  ASSERT_EQ(::setsockopt(v.server.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+  std::vector<uint8_t> got;
+  std::vector<uint8_t> buf(kBytes);
+  while (got.size() < kBytes) {
+    const ssize_t n = ::recv(v.server.get(), buf.data(), buf.size(), 0);
+    if (n <= 0) break;
+    got.insert(got.end(), buf.begin(), buf.begin() + n);
+  }
+  stop = true;
+  hog.join();
+  std::map<std::string, uint64_t> c;
+  {
+    gt::InNetns in(vp.h2().name());
+    c = counters();
+  }
+  std::printf(
+      "at the mark: %lld of %ld pages held, then %lld; victim got %zu of %zu bytes, its "
+      "receiver's drop_memory %llu\n",
+      static_cast<long long>(held), kHigh, static_cast<long long>(sockstat().at("memory_pages")),
+      got.size(), kBytes, static_cast<unsigned long long>(c["drop_memory"]));
+  EXPECT_EQ(got, data) << "the reader got nothing while memory stayed at the mark";
 }
 
 // An unprivileged user in its own user and network namespace tries to pin
