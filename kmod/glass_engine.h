@@ -38,6 +38,7 @@ u32 glass_wq_rack_detect(struct sock *sk);
 void glass_wq_rack_rto(struct sock *sk);
 void glass_sack_retransmit_head(struct sock *sk);
 void glass_tlp_resend_tail(struct sock *sk);
+bool glass_tail_in_host(const struct sock *sk);
 void glass_wq_purge(struct sock *sk);
 
 /* glass_output.c: sending */

@@ -1319,6 +1319,36 @@ void glass_tlp_resend_tail(struct sock *sk)
 		glass_train_flush(sk, &t);
 }
 
+/**
+ * glass_tail_in_host() - is the last byte sent still in this host?
+ * @sk: the socket, owned, something in flight.
+ *
+ * The skb holding it was sent as a clone in a train (glass_train_add());
+ * the first clone of a write-queue skb is its fast clone, which lives
+ * while a device's queue, the fault injector or a receiver on this host
+ * still holds it. Dropped anywhere, it is freed. As TCP's
+ * skb_still_in_host_queue(), but counting the receiver's queue too: a
+ * segment held there has arrived. Only a paged skb's fast clone tells: a
+ * linear skb's split is that skb's clone (glass_skb_split()).
+ * Return: true if the fast clone of that skb is alive.
+ */
+bool glass_tail_in_host(const struct sock *sk)
+{
+	const struct glass_sock *gs = glass_sk(sk);
+	const struct sk_buff_fclones *fc;
+	struct sk_buff *skb;
+
+	skb_queue_reverse_walk(&sk->sk_write_queue, skb) {
+		if (glass_seq_before(GLASS_SKB_CB(skb)->seq, gs->snd_max))
+			break;
+	}
+	if (skb == (struct sk_buff *)&sk->sk_write_queue ||
+	    skb->fclone != SKB_FCLONE_ORIG || !skb_is_nonlinear(skb))
+		return false;
+	fc = container_of(skb, struct sk_buff_fclones, skb1);
+	return refcount_read(&fc->fclone_ref) > 1;
+}
+
 /*
  * Must new data wait? While the receiving queue of the pair or loopback
  * it would cross holds net.glass.queue_hold_bytes, the socket waits in

@@ -205,6 +205,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_TX_PAGES_NEW] = "tx_pages_new",
 	[GLASS_MIB_TX_PAGES_REUSED] = "tx_pages_reused",
 	[GLASS_MIB_TX_HELD] = "tx_held",
+	[GLASS_MIB_TLP_IN_HOST] = "tlp_tail_in_host",
 };
 
 /*

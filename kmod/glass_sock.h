@@ -59,6 +59,7 @@
 #ifndef _GLASS_SOCK_H
 #define _GLASS_SOCK_H
 
+#include <linux/sched/clock.h>
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
 #include <net/sock.h>
@@ -423,23 +424,36 @@ static inline u32 glass_ms_to_us(int ms)
 	return (u32)ms * 1000;
 }
 
+/* Monotonic time for rare stamps: a socket's birth and lifetime. */
 static inline u64 glass_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
 /*
+ * The source of the socket's clock: the scheduler's clock of this CPU
+ * (the TSC), as TCP's tcp_clock_ns(), never the clock source device that
+ * ktime_get() reads; under QEMU that is the HPET, whose every read is a
+ * device access under QEMU's global lock: 4-7% of all CPU in a bulk or
+ * 10,000-connection run (docs/perf.md). CPUs may differ by up to a tick;
+ * glass_clock_refresh() keeps each socket's clock from going back.
+ */
+static inline u64 glass_cpu_clock_us(void)
+{
+	return div_u64(local_clock(), NSEC_PER_USEC);
+}
+
+/*
  * The socket's clock, as TCP's tcp_mstamp: read once at the start of an
  * event (a segment received, a push, a timer, a read) by
  * glass_clock_refresh(), and used by every stamp and timing within it
- * (glass_clock()). A clock read is a trip to the clock source (the HPET,
- * under QEMU: a device access), and an ACK alone took four. It never goes
+ * (glass_clock()): an ACK alone took four clock reads. It never goes
  * back, so an interval between two of its readings is never negative.
  * Owner only (socket lock).
  */
 static inline u64 glass_clock_refresh(struct glass_sock *gs)
 {
-	gs->clock_us = max(gs->clock_us, glass_now_us());
+	gs->clock_us = max(gs->clock_us, glass_cpu_clock_us());
 	return gs->clock_us;
 }
 

@@ -97,7 +97,10 @@ void glass_rearm_rtx(struct sock *sk)
  * The probe timeout (RFC 8985 section 7.3): the tail of the flight may be
  * lost with nothing behind it to produce duplicate ACKs. Send new data if
  * the windows allow, else the last segment again, so that its ACK (with
- * SACK) tells what is missing; then wait for the RTO.
+ * SACK) tells what is missing; then wait for the RTO. A tail still in
+ * this host is not lost, only late (a deep device queue, an ACK not yet
+ * back): no probe, only the RTO, as TCP skips a retransmission whose
+ * clone is still queued (skb_still_in_host_queue()).
  */
 static void glass_tlp_timeout(struct sock *sk)
 {
@@ -107,6 +110,12 @@ static void glass_tlp_timeout(struct sock *sk)
 	if (gs->snd_una == gs->snd_max)
 		return;
 	glass_push(sk);
+	if (gs->snd_max == old_max && glass_tail_in_host(sk)) {
+		glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_IN_HOST);
+		glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
+				      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
+		return;
+	}
 	if (gs->snd_max == old_max)
 		glass_tlp_resend_tail(sk);
 	gs->tlp_out = true;

@@ -189,6 +189,29 @@ TEST_F(Lossy, RangeSetsComeAndGoWithTheHoles) {
   EXPECT_EQ(s.gi_sacked, 0u);
 }
 
+// A tail that netem still holds in this host is late, not lost: the probe
+// timeout (2 RTTs of the handshake, far under netem's 200 ms) finds its
+// clone alive and sends no probe, only arming the RTO (2 s here, so it
+// never fires), as TCP skips a retransmission still in a host queue. The
+// receiver ACKs at once (delack_ms 1): a late ACK would make a later,
+// genuinely spurious probe.
+TEST(TailProbe, ATailStillInThisHostIsNotProbed) {
+  tt::Link link;
+  tt::sysctl(link.h1(), "rto_min_ms", 2000);
+  tt::sysctl(link.h2(), "delack_ms", 1);
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const std::map<std::string, uint64_t> c1 = tt::stats(link.h1());
+  const std::map<std::string, uint64_t> c2 = tt::stats(link.h2());
+  link.h1().exec([] { gt::netem_replace("ga", "delay 200ms"); });
+  transfer_checked(link, 8 * 1024, false);  // several segments: PTO of 2 RTTs
+  auto d1 = [&](const std::string& c) { return tt::stat(link.h1(), c) - c1.at(c); };
+  EXPECT_GE(d1("tlp_tail_in_host"), 1U) << "the probe timeout never found the tail held";
+  EXPECT_EQ(d1("tlp_probes"), 0U) << "a probe was sent for a tail netem held";
+  EXPECT_EQ(d1("retransmitted_segments"), 0U);
+  EXPECT_EQ(tt::stat(link.h2(), "drop_duplicate"), c2.at("drop_duplicate"));
+}
+
 TEST(Rtt, SmoothedRttFollowsPathDelay) {
   tt::Link link;
   // 50 ms one way, before the handshake, so every sample includes it.

@@ -4,6 +4,7 @@
 // tx_pages_reused in /proc/net/glass_stat count each. Smaller writes stay
 // in the skb's own buffer. Every byte is checked against its offset.
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <string>
@@ -29,8 +30,8 @@ PageCounts page_counts(const gt::Netns& ns) {
 // Reads total bytes of the kSeed pattern on a thread; join() gives the verdict.
 class PatternReader {
  public:
-  PatternReader(int fd, uint64_t total)
-      : t_([this, fd, total] { ok_ = tt::recv_pattern(fd, kSeed, total, &why_); }) {}
+  PatternReader(int fd, uint64_t total, uint64_t off = 0)
+      : t_([this, fd, total, off] { ok_ = tt::recv_pattern(fd, kSeed, total, &why_, off); }) {}
   std::string join() {
     t_.join();
     return ok_ ? "" : why_;
@@ -41,6 +42,12 @@ class PatternReader {
   std::string why_;
   std::thread t_;
 };
+
+// Bytes written and not yet acknowledged (SIOCOUTQ, as TCP's).
+int txpage_unacked(int fd) {
+  int n = -1;
+  return ::ioctl(fd, TIOCOUTQ, &n) == 0 ? n : -1;
+}
 
 }  // namespace
 
@@ -78,6 +85,28 @@ TEST(TxPages, WritesOfASegmentOrLessUseNoPage) {
   EXPECT_EQ(reader.join(), "");
   const PageCounts after = page_counts(link.h1());
   EXPECT_EQ(after.fresh, before.fresh);
+  EXPECT_EQ(after.reused, before.reused);
+}
+
+// An idle socket pins no page: once everything written is acknowledged
+// the ring lets its pages go, the one being filled too, so the next long
+// write starts on a new page though the old one had room left (kept, it
+// was 32 KiB per connection that had ever written, uncharged).
+TEST(TxPages, AnIdleSocketKeepsNoPage) {
+  constexpr uint64_t kWrite = 8 * 1024;  // more than a segment, a quarter page
+  tt::Link link;
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const PageCounts before = page_counts(link.h1());
+  for (uint64_t i = 0; i < 2; i++) {
+    PatternReader reader(link.server, kWrite, i * kWrite);
+    ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kWrite, i * kWrite));
+    ASSERT_EQ(reader.join(), "");
+    ASSERT_TRUE(gt::wait_until([&] { return txpage_unacked(link.client) == 0; }))
+        << txpage_unacked(link.client) << " bytes never acknowledged";
+  }
+  const PageCounts after = page_counts(link.h1());
+  EXPECT_EQ(after.fresh - before.fresh, 2U) << "the second write found a page kept while idle";
   EXPECT_EQ(after.reused, before.reused);
 }
 
