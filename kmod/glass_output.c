@@ -1334,15 +1334,16 @@ void glass_tlp_resend_tail(struct sock *sk)
  */
 bool glass_tail_in_host(const struct sock *sk)
 {
-	const struct glass_sock *gs = glass_sk(sk);
+	const struct sk_buff_head *q = &sk->sk_write_queue;
+	struct sk_buff *skb = sk->sk_send_head;
 	const struct sk_buff_fclones *fc;
-	struct sk_buff *skb;
 
-	skb_queue_reverse_walk(&sk->sk_write_queue, skb) {
-		if (glass_seq_before(GLASS_SKB_CB(skb)->seq, gs->snd_max))
-			break;
-	}
-	if (skb == (struct sk_buff *)&sk->sk_write_queue ||
+	/* The skb before the send head, unless an RTO went back (snd_nxt). */
+	if (!skb)
+		skb = skb_peek_tail(q);
+	else
+		skb = skb_queue_is_first(q, skb) ? NULL : skb_queue_prev(q, skb);
+	if (!skb || GLASS_SKB_CB(skb)->end_seq != glass_sk(sk)->snd_max ||
 	    skb->fclone != SKB_FCLONE_ORIG || !skb_is_nonlinear(skb))
 		return false;
 	fc = container_of(skb, struct sk_buff_fclones, skb1);
