@@ -1366,6 +1366,8 @@ static bool glass_hold_back(struct sock *sk)
 
 	if (!list_empty(&gs->held))
 		return true;
+	if (!mark)
+		return false;
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(sock_net(sk), gs->oif);
 	if (dev && glass_dev_is_glass(dev) && glass_dev_full(dev, mark)) {

@@ -75,6 +75,13 @@ static unsigned long glass_tlp_pto(const struct sock *sk)
 	return max(usecs_to_jiffies(pto), 2UL);
 }
 
+/* Run the retransmission timer for the current, backed-off RTO. */
+static void glass_arm_rto(struct sock *sk)
+{
+	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
+			      usecs_to_jiffies(glass_rto_timeout(&glass_sk(sk)->rto)));
+}
+
 /**
  * glass_rearm_rtx() - restart the retransmission timer (RFC 6298 5.3).
  * @sk: the socket, owned; the timer runs for the current, backed-off RTO,
@@ -82,15 +89,12 @@ static unsigned long glass_tlp_pto(const struct sock *sk)
  */
 void glass_rearm_rtx(struct sock *sk)
 {
-	struct glass_sock *gs = glass_sk(sk);
 	unsigned long pto = glass_tlp_pto(sk);
 
-	if (pto) {
+	if (pto)
 		glass_arm_write_timer(sk, GLASS_TIMER_TLP, pto);
-		return;
-	}
-	glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
-			      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
+	else
+		glass_arm_rto(sk);
 }
 
 /*
@@ -110,14 +114,14 @@ static void glass_tlp_timeout(struct sock *sk)
 	if (gs->snd_una == gs->snd_max)
 		return;
 	glass_push(sk);
-	if (gs->snd_max == old_max && glass_tail_in_host(sk)) {
-		glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_IN_HOST);
-		glass_arm_write_timer(sk, GLASS_TIMER_RETRANS,
-				      usecs_to_jiffies(glass_rto_timeout(&gs->rto)));
-		return;
-	}
-	if (gs->snd_max == old_max)
+	if (gs->snd_max == old_max) {
+		if (glass_tail_in_host(sk)) {
+			glass_inc_stat(sock_net(sk), GLASS_MIB_TLP_IN_HOST);
+			glass_arm_rto(sk);
+			return;
+		}
 		glass_tlp_resend_tail(sk);
+	}
 	gs->tlp_out = true;
 	gs->tlp_high_seq = gs->snd_max;
 	gs->tlp_probes++;

@@ -4,7 +4,6 @@
 // tx_pages_reused in /proc/net/glass_stat count each. Smaller writes stay
 // in the skb's own buffer. Every byte is checked against its offset.
 #include <gtest/gtest.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <string>
@@ -42,12 +41,6 @@ class PatternReader {
   std::string why_;
   std::thread t_;
 };
-
-// Bytes written and not yet acknowledged (SIOCOUTQ, as TCP's).
-int txpage_unacked(int fd) {
-  int n = -1;
-  return ::ioctl(fd, TIOCOUTQ, &n) == 0 ? n : -1;
-}
 
 }  // namespace
 
@@ -102,8 +95,7 @@ TEST(TxPages, AnIdleSocketKeepsNoPage) {
     PatternReader reader(link.server, kWrite, i * kWrite);
     ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kWrite, i * kWrite));
     ASSERT_EQ(reader.join(), "");
-    ASSERT_TRUE(gt::wait_until([&] { return txpage_unacked(link.client) == 0; }))
-        << txpage_unacked(link.client) << " bytes never acknowledged";
+    ASSERT_TRUE(tt::wait_all_acked(link.client, 5000)) << "never all acknowledged";
   }
   const PageCounts after = page_counts(link.h1());
   EXPECT_EQ(after.fresh - before.fresh, 2U) << "the second write found a page kept while idle";
