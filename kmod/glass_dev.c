@@ -23,6 +23,7 @@
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <net/addrconf.h>
+#include <net/busy_poll.h>
 #include <net/rtnetlink.h>
 
 #include "glass_frame.h"
@@ -202,6 +203,13 @@ static struct sk_buff *glass_rxq_take(struct glass_priv *priv)
 	unsigned long flags;
 	struct sk_buff *skb;
 
+	/*
+	 * Unlocked: a busy-polling reader calls the poll over and over on an
+	 * empty queue. A frame queued after this look schedules the poll
+	 * again (NAPI's MISSED bit if it is running), so none is left behind.
+	 */
+	if (skb_queue_empty_lockless(q))
+		return NULL;
 	spin_lock_irqsave(&q->lock, flags);
 	skb = __skb_dequeue(q);
 	if (skb)
@@ -363,7 +371,13 @@ static void glass_release_held(struct glass_priv *priv, bool all)
 		glass_held_wake(node);
 }
 
-/* Hand queued frames to the stack, in arrival order, budget at a time. */
+/*
+ * Hand queued frames to the stack, in arrival order, budget at a time.
+ * Each frame carries this poll's id to its socket (sk_napi_id), so that a
+ * reader with SO_BUSY_POLL (or net.core.busy_read) spins on this poll
+ * instead of sleeping (napi_busy_loop() calls it from the reader's
+ * system call).
+ */
 static int glass_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct glass_priv *priv = container_of(napi, struct glass_priv, napi);
@@ -371,6 +385,7 @@ static int glass_napi_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	while (done < budget && (skb = glass_rxq_take(priv))) {
+		skb_mark_napi_id(skb, napi);
 		netif_receive_skb(skb);
 		done++;
 	}

@@ -11,6 +11,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
+#include <net/busy_poll.h>
 #include <net/route.h>
 #include <net/tcp_states.h>
 
@@ -1283,6 +1284,9 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 		return NET_RX_DROP;
 	}
 	glass_fill_cb(skb);
+	/* The poll a busy-polling reader of this socket spins on. */
+	if (sk->sk_state != TCP_LISTEN)
+		sk_mark_napi_id(sk, skb);
 	/* A train counts as the segments it carries, as it did when sent. */
 	glass_add_stat(net, GLASS_MIB_SEGS_IN, glass_frame_segs(skb) - 1);
 	bh_lock_sock_nested(sk);

@@ -9,6 +9,7 @@
 #include <asm/ioctls.h>
 #include <linux/sockios.h>
 #include <linux/in.h>
+#include <net/busy_poll.h>
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 
@@ -432,6 +433,23 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
 	return copied;
 }
 
+/*
+ * SO_BUSY_POLL (or net.core.busy_read): with nothing to read, spin on the
+ * device poll the socket's segments arrive by (sk_napi_id), for up to the
+ * socket's busy-poll time, before taking the lock and sleeping. The reply
+ * of a request/response exchange is then taken on the reader's own CPU by
+ * the reader itself: no interrupt, no wake-up, no idle CPU to rouse. As
+ * tcp_recvmsg(), only when connected; the segments it polls in go to the
+ * socket directly, it being not yet owned.
+ */
+static void glass_busy_poll(struct sock *sk, bool nonblock)
+{
+	if (sk_can_busy_loop(sk) &&
+	    skb_queue_empty_lockless(&sk->sk_receive_queue) &&
+	    inet_sk_state_load(sk) == TCP_ESTABLISHED)
+		sk_busy_loop(sk, nonblock);
+}
+
 /**
  * glass_recvmsg() - recv(), read(), recvmsg() on a glass socket.
  * @sock: the socket.
@@ -461,6 +479,7 @@ int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -EOPNOTSUPP;
 	if (flags & MSG_ERRQUEUE)
 		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+	glass_busy_poll(sk, flags & MSG_DONTWAIT);
 	lock_sock(sk);
 	err = -ENOTCONN;
 	if (sk->sk_state == TCP_LISTEN)

@@ -120,6 +120,12 @@ TEST(PerfCli, IdleTestAndItsPairCount) {
   expect_usage({"perf", "--idle", "20001"}, "--idle");
 }
 
+TEST(PerfCli, BusyPollForRequestResponse) {
+  EXPECT_EQ(parse_perf({"--tests", "rr"}).busy_poll, 0);
+  EXPECT_EQ(parse_perf({"--tests", "rr", "--busy-poll", "50"}).busy_poll, 50);
+  expect_usage({"perf", "--busy-poll", "-1"}, "--busy-poll");
+}
+
 TEST(PerfCli, ModeUsageErrors) {
   expect_usage({"perf", "-s", "-c", "10.7.0.2"}, "excludes");
   expect_usage({"perf", "-c", "10.7.0"}, "10.7.0");

@@ -160,6 +160,10 @@ std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o) {
   Pair p = open_pair(t.ep, o);
   set_nodelay(p.client.get(), t.ep.family, true);
   set_nodelay(p.server.get(), t.ep.family, true);
+  if (o.busy_poll > 0) {
+    set_int_option(p.client.get(), SOL_SOCKET, SO_BUSY_POLL, o.busy_poll, "SO_BUSY_POLL");
+    set_int_option(p.server.get(), SOL_SOCKET, SO_BUSY_POLL, o.busy_poll, "SO_BUSY_POLL");
+  }
   const std::size_t size = static_cast<std::size_t>(o.size);
   std::string serr;
   std::jthread server([&, fd = p.server.get()] {
@@ -183,9 +187,9 @@ std::vector<PerfFigure> perf_rr(const PerfTransport& t, const PerfOptions& o) {
   ::shutdown(p.client.get(), SHUT_WR);
   server.join();
   if (!serr.empty()) throw Error("perf rr " + t.name, EIO, serr);
-  const std::string how = std::to_string(o.requests) + " round trips of " + std::to_string(o.size) +
-                          " B (after " + std::to_string(warmup) +
-                          " warm-up), one outstanding, NODELAY";
+  std::string how = std::to_string(o.requests) + " round trips of " + std::to_string(o.size) +
+                    " B (after " + std::to_string(warmup) + " warm-up), one outstanding, NODELAY";
+  if (o.busy_poll > 0) how += ", SO_BUSY_POLL " + std::to_string(o.busy_poll) + " us";
   std::vector<PerfFigure> f;
   for (const auto& [name, q] : {std::pair{"p50", 0.5}, {"p99", 0.99}, {"p99.9", 0.999}})
     f.push_back({"rr", t.name, name, quantile_of(lat, q), "us", how, NAN});

@@ -123,6 +123,11 @@ void add_test_options(CLI::App* perf, PerfOptions& o) {
   perf->add_option("-r,--requests", o.requests, "rr: measured round trips")
       ->check(CLI::Range(10, 10000000))
       ->capture_default_str();
+  perf->add_option("--busy-poll", o.busy_poll,
+                   "rr: SO_BUSY_POLL on both ends, us: a reader spins on its device's poll "
+                   "before sleeping (needs CAP_NET_ADMIN; TCP over veth has no poll to spin on)")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
   perf->add_option("--connections", o.connections, "connect: connections to open")
       ->check(CLI::Range(1, 20000))
       ->capture_default_str();

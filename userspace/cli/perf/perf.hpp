@@ -41,6 +41,7 @@ struct PerfOptions {
   int write_size = 64 * 1024;  // bulk: bytes per write()
   int size = 64;               // rr: request = response size
   int requests = 2000;         // rr: round trips
+  int busy_poll = 0;           // rr: SO_BUSY_POLL on both ends, us (0: none)
   int connections = 200;       // connect: connections to open
   int idle = 2000;             // idle: connected pairs held open to weigh
   int rcvbuf = 0, sndbuf = 0;  // SO_RCVBUF/SO_SNDBUF on both ends (0: default)
