@@ -230,19 +230,17 @@ static bool glass_memory_over_limit(void)
 }
 
 /*
- * Under memory pressure, may sk take size bytes more? Yes while the queue
- * it adds to holds less than floor (a page for the write queue,
- * net.glass.rmem[0] for the receive queue, as tcp_rmem[0]: every socket
- * may always have one skb queued, so readers keep making progress), else
- * only while its share stays within high / sockets: TCP's fairness rule,
- * with an exact count of sockets (the kernel's own check reads a per-CPU
- * batched estimate).
+ * Under memory pressure, may sk queue size bytes more to write? Yes while
+ * its write queue holds less than a page (as tcp_wmem[0]: every writer
+ * may always have one skb queued), else only while its share stays within
+ * high / sockets: TCP's fairness rule, with an exact count of sockets (the
+ * kernel's own check reads a per-CPU batched estimate).
  */
-static bool glass_mem_fair(struct sock *sk, int held, int size, int floor)
+static bool glass_wmem_fair(struct sock *sk, int size)
 {
 	s64 socks, pages;
 
-	if (!sk_under_memory_pressure(sk) || held < floor)
+	if (!sk_under_memory_pressure(sk) || sk->sk_wmem_queued < PAGE_SIZE)
 		return true;
 	socks = percpu_counter_sum_positive(&glass_sockets_allocated);
 	pages = sk_mem_pages(sk->sk_wmem_queued +
@@ -267,7 +265,7 @@ bool glass_wmem_schedule(struct sock *sk, int size)
 	if (delta <= 0)
 		return true;
 	if (glass_mem_over_high(sk_mem_pages(delta)) ||
-	    !glass_mem_fair(sk, sk->sk_wmem_queued, size, PAGE_SIZE)) {
+	    !glass_wmem_fair(sk, size)) {
 		glass_enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
 		return false;
@@ -278,8 +276,15 @@ bool glass_wmem_schedule(struct sock *sk, int size)
 /**
  * glass_rmem_schedule() - room to hold skb (its truesize) on a receive queue.
  * @sk: the socket, owned.
- * @skb: the skb about to be charged with skb_set_owner_r().
+ * @skb: the skb about to be charged with skb_set_owner_r(); its bytes are
+ *	within the window this socket advertised.
  *
+ * Only the high mark refuses it. Under pressure a sender's share is held
+ * to the fairness rule (glass_wmem_schedule()) and windows stop growing
+ * (glass_rcv_free()), but what a window already offered is taken while
+ * memory lasts: dropping it (as TCP's fair share would) makes the sender
+ * send it again, and 100 connections with grown windows spent a third of
+ * their segments on retransmissions and timeouts that way.
  * Return: true if the caller may charge it; false: drop it (drop_memory).
  */
 bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
@@ -288,9 +293,7 @@ bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb)
 
 	if (delta <= 0)
 		return true;
-	if (glass_mem_over_high(sk_mem_pages(delta)) ||
-	    !glass_mem_fair(sk, atomic_read(&sk->sk_rmem_alloc), skb->truesize,
-			    READ_ONCE(glass_pernet(sock_net(sk))->sysctl.rmem[0]))) {
+	if (glass_mem_over_high(sk_mem_pages(delta))) {
 		glass_enter_memory_pressure(sk);
 		return false;
 	}

@@ -70,6 +70,8 @@ void glass_rcvbuf_adjust_now(struct sock *sk)
 		.rmem_default = glass_rmem(sk, 1),
 		.rmem_max = glass_rmem(sk, 2),
 		.held = atomic_read(&sk->sk_rmem_alloc),
+		.promised = glass_seq_after(gs->rcv_adv, gs->rcv_nxt) ?
+			    gs->rcv_adv - gs->rcv_nxt : 0,
 		.mss = max(gs->rcv_mss, gs->mss),
 		.window = gs->rcv_wnd_last,
 	};

@@ -47,12 +47,21 @@ static void glass_rcvbuf_restart(struct glass_rcvbuf_tune *t, u32 copied_seq,
 	t->time_us = now_us;
 }
 
-/* Under pressure: back to the default buffer, keeping what is held. */
+/*
+ * Under pressure: back to the default buffer, keeping what is held and
+ * room for what the advertised window still lets in, at the two bytes of
+ * buffer per byte of window it was offered with. A buffer cut below that
+ * would drop the data the sender was told to send (drop_rcvbuf), every
+ * drop a retransmission; the window stops growing instead (the pressure
+ * clamp in glass_rcv_free()) and the buffer shrinks as it is used up.
+ */
 static u32 glass_rcvbuf_shrunk(const struct glass_rcvbuf_in *in)
 {
-	u32 floor = in->held > in->rmem_default ? in->held : in->rmem_default;
+	u64 floor = (u64)in->held + 2 * (u64)in->promised;
 
-	return in->rcvbuf > floor ? floor : in->rcvbuf;
+	if (floor < in->rmem_default)
+		floor = in->rmem_default;
+	return in->rcvbuf > floor ? (u32)floor : in->rcvbuf;
 }
 
 u32 glass_rcvbuf_adjust(struct glass_rcvbuf_tune *t,

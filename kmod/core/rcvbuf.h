@@ -42,6 +42,8 @@ struct glass_rcvbuf_tune {
  * @rmem_default: net.glass.rmem[1], the buffer a socket starts with.
  * @rmem_max: net.glass.rmem[2], the most autotuning may give.
  * @held: bytes charged to the receive queues now (sk_rmem_alloc).
+ * @promised: bytes the window already advertised still lets in (from
+ *	rcv_nxt to its right edge, which never moves back).
  * @mss: the largest segment received.
  * @window: the window the buffer now spans (the initial measurement's size).
  */
@@ -52,6 +54,7 @@ struct glass_rcvbuf_in {
 	u32 rmem_default;
 	u32 rmem_max;
 	u32 held;
+	u32 promised;
 	u32 mss;
 	u32 window;
 };

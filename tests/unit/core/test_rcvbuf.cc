@@ -190,6 +190,32 @@ TEST(RcvbufAdjust, PressureGivesBackTheGrowthButKeepsWhatIsHeld) {
   EXPECT_EQ(glass_rcvbuf_adjust(&v, &in, 5000000, 1000000), 100000u);
 }
 
+// The right edge already advertised never moves back, so the buffer keeps
+// room for it: two bytes per byte of window, as it was offered. A buffer
+// cut below that dropped the sender's in-window data (drop_rcvbuf).
+TEST(RcvbufAdjust, PressureKeepsRoomForTheWindowAlreadyAdvertised) {
+  glass_rcvbuf_in in = Input(4000000);
+  in.pressure = true;
+  in.held = 100000;
+  in.promised = 1000000;
+  glass_rcvbuf_tune t = Running(100, 1000);
+  EXPECT_EQ(glass_rcvbuf_adjust(&t, &in, 5000000, 1000000), 2100000u);
+  // A window that spans the whole buffer keeps all of it.
+  in.promised = 2000000;
+  glass_rcvbuf_tune u = Running(100, 1000);
+  EXPECT_EQ(glass_rcvbuf_adjust(&u, &in, 5000000, 1000000), 4000000u);
+  // A little window left: the default is the floor, as before.
+  in.held = 0;
+  in.promised = 1000;
+  glass_rcvbuf_tune v = Running(100, 1000);
+  EXPECT_EQ(glass_rcvbuf_adjust(&v, &in, 5000000, 1000000), kDefault);
+  // No overflow from the largest values.
+  in.held = 0xffffffffu;
+  in.promised = 0xffffffffu;
+  glass_rcvbuf_tune w = Running(100, 1000);
+  EXPECT_EQ(glass_rcvbuf_adjust(&w, &in, 5000000, 1000000), 4000000u);
+}
+
 TEST(RcvbufAdjust, CopiedCountsAcrossSequenceWrap) {
   const uint32_t start = 0xffff0000u;
   glass_rcvbuf_tune t = Running(100, 10000, start);

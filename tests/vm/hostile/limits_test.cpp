@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -345,6 +347,74 @@ TEST(Limits, TransferCompletesUnderTinyMemoryLimit) {
   // One skb in flight per CPU may cross the mark before it is refused.
   EXPECT_LE(peak, kHigh + 2 * 17);
   EXPECT_GE(wait_baseline(base, 10000), 0);
+}
+
+// Bytes queued for reading on fd (SIOCINQ), -1 on error.
+int inq(int fd) {
+  int n = -1;
+  return ::ioctl(fd, SIOCINQ, &n) == 0 ? n : -1;
+}
+
+// Under memory pressure a receive buffer is given back towards the
+// namespace's default, but never below what the window already advertised
+// still lets in: the sender was told it may send that much, and whatever
+// a smaller buffer cut off would be dropped (drop_rcvbuf) and sent again.
+// Nor does pressure's fairness rule refuse in-window data (drop_memory):
+// only the high mark does. Here the default is made a page after the
+// connection offered its window, pressure is on from the first byte, with
+// enough sockets open that the fair share (high / sockets) is below what
+// the window brings; half the window arrives unread, one byte is read
+// (the read that resizes the buffer), and the rest of the window must
+// arrive without a drop.
+TEST(Limits, PressureKeepsRoomForTheWindowAlreadyOffered) {
+  gt::Pair p;
+  Conn c = connect_pair(p, 7812);
+  ASSERT_TRUE(c.server);
+  char byte = 'x';
+  ASSERT_EQ(::send(c.client.get(), &byte, 1, 0), 1);
+  ASSERT_EQ(::recv(c.server.get(), &byte, 1, 0), 1);
+  const uint32_t wnd = gt::info(c.server.get()).gi_rcv_wnd;
+  ASSERT_GE(wnd, 65536U) << "the window offered is too small to split";
+  {
+    gt::InNetns in(p.h2().name());
+    ASSERT_TRUE(write_file("/proc/sys/net/glass/rmem", "4096 4096 6291456"));
+  }
+  std::map<std::string, uint64_t> before;
+  {
+    gt::InNetns in(p.h2().name());
+    before = counters();
+  }
+  // Pressure from the first page on; 1,000 pages over at least 64 sockets
+  // is a share of 15 pages, a third of the window.
+  std::vector<Fd> idle;
+  for (int i = 0; i < 60; i++) idle.emplace_back(gt::glass_socket());
+  Limit mem("mem", "1 1 1000");
+  const size_t first = wnd / 2;
+  const size_t second = wnd - first - 4096;
+  std::vector<uint8_t> data(first + second);
+  fill_pattern(4, 0, data.data(), data.size());
+  ASSERT_EQ(::send(c.client.get(), data.data(), first, 0), static_cast<ssize_t>(first));
+  ASSERT_TRUE(gt::wait_until([&] { return inq(c.server.get()) == static_cast<int>(first); }))
+      << "the first half of the window did not arrive: " << inq(c.server.get());
+  EXPECT_EQ(sockstat().at("memory_pressure"), 1) << "pressure never began";
+  uint8_t got0 = 0;
+  ASSERT_EQ(::recv(c.server.get(), &got0, 1, 0), 1);
+  ASSERT_EQ(got0, data[0]);
+  ASSERT_EQ(::send(c.client.get(), data.data() + first, second, 0), static_cast<ssize_t>(second));
+  const int want = static_cast<int>(first + second - 1);
+  EXPECT_TRUE(gt::wait_until([&] { return inq(c.server.get()) == want; }))
+      << "the rest of the window did not arrive unread: " << inq(c.server.get()) << " of " << want
+      << " bytes queued, receive buffer " << gt::info(c.server.get()).gi_rcvbuf;
+  std::map<std::string, uint64_t> d;
+  {
+    gt::InNetns in(p.h2().name());
+    d = delta(counters(), before);
+  }
+  EXPECT_EQ(d["drop_rcvbuf"], 0U);
+  EXPECT_EQ(d["drop_memory"], 0U);
+  std::vector<uint8_t> got(want);
+  ASSERT_TRUE(gt::read_all(c.server.get(), got.data(), got.size()));
+  EXPECT_EQ(std::memcmp(got.data(), data.data() + 1, got.size()), 0);
 }
 
 // A reader who has read everything it was sent still gets the next
