@@ -206,6 +206,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_TX_PAGES_REUSED] = "tx_pages_reused",
 	[GLASS_MIB_TX_HELD] = "tx_held",
 	[GLASS_MIB_TLP_IN_HOST] = "tlp_tail_in_host",
+	[GLASS_MIB_TX_PAGES_SHARED] = "tx_pages_shared",
 };
 
 /*

@@ -27,6 +27,15 @@
  * counters tx_pages_new and tx_pages_reused (/proc/net/glass_stat) show
  * how often a page was used again.
  *
+ * A socket with less than a ring page queued (an idle one starting a
+ * write, a writer of short bursts) has no ring page to fill again, so it
+ * copies into the writing task's page frag instead, as TCP does every
+ * write (sk_page_frag(): one page shared by all the task's sockets, each
+ * skb holding its own reference): one program writing 16 KiB to each of
+ * 10,000 connections in turn zeroed a new 32 KiB page per write, half of
+ * it never filled, and that zeroing cost its writer more than the copy.
+ * Counted as tx_pages_shared.
+ *
  * The ring is the socket's: it is used and changed only with the socket
  * owned (sendmsg under lock_sock(); the ACK path, which trims it, owned
  * by the user or by the softirq with the socket not owned).
@@ -114,16 +123,25 @@ static bool glass_txpage_next(struct sock *sk, struct glass_txpage_ring *r)
  * glass_txpage_frag() - where the next copied bytes go.
  * @sk: the socket, owned.
  *
- * Return: the page being filled, with room from its offset to its size
- * (the caller attaches what it copies and advances the offset), or NULL
- * without memory: the socket enters memory pressure, as with
- * sk_page_frag_refill().
+ * Return: the page being filled, the ring's or the task's, with room from
+ * its offset to its size (the caller attaches what it copies, takes a
+ * reference and advances the offset), or NULL without memory: the
+ * socket enters memory pressure, as with sk_page_frag_refill().
  */
 struct page_frag *glass_txpage_frag(struct sock *sk)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct glass_txpage_ring *r = gs->txpages;
+	struct page_frag *pfrag;
 
+	if ((!r || !r->count) &&
+	    sk->sk_wmem_queued < (PAGE_SIZE << GLASS_TXPAGE_ORDER)) {
+		pfrag = sk_page_frag(sk);
+		if (!sk_page_frag_refill(sk, pfrag))
+			return NULL;
+		glass_inc_stat(sock_net(sk), GLASS_MIB_TX_PAGES_SHARED);
+		return pfrag;
+	}
 	if (!r) {
 		r = kzalloc(sizeof(*r), sk->sk_allocation);
 		if (!r)

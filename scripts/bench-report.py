@@ -5,7 +5,8 @@ docs/perf.md's benchmark section.
 bench-report.py DIR [--docs docs/perf.md --commit ID --date YYYY-MM-DD]
 
 DIR holds rep*.json (glass perf --json, all tests, one per repetition),
-sweep-P*.json (bulk with -P N), many-*.json (the many test), netem.json and
+sweep-P*.json (bulk with -P N), many-*.json (the many test), busypoll.json (rr
+with SO_BUSY_POLL), netem.json and
 the guest's facts (cpus, mem_kb, kernel, many_count). Writes DIR/bench.md,
 DIR/bench.csv, DIR/sweep.csv, DIR/sweep.gp and, when gnuplot is installed,
 DIR/sweep.svg. Ratios are taken within each run (glass / tcp-veth of the
@@ -152,6 +153,18 @@ def markdown(dirname, reps, rows, sw):
                        f'{fmt(figure(d, "tcp-veth", "stream-min"))} | '
                        f'{(g / t if g and t else 0):.2f}x | {vs} | {fmt(gw)} | {fmt(tw)} | '
                        f'{wvs} |')
+        out.append('')
+    busy = os.path.join(dirname, 'busypoll.json')
+    if os.path.exists(busy):
+        d = load(busy)
+        cells = []
+        for q in ('p50', 'p99', 'p99.9'):
+            g, t = figure(d, 'glass', q), figure(d, 'tcp-veth', q)
+            cells.append(f'{q} {fmt(g)} us (**{(g / t if g and t else 0):.2f}x** TCP)')
+        u = figure(d, 'unix', 'p50')
+        out.append('Request/response with `SO_BUSY_POLL` 50 us on both ends (`--tests rr '
+                   '--busy-poll 50`, one run; TCP over veth has no poll to spin on): glass '
+                   + ', '.join(cells) + f'; AF_UNIX p50 {fmt(u)} us.')
         out.append('')
     netem = os.path.join(dirname, 'netem.json')
     if os.path.exists(netem):

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make bench`, inside the guest: glass perf's one-host run five times (all
 # tests), a -P sweep 1..64, the many-connections run (10,000 connections,
-# else as many as the guest could take) and one run under netem, each as
+# else as many as the guest could take), request/response with
+# SO_BUSY_POLL and one run under netem, each as
 # JSON in /out/bench (the host's out/bench/<time>/vm/guest/bench);
 # scripts/bench-report.py turns them into the table, the plot and
 # docs/perf.md's section. Timing is never a failure here: only a run that
@@ -45,6 +46,10 @@ for n in 10000 5000 2000 1000; do
 done
 [ -f "$RES/many_count" ] || rc=1
 run "many-100" --tests many --many 100 --transports glass,tcp-veth --time "$SECS" -l 16K || rc=1
+# Request/response with SO_BUSY_POLL on both ends: glass's readers spin on
+# their device's poll; TCP over veth has none to spin on.
+run "busypoll" --tests rr --transports glass,tcp-veth,unix --busy-poll 50 \
+	--requests 5000 || rc=1
 run "netem" --tests bulk --transports glass,tcp-veth --time "$((SECS * 2))" \
 	--netem "delay 5ms loss 1%" || rc=1
 echo "== bench: results in $RES (exit $rc)"
