@@ -232,15 +232,26 @@ static bool glass_memory_over_limit(void)
 /*
  * Under memory pressure, may sk queue size bytes more to write? Yes while
  * its write queue holds less than a page (as tcp_wmem[0]: every writer
- * may always have one skb queued), else only while its share stays within
- * high / sockets: TCP's fairness rule, with an exact count of sockets (the
- * kernel's own check reads a per-CPU batched estimate).
+ * may have one skb queued) and glass stays below the writers' mark, else
+ * only while its share stays within high / sockets: TCP's fairness rule,
+ * with an exact count of sockets (the kernel's own check reads a per-CPU
+ * batched estimate). The writers' mark, halfway from the pressure mark to
+ * the high mark, leaves the rest to data already sent, which receivers
+ * refuse only at the high mark (glass_rmem_schedule()): the first page is
+ * the one allowance that grows with the number of sockets, and 10,000
+ * idle writers each queueing 16 KiB under pressure took glass to the high
+ * mark, where the receivers dropped.
  */
 static bool glass_wmem_fair(struct sock *sk, int size)
 {
+	long writers = (READ_ONCE(sysctl_glass_mem[1]) +
+			READ_ONCE(sysctl_glass_mem[2])) / 2;
 	s64 socks, pages;
 
-	if (!sk_under_memory_pressure(sk) || sk->sk_wmem_queued < PAGE_SIZE)
+	if (!sk_under_memory_pressure(sk))
+		return true;
+	if (sk->sk_wmem_queued < PAGE_SIZE &&
+	    !glass_mem_exceeds(writers, sk_mem_pages(size)))
 		return true;
 	socks = percpu_counter_sum_positive(&glass_sockets_allocated);
 	pages = sk_mem_pages(sk->sk_wmem_queued +
