@@ -46,6 +46,15 @@ class PatternReader {
   std::thread t_;
 };
 
+// Writes len bytes of the pattern at off, has them read and waits until
+// all are acknowledged: the socket is idle again.
+void write_then_idle(const tt::Link& link, uint64_t len, uint64_t off) {
+  PatternReader reader(link.server, len, off);
+  ASSERT_TRUE(tt::send_pattern(link.client, kSeed, len, off));
+  ASSERT_EQ(reader.join(), "");
+  ASSERT_TRUE(tt::wait_all_acked(link.client, 5000)) << "never all acknowledged";
+}
+
 }  // namespace
 
 // The buffers bound what the writer's queue and the reader's hold to a few
@@ -101,10 +110,7 @@ TEST(TxPages, AnIdleSocketKeepsNoPage) {
   ASSERT_GE(link.server, 0);
   PageCounts before = page_counts(link.h1());
   for (uint64_t i = 0; i < 2; i++) {
-    PatternReader reader(link.server, kWrite, i * kWrite);
-    ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kWrite, i * kWrite));
-    ASSERT_EQ(reader.join(), "");
-    ASSERT_TRUE(tt::wait_all_acked(link.client, 5000)) << "never all acknowledged";
+    ASSERT_NO_FATAL_FAILURE(write_then_idle(link, kWrite, i * kWrite));
     const PageCounts after = page_counts(link.h1());
     EXPECT_GE(after.shared - before.shared, 1U) << "write " << i << " began in no task page";
     EXPECT_GE(after.fresh - before.fresh, 1U) << "write " << i << " took no page of its own";
@@ -123,12 +129,8 @@ TEST(TxPages, ShortWritesToAnIdleSocketFillTheTasksPage) {
   link.open();
   ASSERT_GE(link.server, 0);
   const PageCounts before = page_counts(link.h1());
-  for (uint64_t i = 0; i < 4; i++) {
-    PatternReader reader(link.server, kWrite, i * kWrite);
-    ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kWrite, i * kWrite));
-    ASSERT_EQ(reader.join(), "");
-    ASSERT_TRUE(tt::wait_all_acked(link.client, 5000)) << "never all acknowledged";
-  }
+  for (uint64_t i = 0; i < 4; i++)
+    ASSERT_NO_FATAL_FAILURE(write_then_idle(link, kWrite, i * kWrite));
   const PageCounts after = page_counts(link.h1());
   EXPECT_GE(after.shared - before.shared, 4U);
   EXPECT_EQ(after.fresh, before.fresh);
