@@ -387,6 +387,7 @@ TEST(Limits, PressureKeepsRoomForTheWindowAlreadyOffered) {
   // Pressure from the first page on; 1,000 pages over at least 64 sockets
   // is a share of 15 pages, a third of the window.
   std::vector<Fd> idle;
+  idle.reserve(60);
   for (int i = 0; i < 60; i++) idle.emplace_back(gt::glass_socket());
   Limit mem("mem", "1 1 1000");
   const size_t first = wnd / 2;
@@ -436,6 +437,7 @@ TEST(Limits, IdleWritersStopAtTheWritersMark) {
   size_t writes = 0;
   {
     std::vector<Fd> idle;
+    idle.reserve(200);
     for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
     Limit mem("mem", "1 1 " + std::to_string(kHigh));
     gt::Pair p;

@@ -145,9 +145,12 @@ TEST(Autotune, MemoryPressureGivesTheGrowthBackAndStopsIt) {
   tt::Link link;
   const Rmem r = read_rmem(link.h2());
   // Under pressure the receiver gives its growth back down to the default
-  // or what it holds, whichever is more (core/rcvbuf.c): the sender's
-  // buffer is kept at the default (no send-buffer autotuning), so what
-  // it can have in flight, hence what the receiver holds, stays small.
+  // or what it holds and what its advertised window still lets in,
+  // whichever is more (core/rcvbuf.c): the sender's buffer is kept at the
+  // default (no send-buffer autotuning), so what it can have in flight,
+  // hence what the receiver holds, stays small; and the transfer under
+  // pressure outlasts the window offered before it (new windows reach no
+  // more than four segments past what was read).
   tt::Options o;
   o.client_sndbuf = r.def / 2;  // doubled by the kernel
   link.open(o);
@@ -160,11 +163,13 @@ TEST(Autotune, MemoryPressureGivesTheGrowthBackAndStopsIt) {
   // Pressure from the first page on; the high mark stays where it was,
   // so nothing is refused outright.
   const long entered = sockstat("memory_pressure_entered");
+  const uint64_t offered = gt::info(link.server).gi_rcv_wnd;
   write_proc("/proc/sys/net/glass/mem", "1 1 " + std::to_string(high));
-  const uint64_t more = 2u << 20;
+  const uint64_t more = offered + (512u << 10);
   const Seen s = transfer_watching_window(link, more, 16u << 20);
   EXPECT_GT(sockstat("memory_pressure_entered"), entered);
-  std::printf("autotune: grown to %u, under pressure %u\n", grown.rcvbuf, s.rcvbuf);
+  std::printf("autotune: grown to %u (window %llu), under pressure %u\n", grown.rcvbuf,
+              static_cast<unsigned long long>(offered), s.rcvbuf);
   // The default, or what was held at the last read under pressure (at
   // most the sender's buffer and the skb overhead of what it sent: 1 of
   // 4 runs ended at 273664 for a 212992 default).
