@@ -54,6 +54,13 @@ glass_rcvbuf_tune Running(uint32_t rtt_us, uint32_t space, uint32_t seq = 0) {
   return t;
 }
 
+// One adjustment of a running measurement (RTT 100 us) at copied_seq
+// 5000000 and time 1000000: what a read decides under in.
+uint32_t AdjustOnce(const glass_rcvbuf_in& in) {
+  glass_rcvbuf_tune t = Running(100, 1000);
+  return glass_rcvbuf_adjust(&t, &in, 5000000, 1000000);
+}
+
 TEST(RcvbufForRate, HandComputed) {
   // rcvwin = 2*2000 + 16*100 = 5600; grow = 5600 * 1000 / 1000 = 5600;
   // rcvwin = 5600 + 2*5600 = 16800; buffer 33600.
@@ -181,13 +188,11 @@ TEST(RcvbufAdjust, PressureGivesBackTheGrowthButKeepsWhatIsHeld) {
   EXPECT_EQ(glass_rcvbuf_adjust(&t, &in, 5000000, 1000000), kDefault);
   EXPECT_EQ(t.seq, 5000000u);  // a new measurement starts
   in.held = 700000;
-  glass_rcvbuf_tune u = Running(100, 1000);
-  EXPECT_EQ(glass_rcvbuf_adjust(&u, &in, 5000000, 1000000), 700000u);
+  EXPECT_EQ(AdjustOnce(in), 700000u);
   // A buffer at or below the default is left as it is.
   in.rcvbuf = 100000;
   in.held = 0;
-  glass_rcvbuf_tune v = Running(100, 1000);
-  EXPECT_EQ(glass_rcvbuf_adjust(&v, &in, 5000000, 1000000), 100000u);
+  EXPECT_EQ(AdjustOnce(in), 100000u);
 }
 
 // The right edge already advertised never moves back, so the buffer keeps
@@ -198,22 +203,18 @@ TEST(RcvbufAdjust, PressureKeepsRoomForTheWindowAlreadyAdvertised) {
   in.pressure = true;
   in.held = 100000;
   in.promised = 1000000;
-  glass_rcvbuf_tune t = Running(100, 1000);
-  EXPECT_EQ(glass_rcvbuf_adjust(&t, &in, 5000000, 1000000), 2100000u);
+  EXPECT_EQ(AdjustOnce(in), 2100000u);
   // A window that spans the whole buffer keeps all of it.
   in.promised = 2000000;
-  glass_rcvbuf_tune u = Running(100, 1000);
-  EXPECT_EQ(glass_rcvbuf_adjust(&u, &in, 5000000, 1000000), 4000000u);
+  EXPECT_EQ(AdjustOnce(in), 4000000u);
   // A little window left: the default is the floor, as before.
   in.held = 0;
   in.promised = 1000;
-  glass_rcvbuf_tune v = Running(100, 1000);
-  EXPECT_EQ(glass_rcvbuf_adjust(&v, &in, 5000000, 1000000), kDefault);
+  EXPECT_EQ(AdjustOnce(in), kDefault);
   // No overflow from the largest values.
   in.held = 0xffffffffu;
   in.promised = 0xffffffffu;
-  glass_rcvbuf_tune w = Running(100, 1000);
-  EXPECT_EQ(glass_rcvbuf_adjust(&w, &in, 5000000, 1000000), 4000000u);
+  EXPECT_EQ(AdjustOnce(in), 4000000u);
 }
 
 TEST(RcvbufAdjust, CopiedCountsAcrossSequenceWrap) {
