@@ -197,6 +197,7 @@ void glass_init_sock(struct sock *sk)
 	gs->rcv_mss = GLASS_DEFAULT_MSS;
 	gs->born_us = glass_now_us();
 	gs->cc_algo = READ_ONCE(glass_pernet(sock_net(sk))->sysctl.congestion_control);
+	gs->reply_poll = GLASS_REPLY_INIT;
 	glass_set_cookie(sk);
 	glass_init_timers(sk);
 	gs->sndbuf_init = sk->sk_sndbuf;

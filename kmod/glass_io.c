@@ -361,16 +361,20 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	if (!(msg->msg_flags & MSG_MORE))
 		glass_push(sk);
 	glass_zc_end(uarg, copied);
+	if (copied)
+		WRITE_ONCE(gs->reply_poll, glass_reply_wrote(gs->reply_poll));
 	release_sock(sk);
 	return copied;
 
 error:
 	glass_push(sk);
 	glass_zc_end(uarg, copied);
-	if (copied)
+	if (copied) {
+		WRITE_ONCE(gs->reply_poll, glass_reply_wrote(gs->reply_poll));
 		err = copied;
-	else
+	} else {
 		err = sk_stream_error(sk, msg->msg_flags, err);
+	}
 	release_sock(sk);
 	return err;
 }
@@ -450,6 +454,66 @@ static void glass_busy_poll(struct sock *sk, bool nonblock)
 		sk_busy_loop(sk, nonblock);
 }
 
+static unsigned long glass_reply_poll_us(const struct sock *sk)
+{
+	return READ_ONCE(glass_pernet(sock_net(sk))->sysctl.reply_poll_us);
+}
+
+/* The reply poll's end: something to read, or to report, or time is up. */
+static bool glass_reply_poll_end(void *arg, unsigned long start)
+{
+	struct sock *sk = arg;
+
+	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+	       READ_ONCE(sk->sk_err) ||
+	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+	       signal_pending(current) ||
+	       time_after(busy_loop_current_time(),
+			  start + glass_reply_poll_us(sk));
+}
+
+/*
+ * A blocking read by a socket that wrote since it last read waits for a
+ * reply: with nothing queued, spin on the device poll its segments
+ * arrive by for up to net.glass.reply_poll_us before sleeping, as
+ * SO_BUSY_POLL would, while such spins keep finding the reply
+ * (core/replypoll.h). Returns how the read waits, for glass_reply_taken().
+ */
+static enum glass_reply_wait glass_reply_poll(struct sock *sk, int flags)
+{
+	u8 state = READ_ONCE(glass_sk(sk)->reply_poll);
+	unsigned int napi_id = READ_ONCE(sk->sk_napi_id);
+	struct net *net = sock_net(sk);
+
+	if (!IS_ENABLED(CONFIG_NET_RX_BUSY_POLL) ||
+	    (flags & (MSG_DONTWAIT | MSG_PEEK)) ||
+	    !(state & GLASS_REPLY_WANTED) || !glass_reply_poll_us(sk) ||
+	    sk_can_busy_loop(sk) || napi_id < MIN_NAPI_ID ||
+	    !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+	    inet_sk_state_load(sk) != TCP_ESTABLISHED)
+		return GLASS_REPLY_NONE;
+	if (!glass_reply_may_poll(state))
+		return GLASS_REPLY_SLEPT_ONLY;
+	napi_busy_loop(napi_id, glass_reply_poll_end, sk, false,
+		       BUSY_POLL_BUDGET);
+	glass_inc_stat(net, GLASS_MIB_REPLY_POLLS);
+	if (skb_queue_empty_lockless(&sk->sk_receive_queue))
+		return GLASS_REPLY_MISS;
+	glass_inc_stat(net, GLASS_MIB_REPLY_POLL_HITS);
+	return GLASS_REPLY_HIT;
+}
+
+/*
+ * The read took bytes (owner): nothing is asked any more, and the credit
+ * follows how it waited.
+ */
+static void glass_reply_taken(struct sock *sk, enum glass_reply_wait wait)
+{
+	struct glass_sock *gs = glass_sk(sk);
+
+	WRITE_ONCE(gs->reply_poll, glass_reply_read(gs->reply_poll, wait));
+}
+
 /**
  * glass_recvmsg() - recv(), read(), recvmsg() on a glass socket.
  * @sock: the socket.
@@ -473,6 +537,7 @@ int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	struct glass_sock *gs = glass_sk(sk);
 	bool peek = flags & MSG_PEEK;
 	int copied = 0, target, err;
+	enum glass_reply_wait replied;
 	long timeo;
 
 	if (flags & MSG_OOB)
@@ -480,6 +545,7 @@ int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	if (flags & MSG_ERRQUEUE)
 		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 	glass_busy_poll(sk, flags & MSG_DONTWAIT);
+	replied = glass_reply_poll(sk, flags);
 	lock_sock(sk);
 	err = -ENOTCONN;
 	if (sk->sk_state == TCP_LISTEN)
@@ -495,8 +561,11 @@ int glass_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			break;
 		}
 		copied += err;
-		if (!peek && err)
+		if (!peek && err) {
 			glass_rcvbuf_adjust_now(sk);
+			glass_reply_taken(sk, replied);
+			replied = GLASS_REPLY_NONE;
+		}
 		if (!peek)
 			glass_window_update_check(sk);
 		if (copied >= target || copied == len)

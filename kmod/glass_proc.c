@@ -207,6 +207,8 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_TX_HELD] = "tx_held",
 	[GLASS_MIB_TLP_IN_HOST] = "tlp_tail_in_host",
 	[GLASS_MIB_TX_PAGES_SHARED] = "tx_pages_shared",
+	[GLASS_MIB_REPLY_POLLS] = "reply_polls",
+	[GLASS_MIB_REPLY_POLL_HITS] = "reply_poll_hits",
 };
 
 /*

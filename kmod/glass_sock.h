@@ -39,6 +39,8 @@
  * - sk_shutdown, sk_err, sk_max_ack_backlog, sk_sndbuf, sk_rcvbuf: poll,
  *   the SYN path, the receive path.
  * - rcv_unread: written by the owner, read by poll.
+ * - reply_poll: written by the owner, read by a blocking read before it
+ *   takes the lock (glass_reply_poll()).
  * - oif: written by the owner (glass_use_dev()), read by the device
  *   notifier under the connection bucket lock (glass_conn.c).
  * - accept_len, pending_len: written under accept_lock, read by poll, by
@@ -76,6 +78,7 @@
 #include "core/sack.h"
 #include "core/rack.h"
 #include "core/rcvbuf.h"
+#include "core/replypoll.h"
 #include "glass_frame.h"
 
 /*
@@ -113,6 +116,8 @@ struct glass_mib_counters {
  * @queue_hold_bytes: a sender waits while the receiving queue of the pair
  *	(or loopback) it sends over holds this many bytes (glass_dev_hold());
  *	0 never waits.
+ * @reply_poll_us: how long a read awaiting a reply spins before it sleeps
+ *	(core/replypoll.h); 0 never spins.
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -128,6 +133,7 @@ struct glass_sysctl {
 	int rmem[3];
 	int wmem[3];
 	int queue_hold_bytes;
+	int reply_poll_us;
 };
 
 /**
@@ -328,6 +334,7 @@ struct glass_sock {
 	bool frto_orig:1;		/* this ACK delivered an original (F-RTO) */
 	bool wake_owed:1;		/* readable: wake once unlocked (input) */
 	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */
+	u8 reply_poll;			/* core/replypoll.h; read unlocked (ONCE) */
 
 	/* Lifetime totals, for GLASS_INFO: protected by the socket lock. */
 	u32 total_retrans;

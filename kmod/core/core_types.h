@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 /* The same base types as the kernel's asm-generic/int-ll64.h. */
+typedef unsigned char u8;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef int s32;
