@@ -244,12 +244,13 @@ static bool glass_memory_over_limit(void)
  */
 static bool glass_wmem_fair(struct sock *sk, int size)
 {
-	long writers = (READ_ONCE(sysctl_glass_mem[1]) +
-			READ_ONCE(sysctl_glass_mem[2])) / 2;
+	long writers;
 	s64 socks, pages;
 
 	if (!sk_under_memory_pressure(sk))
 		return true;
+	writers = (READ_ONCE(sysctl_glass_mem[1]) +
+		   READ_ONCE(sysctl_glass_mem[2])) / 2;
 	if (sk->sk_wmem_queued < PAGE_SIZE &&
 	    !glass_mem_exceeds(writers, sk_mem_pages(size)))
 		return true;

@@ -12,6 +12,7 @@
 #include "glass_engine.h"
 #include "glass_mem.h"
 #include "core/rcvbuf.h"
+#include "core/window.h"
 
 /* net.glass.rmem[i] of the socket's namespace, never below SO_RCVBUF's floor. */
 static u32 glass_rmem(const struct sock *sk, int i)
@@ -70,8 +71,7 @@ void glass_rcvbuf_adjust_now(struct sock *sk)
 		.rmem_default = glass_rmem(sk, 1),
 		.rmem_max = glass_rmem(sk, 2),
 		.held = atomic_read(&sk->sk_rmem_alloc),
-		.promised = glass_seq_after(gs->rcv_adv, gs->rcv_nxt) ?
-			    gs->rcv_adv - gs->rcv_nxt : 0,
+		.promised = glass_rcv_window_left(gs->rcv_nxt, gs->rcv_adv),
 		.mss = max(gs->rcv_mss, gs->mss),
 		.window = gs->rcv_wnd_last,
 	};

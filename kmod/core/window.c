@@ -47,9 +47,12 @@ u32 glass_rcv_select_window(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 
 	if (glass_rcv_edge_moves(rcv_nxt, rcv_adv, free, thresh))
 		return free;
-	if (glass_seq_after(rcv_adv, rcv_nxt))
-		return rcv_adv - rcv_nxt;
-	return 0;
+	return glass_rcv_window_left(rcv_nxt, rcv_adv);
+}
+
+u32 glass_rcv_window_left(u32 rcv_nxt, u32 rcv_adv)
+{
+	return glass_seq_after(rcv_adv, rcv_nxt) ? rcv_adv - rcv_nxt : 0;
 }
 
 /* The same test glass_rcv_select_window() makes before moving the edge. */
@@ -61,15 +64,10 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 	return glass_rcv_edge_moves(rcv_nxt, rcv_adv, free, thresh);
 }
 
-/*
- * What is left of the advertised window (0 once rcv_nxt reached or passed
- * its edge) at most half of what would be offered now.
- */
+/* What is left of the advertised window at most half of what would be offered now. */
 bool glass_rcv_window_doubles(u32 rcv_nxt, u32 rcv_adv, u32 free)
 {
-	u32 left = glass_seq_after(rcv_adv, rcv_nxt) ? rcv_adv - rcv_nxt : 0;
-
-	return free >= (u64)left * 2;
+	return free >= (u64)glass_rcv_window_left(rcv_nxt, rcv_adv) * 2;
 }
 
 /*

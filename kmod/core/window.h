@@ -43,6 +43,15 @@ bool glass_rcv_window_update_due(u32 rcv_nxt, u32 rcv_adv, u32 free, u32 mss,
 				 u32 rcv_space);
 
 /**
+ * glass_rcv_window_left() - what the advertised window still lets in.
+ * @rcv_nxt: next sequence number expected.
+ * @rcv_adv: right edge advertised last.
+ * Return: rcv_adv - rcv_nxt, or 0 once rcv_nxt reached or passed the edge
+ * (the peer overran the window).
+ */
+u32 glass_rcv_window_left(u32 rcv_nxt, u32 rcv_adv);
+
+/**
  * glass_rcv_window_doubles() - is a window update worth a segment?
  * @rcv_nxt: next sequence number expected.
  * @rcv_adv: right edge advertised last.

@@ -147,6 +147,13 @@ TEST(Window, UpdateDueAcrossWrap) {
   EXPECT_FALSE(glass_rcv_window_update_due(0xfffffff0u, 0x10, kMss, kMss, kSpace));
 }
 
+TEST(Window, LeftIsWhatTheEdgeStillLetsIn) {
+  EXPECT_EQ(glass_rcv_window_left(100, 1100), 1000U);
+  EXPECT_EQ(glass_rcv_window_left(1100, 1100), 0U) << "the edge reached";
+  EXPECT_EQ(glass_rcv_window_left(1200, 1100), 0U) << "the peer overran the edge";
+  EXPECT_EQ(glass_rcv_window_left(0xfffffff0u, 0x10), 0x20U) << "across the wrap";
+}
+
 TEST(Window, UpdateWorthItOnceTheWindowDoubles) {
   // 1000 bytes left of the last window: worth an update from 2000 free.
   EXPECT_FALSE(glass_rcv_window_doubles(100, 1100, 1999));
