@@ -210,8 +210,8 @@ void glass_init_sock(struct sock *sk)
  * @parent: the listener, locked.
  * @gfp: allocation flags (softirq: GFP_ATOMIC).
  *
- * The child inherits the listener's buffer sizes and options and holds a
- * reference on it.
+ * The child inherits the listener's buffer sizes and options (those glass
+ * uses: SO_MARK and SO_PRIORITY among them) and holds a reference on it.
  * Return: the child (one reference), or NULL.
  */
 struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
@@ -235,6 +235,18 @@ struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 	sk->sk_sndtimeo = parent->sk_sndtimeo;
 	sk->sk_rcvtimeo = parent->sk_rcvtimeo;
 	sk->sk_lingertime = parent->sk_lingertime;
+	/*
+	 * As TCP's children (sk_clone_lock() copies the listener): the
+	 * priority and mark each segment carries (tc, policy routing), and
+	 * SO_BUSY_POLL's spin.
+	 */
+	sk->sk_priority = parent->sk_priority;
+	sk->sk_mark = parent->sk_mark;
+#ifdef CONFIG_NET_RX_BUSY_POLL
+	WRITE_ONCE(sk->sk_ll_usec, READ_ONCE(parent->sk_ll_usec));
+	WRITE_ONCE(sk->sk_prefer_busy_poll, READ_ONCE(parent->sk_prefer_busy_poll));
+	WRITE_ONCE(sk->sk_busy_poll_budget, READ_ONCE(parent->sk_busy_poll_budget));
+#endif
 	if (sock_flag(parent, SOCK_LINGER))
 		sock_set_flag(sk, SOCK_LINGER);
 	if (sock_flag(parent, SOCK_ZEROCOPY))

@@ -53,6 +53,27 @@ TEST(Options, AcceptedSocketInheritsListenerBuffers) {
   EXPECT_EQ(st::int_opt(a, SOL_SOCKET, SO_RCVBUF), 60000);
 }
 
+TEST(Options, AcceptedSocketInheritsMarkPriorityAndBusyPoll) {
+  // As TCP's: the mark and priority every segment of the connection
+  // carries (tc filters, policy routing), and SO_BUSY_POLL's spin.
+  gt::Loopback lo;
+  gt::InNetns in(lo.ns().name());
+  Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5519));
+  const int mark = 42;
+  const int prio = 5;
+  const int usec = 77;
+  ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)), 0);
+  ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)), 0);
+  ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_BUSY_POLL, &usec, sizeof(usec)), 0);
+  Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5519));
+  Fd a = Fd(accept(l, nullptr, nullptr));
+  ASSERT_GE(a, 0);
+  EXPECT_EQ(st::int_opt(a, SOL_SOCKET, SO_MARK), mark);
+  EXPECT_EQ(st::int_opt(a, SOL_SOCKET, SO_PRIORITY), prio);
+  EXPECT_EQ(st::int_opt(a, SOL_SOCKET, SO_BUSY_POLL), usec);
+  EXPECT_EQ(st::int_opt(c, SOL_SOCKET, SO_MARK), 0) << "the client set none";
+}
+
 TEST(Options, SoErrorIsZeroOnHealthySocket) {
   st::LoopConn c(5502);
   EXPECT_EQ(st::so_error(c.client), 0);
