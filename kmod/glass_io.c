@@ -360,19 +360,17 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	if (!(msg->msg_flags & MSG_MORE))
 		glass_push(sk);
-	glass_zc_end(uarg, copied);
-	if (copied)
-		WRITE_ONCE(gs->reply_poll, glass_reply_wrote(gs->reply_poll));
-	release_sock(sk);
-	return copied;
+	err = 0;
+	goto out;
 
 error:
 	glass_push(sk);
+out:
 	glass_zc_end(uarg, copied);
 	if (copied) {
 		WRITE_ONCE(gs->reply_poll, glass_reply_wrote(gs->reply_poll));
 		err = copied;
-	} else {
+	} else if (err) {
 		err = sk_stream_error(sk, msg->msg_flags, err);
 	}
 	release_sock(sk);

@@ -20,16 +20,11 @@ u8 glass_reply_read(u8 state, enum glass_reply_wait wait)
 	u8 credit = state & GLASS_REPLY_CREDIT;
 	u8 slept = state & GLASS_REPLY_SLEPT;
 
-	switch (wait) {
-	case GLASS_REPLY_HIT:
+	if (wait == GLASS_REPLY_HIT)
 		return credit < GLASS_REPLY_CREDIT_MAX ? (u8)(credit + 1) : credit;
-	case GLASS_REPLY_MISS:
+	if (wait == GLASS_REPLY_MISS)
 		return credit ? (u8)(credit - 1) : 0;
-	case GLASS_REPLY_SLEPT_ONLY:
-		if (slept < GLASS_REPLY_SLEPT)
-			slept = (u8)(slept + GLASS_REPLY_SLEPT_ONE);
-		return (u8)(slept | credit);
-	default:
-		return (u8)(slept | credit);
-	}
+	if (wait == GLASS_REPLY_SLEPT_ONLY && slept < GLASS_REPLY_SLEPT)
+		slept = (u8)(slept + GLASS_REPLY_SLEPT_ONE);
+	return (u8)(slept | credit);
 }
