@@ -19,6 +19,7 @@
 #include "glass_socket.h"
 #include "glass_trace.h"
 #include "glass_txpage.h"
+#include "glass_txspare.h"
 #include "glass_zerocopy.h"
 
 /* Whole segments of one frame (a train, see glass_output.c), at least one. */
@@ -381,6 +382,7 @@ out:
 static void glass_eat_skb(struct sock *sk, struct sk_buff *skb)
 {
 	__skb_unlink(skb, &sk->sk_receive_queue);
+	glass_txspare_harvest(skb);
 	kfree_skb(skb);
 }
 

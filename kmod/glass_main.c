@@ -19,6 +19,7 @@
 #include "glass_engine.h"
 #include "glass_conn.h"
 #include "glass_socket.h"
+#include "glass_txspare.h"
 
 static const struct net_proto_family glass_family_ops = {
 	.family	= PF_GLASS,
@@ -163,6 +164,7 @@ static void __exit glass_exit(void)
 	glass_mem_sysctl_exit();
 	unregister_pernet_subsys(&glass_net_ops);
 	glass_mem_exit();
+	glass_txspare_exit();
 }
 
 module_init(glass_init);

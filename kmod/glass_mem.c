@@ -23,6 +23,7 @@
 
 #include "glass_sock.h"
 #include "glass_mem.h"
+#include "glass_txspare.h"
 
 static atomic_long_t glass_memory_allocated;
 static DEFINE_PER_CPU(int, glass_memory_per_cpu_fw_alloc);
@@ -367,6 +368,7 @@ void glass_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 {
 	sk_wmem_queued_add(sk, -skb->truesize);
 	sk_mem_uncharge(sk, skb->truesize);
+	glass_txspare_harvest(skb);
 	kfree_skb(skb);
 }
 

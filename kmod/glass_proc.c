@@ -209,6 +209,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_TX_PAGES_SHARED] = "tx_pages_shared",
 	[GLASS_MIB_REPLY_POLLS] = "reply_polls",
 	[GLASS_MIB_REPLY_POLL_HITS] = "reply_poll_hits",
+	[GLASS_MIB_TX_PAGES_SPARE] = "tx_pages_spare",
 };
 
 /*

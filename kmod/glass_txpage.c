@@ -36,6 +36,10 @@
  * it never filled, and that zeroing cost its writer more than the copy.
  * Counted as tx_pages_shared.
  *
+ * A page needed for the ring or the task's frag is taken from the spare
+ * pages (glass_txspare.c: those whose last holder let go, and the free
+ * pages a ring lets go of) before the allocator is asked for one.
+ *
  * The ring is the socket's: it is used and changed only with the socket
  * owned (sendmsg under lock_sock(); the ACK path, which trims it, owned
  * by the user or by the softirq with the socket not owned).
@@ -45,8 +49,8 @@
 
 #include "glass_sock.h"
 #include "glass_txpage.h"
+#include "glass_txspare.h"
 
-#define GLASS_TXPAGE_ORDER	3
 #define GLASS_TXPAGE_RING	32	/* pages: 1 MiB */
 #define GLASS_TXPAGE_SPARE	2	/* free pages kept for the writer */
 /* A page with less room than this left is full: take the next. */
@@ -87,15 +91,51 @@ static void glass_txpage_push(struct glass_txpage_ring *r, struct page *page)
 	r->cur.size = page_size(page);
 }
 
-/* A new page: order 3 if the allocator has one at hand, else a single page. */
+/*
+ * A page to fill: a spare one (glass_txspare.c) if any, unzeroed; else
+ * a new one, order 3 if the allocator has one at hand, else a single
+ * page.
+ */
 static struct page *glass_txpage_alloc(struct sock *sk)
 {
-	struct page *page;
+	struct page *page = glass_txspare_get();
 
+	if (page) {
+		glass_inc_stat(sock_net(sk), GLASS_MIB_TX_PAGES_SPARE);
+		return page;
+	}
 	page = alloc_pages((sk->sk_allocation & ~__GFP_DIRECT_RECLAIM) |
 			   __GFP_COMP | __GFP_NOWARN | __GFP_NORETRY,
 			   GLASS_TXPAGE_ORDER);
-	return page ? page : alloc_page(sk->sk_allocation);
+	if (!page)
+		page = alloc_page(sk->sk_allocation);
+	if (page)
+		glass_inc_stat(sock_net(sk), GLASS_MIB_TX_PAGES_NEW);
+	return page;
+}
+
+/*
+ * The task's page frag refilled as sk_page_frag_refill() does (filled
+ * again from its start once nothing else holds it), but from a spare
+ * page before a new one.
+ */
+static bool glass_txpage_refill(struct sock *sk, struct page_frag *pfrag)
+{
+	if (pfrag->page) {
+		if (page_ref_count(pfrag->page) == 1) {
+			pfrag->offset = 0;
+			return true;
+		}
+		if (pfrag->offset + GLASS_TXPAGE_MIN <= pfrag->size)
+			return true;
+		put_page(pfrag->page);
+	}
+	pfrag->offset = 0;
+	pfrag->page = glass_txpage_alloc(sk);
+	if (!pfrag->page)
+		return false;
+	pfrag->size = page_size(pfrag->page);
+	return true;
 }
 
 /* The next page to fill: the oldest if nothing holds it, else a new one. */
@@ -115,7 +155,6 @@ static bool glass_txpage_next(struct sock *sk, struct glass_txpage_ring *r)
 	if (r->count == GLASS_TXPAGE_RING)
 		put_page(glass_txpage_pop(r));
 	glass_txpage_push(r, page);
-	glass_inc_stat(net, GLASS_MIB_TX_PAGES_NEW);
 	return true;
 }
 
@@ -137,8 +176,8 @@ struct page_frag *glass_txpage_frag(struct sock *sk)
 	if ((!r || !r->count) &&
 	    sk->sk_wmem_queued < (PAGE_SIZE << GLASS_TXPAGE_ORDER)) {
 		pfrag = sk_page_frag(sk);
-		if (!sk_page_frag_refill(sk, pfrag))
-			return NULL;
+		if (!glass_txpage_refill(sk, pfrag))
+			goto nomem;
 		glass_inc_stat(sock_net(sk), GLASS_MIB_TX_PAGES_SHARED);
 		return pfrag;
 	}
@@ -170,7 +209,7 @@ static void glass_txpage_shed(struct glass_txpage_ring *r, unsigned int keep)
 	       page_ref_count(r->page[(r->head + free) % GLASS_TXPAGE_RING]) == 1)
 		free++;
 	for (; free > keep; free--)
-		put_page(glass_txpage_pop(r));
+		glass_txspare_put(glass_txpage_pop(r));
 }
 
 /**
@@ -192,7 +231,7 @@ void glass_txpage_acked(struct sock *sk)
 		return;
 	}
 	while (r->count)
-		put_page(glass_txpage_pop(r));
+		glass_txspare_put(glass_txpage_pop(r));
 }
 
 /**
@@ -207,7 +246,7 @@ void glass_txpage_free(struct sock *sk)
 	if (!r)
 		return;
 	while (r->count)
-		put_page(glass_txpage_pop(r));
+		glass_txspare_put(glass_txpage_pop(r));
 	kfree(r);
 	gs->txpages = NULL;
 }
