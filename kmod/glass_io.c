@@ -437,6 +437,13 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
 	return copied;
 }
 
+/* Either spin is worth it: connected, and nothing to read yet. */
+static bool glass_spin_worth(struct sock *sk)
+{
+	return skb_queue_empty_lockless(&sk->sk_receive_queue) &&
+	       inet_sk_state_load(sk) == TCP_ESTABLISHED;
+}
+
 /*
  * SO_BUSY_POLL (or net.core.busy_read): with nothing to read, spin on the
  * device poll the socket's segments arrive by (sk_napi_id), for up to the
@@ -448,28 +455,27 @@ static int glass_copy_out(struct sock *sk, struct msghdr *msg, size_t len,
  */
 static void glass_busy_poll(struct sock *sk, bool nonblock)
 {
-	if (sk_can_busy_loop(sk) &&
-	    skb_queue_empty_lockless(&sk->sk_receive_queue) &&
-	    inet_sk_state_load(sk) == TCP_ESTABLISHED)
+	if (sk_can_busy_loop(sk) && glass_spin_worth(sk))
 		sk_busy_loop(sk, nonblock);
 }
 
-static unsigned long glass_reply_poll_us(const struct sock *sk)
-{
-	return READ_ONCE(glass_pernet(sock_net(sk))->sysctl.reply_poll_us);
-}
+/* A reply poll's spin: the socket, and for how long (the sysctl's). */
+struct glass_reply_spin {
+	struct sock *sk;
+	unsigned long usecs;
+};
 
 /* The reply poll's end: something to read, or to report, or time is up. */
 static bool glass_reply_poll_end(void *arg, unsigned long start)
 {
-	struct sock *sk = arg;
+	const struct glass_reply_spin *spin = arg;
+	struct sock *sk = spin->sk;
 
 	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
 	       READ_ONCE(sk->sk_err) ||
 	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
 	       signal_pending(current) ||
-	       time_after(busy_loop_current_time(),
-			  start + glass_reply_poll_us(sk));
+	       time_after(busy_loop_current_time(), start + spin->usecs);
 }
 
 /*
@@ -484,17 +490,20 @@ static enum glass_reply_wait glass_reply_poll(struct sock *sk, int flags)
 	u8 state = READ_ONCE(glass_sk(sk)->reply_poll);
 	unsigned int napi_id = READ_ONCE(sk->sk_napi_id);
 	struct net *net = sock_net(sk);
+	struct glass_reply_spin spin = {
+		.sk = sk,
+		.usecs = READ_ONCE(glass_pernet(net)->sysctl.reply_poll_us),
+	};
 
 	if (!IS_ENABLED(CONFIG_NET_RX_BUSY_POLL) ||
 	    (flags & (MSG_DONTWAIT | MSG_PEEK)) ||
-	    !(state & GLASS_REPLY_WANTED) || !glass_reply_poll_us(sk) ||
+	    !(state & GLASS_REPLY_WANTED) || !spin.usecs ||
 	    sk_can_busy_loop(sk) || napi_id < MIN_NAPI_ID ||
-	    !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
-	    inet_sk_state_load(sk) != TCP_ESTABLISHED)
+	    !glass_spin_worth(sk))
 		return GLASS_REPLY_NONE;
 	if (!glass_reply_may_poll(state))
 		return GLASS_REPLY_SLEPT_ONLY;
-	napi_busy_loop(napi_id, glass_reply_poll_end, sk, false,
+	napi_busy_loop(napi_id, glass_reply_poll_end, &spin, false,
 		       BUSY_POLL_BUDGET);
 	glass_inc_stat(net, GLASS_MIB_REPLY_POLLS);
 	if (skb_queue_empty_lockless(&sk->sk_receive_queue))
