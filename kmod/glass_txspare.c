@@ -134,7 +134,9 @@ void glass_txspare_harvest(struct sk_buff *skb)
 {
 	struct sk_buff *frag;
 
-	if (!glass_txspare_frags(skb))
+	/* A full list takes nothing: skip the pages' reference counts. */
+	if (READ_ONCE(glass_txspare.n) >= GLASS_TXSPARE_MAX ||
+	    !glass_txspare_frags(skb))
 		return;
 	skb_walk_frags(skb, frag) {
 		if (!skb_shared(frag))
