@@ -34,6 +34,7 @@
 
 #include "glass_sock.h"
 #include "glass_mem.h"
+#include "glass_memwait.h"
 #include "glass_dev.h"
 #include "glass_table.h"
 #include "glass_engine.h"
@@ -64,6 +65,12 @@ void glass_set_state(struct sock *sk, int state)
 		trace_glass_state_change(sk, old, state);
 	/* Pairs with the acquire in inet_sk_state_load() of lockless readers. */
 	smp_store_release(&sk->sk_state, state);
+	/* Only a connected socket writes, so only one waits for memory. */
+	if (((1 << old) & GLASS_TCPF_WRITER) &&
+	    !((1 << state) & GLASS_TCPF_WRITER)) {
+		smp_mb();	/* the state, then the list: glass_memwait_add() */
+		glass_memwait_cancel(sk);
+	}
 }
 
 /*

@@ -597,6 +597,16 @@ out:
 	return err;
 }
 
+/*
+ * Room in the send buffer, and glass memory for the next write: an idle
+ * socket's write that memory would refuse waits until memory comes back
+ * (glass_wmem_poll_wait()), or a level-triggered poll loop spins on it.
+ */
+static bool glass_poll_writable(struct sock *sk)
+{
+	return sk_stream_is_writeable(sk) && !glass_wmem_poll_wait(sk);
+}
+
 /**
  * glass_poll() - poll(), select(), epoll on a glass socket.
  * @file: the file.
@@ -631,7 +641,7 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (shutdown & SEND_SHUTDOWN) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
-		} else if (sk_stream_is_writeable(sk)) {
+		} else if (glass_poll_writable(sk)) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		} else {
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
@@ -640,7 +650,7 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 			 * the ACK path that frees space then tests the bit.
 			 */
 			smp_mb__after_atomic();
-			if (sk_stream_is_writeable(sk))
+			if (glass_poll_writable(sk))
 				mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}

@@ -23,6 +23,7 @@
 
 #include "glass_sock.h"
 #include "glass_mem.h"
+#include "glass_memwait.h"
 #include "glass_txspare.h"
 
 static atomic_long_t glass_memory_allocated;
@@ -32,6 +33,14 @@ static struct percpu_counter glass_sockets_allocated;
 static DEFINE_PER_CPU(unsigned int, glass_orphan_count);
 static atomic_t glass_namespaces = ATOMIC_INIT(0);
 static atomic_long_t glass_pressure_entered = ATOMIC_LONG_INIT(0);
+
+/*
+ * How far the shared counter may be from the exact total, in pages: a
+ * per-CPU reserve either way on every CPU. Set once at init, since
+ * num_possible_cpus() counts bits on every call, and the uncharge path
+ * asks after every page freed under pressure.
+ */
+static long glass_mem_slack __read_mostly;
 
 /* net.glass.mem, pages (only in init_net); set at init like tcp_mem. */
 static long sysctl_glass_mem[3] __read_mostly;
@@ -64,13 +73,58 @@ static void glass_enter_memory_pressure(struct sock *sk)
 }
 
 static bool glass_mem_exceeds(long mark, long pages);
+static long glass_memory_pages(void);
 
-/* The kernel calls this after every charge: leave below the low mark. */
+/*
+ * The writers' mark, halfway from the pressure mark to the high mark:
+ * above it an idle socket's write is refused (glass_wmem_fair()).
+ */
+static long glass_writers_mark(void)
+{
+	return (READ_ONCE(sysctl_glass_mem[1]) +
+		READ_ONCE(sysctl_glass_mem[2])) / 2;
+}
+
+/* Room below the writers' mark that wakes one waiting writer: 16 KiB. */
+#define GLASS_MEMWAIT_PAGES	4
+
+/*
+ * How many writers waiting for memory (glass_memwait.c) may go now: all
+ * once pressure is over, else one for each GLASS_MEMWAIT_PAGES of room
+ * below the writers' mark, oldest first.
+ */
+static unsigned int glass_memwait_room(void)
+{
+	long room;
+
+	if (!READ_ONCE(glass_memory_pressure))
+		return UINT_MAX;
+	room = glass_writers_mark() - glass_memory_pages();
+	return room > 0 ? room / GLASS_MEMWAIT_PAGES : 0;
+}
+
+/* Wake the writers waiting for memory that may go now, if any. */
+static void glass_memwait_wake_room(void)
+{
+	unsigned int n;
+
+	if (!glass_memwait_any())
+		return;
+	n = glass_memwait_room();
+	if (n)
+		glass_memwait_wake(n);
+}
+
+/*
+ * The kernel calls this after every uncharge under pressure: leave it
+ * below the low mark, and let waiting writers go as memory comes back.
+ */
 static void glass_leave_memory_pressure(struct sock *sk)
 {
 	if (READ_ONCE(glass_memory_pressure) &&
 	    !glass_mem_exceeds(READ_ONCE(sysctl_glass_mem[0]), 0))
 		WRITE_ONCE(glass_memory_pressure, 0);
+	glass_memwait_wake_room();
 }
 
 /**
@@ -140,6 +194,7 @@ int glass_mem_init(void)
 {
 	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
 
+	glass_mem_slack = (long)num_possible_cpus() * 2 * SK_MEMORY_PCPU_RESERVE;
 	sysctl_glass_mem[0] = limit / 4 * 3;
 	sysctl_glass_mem[1] = limit;
 	sysctl_glass_mem[2] = sysctl_glass_mem[0] * 2;
@@ -196,7 +251,7 @@ static long glass_memory_pages(void)
 static bool glass_mem_exceeds(long mark, long pages)
 {
 	long shared = atomic_long_read(&glass_memory_allocated);
-	long slack = (long)num_possible_cpus() * 2 * SK_MEMORY_PCPU_RESERVE;
+	long slack = glass_mem_slack;
 
 	if (shared + pages + slack <= mark)
 		return false;
@@ -245,20 +300,67 @@ static bool glass_memory_over_limit(void)
  */
 static bool glass_wmem_fair(struct sock *sk, int size)
 {
-	long writers;
 	s64 socks, pages;
+
+	int queued = READ_ONCE(sk->sk_wmem_queued);
 
 	if (!sk_under_memory_pressure(sk))
 		return true;
-	writers = (READ_ONCE(sysctl_glass_mem[1]) +
-		   READ_ONCE(sysctl_glass_mem[2])) / 2;
-	if (sk->sk_wmem_queued < PAGE_SIZE &&
-	    !glass_mem_exceeds(writers, sk_mem_pages(size)))
+	if (queued < PAGE_SIZE &&
+	    !glass_mem_exceeds(glass_writers_mark(), sk_mem_pages(size)))
 		return true;
 	socks = percpu_counter_sum_positive(&glass_sockets_allocated);
-	pages = sk_mem_pages(sk->sk_wmem_queued +
-			     atomic_read(&sk->sk_rmem_alloc) + size);
+	pages = sk_mem_pages(queued + atomic_read(&sk->sk_rmem_alloc) + size);
 	return pages * socks <= READ_ONCE(sysctl_glass_mem[2]);
+}
+
+/* Would glass refuse size more bytes to sk's write queue now? */
+static bool glass_wmem_refused(struct sock *sk, int size)
+{
+	return glass_mem_over_high(sk_mem_pages(size)) ||
+	       !glass_wmem_fair(sk, size);
+}
+
+/*
+ * sk, with less than a page queued, is refused size bytes: list it until
+ * memory comes back. If memory came back before it was listed (the full
+ * barriers of glass_memwait_add() and glass_memwait_any() order this test
+ * against an uncharge that found no one listed), unlist it at once: the
+ * next write will fit.
+ * Return: true if it is listed.
+ */
+static bool glass_wmem_wait(struct sock *sk, int size)
+{
+	glass_memwait_add(sk);
+	if (!glass_wmem_refused(sk, size))
+		glass_memwait_cancel(sk);
+	return glass_memwait_listed(sk);
+}
+
+/* What poll() takes an idle socket's next write to need: 16 KiB. */
+#define GLASS_MEMWAIT_SIZE	(GLASS_MEMWAIT_PAGES * PAGE_SIZE)
+
+/**
+ * glass_wmem_poll_wait() - must poll() hold EPOLLOUT back for memory?
+ * @sk: a connected socket, not owned (poll()); its send buffer has room.
+ *
+ * Yes while it waits for memory (glass_memwait.c), and for an idle socket
+ * (less than a page queued, so no ACK of its own is due) whose next write
+ * glass would refuse: that one starts waiting now. Without this, poll()
+ * said writable and write() EAGAIN, and a level-triggered loop over
+ * 10,000 idle sockets retried each in turn (docs/perf.md). A socket with
+ * more queued is not held back: its ACKs wake it, as TCP's do.
+ * Return: true to leave EPOLLOUT out.
+ */
+bool glass_wmem_poll_wait(struct sock *sk)
+{
+	if (glass_memwait_listed(sk))
+		return true;
+	if (!READ_ONCE(glass_memory_pressure) ||
+	    READ_ONCE(sk->sk_wmem_queued) >= PAGE_SIZE ||
+	    !glass_wmem_refused(sk, GLASS_MEMWAIT_SIZE))
+		return false;
+	return glass_wmem_wait(sk, GLASS_MEMWAIT_SIZE);
 }
 
 /**
@@ -268,7 +370,9 @@ static bool glass_wmem_fair(struct sock *sk, int size)
  *
  * sk_wmem_schedule(), except that nothing goes over the high mark (the
  * kernel lets a stream socket at its sndbuf do so) and the fairness rule
- * under pressure counts sockets exactly.
+ * under pressure counts sockets exactly. A socket refused with less than
+ * a page queued waits for memory (glass_memwait.c): no ACK of its own
+ * would tell it when to try again.
  * Return: true if the caller may charge size bytes.
  */
 bool glass_wmem_schedule(struct sock *sk, int size)
@@ -281,8 +385,12 @@ bool glass_wmem_schedule(struct sock *sk, int size)
 	    !glass_wmem_fair(sk, size)) {
 		glass_enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
+		if (sk->sk_wmem_queued < PAGE_SIZE)
+			glass_wmem_wait(sk, size);
 		return false;
 	}
+	/* It got memory without waiting: it waits no more. */
+	glass_memwait_cancel(sk);
 	return sk_wmem_schedule(sk, size);
 }
 

@@ -210,6 +210,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_REPLY_POLLS] = "reply_polls",
 	[GLASS_MIB_REPLY_POLL_HITS] = "reply_poll_hits",
 	[GLASS_MIB_TX_PAGES_SPARE] = "tx_pages_spare",
+	[GLASS_MIB_WRITE_MEM_WAITS] = "write_mem_waits",
 };
 
 /*

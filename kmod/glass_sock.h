@@ -386,7 +386,16 @@ struct glass_sock {
 	u32 pending_len;
 	bool accept_ready;		/* child: see below */
 	struct list_head accept_queue;	/* established children */
-	struct list_head pending;	/* children in SYN_RECV */
+	union {
+		struct list_head pending;	/* children in SYN_RECV */
+		/*
+		 * A connected socket (never a listener) on the list of
+		 * writers waiting for glass memory, empty when not (so
+		 * pending stays a valid empty list): glass_memwait.c's lock
+		 * protects it, poll reads it without (list_empty()).
+		 */
+		struct list_head memwait_node;
+	};
 	/*
 	 * Child: parent (a reference is held) is set at allocation and
 	 * cleared by accept() under the child's socket lock; accept_node and

@@ -31,6 +31,7 @@ FLOORS = [
                 "glass_lower.h", "glass_lower.c", "glass_neigh.h", "glass_neigh.c",
                 "glass_gro.c"]),
     ("socket state", ["glass_sock.h", "glass_mem.h", "glass_mem.c", "glass_txspare.h", "glass_txspare.c",
+                      "glass_memwait.h", "glass_memwait.c",
                       "glass_trace.h", "glass_trace.c", "glass_sysctl.c"]),
     ("protocol", ["glass_table.h", "glass_table.c", "glass_engine.h",
                   "glass_input.c", "glass_output.c", "glass_timer.c", "glass_rcvbuf.c", "glass_sndbuf.c",
