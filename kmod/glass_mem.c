@@ -300,9 +300,8 @@ static bool glass_memory_over_limit(void)
  */
 static bool glass_wmem_fair(struct sock *sk, int size)
 {
-	s64 socks, pages;
-
 	int queued = READ_ONCE(sk->sk_wmem_queued);
+	s64 socks, pages;
 
 	if (!sk_under_memory_pressure(sk))
 		return true;
@@ -347,17 +346,23 @@ static bool glass_wmem_wait(struct sock *sk, int size)
  * Yes while it waits for memory (glass_memwait.c), and for an idle socket
  * (less than a page queued, so no ACK of its own is due) whose next write
  * glass would refuse: that one starts waiting now. Without this, poll()
- * said writable and write() EAGAIN, and a level-triggered loop over
- * 10,000 idle sockets retried each in turn (docs/perf.md). A socket with
- * more queued is not held back: its ACKs wake it, as TCP's do.
+ * said writable and write() EAGAIN, and a level-triggered loop retried it
+ * at once, again and again. A socket with more queued is not held back:
+ * its ACKs wake it, as TCP's do.
  * Return: true to leave EPOLLOUT out.
  */
 bool glass_wmem_poll_wait(struct sock *sk)
 {
+	/*
+	 * Without pressure no write is refused, and a socket still listed
+	 * is being woken (glass_leave_memory_pressure()); this also keeps
+	 * the node's line out of every poll when memory is plentiful.
+	 */
+	if (!READ_ONCE(glass_memory_pressure))
+		return false;
 	if (glass_memwait_listed(sk))
 		return true;
-	if (!READ_ONCE(glass_memory_pressure) ||
-	    READ_ONCE(sk->sk_wmem_queued) >= PAGE_SIZE ||
+	if (READ_ONCE(sk->sk_wmem_queued) >= PAGE_SIZE ||
 	    !glass_wmem_refused(sk, GLASS_MEMWAIT_SIZE))
 		return false;
 	return glass_wmem_wait(sk, GLASS_MEMWAIT_SIZE);
@@ -385,12 +390,15 @@ bool glass_wmem_schedule(struct sock *sk, int size)
 	    !glass_wmem_fair(sk, size)) {
 		glass_enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
-		if (sk->sk_wmem_queued < PAGE_SIZE)
+		/* Only glass's pressure ends with a wake (not a memcg's). */
+		if (sk->sk_wmem_queued < PAGE_SIZE &&
+		    READ_ONCE(glass_memory_pressure))
 			glass_wmem_wait(sk, size);
 		return false;
 	}
 	/* It got memory without waiting: it waits no more. */
-	glass_memwait_cancel(sk);
+	if (READ_ONCE(glass_memory_pressure))
+		glass_memwait_cancel(sk);
 	return sk_wmem_schedule(sk, size);
 }
 

@@ -8,9 +8,8 @@
  * forces the first skb of an empty write queue), so its poll() can report
  * an empty send buffer writable. glass's could not: poll() said writable,
  * write() said EAGAIN, and a program in a level-triggered epoll loop spun
- * on it (a third of all writes at 10,000 connections in a 1 GiB guest,
- * docs/perf.md). Nothing else would wake such a socket: no ACK is due to
- * it, so sk_write_space() never runs for it.
+ * on it. Nothing else would wake such a socket: no ACK is due to it, so
+ * sk_write_space() never runs for it.
  *
  * So an idle socket (less than a page queued) goes on this list when its
  * write is refused, or when poll() finds that its next one would be

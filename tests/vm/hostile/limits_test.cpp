@@ -477,12 +477,12 @@ TEST(Limits, IdleWritersStopAtTheWritersMark) {
 
 // An idle writer refused for memory is not reported writable until memory
 // comes back (glass_memwait.c): no ACK of its own will tell it, and a
-// level-triggered epoll loop that was told writable would spin on EAGAIN
-// (a third of the writes at 10,000 connections did). As above, idle
-// connections write 64 KiB each, their readers never reading, until a
-// write is refused at the writers' mark; a second refused writer is closed
-// while it waits (its reference must go with it). Then the readers read,
-// and epoll must wake the first with EPOLLOUT, and its write go through.
+// level-triggered epoll loop that was told writable would spin on EAGAIN.
+// As above, idle connections write 64 KiB each, their readers never
+// reading, until a write is refused at the writers' mark; a second
+// refused writer is closed while it waits (its reference must go with
+// it). Then the readers read, and epoll must wake the first with EPOLLOUT,
+// and its write go through.
 TEST(Limits, AWriterRefusedForMemoryWaitsForItInPoll) {
   const auto base = settled_sockstat();
   std::map<std::string, uint64_t> before, after;
