@@ -354,9 +354,10 @@ static bool glass_wmem_wait(struct sock *sk, int size)
 bool glass_wmem_poll_wait(struct sock *sk)
 {
 	/*
-	 * Without pressure no write is refused, and a socket still listed
-	 * is being woken (glass_leave_memory_pressure()); this also keeps
-	 * the node's line out of every poll when memory is plentiful.
+	 * Without pressure no write has been refused (a refusal enters it),
+	 * and a socket still listed is being woken
+	 * (glass_leave_memory_pressure()); this also keeps the node's line
+	 * out of every poll when memory is plentiful.
 	 */
 	if (!READ_ONCE(glass_memory_pressure))
 		return false;
@@ -390,13 +391,11 @@ bool glass_wmem_schedule(struct sock *sk, int size)
 	    !glass_wmem_fair(sk, size)) {
 		glass_enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
-		/* Only glass's pressure ends with a wake (not a memcg's). */
-		if (sk->sk_wmem_queued < PAGE_SIZE &&
-		    READ_ONCE(glass_memory_pressure))
+		if (sk->sk_wmem_queued < PAGE_SIZE)
 			glass_wmem_wait(sk, size);
 		return false;
 	}
-	/* It got memory without waiting: it waits no more. */
+	/* It got memory under pressure: it waits no more (else it is woken). */
 	if (READ_ONCE(glass_memory_pressure))
 		glass_memwait_cancel(sk);
 	return sk_wmem_schedule(sk, size);
