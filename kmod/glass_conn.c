@@ -218,7 +218,8 @@ void glass_init_sock(struct sock *sk)
  * @gfp: allocation flags (softirq: GFP_ATOMIC).
  *
  * The child inherits the listener's buffer sizes and options (those glass
- * uses: SO_MARK and SO_PRIORITY among them) and holds a reference on it.
+ * uses: SO_MARK, SO_PRIORITY and SO_BINDTODEVICE among them) and holds a
+ * reference on it.
  * Return: the child (one reference), or NULL.
  */
 struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
@@ -249,6 +250,8 @@ struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp)
 	 */
 	sk->sk_priority = parent->sk_priority;
 	sk->sk_mark = parent->sk_mark;
+	/* SO_BINDTODEVICE, as TCP's children: the listener's device, if any. */
+	sk->sk_bound_dev_if = READ_ONCE(parent->sk_bound_dev_if);
 #ifdef CONFIG_NET_RX_BUSY_POLL
 	WRITE_ONCE(sk->sk_ll_usec, READ_ONCE(parent->sk_ll_usec));
 	WRITE_ONCE(sk->sk_prefer_busy_poll, READ_ONCE(parent->sk_prefer_busy_poll));

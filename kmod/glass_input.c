@@ -1224,14 +1224,16 @@ static void glass_fill_cb(struct sk_buff *skb)
 	__skb_pull(skb, GLASS_HDR_LEN + ext_len);
 }
 
-static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh)
+/* The socket a frame that arrived on device dif belongs to, held. */
+static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh,
+				int dif)
 {
 	struct sock *sk;
 
-	sk = glass_lookup(net, gh->saddr, gh->sport, gh->daddr, gh->dport);
+	sk = glass_lookup(net, gh->saddr, gh->sport, gh->daddr, gh->dport, dif);
 	if (sk)
 		return sk;
-	return glass_lookup_listener(net, gh->daddr, ntohs(gh->dport));
+	return glass_lookup_listener(net, gh->daddr, ntohs(gh->dport), dif);
 }
 
 /**
@@ -1266,7 +1268,7 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 		glass_drop(net, skb, why);
 		return NET_RX_DROP;
 	}
-	sk = glass_demux(net, glass_hdr(skb));
+	sk = glass_demux(net, glass_hdr(skb), dev->ifindex);
 	if (!sk) {
 		glass_send_rst_reply(net, glass_hdr(skb), dev->ifindex);
 		glass_drop(net, skb, GLASS_MIB_DROP_NO_SOCKET);

@@ -121,8 +121,23 @@ static struct glass_bucket *glass_conn_bucket(const struct net *net,
 }
 
 /*
+ * Do sk and sk2 hear frames of one device? Not if SO_BINDTODEVICE bound
+ * them to two different ones, as for TCP's bind and listen conflicts: a
+ * server may then run on one port once per device. The device may change
+ * after bind, as TCP's may; lookups then filter by device (glass_dev_ok()).
+ */
+static bool glass_devs_overlap(const struct sock *sk, const struct sock *sk2)
+{
+	int d1 = READ_ONCE(sk->sk_bound_dev_if);
+	int d2 = READ_ONCE(sk2->sk_bound_dev_if);
+
+	return !d1 || !d2 || d1 == d2;
+}
+
+/*
  * May sk take (addr, port) while sk2 holds it? As TCP: no if the addresses
- * overlap, unless both set SO_REUSEADDR and sk2 is not listening.
+ * and devices overlap, unless both set SO_REUSEADDR and sk2 is not
+ * listening.
  */
 static bool glass_bind_conflict(const struct sock *sk, __be32 addr,
 				const struct sock *sk2)
@@ -130,6 +145,8 @@ static bool glass_bind_conflict(const struct sock *sk, __be32 addr,
 	if (sk2 == sk || !net_eq(sock_net(sk2), sock_net(sk)))
 		return false;
 	if (addr && sk2->sk_rcv_saddr && addr != sk2->sk_rcv_saddr)
+		return false;
+	if (!glass_devs_overlap(sk, sk2))
 		return false;
 	return !(sk->sk_reuse && sk2->sk_reuse &&
 		 sk2->sk_state != TCP_LISTEN);
@@ -216,8 +233,8 @@ void glass_bind_child(struct sock *sk)
  * glass_table_listen() - start listening on the socket's port.
  * @sk: a bound socket, locked.
  *
- * As TCP, refused while another socket listens on an overlapping address,
- * SO_REUSEADDR or not. Checked and made visible under the port's lock, in
+ * As TCP, refused while another socket listens on an overlapping address
+ * and device, SO_REUSEADDR or not. Checked and made visible under the port's lock, in
  * state LISTEN, so two listen() calls cannot both win.
  * Return: 0 (also if it already listens) or -EADDRINUSE.
  */
@@ -238,7 +255,8 @@ int glass_table_listen(struct sock *sk)
 		    sk2->sk_state == TCP_LISTEN &&
 		    net_eq(sock_net(sk2), sock_net(sk)) &&
 		    (!sk->sk_rcv_saddr || !sk2->sk_rcv_saddr ||
-		     sk->sk_rcv_saddr == sk2->sk_rcv_saddr)) {
+		     sk->sk_rcv_saddr == sk2->sk_rcv_saddr) &&
+		    glass_devs_overlap(sk, sk2)) {
 			err = -EADDRINUSE;
 			goto out;
 		}
@@ -291,6 +309,17 @@ void glass_unbind(struct sock *sk)
 	WRITE_ONCE(gs->bind_hashed, false);
 	spin_unlock_bh(&b->lock);
 	sock_put(sk);
+}
+
+/*
+ * SO_BINDTODEVICE on input, as TCP's inet_sk_bound_dev_eq(): a socket
+ * bound to a device hears only the frames that arrived on it.
+ */
+static bool glass_dev_ok(const struct sock *sk, int dif)
+{
+	int bound = READ_ONCE(sk->sk_bound_dev_if);
+
+	return !bound || bound == dif;
 }
 
 static bool glass_conn_match(const struct sock *sk, const struct net *net,
@@ -360,11 +389,13 @@ void glass_conn_unhash(struct sock *sk)
  * @sport: its source port.
  * @daddr: its destination address (ours).
  * @dport: its destination port.
+ * @dif: the device it arrived on.
  *
- * Return: the socket with a reference held, or NULL.
+ * Return: the socket with a reference held, or NULL (also when the
+ * connection is bound to another device).
  */
 struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
-			  __be32 daddr, __be16 dport)
+			  __be32 daddr, __be16 dport, int dif)
 {
 	struct glass_bucket *b;
 	struct glass_sock *gs;
@@ -377,8 +408,10 @@ struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
 		struct sock *sk = &gs->sk;
 
 		if (glass_conn_match(sk, net, daddr, lport, saddr, sport)) {
-			sock_hold(sk);
-			found = sk;
+			if (glass_dev_ok(sk, dif)) {
+				sock_hold(sk);
+				found = sk;
+			}
 			break;
 		}
 	}
@@ -391,11 +424,14 @@ struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
  * @net: the namespace it arrived in.
  * @daddr: its destination address.
  * @dport: its destination port, host order.
+ * @dif: the device it arrived on; a listener bound to another one
+ *	(SO_BINDTODEVICE) does not hear it.
  *
  * A listener bound to @daddr beats one bound to INADDR_ANY.
  * Return: the listener with a reference held, or NULL.
  */
-struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
+struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport,
+				   int dif)
 {
 	struct glass_bucket *b = glass_listen_bucket(net, dport);
 	struct sock *best = NULL;
@@ -406,7 +442,7 @@ struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport)
 		struct sock *sk = &gs->sk;
 
 		if (sk->sk_num != dport || sk->sk_state != TCP_LISTEN ||
-		    !net_eq(sock_net(sk), net))
+		    !net_eq(sock_net(sk), net) || !glass_dev_ok(sk, dif))
 			continue;
 		if (sk->sk_rcv_saddr == daddr) {
 			best = sk;

@@ -21,8 +21,9 @@ void glass_table_unlisten(struct sock *sk);
 int glass_conn_hash(struct sock *sk);
 void glass_conn_unhash(struct sock *sk);
 struct sock *glass_lookup(struct net *net, __be32 saddr, __be16 sport,
-			  __be32 daddr, __be16 dport);
-struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport);
+			  __be32 daddr, __be16 dport, int dif);
+struct sock *glass_lookup_listener(struct net *net, __be32 daddr, u16 dport,
+				   int dif);
 
 /* Visits one connection under its bucket lock (glass_table_walk_conns()). */
 typedef void (*glass_conn_fn)(struct sock *sk, void *arg);
