@@ -30,6 +30,7 @@
 #include <linux/netdevice.h>
 #include <linux/random.h>
 #include <linux/sock_diag.h>
+#include <net/secure_seq.h>
 #include <net/tcp_states.h>
 
 #include "glass_sock.h"
@@ -101,8 +102,10 @@ static void glass_write_space(struct sock *sk)
  * glass_init_conn_vars() - start a connection's sequence space and timers.
  * @sk: the socket, owned; its device and MSS are chosen.
  *
- * A random ISS, the RTO from the namespace's sysctls, the receive space
- * from SO_RCVBUF.
+ * The ISS as TCP's (RFC 6528): a keyed hash of the four-tuple plus a
+ * clock, so a new connection on a four-tuple starts above the old one's
+ * sequence numbers and a TIME_WAIT can let it in (glass_tw_syn()). The
+ * RTO from the namespace's sysctls, the receive space from SO_RCVBUF.
  */
 void glass_init_conn_vars(struct sock *sk)
 {
@@ -112,7 +115,8 @@ void glass_init_conn_vars(struct sock *sk)
 	glass_rto_init(&gs->rto, glass_ms_to_us(sc->rto_min_ms),
 		       glass_ms_to_us(sc->rto_max_ms),
 		       glass_ms_to_us(sc->rto_initial_ms));
-	gs->iss = get_random_u32();
+	gs->iss = secure_tcp_seq(sk->sk_rcv_saddr, sk->sk_daddr,
+				 htons(sk->sk_num), sk->sk_dport);
 	gs->snd_una = gs->iss;
 	gs->snd_nxt = gs->iss;
 	gs->snd_max = gs->iss;

@@ -1236,6 +1236,42 @@ static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh,
 	return glass_lookup_listener(net, gh->daddr, ntohs(gh->dport), dif);
 }
 
+/*
+ * A SYN for a four-tuple in TIME_WAIT, above the sequence numbers that
+ * connection received, opens a new one, as TCP's (tcp_timewait_state_process(),
+ * RFC 6191 without timestamps: ISNs grow with time): the TIME_WAIT ends and
+ * the listener takes the SYN. Otherwise the old connection sees it, and
+ * ACKs it. Return: the socket for the frame, held (sk's reference is
+ * given back when the listener takes its place).
+ */
+static struct sock *glass_tw_syn(struct net *net, struct sock *sk,
+				 const struct glass_hdr *gh, int dif)
+{
+	struct sock *listener;
+	bool reuse;
+
+	if (sk->sk_state != TCP_TIME_WAIT ||
+	    (gh->flags & (GLASS_SYN | GLASS_ACK | GLASS_RST | GLASS_FIN)) !=
+	    GLASS_SYN)
+		return sk;
+	listener = glass_lookup_listener(net, gh->daddr, ntohs(gh->dport), dif);
+	if (!listener)
+		return sk;
+	bh_lock_sock(sk);
+	reuse = sk->sk_state == TCP_TIME_WAIT && !sock_owned_by_user(sk) &&
+		glass_seq_after(ntohl(gh->seq), glass_sk(sk)->rcv_nxt);
+	if (reuse)
+		glass_done(sk);
+	bh_unlock_sock(sk);
+	if (!reuse) {
+		sock_put(listener);
+		return sk;
+	}
+	glass_inc_stat(net, GLASS_MIB_TIMEWAIT_REUSED);
+	sock_put(sk);
+	return listener;
+}
+
 /**
  * glass_rcv() - the ETH_P_GLASS frame handler (softirq).
  * @skb: the frame, Ethernet header pulled.
@@ -1274,6 +1310,7 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 		glass_drop(net, skb, GLASS_MIB_DROP_NO_SOCKET);
 		return NET_RX_DROP;
 	}
+	sk = glass_tw_syn(net, sk, glass_hdr(skb), dev->ifindex);
 	/*
 	 * The socket's filter (SO_ATTACH_FILTER) and LSM see the glass header
 	 * and payload, as TCP's see theirs; a filter that cuts the payload

@@ -211,6 +211,7 @@ static const char * const glass_mib_names[GLASS_MIB_MAX] = {
 	[GLASS_MIB_REPLY_POLL_HITS] = "reply_poll_hits",
 	[GLASS_MIB_TX_PAGES_SPARE] = "tx_pages_spare",
 	[GLASS_MIB_WRITE_MEM_WAITS] = "write_mem_waits",
+	[GLASS_MIB_TIMEWAIT_REUSED] = "timewait_reused",
 };
 
 /*

@@ -340,6 +340,61 @@ TEST(State, TimeWaitEndsAfterTimeWaitMs) {
   EXPECT_TRUE(gt::wait_until([] { return st::proc_rows().empty(); }, 3000));
 }
 
+// As TCP's: a SYN above the sequence numbers a TIME_WAIT received opens a
+// new connection on the same four-tuple at once (ISNs grow with time, RFC
+// 6528): no RST dance, no SYN retransmission a second later.
+TEST(State, SynAboveTimeWaitOpensANewConnection) {
+  gt::Pair p;
+  constexpr uint16_t kClientPort = 40123;
+  constexpr uint16_t kPort = 5513;
+  Fd l;
+  {
+    gt::InNetns in(p.h2().name());
+    l = Fd(gt::listener(gt::Pair::kAddr2, kPort));
+  }
+  auto connect_from_client_port = [&](Fd& c) {
+    gt::InNetns in(p.h1().name());
+    c = st::sock();
+    sockaddr_glass me = gt::addr(gt::Pair::kAddr1, kClientPort);
+    ASSERT_EQ(bind(c, st::sa(&me), sizeof(me)), 0) << strerror(errno);
+    sockaddr_glass to = gt::addr(gt::Pair::kAddr2, kPort);
+    ASSERT_EQ(connect(c, st::sa(&to), sizeof(to)), 0) << strerror(errno);
+  };
+  Fd c1;
+  connect_from_client_port(c1);
+  Fd a1 = Fd(accept(l, nullptr, nullptr));
+  ASSERT_GE(a1, 0);
+  // The server closes first, so its end waits in TIME_WAIT; the client's
+  // end closes for good.
+  ASSERT_EQ(shutdown(a1, SHUT_WR), 0);
+  char b;
+  ASSERT_EQ(read(c1, &b, 1), 0);
+  c1.reset();
+  ASSERT_TRUE(gt::wait_until([&] { return gt::info(a1).gi_state == GLASS_TIME_WAIT; }));
+  a1.reset();
+  uint64_t reused0 = 0, retrans0 = 0;
+  p.h2().exec([&] { reused0 = st::stat("timewait_reused"); });
+  p.h1().exec([&] {
+    ASSERT_TRUE(gt::wait_until([] { return st::proc_rows().empty(); }));
+    retrans0 = st::stat("retransmitted_segments");
+  });
+
+  Fd c2;
+  connect_from_client_port(c2);
+  Fd a2 = Fd(accept(l, nullptr, nullptr));
+  ASSERT_GE(a2, 0);
+  sockaddr_glass peer{};
+  socklen_t pl = sizeof(peer);
+  ASSERT_EQ(getpeername(a2, st::sa(&peer), &pl), 0);
+  EXPECT_EQ(ntohs(peer.sg_port), kClientPort);
+  EXPECT_EQ(gt::info(a2).gi_state, GLASS_ESTABLISHED);
+  p.h2().exec([&] { EXPECT_EQ(st::stat("timewait_reused"), reused0 + 1); });
+  p.h1().exec(
+      [&] { EXPECT_EQ(st::stat("retransmitted_segments"), retrans0) << "the SYN was sent again"; });
+  ASSERT_EQ(write(c2, "x", 1), 1);
+  EXPECT_EQ(read(a2, &b, 1), 1);
+}
+
 // SO_ATTACH_FILTER applies to glass frames as to TCP segments: a filter
 // that refuses everything keeps the data out (counted as drop_filter), and
 // once it is detached the retransmissions get in.

@@ -89,7 +89,7 @@ std::map<std::string, uint64_t> counters_file(const std::string& path) {
 }
 
 std::map<std::string, uint64_t> stats() {
-  return counters_file("/proc/net/glass_stat");
+  return counters_file("/proc/thread-self/net/glass_stat");
 }
 
 bool debug_kernel() {
