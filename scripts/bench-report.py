@@ -5,7 +5,8 @@ docs/perf.md's benchmark section.
 bench-report.py DIR [--docs docs/perf.md --commit ID --date YYYY-MM-DD]
 
 DIR holds rep*.json (glass perf --json, all tests, one per repetition),
-sweep-P*.json (bulk with -P N), many-*.json (the many test), busypoll.json (rr
+sweep-P*.json (bulk with -P N), many-N-R.json (the many test, N connections,
+round R), busypoll.json (rr
 with SO_BUSY_POLL), netem.json and
 the guest's facts (cpus, mem_kb, kernel, many_count). Writes DIR/bench.md,
 DIR/bench.csv, DIR/sweep.csv, DIR/sweep.gp and, when gnuplot is installed,
@@ -91,6 +92,76 @@ def sweep(dirname):
     return sorted(rows)
 
 
+MANY_TRANSPORTS = ('glass', 'tcp-veth', 'unix')
+
+
+def spread(values):
+    """'median (min-max)' of the values that exist, '-' if none."""
+    v = [x for x in values if x]
+    if not v:
+        return '-'
+    return f'{fmt(statistics.median(v))} ({fmt(min(v))}-{fmt(max(v))})'
+
+
+def ratio_spread(pairs):
+    """Median and range of a / b over the pairs where both exist."""
+    r = [a / b for a, b in pairs if a and b]
+    if not r:
+        return '-'
+    return f'**{statistics.median(r):.2f}x** ({min(r):.2f}-{max(r):.2f})'
+
+
+def many_rounds(dirname, n):
+    """The rounds of many-N-R.json and many-100-R.json that both exist."""
+    rounds = []
+    for path in sorted(glob.glob(os.path.join(dirname, f'many-{n}-*.json'))):
+        r = re.search(r'-(\d+)\.json$', path).group(1)
+        base = os.path.join(dirname, f'many-100-{r}.json')
+        if os.path.exists(base):
+            rounds.append((load(path), load(base)))
+    return rounds
+
+
+def many_section(dirname):
+    """The many-connection rounds: each transport at N and at 100, and N/100."""
+    many_n = read(os.path.join(dirname, 'many_count'))
+    tried = sorted({int(re.search(r'many-(\d+)-\d+\.err', p).group(1))
+                    for p in glob.glob(os.path.join(dirname, 'many-*-*.err'))}, reverse=True)
+    failed = [n for n in tried if n > int(many_n or 0) and n != 100]
+    rounds = many_rounds(dirname, many_n) if many_n else []
+    if not rounds:
+        return []
+    out = [f'Many connections moving data at once (`--tests many --many N -l 16K`), {len(rounds)} '
+           f'rounds alternating {many_n} and 100 connections, MB/s: median (min-max) over the '
+           f'rounds; ratios are taken within each round.']
+    if failed:
+        out.append(f'The guest could not run {", ".join(map(str, failed))} connections '
+                   f'(see many-N-1.err); the largest run that worked is {many_n}.')
+    out += ['', '"while writing": bytes read by the time the writer stopped, over that time (the '
+            'data phase, without the last queued bytes and the FIN and EOF of every connection). '
+            'AF_UNIX has no protocol: its own ratio shows what the host and the benchmark '
+            'leave to any transport at this count.', '',
+            f'| transport | 100 | {many_n} | {many_n} / 100 | while writing: 100 | {many_n} | '
+            f'{many_n} / 100 | slowest of {many_n} |',
+            '|---|---:|---:|---:|---:|---:|---:|---:|']
+    for t in MANY_TRANSPORTS:
+        cells = []
+        for fig in ('throughput', 'while-writing'):
+            at_n = [figure(d, t, fig) for d, _ in rounds]
+            at_100 = [figure(b, t, fig) for _, b in rounds]
+            cells += [spread(at_100), spread(at_n), ratio_spread(zip(at_n, at_100))]
+        slow = spread([figure(d, t, 'stream-min') for d, _ in rounds])
+        out.append(f'| {t} | ' + ' | '.join(cells) + f' | {slow} |')
+    out.append('')
+    g_t = ratio_spread((figure(d, 'glass', 'throughput'), figure(d, 'tcp-veth', 'throughput'))
+                       for d, _ in rounds)
+    g_u = ratio_spread((figure(d, 'glass', 'throughput'), figure(d, 'unix', 'throughput'))
+                       for d, _ in rounds)
+    out += [f'At {many_n} connections glass moves {g_t} of TCP\'s throughput and {g_u} of '
+            'AF_UNIX\'s, in the same rounds.', '']
+    return out
+
+
 def markdown(dirname, reps, rows, sw):
     out = []
     cpus, mem = read(os.path.join(dirname, 'cpus'), '?'), read(os.path.join(dirname, 'mem_kb'), '0')
@@ -119,41 +190,7 @@ def markdown(dirname, reps, rows, sw):
             out.append(f'| {p} | {fmt(g)} | {fmt(glo)} | {fmt(ghi)} | {fmt(t)} | {fmt(tlo)} | '
                        f'{fmt(thi)} | {ratio} |')
         out.append('')
-    many_n = read(os.path.join(dirname, 'many_count'))
-    many = {}
-    for n in (many_n, '100'):
-        path = os.path.join(dirname, f'many-{n}.json')
-        if n and os.path.exists(path):
-            many[n] = load(path)
-    tried = sorted((int(re.search(r'many-(\d+)\.err', p).group(1))
-                    for p in glob.glob(os.path.join(dirname, 'many-*.err'))), reverse=True)
-    failed = [n for n in tried if n > int(many_n or 0) and n != 100]
-    if many:
-        out.append('Many connections moving data at once (`--tests many --many N -l 16K`), MB/s:')
-        if failed:
-            out.append(f'the guest could not run {", ".join(map(str, failed))} connections '
-                       f'(see many-N.err); the largest run that worked is {many_n}.')
-        out.append('')
-        out.append('"while writing": bytes read by the time the writer stopped, over that '
-                   'time (the data phase, without the last queued bytes and the FIN and EOF of '
-                   'every connection).')
-        out.append('')
-        out.append('| connections | glass | slowest | tcp-veth | slowest | glass / TCP | '
-                   'glass vs its 100-connection figure | glass while writing | tcp-veth while '
-                   'writing | glass while writing vs its 100-connection figure |')
-        out.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-        base = figure(many['100'], 'glass', 'throughput') if '100' in many else None
-        wbase = figure(many['100'], 'glass', 'while-writing') if '100' in many else None
-        for n, d in sorted(many.items(), key=lambda kv: int(kv[0])):
-            g, t = figure(d, 'glass', 'throughput'), figure(d, 'tcp-veth', 'throughput')
-            gw, tw = figure(d, 'glass', 'while-writing'), figure(d, 'tcp-veth', 'while-writing')
-            vs = f'{g / base:.2f}x' if g and base else '-'
-            wvs = f'{gw / wbase:.2f}x' if gw and wbase else '-'
-            out.append(f'| {n} | {fmt(g)} | {fmt(figure(d, "glass", "stream-min"))} | {fmt(t)} | '
-                       f'{fmt(figure(d, "tcp-veth", "stream-min"))} | '
-                       f'{(g / t if g and t else 0):.2f}x | {vs} | {fmt(gw)} | {fmt(tw)} | '
-                       f'{wvs} |')
-        out.append('')
+    out += many_section(dirname)
     busy = os.path.join(dirname, 'busypoll.json')
     if os.path.exists(busy):
         d = load(busy)
