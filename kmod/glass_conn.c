@@ -30,7 +30,7 @@
 #include <linux/netdevice.h>
 #include <linux/random.h>
 #include <linux/sock_diag.h>
-#include <net/secure_seq.h>
+#include <linux/siphash.h>
 #include <net/tcp_states.h>
 
 #include "glass_sock.h"
@@ -98,14 +98,31 @@ static void glass_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * The initial sequence number, as TCP's secure_tcp_seq() makes it (RFC
+ * 6528): a keyed hash of the four-tuple, which no one outside can guess,
+ * plus a clock that grows by one every 64 ns, so a new connection on a
+ * four-tuple starts above the old one's numbers and a TIME_WAIT can let
+ * it in (glass_tw_syn()). The key is glass's own.
+ */
+static u32 glass_isn(const struct sock *sk)
+{
+	static siphash_aligned_key_t key;
+	u32 hash;
+
+	net_get_random_once(&key, sizeof(key));
+	hash = siphash_3u32((__force u32)sk->sk_rcv_saddr,
+			    (__force u32)sk->sk_daddr,
+			    (u32)sk->sk_num << 16 | ntohs(sk->sk_dport), &key);
+	return hash + (u32)(ktime_get_real_ns() >> 6);
+}
+
 /**
  * glass_init_conn_vars() - start a connection's sequence space and timers.
  * @sk: the socket, owned; its device and MSS are chosen.
  *
- * The ISS as TCP's (RFC 6528): a keyed hash of the four-tuple plus a
- * clock, so a new connection on a four-tuple starts above the old one's
- * sequence numbers and a TIME_WAIT can let it in (glass_tw_syn()). The
- * RTO from the namespace's sysctls, the receive space from SO_RCVBUF.
+ * The ISS as glass_isn() says, the RTO from the namespace's sysctls, the
+ * receive space from SO_RCVBUF.
  */
 void glass_init_conn_vars(struct sock *sk)
 {
@@ -115,8 +132,7 @@ void glass_init_conn_vars(struct sock *sk)
 	glass_rto_init(&gs->rto, glass_ms_to_us(sc->rto_min_ms),
 		       glass_ms_to_us(sc->rto_max_ms),
 		       glass_ms_to_us(sc->rto_initial_ms));
-	gs->iss = secure_tcp_seq(sk->sk_rcv_saddr, sk->sk_daddr,
-				 htons(sk->sk_num), sk->sk_dport);
+	gs->iss = glass_isn(sk);
 	gs->snd_una = gs->iss;
 	gs->snd_nxt = gs->iss;
 	gs->snd_max = gs->iss;

@@ -1238,11 +1238,12 @@ static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh,
 
 /*
  * A SYN for a four-tuple in TIME_WAIT, above the sequence numbers that
- * connection received, opens a new one, as TCP's (tcp_timewait_state_process(),
- * RFC 6191 without timestamps: ISNs grow with time): the TIME_WAIT ends and
- * the listener takes the SYN. Otherwise the old connection sees it, and
- * ACKs it. Return: the socket for the frame, held (sk's reference is
- * given back when the listener takes its place).
+ * connection received, opens a new one, as TCP's does
+ * (tcp_timewait_state_process(), RFC 6191 without timestamps: ISNs grow
+ * with time, glass_isn()): the TIME_WAIT ends and the listener takes the
+ * SYN. Otherwise the old connection sees it, and ACKs it.
+ * Return: the socket for the frame, held (sk's reference is given back
+ * when the listener takes its place).
  */
 static struct sock *glass_tw_syn(struct net *net, struct sock *sk,
 				 const struct glass_hdr *gh, int dif)

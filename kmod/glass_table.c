@@ -234,8 +234,8 @@ void glass_bind_child(struct sock *sk)
  * @sk: a bound socket, locked.
  *
  * As TCP, refused while another socket listens on an overlapping address
- * and device, SO_REUSEADDR or not. Checked and made visible under the port's lock, in
- * state LISTEN, so two listen() calls cannot both win.
+ * and device, SO_REUSEADDR or not. Checked and made visible under the
+ * port's lock, in state LISTEN, so two listen() calls cannot both win.
  * Return: 0 (also if it already listens) or -EADDRINUSE.
  */
 int glass_table_listen(struct sock *sk)
