@@ -1224,18 +1224,6 @@ static void glass_fill_cb(struct sk_buff *skb)
 	__skb_pull(skb, GLASS_HDR_LEN + ext_len);
 }
 
-/* The socket a frame that arrived on device dif belongs to, held. */
-static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh,
-				int dif)
-{
-	struct sock *sk;
-
-	sk = glass_lookup(net, gh->saddr, gh->sport, gh->daddr, gh->dport, dif);
-	if (sk)
-		return sk;
-	return glass_lookup_listener(net, gh->daddr, ntohs(gh->dport), dif);
-}
-
 /*
  * A SYN for a four-tuple in TIME_WAIT, above the sequence numbers that
  * connection received, opens a new one, as TCP's does
@@ -1271,6 +1259,22 @@ static struct sock *glass_tw_syn(struct net *net, struct sock *sk,
 	glass_inc_stat(net, GLASS_MIB_TIMEWAIT_REUSED);
 	sock_put(sk);
 	return listener;
+}
+
+/*
+ * The socket a frame that arrived on device dif belongs to, held: its
+ * connection (or the listener, for a SYN that ends a TIME_WAIT), else the
+ * listener of its port.
+ */
+static struct sock *glass_demux(struct net *net, const struct glass_hdr *gh,
+				int dif)
+{
+	struct sock *sk;
+
+	sk = glass_lookup(net, gh->saddr, gh->sport, gh->daddr, gh->dport, dif);
+	if (sk)
+		return glass_tw_syn(net, sk, gh, dif);
+	return glass_lookup_listener(net, gh->daddr, ntohs(gh->dport), dif);
 }
 
 /**
@@ -1311,7 +1315,6 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 		glass_drop(net, skb, GLASS_MIB_DROP_NO_SOCKET);
 		return NET_RX_DROP;
 	}
-	sk = glass_tw_syn(net, sk, glass_hdr(skb), dev->ifindex);
 	/*
 	 * The socket's filter (SO_ATTACH_FILTER) and LSM see the glass header
 	 * and payload, as TCP's see theirs; a filter that cuts the payload

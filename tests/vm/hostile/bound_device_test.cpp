@@ -41,11 +41,7 @@ hostile::Frame segment(const hostile::MacPair& m, const glass_info& si, uint16_t
 
 TEST(BoundDevice, SegmentOnAnotherDeviceIsNotTheConnections) {
   gt::Pair p;
-  p.h2().exec([] {
-    gt::link_add_glass_loopback("glass1");
-    gt::addr_add("glass1", "10.7.9.1", 24);
-    gt::link_set_up("glass1");
-  });
+  p.h2().exec([] { gt::glass_loopback_up("glass1", "10.7.9.1"); });
   hostile::Conn c;
   {
     gt::InNetns in(p.h2().name());

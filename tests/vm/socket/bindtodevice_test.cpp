@@ -20,11 +20,7 @@ constexpr const char* kLoAddr = "10.7.9.1";
 // A pair whose h2 also holds the loopback glass device glass1.
 struct TwoDevices {
   TwoDevices() {
-    pair.h2().exec([] {
-      gt::link_add_glass_loopback("glass1");
-      gt::addr_add("glass1", kLoAddr, 24);
-      gt::link_set_up("glass1");
-    });
+    pair.h2().exec([] { gt::glass_loopback_up("glass1", kLoAddr); });
   }
   gt::Pair pair;
 };

@@ -434,13 +434,17 @@ void Netns::exec(const std::function<void()>& fn) const {
   t.join();
 }
 
+void glass_loopback_up(const std::string& name, const std::string& ip) {
+  link_add_glass_loopback(name);
+  addr_add(name, ip, 24);
+  // Carrier is on before __dev_open() attaches the qdisc: no wait.
+  link_set_up(name);
+}
+
 Loopback::Loopback() {
   ns_.exec([] {
     no_ipv6();
-    link_add_glass_loopback("glass0");
-    addr_add("glass0", kAddr, 24);
-    // Carrier is on before __dev_open() attaches the qdisc: no wait.
-    link_set_up("glass0");
+    glass_loopback_up("glass0", kAddr);
   });
 }
 

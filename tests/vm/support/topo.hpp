@@ -37,6 +37,8 @@ class Netns {
 // Rtnetlink helpers, acting on the calling thread's namespace; each fails
 // the test on error and returns 0, or -errno.
 int link_add_glass_loopback(const std::string& name);
+// A loopback glass device with ip/24, up (the calling thread's namespace).
+void glass_loopback_up(const std::string& name, const std::string& ip);
 int link_add_glass_pair(const std::string& name, const std::string& peer, int peer_netns_fd);
 int link_set(const std::string& name, bool up);
 inline int link_set_up(const std::string& name) {
