@@ -600,11 +600,14 @@ out:
 /*
  * Room in the send buffer, and glass memory for the next write: an idle
  * socket's write that memory would refuse waits until memory comes back
- * (glass_wmem_poll_wait()), or a level-triggered poll loop spins on it.
+ * (glass_wmem_poll_wait()), or a level-triggered poll loop spins on it;
+ * only a poller that asked for EPOLLOUT waits for that wake.
  */
-static bool glass_poll_writable(struct sock *sk)
+static bool glass_poll_writable(struct sock *sk, poll_table *wait)
 {
-	return sk_stream_is_writeable(sk) && !glass_wmem_poll_wait(sk);
+	return sk_stream_is_writeable(sk) &&
+	       !glass_wmem_poll_wait(sk, poll_requested_events(wait) &
+				     (EPOLLOUT | EPOLLWRNORM));
 }
 
 /**
@@ -641,7 +644,7 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (shutdown & SEND_SHUTDOWN) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
-		} else if (glass_poll_writable(sk)) {
+		} else if (glass_poll_writable(sk, wait)) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		} else {
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
@@ -650,7 +653,7 @@ __poll_t glass_poll(struct file *file, struct socket *sock,
 			 * the ACK path that frees space then tests the bit.
 			 */
 			smp_mb__after_atomic();
-			if (glass_poll_writable(sk))
+			if (glass_poll_writable(sk, wait))
 				mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}

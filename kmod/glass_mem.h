@@ -17,7 +17,7 @@ void glass_mem_sysctl_exit(void);
 void glass_mem_netns_add(int n);
 bool glass_under_memory_pressure(const struct sock *sk);
 bool glass_wmem_schedule(struct sock *sk, int size);
-bool glass_wmem_poll_wait(struct sock *sk);
+bool glass_wmem_poll_wait(struct sock *sk, bool may_list);
 void glass_wmem_schedule_forced(struct sock *sk, int size);
 bool glass_rmem_schedule(struct sock *sk, struct sk_buff *skb);
 bool glass_rmem_schedule_next(struct sock *sk, struct sk_buff *skb);

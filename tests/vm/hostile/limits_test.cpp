@@ -475,6 +475,37 @@ TEST(Limits, IdleWritersStopAtTheWritersMark) {
   EXPECT_GE(wait_baseline(base, 10000), 0);
 }
 
+// Idle connections on p, from port `port` up, each write 64 KiB while
+// their readers never read (each write that goes through is waited on
+// until acknowledged, so its bytes are charged at the receiver too), until
+// `want` writes have been refused for memory: at the writers' mark, with
+// 200 idle sockets and net.glass.mem "1 1 200" as below. Returns the
+// indices in conns of the refused writers.
+std::vector<size_t> write_until_refused(const gt::Pair& p, std::vector<Conn>& conns, uint16_t port,
+                                        size_t want) {
+  std::vector<uint8_t> buf(64 * 1024, 9);
+  std::vector<size_t> refused;
+  for (int i = 0; i < 96 && refused.size() < want; i++) {
+    conns.push_back(connect_pair(p, static_cast<uint16_t>(port + i)));
+    if (!conns.back().server) {
+      ADD_FAILURE() << "connection " << i << " was not accepted";
+      break;
+    }
+    const int fd = conns.back().client.get();
+    nonblock(fd);
+    if (::send(fd, buf.data(), buf.size(), MSG_NOSIGNAL) < 0) {
+      EXPECT_EQ(errno, EAGAIN) << strerror(errno);
+      refused.push_back(conns.size() - 1);
+      continue;
+    }
+    if (!gt::wait_until([&] { return gt::info(fd).gi_unacked == 0; })) {
+      ADD_FAILURE() << "connection " << i << " never had its write acknowledged";
+      break;
+    }
+  }
+  return refused;
+}
+
 // An idle writer refused for memory is not reported writable until memory
 // comes back (glass_memwait.c): no ACK of its own will tell it, and a
 // level-triggered epoll loop that was told writable would spin on EAGAIN.
@@ -498,20 +529,7 @@ TEST(Limits, AWriterRefusedForMemoryWaitsForItInPoll) {
     }
     std::vector<Conn> conns;
     std::vector<uint8_t> buf(64 * 1024, 9);
-    std::vector<size_t> refused;
-    for (int i = 0; i < 96 && refused.size() < 2; i++) {
-      conns.push_back(connect_pair(p, static_cast<uint16_t>(7740 + i)));
-      ASSERT_TRUE(conns.back().server) << "connection " << i;
-      const int fd = conns.back().client.get();
-      nonblock(fd);
-      if (::send(fd, buf.data(), buf.size(), MSG_NOSIGNAL) < 0) {
-        ASSERT_EQ(errno, EAGAIN) << strerror(errno);
-        refused.push_back(conns.size() - 1);
-        continue;
-      }
-      ASSERT_TRUE(gt::wait_until([&] { return gt::info(fd).gi_unacked == 0; }))
-          << "connection " << i << " never had its write acknowledged";
-    }
+    const std::vector<size_t> refused = write_until_refused(p, conns, 7740, 2);
     ASSERT_EQ(refused.size(), 2U) << "writes were not refused";
     const int fd = conns[refused[0]].client.get();
     pollfd pf{fd, POLLOUT, 0};
@@ -537,6 +555,52 @@ TEST(Limits, AWriterRefusedForMemoryWaitsForItInPoll) {
   auto d = delta(after, before);
   std::printf("write_mem_waits %llu\n", static_cast<unsigned long long>(d["write_mem_waits"]));
   EXPECT_GE(d["write_mem_waits"], 2U);
+  EXPECT_GE(wait_baseline(base, 10000), 0) << "a socket that waited was not let go";
+}
+
+// Only a poll for output waits for write memory. A socket polled for
+// input alone (a reader's) would take a wake that memory coming back owes
+// a writer: the list wakes one socket per 16 KiB of room, and a server
+// reading 10,000 connections listed its sockets a third as often as their
+// writers did. Over the writers' mark as above, an idle reader with data
+// to read is polled for input by poll() and by epoll: both report input,
+// and neither may list it (write_mem_waits in its namespace stays); then
+// polled for output, it is not writable and is listed.
+TEST(Limits, AReaderPollingForInputWaitsForNoWriteMemory) {
+  const auto base = settled_sockstat();
+  std::map<std::string, uint64_t> before, polled_in, polled_out;
+  {
+    std::vector<Fd> idle;
+    idle.reserve(200);
+    for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
+    Limit mem("mem", "1 1 200");
+    gt::Pair p;
+    std::vector<Conn> conns;
+    ASSERT_EQ(write_until_refused(p, conns, 7640, 1).size(), 1U) << "no write was refused";
+    const int fd = conns[0].server.get();
+    const auto read_counters = [&] {
+      gt::InNetns in(p.h2().name());
+      return counters();
+    };
+    before = read_counters();
+    pollfd pf{fd, POLLIN, 0};
+    ASSERT_EQ(::poll(&pf, 1, 0), 1);
+    EXPECT_EQ(pf.revents, POLLIN);
+    Fd ep(::epoll_create1(EPOLL_CLOEXEC));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ASSERT_EQ(::epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev), 0);
+    ASSERT_EQ(::epoll_wait(ep.get(), &ev, 1, 0), 1);
+    EXPECT_EQ(ev.events, static_cast<uint32_t>(EPOLLIN));
+    polled_in = read_counters();
+    pf = {fd, POLLOUT, 0};
+    EXPECT_EQ(::poll(&pf, 1, 0), 0) << "an idle socket over the writers' mark polled writable";
+    polled_out = read_counters();
+  }
+  EXPECT_EQ(delta(polled_in, before)["write_mem_waits"], 0U)
+      << "a poll for input listed the reader for write memory";
+  EXPECT_EQ(delta(polled_out, polled_in)["write_mem_waits"], 1U)
+      << "a poll for output did not list it";
   EXPECT_GE(wait_baseline(base, 10000), 0) << "a socket that waited was not let go";
 }
 
