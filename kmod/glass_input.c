@@ -104,7 +104,7 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	gs->snd_wnd = glass_clamp_wnd(ntohl(gh->window));
 	gs->max_snd_wnd = max(gs->max_snd_wnd, gs->snd_wnd);
 	gs->snd_wl1 = ntohl(gh->seq);
-	glass_rto_on_ack(&gs->rto, ack, glass_clock(gs));
+	glass_rto_on_ack(&gs->rto, ack, glass_clock(gs), gs->rack.min_rtt_us);
 	gs->retries = 0;
 	glass_stop_write_timer(sk);
 	glass_cc_init(&gs->cc, gs->mss, gs->snd_nxt);
@@ -305,7 +305,7 @@ static void glass_ack_new(struct sock *sk, u32 ack)
 	/* The FIN takes a sequence number but is not a byte of data. */
 	gs->bytes_acked += acked - (gs->fin_queued && ack == gs->write_seq);
 	gs->cc.now_us = glass_clock(gs);
-	glass_rto_on_ack(&gs->rto, ack, gs->cc.now_us);
+	glass_rto_on_ack(&gs->rto, ack, gs->cc.now_us, gs->rack.min_rtt_us);
 	gs->retries = 0;
 	gs->cc.srtt_us = gs->rto.srtt_us;
 	if (glass_cc_on_ack(&gs->cc, ack, acked, flight) == GLASS_CC_RETRANSMIT)

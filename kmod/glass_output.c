@@ -1029,7 +1029,7 @@ static u32 glass_wq_resend(struct sock *sk, const struct glass_range *r,
 		gs->undo_retrans += glass_segs(skb->len, gs->mss);
 	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
 	glass_inc_stat(sock_net(sk), GLASS_MIB_SACK_RETRANS);
-	glass_rto_on_retransmit(&gs->rto);
+	glass_rto_on_retransmit(&gs->rto, glass_clock(gs));
 	if (glass_train_add(sk, t, skb))
 		return r->start;
 	return cb->end_seq;
@@ -1202,7 +1202,7 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb,
 		cb->retransmitted = 1;
 		gs->total_retrans++;
 		glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
-		glass_rto_on_retransmit(&gs->rto);
+		glass_rto_on_retransmit(&gs->rto, glass_clock(gs));
 		trace_glass_retransmit(sk, cb->seq, skb->len, GLASS_RETRANS_RTO);
 	}
 	err = glass_train_add(sk, t, skb);
@@ -1529,7 +1529,7 @@ void glass_retransmit_head(struct sock *sk, int reason)
 	GLASS_SKB_CB(skb)->retransmitted = 1;
 	gs->total_retrans++;
 	glass_inc_stat(sock_net(sk), GLASS_MIB_RETRANS_SEGS);
-	glass_rto_on_retransmit(&gs->rto);
+	glass_rto_on_retransmit(&gs->rto, glass_clock(gs));
 	if (!glass_train_add(sk, &t, skb))
 		glass_train_flush(sk, &t);
 }

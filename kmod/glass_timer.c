@@ -205,7 +205,7 @@ static void glass_syn_timeout(struct sock *sk)
 	glass_inc_stat(net, GLASS_MIB_TIMEOUTS);
 	glass_inc_stat(net, GLASS_MIB_RETRANS_SEGS);
 	glass_rto_backoff(&gs->rto);
-	glass_rto_on_retransmit(&gs->rto);
+	glass_rto_on_retransmit(&gs->rto, glass_clock(gs));
 	trace_glass_retransmit(sk, gs->iss, 0, GLASS_RETRANS_SYN);
 	glass_send_syn(sk, true);
 }

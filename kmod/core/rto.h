@@ -2,8 +2,8 @@
 /*
  * The retransmission timer's arithmetic (RFC 6298): the SRTT/RTTVAR
  * estimator, the minimum and maximum, exponential backoff, and Karn's rule
- * (a segment that was retransmitted never yields an RTT sample). Times are
- * microseconds. The kernel owns the timer itself; this only says how long.
+ * (an ACK that may answer a retransmission yields no RTT sample). Times
+ * are microseconds. The kernel owns the timer itself; this only says how long.
  */
 #ifndef _GLASS_CORE_RTO_H
 #define _GLASS_CORE_RTO_H
@@ -25,7 +25,11 @@
  * @max_us: upper bound on any timeout, backed off or not.
  * @backoff: exponent: the timer runs for rto_us << backoff (capped).
  * @timing: a segment is being timed.
+ * @resent: the timing was stopped by a retransmission, @resent_after_us
+ *	after the timed segment left; its ACK may still be a sample
+ *	(glass_rto_on_ack()).
  * @timed_seq: the sample completes when an ACK reaches this sequence number.
+ * @resent_after_us: see @resent.
  * @timed_at_us: when the timed segment was sent.
  */
 struct glass_rto {
@@ -34,9 +38,11 @@ struct glass_rto {
 	u32 rto_us;
 	u32 min_us;
 	u32 max_us;
-	u32 backoff;
+	u8 backoff;
 	bool timing;
+	bool resent;
 	u32 timed_seq;
+	u32 resent_after_us;
 	u64 timed_at_us;
 };
 
@@ -88,20 +94,27 @@ void glass_rto_start_timing(struct glass_rto *r, u32 end_seq, u64 now_us);
  * @r: the estimator.
  * @ack: the ACK.
  * @now_us: when it arrived.
+ * @min_rtt_us: the shortest round trip this connection has seen
+ *	unambiguously (RACK's); 0 if none.
  *
  * Takes the sample (now_us - timed_at_us, at least 1) if @ack covers the
- * timed segment (at or after timed_seq), and clears the backoff whether or
- * not a sample was taken: new data was acknowledged.
+ * timed segment (at or after timed_seq). If a retransmission stopped the
+ * timing, only if @ack came back less than @min_rtt_us after that
+ * retransmission: no round trip is that short, so @ack answers what was
+ * sent before it (RACK's test, RFC 8985 6.2). Clears the backoff whether
+ * or not a sample was taken: new data was acknowledged.
  * Return: true if a sample was taken.
  */
-bool glass_rto_on_ack(struct glass_rto *r, u32 ack, u64 now_us);
+bool glass_rto_on_ack(struct glass_rto *r, u32 ack, u64 now_us,
+		      u32 min_rtt_us);
 
 /**
- * glass_rto_on_retransmit() - Karn's rule: a retransmission voids the
- * running sample.
+ * glass_rto_on_retransmit() - Karn's rule: a retransmission stops the
+ * running sample (glass_rto_on_ack() may still take it).
  * @r: the estimator.
+ * @now_us: when the retransmission leaves.
  */
-void glass_rto_on_retransmit(struct glass_rto *r);
+void glass_rto_on_retransmit(struct glass_rto *r, u64 now_us);
 
 /**
  * glass_backoff_us() - a backed-off timeout, for the RTO and the persist

@@ -306,14 +306,14 @@ TEST(Rto, StartTimingKeepsRunningSample) {
 
 TEST(Rto, OnAckNotTimingTakesNoSample) {
   glass_rto r = Fresh();
-  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 5000));
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 5000, 0));
   EXPECT_EQ(r.srtt_us, 0u);
 }
 
 TEST(Rto, OnAckBeforeTimedSeqTakesNoSample) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 1000, 0);
-  EXPECT_FALSE(glass_rto_on_ack(&r, 999, 5000));
+  EXPECT_FALSE(glass_rto_on_ack(&r, 999, 5000, 0));
   EXPECT_TRUE(r.timing);
   EXPECT_EQ(r.srtt_us, 0u);
 }
@@ -321,7 +321,7 @@ TEST(Rto, OnAckBeforeTimedSeqTakesNoSample) {
 TEST(Rto, OnAckAtTimedSeqTakesSample) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 1000, 10000);
-  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 60000));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 60000, 0));
   EXPECT_FALSE(r.timing);
   EXPECT_EQ(r.srtt_us, 50000u);
   EXPECT_EQ(r.rttvar_us, 25000u);
@@ -330,77 +330,77 @@ TEST(Rto, OnAckAtTimedSeqTakesSample) {
 TEST(Rto, OnAckAfterTimedSeqTakesSample) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 1000, 10000);
-  EXPECT_TRUE(glass_rto_on_ack(&r, 5000, 30000));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 5000, 30000, 0));
   EXPECT_EQ(r.srtt_us, 20000u);
 }
 
 TEST(Rto, OnAckAcrossWrapTakesSample) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 0xfffffff0u, 0);
-  EXPECT_FALSE(glass_rto_on_ack(&r, 0xffffffe0u, 10));
-  EXPECT_TRUE(glass_rto_on_ack(&r, 0x20, 7000));
+  EXPECT_FALSE(glass_rto_on_ack(&r, 0xffffffe0u, 10, 0));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 0x20, 7000, 0));
   EXPECT_EQ(r.srtt_us, 7000u);
 }
 
 TEST(Rto, OnAckAcrossWrapBeforeTimedSeqTakesNoSample) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 0x10, 0);
-  EXPECT_FALSE(glass_rto_on_ack(&r, 0xfffffff0u, 7000));
+  EXPECT_FALSE(glass_rto_on_ack(&r, 0xfffffff0u, 7000, 0));
   EXPECT_TRUE(r.timing);
 }
 
 TEST(Rto, OnAckAlwaysResetsBackoff) {
   glass_rto r = Fresh();
   r.backoff = 5;
-  EXPECT_FALSE(glass_rto_on_ack(&r, 1, 1));  // not timing
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1, 1, 0));  // not timing
   EXPECT_EQ(r.backoff, 0u);
   glass_rto_start_timing(&r, 1000, 0);
   r.backoff = 5;
-  EXPECT_FALSE(glass_rto_on_ack(&r, 10, 1));  // before the timed segment
+  EXPECT_FALSE(glass_rto_on_ack(&r, 10, 1, 0));  // before the timed segment
   EXPECT_EQ(r.backoff, 0u);
   r.backoff = 5;
-  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 1));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 1, 0));
   EXPECT_EQ(r.backoff, 0u);
 }
 
 TEST(Rto, OnAckClockBackwardsGivesOneMicrosecond) {
   glass_rto r = Fresh(1, kMax);
   glass_rto_start_timing(&r, 1000, 5000);
-  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 4000));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 4000, 0));
   EXPECT_EQ(r.srtt_us, 1u);
 }
 
 TEST(Rto, OnAckSameInstantGivesOneMicrosecond) {
   glass_rto r = Fresh(1, kMax);
   glass_rto_start_timing(&r, 1000, 5000);
-  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 5000));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 5000, 0));
   EXPECT_EQ(r.srtt_us, 1u);
 }
 
 TEST(Rto, OnAckHugeRttClampedToU32) {
   glass_rto r = Fresh(1, kU32Max);
   glass_rto_start_timing(&r, 1000, 0);
-  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, uint64_t{1} << 40));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, uint64_t{1} << 40, 0));
   EXPECT_EQ(r.srtt_us, kU32Max);
   // Just past 2^32 must not wrap to a tiny sample either.
   glass_rto t = Fresh(1, kU32Max);
   glass_rto_start_timing(&t, 1000, 0);
-  EXPECT_TRUE(glass_rto_on_ack(&t, 1000, (uint64_t{1} << 32) + 5));
+  EXPECT_TRUE(glass_rto_on_ack(&t, 1000, (uint64_t{1} << 32) + 5, 0));
   EXPECT_EQ(t.srtt_us, kU32Max);
 }
 
 TEST(Rto, OnRetransmitStopsTiming) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 1000, 0);
-  glass_rto_on_retransmit(&r);
+  glass_rto_on_retransmit(&r, 50000);
   EXPECT_FALSE(r.timing);
 }
 
 TEST(Rto, OnRetransmitKarnThenAckTakesNoSample) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 1000, 0);
-  glass_rto_on_retransmit(&r);
-  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 90000));
+  glass_rto_on_retransmit(&r, 50000);
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 90000, 0));
   EXPECT_EQ(r.srtt_us, 0u);
   EXPECT_EQ(r.rto_us, kInitial);
 }
@@ -408,11 +408,75 @@ TEST(Rto, OnRetransmitKarnThenAckTakesNoSample) {
 TEST(Rto, OnRetransmitKarnNewSegmentIsTimedAgain) {
   glass_rto r = Fresh();
   glass_rto_start_timing(&r, 1000, 0);
-  glass_rto_on_retransmit(&r);
+  glass_rto_on_retransmit(&r, 50000);
   glass_rto_start_timing(&r, 3000, 100000);
-  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 150000));
-  EXPECT_TRUE(glass_rto_on_ack(&r, 3000, 160000));
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 150000, 0));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 3000, 160000, 0));
   EXPECT_EQ(r.srtt_us, 60000u);
+}
+
+// RACK's test (RFC 8985 6.2): an ACK back sooner after the retransmission
+// than the shortest round trip seen cannot answer it, so it answers the
+// original and times it.
+TEST(Rto, AckSoonerThanMinRttAfterRetransmitTakesSample) {
+  glass_rto r = Fresh();
+  glass_rto_start_timing(&r, 1000, 0);
+  glass_rto_on_retransmit(&r, 100000);
+  EXPECT_FALSE(r.timing);
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 119999, 20000));
+  EXPECT_EQ(r.srtt_us, 119999u);
+  EXPECT_FALSE(r.resent);
+}
+
+TEST(Rto, AckMinRttAfterRetransmitTakesNoSample) {
+  glass_rto r = Fresh();
+  glass_rto_start_timing(&r, 1000, 0);
+  glass_rto_on_retransmit(&r, 100000);
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 120000, 20000));
+  EXPECT_EQ(r.srtt_us, 0u);
+  // The sample is gone: a later ACK takes nothing either.
+  EXPECT_FALSE(glass_rto_on_ack(&r, 2000, 100001, 20000));
+  EXPECT_EQ(r.srtt_us, 0u);
+}
+
+TEST(Rto, AckAfterRetransmitWithoutMinRttTakesNoSample) {
+  glass_rto r = Fresh();
+  glass_rto_start_timing(&r, 1000, 0);
+  glass_rto_on_retransmit(&r, 100000);
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 100001, 0));
+  EXPECT_EQ(r.srtt_us, 0u);
+}
+
+TEST(Rto, AckBeforeTimedSeqKeepsTheRetransmittedSample) {
+  glass_rto r = Fresh();
+  glass_rto_start_timing(&r, 1000, 0);
+  glass_rto_on_retransmit(&r, 100000);
+  EXPECT_FALSE(glass_rto_on_ack(&r, 999, 100100, 20000));
+  EXPECT_TRUE(glass_rto_on_ack(&r, 1000, 100200, 20000));
+  EXPECT_EQ(r.srtt_us, 100200u);
+}
+
+// The earliest retransmission could have caused an ACK soonest: a second
+// one does not move the time the ACK is measured from.
+TEST(Rto, SecondRetransmitKeepsTheFirstTime) {
+  glass_rto r = Fresh();
+  glass_rto_start_timing(&r, 1000, 0);
+  glass_rto_on_retransmit(&r, 100000);
+  glass_rto_on_retransmit(&r, 110000);
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 125000, 20000));
+  EXPECT_EQ(r.srtt_us, 0u);
+}
+
+// A new segment timed after the retransmission replaces the stopped sample.
+TEST(Rto, NewTimingReplacesTheRetransmittedSample) {
+  glass_rto r = Fresh();
+  glass_rto_start_timing(&r, 1000, 0);
+  glass_rto_on_retransmit(&r, 100000);
+  glass_rto_start_timing(&r, 3000, 100050);
+  EXPECT_FALSE(glass_rto_on_ack(&r, 1000, 100100, 20000));
+  EXPECT_EQ(r.srtt_us, 0u);
+  EXPECT_TRUE(glass_rto_on_ack(&r, 3000, 100150, 20000));
+  EXPECT_EQ(r.srtt_us, 100u);
 }
 
 TEST(BackoffUs, ZeroExponentIsBase) {
