@@ -3,7 +3,8 @@
  * The retransmission timer's arithmetic (RFC 6298): the SRTT/RTTVAR
  * estimator, the minimum and maximum, exponential backoff, and Karn's rule
  * (an ACK that may answer a retransmission yields no RTT sample). Times
- * are microseconds. The kernel owns the timer itself; this only says how long.
+ * are microseconds. The kernel owns the timer itself; this only says how
+ * long.
  */
 #ifndef _GLASS_CORE_RTO_H
 #define _GLASS_CORE_RTO_H
