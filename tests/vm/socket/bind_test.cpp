@@ -224,11 +224,7 @@ TEST(Bind, TimeWaitPortNeedsReuseAddr) {
   Fd a = Fd(accept(l, nullptr, nullptr));
   ASSERT_GE(a, 0);
   // Active close by c: c ends in TIME_WAIT holding 6009.
-  ASSERT_EQ(shutdown(c, SHUT_WR), 0);
-  char b;
-  ASSERT_EQ(read(a, &b, 1), 0);
-  a.reset();
-  ASSERT_TRUE(gt::wait_until([&] { return gt::info(c).gi_state == GLASS_TIME_WAIT; }));
+  ASSERT_TRUE(st::close_into_time_wait(c, a));
   c.reset();
   Fd plain = st::sock();
   EXPECT_EQ(bind_to(plain, gt::Loopback::kAddr, 6009), -1);

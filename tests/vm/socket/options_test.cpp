@@ -327,11 +327,7 @@ TEST(State, TimeWaitEndsAfterTimeWaitMs) {
   Fd l = Fd(gt::listener(gt::Loopback::kAddr, 5512));
   Fd c = Fd(gt::connect_to(gt::Loopback::kAddr, 5512));
   Fd a = Fd(accept(l, nullptr, nullptr));
-  ASSERT_EQ(shutdown(c, SHUT_WR), 0);
-  char b;
-  ASSERT_EQ(read(a, &b, 1), 0);
-  a.reset();
-  ASSERT_TRUE(gt::wait_until([&] { return gt::info(c).gi_state == GLASS_TIME_WAIT; }));
+  ASSERT_TRUE(st::close_into_time_wait(c, a));
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(gt::wait_until([&] { return gt::info(c).gi_state == GLASS_CLOSE; }, 5000));
   EXPECT_GE(st::ms_since(t0), 200);
@@ -366,11 +362,7 @@ TEST(State, SynAboveTimeWaitOpensANewConnection) {
   ASSERT_GE(a1, 0);
   // The server closes first, so its end waits in TIME_WAIT; the client's
   // end closes for good.
-  ASSERT_EQ(shutdown(a1, SHUT_WR), 0);
-  char b;
-  ASSERT_EQ(read(c1, &b, 1), 0);
-  c1.reset();
-  ASSERT_TRUE(gt::wait_until([&] { return gt::info(a1).gi_state == GLASS_TIME_WAIT; }));
+  ASSERT_TRUE(st::close_into_time_wait(a1, c1));
   a1.reset();
   uint64_t reused0 = 0, retrans0 = 0;
   p.h2().exec([&] { reused0 = st::stat("timewait_reused"); });
@@ -392,6 +384,7 @@ TEST(State, SynAboveTimeWaitOpensANewConnection) {
   p.h1().exec(
       [&] { EXPECT_EQ(st::stat("retransmitted_segments"), retrans0) << "the SYN was sent again"; });
   ASSERT_EQ(write(c2, "x", 1), 1);
+  char b = 0;
   EXPECT_EQ(read(a2, &b, 1), 1);
 }
 

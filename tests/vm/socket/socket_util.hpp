@@ -164,6 +164,21 @@ inline long ms_since(std::chrono::steady_clock::time_point t0) {
       .count();
 }
 
+// Ends a connection with `closer` closing first: it sends its FIN, the peer
+// reads the end of stream and closes (peer is reset), and closer's end,
+// still open, waits in TIME_WAIT. Success once it is there.
+inline testing::AssertionResult close_into_time_wait(Fd& closer, Fd& peer) {
+  if (shutdown(closer, SHUT_WR) != 0)
+    return testing::AssertionFailure() << "shutdown: " << strerror(errno);
+  char b = 0;
+  if (read(peer, &b, 1) != 0)
+    return testing::AssertionFailure() << "the peer read no end of stream";
+  peer.reset();
+  if (!gt::wait_until([&] { return gt::info(closer).gi_state == GLASS_TIME_WAIT; }))
+    return testing::AssertionFailure() << "the closer never reached TIME_WAIT";
+  return testing::AssertionSuccess();
+}
+
 // The /proc/net/glass rows of the calling thread's namespace (header skipped).
 inline std::vector<std::string> proc_rows() {
   std::vector<std::string> rows;
