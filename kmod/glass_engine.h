@@ -60,6 +60,7 @@ void glass_ack_deferred(struct sock *sk, bool wnd_update);
 
 /* glass_rcvbuf.c: receive-buffer autotuning */
 void glass_rcvbuf_init(struct sock *sk);
+u32 glass_rcvbuf_default(const struct sock *sk);
 void glass_rcvbuf_rtt_sample(struct sock *sk);
 void glass_rcvbuf_adjust_now(struct sock *sk);
 

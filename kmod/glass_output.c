@@ -1536,9 +1536,9 @@ void glass_retransmit_head(struct sock *sk, int reason)
 
 /*
  * Payload the receive buffer can still take. Under glass memory pressure
- * the window reaches no further than four segments past what is read, as
- * TCP clamps rcv_ssthresh (what was offered stays offered; what memory
- * then refuses is dropped as drop_memory and sent again).
+ * a full or grown buffer's window reaches no further than four segments
+ * past what arrived (core/window.c; what was offered stays offered; what
+ * memory then refuses is dropped as drop_memory and sent again).
  */
 static u32 glass_rcv_free(const struct sock *sk)
 {
@@ -1547,7 +1547,10 @@ static u32 glass_rcv_free(const struct sock *sk)
 	u32 free = space > gs->rcv_unread ? space - gs->rcv_unread : 0;
 
 	if (glass_under_memory_pressure(sk))
-		free = min(free, 4 * gs->rcv_mss);
+		free = glass_rcv_pressure_free(free, space,
+					       READ_ONCE(sk->sk_rcvbuf),
+					       glass_rcvbuf_default(sk),
+					       gs->rcv_mss);
 	return free;
 }
 

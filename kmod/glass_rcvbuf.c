@@ -32,6 +32,17 @@ void glass_rcvbuf_init(struct sock *sk)
 }
 
 /**
+ * glass_rcvbuf_default() - the buffer a new socket gets: net.glass.rmem[1].
+ * @sk: the socket; its namespace's setting is read now.
+ *
+ * Return: bytes.
+ */
+u32 glass_rcvbuf_default(const struct sock *sk)
+{
+	return glass_rmem(sk, 1);
+}
+
+/**
  * glass_rcvbuf_rtt_sample() - in-order data arrived: time the window.
  * @sk: the socket, owned; rcv_nxt already advanced.
  */

@@ -70,6 +70,16 @@ bool glass_rcv_window_doubles(u32 rcv_nxt, u32 rcv_adv, u32 free)
 	return free >= (u64)glass_rcv_window_left(rcv_nxt, rcv_adv) * 2;
 }
 
+u32 glass_rcv_pressure_free(u32 free, u32 rcv_space, u32 rcvbuf,
+			    u32 rcvbuf_default, u32 mss)
+{
+	u64 clamp = 4ull * mss;
+
+	if (free >= rcv_space / 2 && rcvbuf <= rcvbuf_default)
+		return free;
+	return free < clamp ? free : (u32)clamp;
+}
+
 /*
  * RFC 1122 4.2.3.4: a whole segment goes if it fits; a piece of one only
  * if at least a full MSS (reachable only when seg_len > mss) or half the

@@ -67,6 +67,26 @@ u32 glass_rcv_window_left(u32 rcv_nxt, u32 rcv_adv);
 bool glass_rcv_window_doubles(u32 rcv_nxt, u32 rcv_adv, u32 free);
 
 /**
+ * glass_rcv_pressure_free() - what memory pressure leaves of @free.
+ * @free: payload bytes the receive buffer can take beyond rcv_nxt.
+ * @rcv_space: payload bytes the whole receive buffer spans.
+ * @rcvbuf: sk_rcvbuf, bytes.
+ * @rcvbuf_default: net.glass.rmem's default, bytes.
+ * @mss: receive MSS.
+ *
+ * Under pressure a window reaches no more than four segments past what
+ * arrived, as TCP clamps rcv_ssthresh, where that saves memory: in a
+ * buffer more than half full (TCP's __tcp_select_window() test), and in
+ * one larger than the default (autotuning's growth, given back under
+ * pressure: core/rcvbuf.c). A default buffer that holds little keeps its
+ * window: what a peer sends into it is what one write put in flight,
+ * charged already, and four segments only cut that write into trains.
+ * Return: @free, or at most 4 * @mss.
+ */
+u32 glass_rcv_pressure_free(u32 free, u32 rcv_space, u32 rcvbuf,
+			    u32 rcvbuf_default, u32 mss);
+
+/**
  * glass_snd_sws_len() - how many bytes of the head unsent skb to send.
  * @seg_len: payload bytes of the head unsent skb: whole segments, as many
  *	as a train carries, the last one possibly short.

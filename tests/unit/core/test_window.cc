@@ -176,6 +176,29 @@ TEST(Window, UpdateWorthItWithAHugeWindowLeft) {
   EXPECT_FALSE(glass_rcv_window_doubles(0, 0x80000000u, 0xffffffffu));
 }
 
+// Under memory pressure: space 100000, default buffer 200000, MSS 1000.
+TEST(Window, PressureLeavesAnEmptyDefaultBufferItsWindow) {
+  EXPECT_EQ(glass_rcv_pressure_free(100000, 100000, 200000, 200000, 1000), 100000U);
+  EXPECT_EQ(glass_rcv_pressure_free(50000, 100000, 200000, 200000, 1000), 50000U)
+      << "exactly half full is not more than half";
+}
+
+TEST(Window, PressureHoldsAMoreThanHalfFullBufferToFourSegments) {
+  EXPECT_EQ(glass_rcv_pressure_free(49999, 100000, 200000, 200000, 1000), 4000U);
+  EXPECT_EQ(glass_rcv_pressure_free(3000, 100000, 200000, 200000, 1000), 3000U)
+      << "less than four segments free stays what it is";
+}
+
+TEST(Window, PressureHoldsAGrownBufferToFourSegments) {
+  EXPECT_EQ(glass_rcv_pressure_free(100000, 100000, 200001, 200000, 1000), 4000U);
+  EXPECT_EQ(glass_rcv_pressure_free(3000000, 3000000, 6000000, 200000, 1000), 4000U);
+}
+
+TEST(Window, PressureFourSegmentsOfAHugeMssDoNotOverflow) {
+  EXPECT_EQ(glass_rcv_pressure_free(0xfffffff0u, 0xfffffff0u, 0xffffffffu, 0, 0x7fffffffu),
+            0xfffffff0u);
+}
+
 TEST(Window, UpdateDueSweepMatchesSelect) {
   // Due exactly when glass_rcv_select_window() would move the edge right.
   for (int64_t base : kBases) {

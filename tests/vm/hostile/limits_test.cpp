@@ -419,6 +419,46 @@ TEST(Limits, PressureKeepsRoomForTheWindowAlreadyOffered) {
   EXPECT_EQ(std::memcmp(got.data(), data.data() + 1, got.size()), 0);
 }
 
+// Under pressure a window is held to four segments past what arrived only
+// where that saves memory: in a buffer more than half full or grown past
+// the default (core/window.c). A default buffer its reader keeps empty
+// offers its whole space again once the window already offered is used
+// up: four segments would only cut each write into trains. Another
+// connection holds unread data, so that memory never falls to the low
+// mark and pressure lasts the whole test.
+TEST(Limits, UnderPressureAnEmptyDefaultBufferKeepsItsWindow) {
+  gt::Pair p;
+  Conn c = connect_pair(p, 7813);
+  Conn hold = connect_pair(p, 7814);
+  ASSERT_TRUE(c.server && hold.server);
+  const glass_info before = gt::info(c.server.get());
+  const uint32_t space = before.gi_rcv_space;
+  const uint32_t wnd = before.gi_rcv_wnd;
+  const uint32_t clamp = 4 * before.gi_mss;
+  ASSERT_GT(wnd, 2 * clamp) << "the window offered is too small to tell";
+  long low = 0, pressure = 0, high = 0;
+  std::istringstream(gt::read_file("/proc/sys/net/glass/mem")) >> low >> pressure >> high;
+  Limit mem("mem", "1 1 " + std::to_string(high));
+  std::vector<uint8_t> unread(64 * 1024, 7);
+  ASSERT_EQ(::send(hold.client.get(), unread.data(), unread.size(), 0),
+            static_cast<ssize_t>(unread.size()));
+  ASSERT_TRUE(gt::wait_until([&] { return inq(hold.server.get()) > 0; }));
+  // The window offered before, used up, and read.
+  std::vector<uint8_t> data(wnd), got(wnd);
+  fill_pattern(5, 0, data.data(), data.size());
+  ASSERT_TRUE(gt::write_all(c.client.get(), data.data(), data.size()));
+  ASSERT_TRUE(gt::read_all(c.server.get(), got.data(), got.size()));
+  EXPECT_EQ(std::memcmp(got.data(), data.data(), got.size()), 0);
+  EXPECT_EQ(sockstat().at("memory_pressure"), 1) << "pressure ended during the test";
+  const glass_info after = gt::info(c.server.get());
+  EXPECT_LE(after.gi_rcvbuf, before.gi_rcvbuf) << "the buffer grew under pressure";
+  EXPECT_GE(after.gi_rcv_wnd, space / 2)
+      << "an empty default buffer offered " << after.gi_rcv_wnd << " bytes under pressure (four "
+      << "segments: " << clamp << ")";
+  EXPECT_TRUE(gt::wait_until([&] { return gt::info(c.client.get()).gi_snd_wnd >= space / 2; }))
+      << "the writer was offered " << gt::info(c.client.get()).gi_snd_wnd;
+}
+
 // Under pressure an idle writer may still queue its first page, as TCP's
 // may, but only below the writers' mark, halfway from the pressure mark
 // to the high mark: the rest is left to data already sent, which the
