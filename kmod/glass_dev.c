@@ -45,6 +45,7 @@
  * @held: senders waiting for @rxq to drain (glass_dev_hold()), oldest first.
  * @held_mark: the mark of the latest sender held, bytes: @rxq_bytes at which
  *	senders wait; they are let go from half of it.
+ * @held_frames: the frame mark of the latest sender held, as @held_mark.
  * @up: the lower device and neighbours of a stacked device (up.lower set).
  */
 struct glass_priv {
@@ -54,6 +55,7 @@ struct glass_priv {
 	struct sk_buff_head rxq;
 	u32 rxq_bytes;
 	u32 held_mark;
+	u32 held_frames;
 	spinlock_t held_lock;		/* protects held */
 	struct list_head held;
 	struct napi_struct napi;
@@ -63,14 +65,17 @@ struct glass_priv {
 };
 
 /*
- * Frames a device may have waiting for its poll before it drops. 2,048
- * dropped a third of the frames of 10,000 busy connections (one NAPI poll
- * drains the queue, late when it runs in ksoftirqd), each drop a whole
- * 16 KiB flight recovered by an RTO; 4,096 roughly doubled what they moved
- * (docs/perf.md). Not more: the queue's delay must stay well under the
- * minimum RTO, or it is retransmitted from, not drained (16,384 collapsed).
+ * Frames a device may have waiting for its peer's poll before they are
+ * dropped: its txqueuelen (`ip link set DEV txqueuelen N`), 4,096 unless
+ * set. 2,048 dropped a third of the frames of 10,000 busy connections (one
+ * NAPI poll drains the queue, late when it runs in ksoftirqd), each drop a
+ * whole 16 KiB flight recovered by an RTO; 4,096 roughly doubled what they
+ * moved (docs/perf.md). Not more: the queue's delay must stay well under
+ * the minimum RTO, or it is retransmitted from, not drained (16,384
+ * collapsed). GLASS_TXQ_LIMIT bounds what a user may set.
  */
-#define GLASS_RXQ_MAX	4096
+#define GLASS_TXQ_DEFAULT	4096
+#define GLASS_TXQ_LIMIT		65536
 
 static struct rtnl_link_ops glass_link_ops;
 
@@ -179,15 +184,33 @@ static void glass_rx_kick(struct glass_priv *priv, unsigned int len)
 	napi_schedule(&priv->napi);
 }
 
-/* Queue a frame for the poll, unless the queue is full. */
-static bool glass_rxq_add(struct glass_priv *priv, struct sk_buff *skb)
+/* Frames dev's frames may queue at the receiving end: its txqueuelen. */
+static u32 glass_rxq_cap(const struct net_device *dev)
+{
+	return clamp_t(u32, READ_ONCE(dev->tx_queue_len), 1, GLASS_TXQ_LIMIT);
+}
+
+/*
+ * The frames at which senders through dev wait whatever their bytes, half
+ * the queue: a burst of small frames (10,000 connections' FINs at the end
+ * of a run, 46 bytes each) fills the queue's frames long before its bytes
+ * reach any mark, and every FIN dropped there came back after an RTO.
+ */
+static u32 glass_rxq_frame_mark(const struct net_device *dev)
+{
+	return max(glass_rxq_cap(dev) / 2, 1U);
+}
+
+/* Queue a frame for the poll, unless the queue holds cap frames. */
+static bool glass_rxq_add(struct glass_priv *priv, struct sk_buff *skb,
+			  u32 cap)
 {
 	struct sk_buff_head *q = &priv->rxq;
 	unsigned long flags;
 	bool added = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (skb_queue_len(q) < GLASS_RXQ_MAX) {
+	if (skb_queue_len(q) < cap) {
 		__skb_queue_tail(q, skb);
 		WRITE_ONCE(priv->rxq_bytes, priv->rxq_bytes + skb->len);
 		added = true;
@@ -252,7 +275,7 @@ static void glass_deliver(struct net_device *dev, struct sk_buff *skb)
 		goto out;
 	}
 	rpriv = netdev_priv(rcv);
-	if (unlikely(!glass_rxq_add(rpriv, skb))) {
+	if (unlikely(!glass_rxq_add(rpriv, skb, glass_rxq_cap(dev)))) {
 		kfree_skb(skb);
 		dev_core_stats_rx_dropped_inc(rcv);
 		goto out;
@@ -276,20 +299,38 @@ static struct glass_priv *glass_rcv_priv(struct net_device *dev)
 	return rcv ? netdev_priv(rcv) : NULL;
 }
 
+/* Does the queue hold @mark bytes or @frames frames? */
+static bool glass_rxq_over(const struct glass_priv *rpriv, u32 mark,
+			   u32 frames)
+{
+	return READ_ONCE(rpriv->rxq_bytes) >= mark ||
+	       skb_queue_len_lockless(&rpriv->rxq) >= frames;
+}
+
+/* Has the queue drained to half of both marks, where held senders go? */
+static bool glass_rxq_drained(const struct glass_priv *rpriv, u32 mark,
+			      u32 frames)
+{
+	return READ_ONCE(rpriv->rxq_bytes) <= mark / 2 &&
+	       skb_queue_len_lockless(&rpriv->rxq) <= frames / 2;
+}
+
 /**
  * glass_dev_full() - must a sender through dev wait before it sends more?
  * @dev: a glass device (RCU).
  * @mark: the sender's mark, bytes; 0 never waits.
  *
  * Return: true if the queue dev's frames go to (its peer's, or its own
- * for a loopback) holds @mark bytes or more. A stacked device has no
- * such queue: its lower device queues.
+ * for a loopback) holds @mark bytes or more, or half the frames dev's
+ * txqueuelen lets it take. A stacked device has no such queue: its lower
+ * device queues.
  */
 bool glass_dev_full(struct net_device *dev, u32 mark)
 {
 	struct glass_priv *rpriv = glass_rcv_priv(dev);
 
-	return mark && rpriv && READ_ONCE(rpriv->rxq_bytes) >= mark;
+	return mark && rpriv &&
+	       glass_rxq_over(rpriv, mark, glass_rxq_frame_mark(dev));
 }
 
 /**
@@ -305,8 +346,8 @@ bool glass_dev_full(struct net_device *dev, u32 mark)
  * queue cannot take (a whole flight of each connection), as TCP Small
  * Queues keep a socket's bytes in qdiscs and devices low. The poll calls
  * the wake callback, oldest sender first, once the queue has drained to
- * half the mark, and as long as it stays under the mark; the device
- * going down calls it too.
+ * half the mark (and half its frame mark), and as long as it stays under
+ * them; the device going down calls it too.
  *
  * Return: true if @node waits and the callback will be called; false if
  * the queue drained meanwhile: the caller sends, and keeps its reference.
@@ -314,21 +355,23 @@ bool glass_dev_full(struct net_device *dev, u32 mark)
 bool glass_dev_hold(struct net_device *dev, struct list_head *node, u32 mark)
 {
 	struct glass_priv *rpriv = glass_rcv_priv(dev);
+	u32 frames = glass_rxq_frame_mark(dev);
 	bool held = true;
 
 	if (!rpriv)
 		return false;
 	spin_lock_bh(&rpriv->held_lock);
 	WRITE_ONCE(rpriv->held_mark, mark);
+	WRITE_ONCE(rpriv->held_frames, frames);
 	list_add_tail(node, &rpriv->held);
 	spin_unlock_bh(&rpriv->held_lock);
 	/*
 	 * Pairs with glass_release_held()'s: either the poll sees this entry,
-	 * or this sees the bytes it took off. At half the mark or under, the
-	 * poll may be done and gone; take the entry back and send.
+	 * or this sees the frames it took off. Drained to half, the poll may
+	 * be done and gone; take the entry back and send.
 	 */
 	smp_mb();
-	if (READ_ONCE(rpriv->rxq_bytes) <= mark / 2) {
+	if (glass_rxq_drained(rpriv, mark, frames)) {
 		spin_lock_bh(&rpriv->held_lock);
 		held = list_empty(node);	/* the poll took it: it wakes */
 		list_del_init(node);
@@ -353,20 +396,21 @@ static struct list_head *glass_held_take(struct glass_priv *priv)
 
 /*
  * Let held senders go, oldest first: all of them if the device stops;
- * else once the queue is down to half the mark, as long as it stays under
- * the mark (each one woken sends before the next is looked at).
+ * else once the queue is down to half its marks, as long as it stays
+ * under them (each one woken sends before the next is looked at).
  */
 static void glass_release_held(struct glass_priv *priv, bool all)
 {
 	u32 mark = READ_ONCE(priv->held_mark);
+	u32 frames = READ_ONCE(priv->held_frames);
 	struct list_head *node;
 
-	/* Pairs with glass_dev_hold()'s: the bytes taken off, then the list. */
+	/* Pairs with glass_dev_hold()'s: the frames taken off, then the list. */
 	smp_mb();
 	if (list_empty_careful(&priv->held) ||
-	    (!all && READ_ONCE(priv->rxq_bytes) > mark / 2))
+	    (!all && !glass_rxq_drained(priv, mark, frames)))
 		return;
-	while ((all || READ_ONCE(priv->rxq_bytes) < mark) &&
+	while ((all || !glass_rxq_over(priv, mark, frames)) &&
 	       (node = glass_held_take(priv)))
 		glass_held_wake(node);
 }
@@ -735,6 +779,7 @@ static void glass_setup(struct net_device *dev)
 	dev->flags &= ~IFF_MULTICAST;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
+	dev->tx_queue_len = GLASS_TXQ_DEFAULT;
 	/*
 	 * Trains (glass_output.c) carry their segments on a frag_list; fixed,
 	 * as linearizing one would only make it too long for the MTU check.

@@ -168,6 +168,17 @@ int link_set(const std::string& name, bool up) {
   return checked(talk(m), "link set " + name + (up ? " up" : " down"));
 }
 
+int link_set_txqueuelen(const std::string& name, uint32_t frames) {
+  Msg m(RTM_NEWLINK, 0);
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  ifi.ifi_index = static_cast<int>(if_nametoindex(name.c_str()));
+  if (!ifi.ifi_index) return checked(-ENODEV, "link set " + name);
+  m.put(&ifi, sizeof(ifi));
+  m.attr(IFLA_TXQLEN, &frames, sizeof(frames));
+  return checked(talk(m), "link set " + name + " txqueuelen " + std::to_string(frames));
+}
+
 namespace {
 
 int addr_change(uint16_t type, uint16_t flags, const std::string& dev, const std::string& ip,

@@ -44,6 +44,8 @@ int link_set(const std::string& name, bool up);
 inline int link_set_up(const std::string& name) {
   return link_set(name, true);
 }
+// ip link set NAME txqueuelen FRAMES.
+int link_set_txqueuelen(const std::string& name, uint32_t frames);
 int addr_add(const std::string& dev, const std::string& ip, int prefix);
 int addr_del(const std::string& dev, const std::string& ip, int prefix);
 // The device's counters (IFLA_STATS64), as `ip -s link` shows them.
