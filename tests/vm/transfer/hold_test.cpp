@@ -133,6 +133,7 @@ TEST(QueueHold, ABurstOfFinsWaitsForTheQueue) {
   std::latch start(2);
   {
     std::vector<std::jthread> closers;
+    closers.reserve(2);
     for (int half = 0; half < 2; half++)
       closers.emplace_back([&clients, &shut, &start, half] {
         cpu_set_t cpus;
