@@ -13,10 +13,11 @@
  *
  * So an idle socket (less than a page queued) goes on this list when its
  * write is refused, or when a poll() for EPOLLOUT finds that its next one
- * would be (glass_wmem_poll_wait(); a poll for input only lists no one),
- * and while it is listed poll() does not report it writable. glass_mem.c
- * takes sockets off, oldest first, and wakes them as memory comes back
- * below the writers' mark: one for each 16 KiB of room
+ * would take glass past the pollers' mark, a little below the writers'
+ * (glass_wmem_poll_wait(); a poll for input only lists no one), and while
+ * it is listed poll() does not report it writable. glass_mem.c takes
+ * sockets off, oldest first, and wakes them as memory comes back below
+ * the pollers' mark: one for each 16 KiB of room
  * (glass_memwait_wake()), all once pressure ends. A socket also
  * leaves the list when it can no longer write: its connection leaves
  * ESTABLISHED or CLOSE_WAIT (glass_set_state()).

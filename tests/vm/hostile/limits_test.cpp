@@ -598,6 +598,46 @@ TEST(Limits, AWriterRefusedForMemoryWaitsForItInPoll) {
   EXPECT_GE(wait_baseline(base, 10000), 0) << "a socket that waited was not let go";
 }
 
+// poll() reports an idle socket writable only below the pollers' mark, an
+// eighth of the way from the writers' mark back to the pressure mark,
+// while write() refuses one only at the writers' mark: a level-triggered
+// loop writes every socket one epoll_wait() reported (256 in glass perf),
+// and with one mark for both, memory crossed it a few writes into the
+// batch and the rest were refused, a system call each. Memory filled to
+// the writers' mark as above, a reader takes half its 64 KiB: between the
+// marks, a new idle socket is not POLLOUT (and waits for memory), yet a
+// write on it goes through.
+TEST(Limits, PollReportsAnIdleSocketWritableOnlyBelowThePollersMark) {
+  constexpr long kHigh = 200;
+  constexpr long kWriters = (1 + kHigh) / 2;
+  constexpr long kPollers = kWriters - (kHigh - 1) / 8;
+  const auto base = settled_sockstat();
+  {
+    std::vector<Fd> idle;
+    idle.reserve(200);
+    for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
+    Limit mem("mem", "1 1 " + std::to_string(kHigh));
+    gt::Pair p;
+    std::vector<Conn> conns;
+    ASSERT_EQ(write_until_refused(p, conns, 7840, 1).size(), 1U) << "no write was refused";
+    std::vector<uint8_t> buf(32 * 1024);
+    ASSERT_TRUE(gt::read_all(conns[0].server.get(), buf.data(), buf.size()));
+    const int64_t pages = sockstat().at("memory_pages");
+    ASSERT_GT(pages, kPollers) << "the read took memory below the pollers' mark";
+    ASSERT_LT(pages, kWriters) << "the read gave no memory back";
+    Conn c = connect_pair(p, 7839);
+    ASSERT_TRUE(c.server);
+    const int fd = c.client.get();
+    pollfd pf{fd, POLLOUT, 0};
+    EXPECT_EQ(::poll(&pf, 1, 0), 0) << "an idle socket polled writable at " << pages
+                                    << " pages, over the pollers' mark " << kPollers;
+    nonblock(fd);
+    EXPECT_EQ(::send(fd, buf.data(), 4096, MSG_NOSIGNAL), 4096)
+        << "a write refused under the writers' mark " << kWriters << ": " << strerror(errno);
+  }
+  EXPECT_GE(wait_baseline(base, 10000), 0) << "a socket that waited was not let go";
+}
+
 // Only a poll for output waits for write memory. A socket polled for
 // input alone (a reader's) would take a wake that memory coming back owes
 // a writer: the list wakes one socket per 16 KiB of room, and a server
