@@ -102,6 +102,15 @@ class PeakSampler {
   std::thread thread_;
 };
 
+// n glass sockets, never connected: each counts in the fair share's
+// divisor (high / sockets), so that tests can make every share small.
+std::vector<Fd> idle_sockets(int n) {
+  std::vector<Fd> idle;
+  idle.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; i++) idle.emplace_back(gt::glass_socket());
+  return idle;
+}
+
 // Waits until the global figures are back at base (sockets and memory),
 // for at most ms; returns how long it took, or -1.
 int64_t wait_baseline(const std::map<std::string, int64_t>& base, int ms) {
@@ -387,9 +396,7 @@ TEST(Limits, PressureKeepsRoomForTheWindowAlreadyOffered) {
   }
   // Pressure from the first page on; 1,000 pages over at least 64 sockets
   // is a share of 15 pages, a third of the window.
-  std::vector<Fd> idle;
-  idle.reserve(60);
-  for (int i = 0; i < 60; i++) idle.emplace_back(gt::glass_socket());
+  const std::vector<Fd> idle = idle_sockets(60);
   Limit mem("mem", "1 1 1000");
   const size_t first = wnd / 2;
   const size_t second = wnd - first - 4096;
@@ -477,9 +484,7 @@ TEST(Limits, IdleWritersStopAtTheWritersMark) {
   int64_t refused_at = -1;
   size_t writes = 0;
   {
-    std::vector<Fd> idle;
-    idle.reserve(200);
-    for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
+    const std::vector<Fd> idle = idle_sockets(200);
     Limit mem("mem", "1 1 " + std::to_string(kHigh));
     gt::Pair p;
     std::vector<Conn> conns;
@@ -558,9 +563,7 @@ TEST(Limits, AWriterRefusedForMemoryWaitsForItInPoll) {
   const auto base = settled_sockstat();
   std::map<std::string, uint64_t> before, after;
   {
-    std::vector<Fd> idle;
-    idle.reserve(200);
-    for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
+    const std::vector<Fd> idle = idle_sockets(200);
     Limit mem("mem", "1 1 200");
     gt::Pair p;
     {
@@ -613,9 +616,7 @@ TEST(Limits, PollReportsAnIdleSocketWritableOnlyBelowThePollersMark) {
   constexpr long kPollers = kWriters - (kHigh - 1) / 8;
   const auto base = settled_sockstat();
   {
-    std::vector<Fd> idle;
-    idle.reserve(200);
-    for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
+    const std::vector<Fd> idle = idle_sockets(200);
     Limit mem("mem", "1 1 " + std::to_string(kHigh));
     gt::Pair p;
     std::vector<Conn> conns;
@@ -650,9 +651,7 @@ TEST(Limits, AReaderPollingForInputWaitsForNoWriteMemory) {
   const auto base = settled_sockstat();
   std::map<std::string, uint64_t> before, polled_in, polled_out;
   {
-    std::vector<Fd> idle;
-    idle.reserve(200);
-    for (int i = 0; i < 200; i++) idle.emplace_back(gt::glass_socket());
+    const std::vector<Fd> idle = idle_sockets(200);
     Limit mem("mem", "1 1 200");
     gt::Pair p;
     std::vector<Conn> conns;
