@@ -366,13 +366,14 @@ static bool glass_wmem_wait(struct sock *sk, int size)
  * Yes while it waits for memory (glass_memwait.c), and for an idle socket
  * (less than a page queued, so no ACK of its own is due) whose next write
  * would take glass past the pollers' mark: that one starts waiting now,
- * if its poller asked for EPOLLOUT. Without this, poll() said writable and write() EAGAIN,
- * and a level-triggered loop retried it at once, again and again. A
- * socket with more queued is not held back: its ACKs wake it, as TCP's
- * do. A socket polled only for input (a reader's) is not listed: it
- * would take a wake that memory coming back owes a writer (the list wakes
- * one socket per 16 KiB of room), and a server reading 10,000
- * connections listed its sockets a third as often as their writers did.
+ * if its poller asked for EPOLLOUT. Without this, poll() said writable
+ * and write() EAGAIN, and a level-triggered loop retried it at once,
+ * again and again. A socket with more queued is not held back: its ACKs
+ * wake it, as TCP's do. A socket polled only for input (a reader's) is
+ * not listed: it would take a wake that memory coming back owes a writer
+ * (the list wakes one socket per 16 KiB of room), and a server reading
+ * 10,000 connections listed its sockets a third as often as their
+ * writers did.
  * Return: true to leave EPOLLOUT out.
  */
 bool glass_wmem_poll_wait(struct sock *sk, bool may_list)

@@ -23,15 +23,6 @@ static u32 glass_rmem(const struct sock *sk, int i)
 }
 
 /**
- * glass_rcvbuf_init() - a new socket's receive buffer: net.glass.rmem[1].
- * @sk: the socket, not yet visible to anyone.
- */
-void glass_rcvbuf_init(struct sock *sk)
-{
-	WRITE_ONCE(sk->sk_rcvbuf, glass_rmem(sk, 1));
-}
-
-/**
  * glass_rcvbuf_default() - the buffer a new socket gets: net.glass.rmem[1].
  * @sk: the socket; its namespace's setting is read now.
  *
@@ -40,6 +31,15 @@ void glass_rcvbuf_init(struct sock *sk)
 u32 glass_rcvbuf_default(const struct sock *sk)
 {
 	return glass_rmem(sk, 1);
+}
+
+/**
+ * glass_rcvbuf_init() - a new socket's receive buffer: net.glass.rmem[1].
+ * @sk: the socket, not yet visible to anyone.
+ */
+void glass_rcvbuf_init(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_rcvbuf, glass_rcvbuf_default(sk));
 }
 
 /**
