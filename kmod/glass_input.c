@@ -806,7 +806,7 @@ drop:
 
 /*
  * ACK in-order data: at once for a FIN, a filled hole or quick-ACK mode;
- * once two segments are owed, at once from softirq but only when the
+ * once more than a segment is owed, at once from softirq but only when the
  * program lets go if this came from its backlog (glass_ack_later());
  * otherwise after the delayed-ACK timeout.
  */

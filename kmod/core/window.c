@@ -96,8 +96,8 @@ u32 glass_snd_sws_len(u32 seg_len, u32 usable, u32 mss, u32 max_snd_wnd)
 	return 0;
 }
 
-/* Two full segments unACKed, quick-ACK mode, or a hole: ACK at once. */
+/* More than a full segment unACKed, quick-ACK mode, or a hole: ACK at once. */
 bool glass_ack_now(u32 unacked_bytes, u32 mss, bool quick, bool ooo_present)
 {
-	return quick || ooo_present || unacked_bytes >= (u64)mss * 2;
+	return quick || ooo_present || unacked_bytes > mss;
 }

@@ -112,8 +112,14 @@ u32 glass_snd_sws_len(u32 seg_len, u32 usable, u32 mss, u32 max_snd_wnd);
  * @ooo_present: the out-of-order queue is not empty.
  *
  * RFC 1122 4.2.3.2 and RFC 5681 4.2: every second full-sized segment is
- * ACKed (here: at least 2 * mss bytes unacknowledged, counted in 64 bits),
- * and so is everything while a hole is open (the sender is recovering and
+ * ACKed. Here, as in Linux TCP (__tcp_ack_snd_check(): "more than one
+ * full frame"), as soon as more than mss bytes are unacknowledged: a
+ * full segment and the short tail of a write go at once, where waiting
+ * for a second full one left that tail to the delayed-ACK timer, and the
+ * sender's tail loss probe (two RTTs) fired first, a needless
+ * retransmission at the end of each connection's first write (its
+ * initial window holds ten segments, a 16 KiB write eleven and a bit).
+ * Everything is ACKed while a hole is open (the sender is recovering and
  * needs every ACK) or in quick-ACK mode. Otherwise the delayed-ACK timer
  * runs.
  * Return: true to ACK now.

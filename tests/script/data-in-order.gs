@@ -1,6 +1,7 @@
 // In-order data both ways with cumulative ACKs. Three 1000-byte segments
-// in: the first two are ACKed late (delayed ACK), the third makes two full
-// segments unacknowledged (2 x 1468 bytes) and one ACK covers all three.
+// in: the second makes more than a full segment (1468 bytes)
+// unacknowledged and one ACK covers both at once; the third waits for the
+// delayed-ACK timer (40 ms).
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0
@@ -10,8 +11,9 @@
 +0    accept(3, ..., ...) = 4
 +0    < . 1:1001(1000) ack 1 win 65535
 +0    < . 1001:2001(1000) ack 1 win 65535
++0    > . 1:1(0) ack 2001 win ...
 +0    < . 2001:3001(1000) ack 1 win 65535
-+0    > . 1:1(0) ack 3001 win ...
++0.04 > . 1:1(0) ack 3001 win ...
 +0    info(4) gi_unread == 3000
 +0.01 read(4, 3000) = 3000
 // The read moved the right edge by 3000 bytes, but most of the window

@@ -1,6 +1,6 @@
 // Delayed ACK: a lone small segment is ACKed after net.glass.delack_ms
 // (40 ms by default), and after 300 ms once net.glass.delack_ms=300; two
-// full segments unacknowledged are ACKed at once.
+// full segments unacknowledged are ACKed at once, and so is more than one.
 0     socket(..., SOCK_STREAM, 0) = 3
 +0    bind(3, 8080) = 0
 +0    listen(3, 1) = 0
@@ -22,3 +22,10 @@
 // The read moved the right edge, but far less than the window left open:
 // no window update (window-update.gs has one).
 +0.1  stat window_updates == 0
+// More than a full segment owed, here a full one and a write's short tail,
+// is ACKed at once (Linux TCP's "more than one full frame"): the tail
+// does not wait for the timer, and no timer fires after.
++0    < . 2957:4425(1468) ack 1 win 65535
++0    < . 4425:4661(236) ack 1 win 65535
++0    > . 1:1(0) ack 4661 win ...
++0.4  stat delayed_acks == 2

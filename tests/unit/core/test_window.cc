@@ -310,13 +310,15 @@ TEST(Window, SndSweepMatchesRfcModel) {
   }
 }
 
-TEST(Window, AckNowAtTwoFullSegments) {
+TEST(Window, AckNowPastOneFullSegment) {
+  EXPECT_TRUE(glass_ack_now(kMss + 1, kMss, false, false));
   EXPECT_TRUE(glass_ack_now(2 * kMss, kMss, false, false));
   EXPECT_TRUE(glass_ack_now(5 * kMss, kMss, false, false));
 }
 
-TEST(Window, AckDelayedBelowTwoFullSegments) {
-  EXPECT_FALSE(glass_ack_now((2 * kMss) - 1, kMss, false, false));
+TEST(Window, AckDelayedUpToOneFullSegment) {
+  EXPECT_FALSE(glass_ack_now(kMss, kMss, false, false));
+  EXPECT_FALSE(glass_ack_now(1, kMss, false, false));
   EXPECT_FALSE(glass_ack_now(0, kMss, false, false));
 }
 
@@ -324,10 +326,10 @@ TEST(Window, AckNowWithOutOfOrderData) {
   EXPECT_TRUE(glass_ack_now(1, kMss, false, true));
 }
 
-TEST(Window, AckHugeMssDoesNotOverflow) {
-  // 2 * 0x80000001 wraps to 2 in 32 bits; it must not read as "2 bytes".
+TEST(Window, AckHugeMssIsOneSegment) {
   EXPECT_FALSE(glass_ack_now(3, 0x80000001u, false, false));
-  EXPECT_FALSE(glass_ack_now(0xffffffffu, 0x80000000u, false, false));
+  EXPECT_FALSE(glass_ack_now(0x80000000u, 0x80000000u, false, false));
+  EXPECT_TRUE(glass_ack_now(0xffffffffu, 0x80000000u, false, false));
 }
 
 // RFC 1122 4.2.3.2: "an ACK SHOULD be generated for at least every second
@@ -355,7 +357,7 @@ TEST(Window, AckEverySecondFullSegment) {
 // ACK), and so is one that fills all or part of a gap: while anything is
 // held out of order, nothing waits for the delayed-ACK timer.
 TEST(Window, AckAtOnceWhileAHoleIsOpen) {
-  for (uint32_t unacked : {0u, 1u, kMss - 1, kMss, (2 * kMss) - 1}) {
+  for (uint32_t unacked : {0u, 1u, kMss - 1, kMss}) {
     EXPECT_FALSE(glass_ack_now(unacked, kMss, false, false)) << unacked;
     EXPECT_TRUE(glass_ack_now(unacked, kMss, false, true)) << unacked;
   }
@@ -364,18 +366,18 @@ TEST(Window, AckAtOnceWhileAHoleIsOpen) {
 // Quick-ACK mode (GLASS_QUICKACK) answers every in-order segment, however
 // small, as TCP does in its quick-ACK mode (RFC 1122 allows ACKing sooner).
 TEST(Window, QuickAckModeAcksEverySegment) {
-  for (uint32_t unacked : {1u, kMss - 1, kMss, (2 * kMss) - 1}) {
+  for (uint32_t unacked : {1u, kMss - 1, kMss}) {
     EXPECT_FALSE(glass_ack_now(unacked, kMss, false, false)) << unacked;
     EXPECT_TRUE(glass_ack_now(unacked, kMss, true, false)) << unacked;
   }
 }
 
-// Short segments count by their bytes, as Linux's receiver does: two full
-// segments' worth, however it came, is ACKed at once (window.h).
+// Short segments count by their bytes, as Linux's receiver does: more than
+// a full segment's worth, however it came, is ACKed at once (window.h).
 TEST(Window, AckCountsBytesOfShortSegments) {
-  EXPECT_FALSE(glass_ack_now(3 * (kMss / 2), kMss, false, false));  // three halves
-  EXPECT_TRUE(glass_ack_now(4 * (kMss / 2), kMss, false, false));   // four halves
-  EXPECT_FALSE(glass_ack_now(kMss + 10, kMss, false, false));       // one full, one tiny
+  EXPECT_FALSE(glass_ack_now(2 * (kMss / 2), kMss, false, false));  // two halves
+  EXPECT_TRUE(glass_ack_now(3 * (kMss / 2), kMss, false, false));   // three halves
+  EXPECT_TRUE(glass_ack_now(kMss + 10, kMss, false, false));        // one full, one tiny
 }
 
 }  // namespace
