@@ -14,9 +14,9 @@
 +0    < . 1:501(500) ack 1 win 65535
 +0    < . 501:1001(500) ack 1 win 65535
 +0    < . 1001:1501(500) ack 1 win 65535
-+0    < . 1501:2001(500) ack 1 win 65535
 // More than one of the peer's MSS (1000) unacknowledged: ACKed at once.
 *     > . 1:1(0) ack 1501 win 1500
++0    < . 1501:2001(500) ack 1 win 65535
 +0.01 < . 2001:2501(500) ack 1 win 65535
 *     > . 1:1(0) ack 2501 win 500
 +0    stat drop_rcvbuf == 0

@@ -605,14 +605,32 @@ TEST_F(Loss, RetransmissionsAndGaps) {
   EXPECT_LE(retrans + ooo, e("client_retransmits"));
 }
 
-// The receiver's duplicate ACKs, as many as the sender's kernel counted.
+// The receiver's duplicate ACKs, as many as the sender's kernel counted,
+// but for one kind the capture cannot tell. The sender counts a pure ACK
+// that repeats the last one while any of its data is in flight; the
+// dissector, as Wireshark's TCP analysis, only once the capture (at the
+// receiver) has seen data above it. The D-SACK answering a needless
+// retransmission can leave while the next new data is still on its way
+// there (one run in a few dozen resends a hole more than once): such a
+// repeat may be a duplicate to the kernel and not to the capture.
 TEST_F(Loss, DuplicateAcks) {
-  EXPECT_EQ(count("glass.analysis.duplicate_ack", &Capture::from_server), e("client_dupacks"));
+  const size_t dupacks = count("glass.analysis.duplicate_ack", &Capture::from_server);
+  size_t dsack_repeats = 0;
+  std::string last_ack, last_win;
   for (const Frame& f : frames_) {
     if (has(f, "glass.analysis.duplicate_ack")) {
       EXPECT_GE(num(f, "glass.analysis.duplicate_ack_num"), 1u);
     }
+    if (!from_server(f) || !flag(f, "glass.flags.ack")) continue;
+    const std::string ack = f.at("glass.ack"), win = f.at("glass.window");
+    if (num(f, "glass.payload_len") == 0 && !has(f, "glass.analysis.duplicate_ack") &&
+        flag(f, "glass.sack.dsack") && ack == last_ack && win == last_win)
+      ++dsack_repeats;
+    last_ack = ack;
+    last_win = win;
   }
+  EXPECT_LE(dupacks, e("client_dupacks"));
+  EXPECT_GE(dupacks + dsack_repeats, e("client_dupacks"));
 }
 
 // The receiver reports what it holds beyond each gap: every duplicate ACK
