@@ -464,12 +464,13 @@ static inline u64 glass_cpu_clock_us(void)
  * event (a segment received, a push, a timer, a read) by
  * glass_clock_refresh(), and used by every stamp and timing within it
  * (glass_clock()): an ACK alone took four clock reads. It never goes
- * back, so an interval between two of its readings is never negative.
+ * back, so an interval between two of its readings is never negative,
+ * and each reading is later than the last (glass_clock_next()).
  * Owner only (socket lock).
  */
 static inline u64 glass_clock_refresh(struct glass_sock *gs)
 {
-	gs->clock_us = max(gs->clock_us, glass_cpu_clock_us());
+	gs->clock_us = glass_clock_next(gs->clock_us, glass_cpu_clock_us());
 	return gs->clock_us;
 }
 

@@ -53,6 +53,26 @@ struct glass_rack {
 };
 
 /**
+ * glass_clock_next() - a socket's next clock reading.
+ * @prev: the socket's clock so far.
+ * @now: this CPU's clock.
+ *
+ * RACK orders transmissions by their times, equal times by sequence
+ * (RFC 8985 RACK_sent_after()), so times must follow the order of events.
+ * CPUs' clocks may differ by up to a tick (a guest's unsynchronized TSCs):
+ * a socket whose work moves to a CPU behind the last one would read the
+ * same time, for up to that tick, if its clock only never went back; a
+ * hole resent then would tie with segments above it sent events before,
+ * and count as sent before them. So each reading moves on by at least a
+ * microsecond.
+ * Return: @now if it is later than @prev, else @prev + 1.
+ */
+static inline u64 glass_clock_next(u64 prev, u64 now)
+{
+	return now > prev ? now : prev + 1;
+}
+
+/**
  * glass_rack_init() - nothing delivered yet (RFC 8985 section 6.1).
  * @r: the state.
  */

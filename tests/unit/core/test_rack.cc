@@ -50,6 +50,29 @@ TEST_F(Rack, SentAfterOrdersByTimeThenSequence) {
   EXPECT_TRUE(glass_rack_sent_after(5, 10, 5, 0xfffffff0u));
 }
 
+// The socket's clock (glass_clock_refresh()) takes a CPU clock that is
+// ahead as it is.
+TEST_F(Rack, ClockFollowsACpuClockAhead) {
+  EXPECT_EQ(glass_clock_next(1000, 1500), 1500U);
+}
+
+// A CPU clock behind the socket's (its work moved to another CPU) or equal
+// to it still moves the socket's clock on, a microsecond per reading: a
+// hole resent in a later event then counts as sent after a segment above
+// it that left an event before, where a tie would have put it before.
+TEST_F(Rack, ClockMovesOnWhenTheCpuClockIsBehind) {
+  uint64_t clock = 5000;
+  const uint64_t segment_above = clock;  // a segment ending at 2000 leaves
+  for (const uint64_t cpu : {4000U, 4000U, 5000U}) {
+    const uint64_t next = glass_clock_next(clock, cpu);
+    EXPECT_GT(next, clock) << cpu;
+    clock = next;
+  }
+  EXPECT_EQ(clock, 5003U);
+  EXPECT_TRUE(glass_rack_sent_after(clock, 1000, segment_above, 2000));
+  EXPECT_FALSE(glass_rack_sent_after(segment_above, 1000, segment_above, 2000));
+}
+
 // Nothing delivered yet: RACK has no opinion on any segment.
 TEST_F(Rack, NothingDeliveredNothingLost) {
   EXPECT_EQ(Check(0, 1001, 0, 10000), GLASS_RACK_LATER);
