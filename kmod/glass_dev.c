@@ -171,8 +171,8 @@ static int glass_rx_other_cpu(void)
  * One queue and one NAPI keep the frames in order whichever CPU polls.
  * A poll already scheduled or running takes the frame where it runs (its
  * MISSED state makes it look again): no IPI then, where one per train
- * only set that state on the other CPU (40-47 IPIs per MB moved by 100
- * connections, 63-65 by 10,000; now 12-36 and 24-42).
+ * only set that state on the other CPU (42-45 IPIs per MB moved by 100
+ * connections, 63-65 by 10,000; now 4-23 and 30-41).
  */
 static void glass_rx_kick(struct glass_priv *priv, unsigned int len)
 {
