@@ -332,6 +332,8 @@ static bool glass_send_ctl(struct sock *sk, u8 flags, u32 seq)
  * @last: the last of them.
  * @len: their payload bytes.
  * @truesize: their share of the memory charged to the write queue.
+ * @hold: new data: before the next train starts, look again whether the
+ *	queue it would cross is full (glass_hold_back()).
  *
  * A glass device carries a frame of several segments the way veth carries
  * a TCP GSO packet: up to 64 KiB cross the queueing path, the device and
@@ -350,6 +352,7 @@ struct glass_train {
 	struct sk_buff *last;
 	u32 len;
 	u32 truesize;
+	bool hold;
 };
 
 /* One header-only frame with the train's clones as its frag_list. */
@@ -388,7 +391,10 @@ static void glass_train_flush(struct sock *sk, struct glass_train *t)
 			kfree_skb(c);
 		}
 	}
-	memset(t, 0, sizeof(*t));
+	t->first = NULL;
+	t->last = NULL;
+	t->len = 0;
+	t->truesize = 0;
 }
 
 /* May skb join the train, or must the train leave first? */
@@ -418,14 +424,24 @@ static void glass_wq_stamp(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
-/* Add a clone of the queued skb to the train. */
+static bool glass_hold_back(struct sock *sk);
+
+/*
+ * Add a clone of the queued skb to the train. Return: 0; -ENOBUFS
+ * without memory; -EAGAIN if the train before it filled the queue it
+ * crosses and new data waits in the device's line (t->hold): one push may
+ * open room for many trains, more than a small queue takes.
+ */
 static int glass_train_add(struct sock *sk, struct glass_train *t,
 			   struct sk_buff *skb)
 {
 	struct sk_buff *c;
 
-	if (t->first && !glass_train_fits(glass_sk(sk), t, skb))
+	if (t->first && !glass_train_fits(glass_sk(sk), t, skb)) {
 		glass_train_flush(sk, t);
+		if (t->hold && glass_hold_back(sk))
+			return -EAGAIN;
+	}
 	c = skb_clone(skb, GFP_ATOMIC);
 	if (!c) {
 		glass_note_drop(sock_net(sk), NULL, skb->len,
@@ -1198,6 +1214,9 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb,
 	bool first_send = glass_seq_geq(cb->seq, gs->snd_max);
 	int err;
 
+	err = glass_train_add(sk, t, skb);
+	if (err)
+		return err;
 	if (!first_send) {
 		cb->retransmitted = 1;
 		gs->total_retrans++;
@@ -1205,9 +1224,6 @@ static int glass_send_new(struct sock *sk, struct sk_buff *skb,
 		glass_rto_on_retransmit(&gs->rto, glass_clock(gs));
 		trace_glass_retransmit(sk, cb->seq, skb->len, GLASS_RETRANS_RTO);
 	}
-	err = glass_train_add(sk, t, skb);
-	if (err)
-		return err;
 	gs->snd_nxt = cb->end_seq;
 	if (glass_seq_after(gs->snd_nxt, gs->snd_max))
 		gs->snd_max = gs->snd_nxt;
@@ -1404,6 +1420,7 @@ static void glass_push_some(struct sock *sk, bool holes)
 		glass_sack_resend_holes(sk, &t);
 	if (sk->sk_send_head && glass_hold_back(sk))
 		goto out;
+	t.hold = true;
 	while ((skb = sk->sk_send_head)) {
 		struct glass_skb_cb *cb = GLASS_SKB_CB(skb);
 		u32 len = skb->len, n;
@@ -1453,6 +1470,7 @@ out:
 	glass_train_flush(sk, &t);
 	return;
 nomem:
+	/* Or held (-EAGAIN): then data is in flight, and no timer is needed. */
 	glass_train_flush(sk, &t);
 	glass_check_persist(sk);
 }

@@ -167,6 +167,36 @@ TEST(QueueHold, ABurstOfFinsWaitsForTheQueue) {
   EXPECT_GT(tt::stat(pair.h1(), "tx_held") - held0, 0U) << "no FIN ever waited";
 }
 
+// The marks are checked before every train a push sends, not once per
+// push: one sender whose window lets a push send many trains at once (an
+// ACK in slow start, a window opened by the reader) must not put more
+// frames in a small queue than it takes. A txqueuelen of 4 gives a frame
+// mark of 2; a 4 MiB receive buffer lets the window open wide.
+TEST(QueueHold, OnePushSendsNoMoreTrainsThanTheQueueTakes) {
+  constexpr uint64_t kTotal = 16ull << 20;
+  gt::Pair pair;
+  pair.h1().exec([] { gt::link_set_txqueuelen("ga", 4); });
+  tt::Link link(pair);
+  tt::Options o;
+  o.server_rcvbuf = 4 << 20;
+  o.client_sndbuf = 4 << 20;
+  link.open(o);
+  ASSERT_GE(link.server, 0);
+  gt::LinkStats rx0, rx1;
+  pair.h2().exec([&] { rx0 = gt::link_stats("gb"); });
+  const uint64_t held0 = tt::stat(pair.h1(), "tx_held");
+  const uint64_t resent0 = tt::stat(pair.h1(), "retransmitted_segments");
+  std::string why;
+  std::jthread reader([&] { (void)tt::recv_pattern(link.server, kHoldSeed, kTotal, &why); });
+  EXPECT_TRUE(tt::send_pattern(link.client, kHoldSeed, kTotal));
+  reader.join();
+  EXPECT_EQ(why, "");
+  pair.h2().exec([&] { rx1 = gt::link_stats("gb"); });
+  EXPECT_EQ(rx1.rx_dropped, rx0.rx_dropped) << "frames the receiving queue dropped";
+  EXPECT_EQ(tt::stat(pair.h1(), "retransmitted_segments") - resent0, 0U);
+  EXPECT_GT(tt::stat(pair.h1(), "tx_held") - held0, 0U) << "the sender never waited";
+}
+
 // 0 turns the wait off: nobody is held, whatever the queue holds.
 TEST(QueueHold, ZeroNeverHolds) {
   constexpr uint64_t kTotal = 4ull << 20;
