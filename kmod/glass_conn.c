@@ -120,18 +120,22 @@ static u32 glass_isn(const struct sock *sk)
 /**
  * glass_init_conn_vars() - start a connection's sequence space and timers.
  * @sk: the socket, owned; its device and MSS are chosen.
+ * @m: what its route says.
  *
- * The ISS as glass_isn() says, the RTO from the namespace's sysctls, the
- * receive space from SO_RCVBUF.
+ * The ISS as glass_isn() says, the RTO from the namespace's sysctls (its
+ * floor from the route's rto_min if set), the receive space from
+ * SO_RCVBUF; the route's initcwnd is kept for establishment.
  */
-void glass_init_conn_vars(struct sock *sk)
+void glass_init_conn_vars(struct sock *sk, const struct glass_route_metrics *m)
 {
 	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
 	struct glass_sock *gs = glass_sk(sk);
 
-	glass_rto_init(&gs->rto, glass_ms_to_us(sc->rto_min_ms),
+	glass_rto_init(&gs->rto,
+		       m->rto_min_us ? : glass_ms_to_us(sc->rto_min_ms),
 		       glass_ms_to_us(sc->rto_max_ms),
 		       glass_ms_to_us(sc->rto_initial_ms));
+	gs->route_iw = min_t(u32, m->initcwnd, U8_MAX);
 	gs->iss = glass_isn(sk);
 	gs->snd_una = gs->iss;
 	gs->snd_nxt = gs->iss;

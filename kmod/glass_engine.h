@@ -22,9 +22,14 @@ int glass_rcv(struct sk_buff *skb, struct net_device *dev,
 int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void glass_rack_loss(struct sock *sk);
 
-/* glass_output.c: choosing the device */
-int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr);
-void glass_use_dev(struct glass_sock *gs, const struct net_device *dev);
+/* glass_route.c: the device, and what the route says */
+struct glass_route_metrics;
+int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
+		struct glass_route_metrics *m);
+bool glass_route_child(struct sock *child, const struct sk_buff *skb,
+		       struct glass_route_metrics *m);
+
+/* glass_output.c: the segment size */
 u32 glass_fit_mss(u32 mss);
 
 /* glass_output.c: the write queue (its only editor) */

@@ -108,6 +108,7 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	gs->retries = 0;
 	glass_stop_write_timer(sk);
 	glass_cc_init(&gs->cc, gs->mss, gs->snd_nxt);
+	glass_cc_init_window(&gs->cc, gs->route_iw);
 	gs->cc.sack = gs->sack_ok;
 	glass_cc_set_algo(&gs->cc, gs->cc_algo);
 	glass_sb_init(&gs->sb, ack);
@@ -117,29 +118,12 @@ static void glass_handshake_done(struct sock *sk, const struct glass_hdr *gh)
 	glass_set_state(sk, TCP_ESTABLISHED);
 }
 
-/*
- * A child takes the limits of the device the SYN came in on. The skb holds
- * no reference on skb->dev, which may be gone by the time a segment is
- * replayed from the backlog: look the device up by index. False if gone.
- */
-static bool glass_child_route(struct sock *child, const struct sk_buff *skb)
-{
-	struct glass_sock *cgs = glass_sk(child);
-	struct net_device *dev;
-
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(sock_net(child), skb->skb_iif);
-	if (dev)
-		glass_use_dev(cgs, dev);
-	rcu_read_unlock();
-	return !!dev;
-}
-
 /* A SYN for a listener: a child in SYN_RECV answers with SYN-ACK. */
 static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_hdr *gh = glass_hdr(skb);
 	struct glass_sock *gs = glass_sk(sk);
+	struct glass_route_metrics m;
 	struct net *net = sock_net(sk);
 	struct sock *child;
 
@@ -153,12 +137,12 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child->sk_num = sk->sk_num;
 	child->sk_daddr = gh->saddr;
 	child->sk_dport = gh->sport;
-	if (!glass_child_route(child, skb)) {
+	if (!glass_route_child(child, skb, &m)) {
 		glass_done(child);
 		sock_put(child);
 		return glass_drop(net, skb, GLASS_MIB_DROP_TX_NO_DEVICE);
 	}
-	glass_init_conn_vars(child);
+	glass_init_conn_vars(child, &m);
 	glass_take_syn(child, gh);
 	glass_set_state(child, TCP_SYN_RECV);
 

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The transmit side of the engine: choosing the device (the kernel's
- * routing table), building headers and checksums, and deciding which
- * queued bytes may leave now (peer window, congestion window, sender SWS
- * avoidance, Nagle and cork). Control segments (SYN, ACK, RST, probes) are
+ * The transmit side of the engine: building headers and checksums, and
+ * deciding which queued bytes may leave now (peer window, congestion
+ * window, sender SWS avoidance, Nagle and cork). Control segments (SYN, ACK, RST, probes) are
  * built here too. This file is also the one owner of the write queue
  * (glass_wq_*()): the other files read it, only these functions edit it.
  * Every function runs with the socket owned by the caller.
  */
 #include <linux/etherdevice.h>
-#include <linux/inetdevice.h>
-#include <net/route.h>
 #include <net/tcp_states.h>
 
 #include "glass_sock.h"
@@ -50,97 +47,6 @@ u32 glass_fit_mss(u32 mss)
 		return mss;
 	fit = SKB_WITH_OVERHEAD(down) - GLASS_HEADROOM;
 	return fit >= mss - mss / 4 && fit < mss ? fit : mss;
-}
-
-static u32 glass_mss_for_dev(const struct net_device *dev)
-{
-	u32 mss = dev->mtu > GLASS_HDR_LEN ? dev->mtu - GLASS_HDR_LEN : 0;
-
-	return clamp_t(u32, mss, GLASS_MIN_MSS, GLASS_MAX_MSS);
-}
-
-/**
- * glass_train_limits() - how much one frame on dev may carry.
- * @gs: the connection that will send on dev.
- * @dev: its glass device.
- *
- * A frame may carry a train of segments (see struct glass_train), within
- * the device's gso_max_size and gso_max_segs, which `ip link set DEV
- * gso_max_segs 1` lowers to turn trains off, as TCP reads them from its
- * route once, at connect.
- */
-static void glass_train_limits(struct glass_sock *gs,
-			       const struct net_device *dev)
-{
-	u32 size = READ_ONCE(dev->gso_max_size);
-
-	size = size > GLASS_FRAME_OVERHEAD ? size - GLASS_FRAME_OVERHEAD : 0;
-	gs->train_bytes = min_t(u32, size, GLASS_TRAIN_MAX);
-	gs->train_segs = max_t(u32, READ_ONCE(dev->gso_max_segs), 1);
-}
-
-/**
- * glass_use_dev() - a connection takes dev as its device.
- * @gs: the connection, owned: connecting, or a listener's new child.
- * @dev: its glass device, under RCU.
- *
- * The segment size follows the device's MTU, lowered to GLASS_MAXSEG if
- * the program set one; the train limits follow the device's GSO limits.
- */
-void glass_use_dev(struct glass_sock *gs, const struct net_device *dev)
-{
-	WRITE_ONCE(gs->oif, dev->ifindex);
-	glass_train_limits(gs, dev);
-	gs->mss = glass_mss_for_dev(dev);
-	if (gs->user_mss && gs->user_mss < gs->mss)
-		gs->mss = gs->user_mss;
-	gs->rcv_mss = gs->mss;
-}
-
-/**
- * glass_route() - pick the glass device that reaches daddr.
- * @sk: the connecting socket.
- * @daddr: the peer.
- * @saddr: set to the source address the route gives.
- *
- * A local destination uses the glass device that owns the address (a
- * loopback glass device answers itself). The connection takes the device
- * (glass_use_dev()).
- * Return: 0, -ENETUNREACH when the route does not lead over a glass
- * device, or the routing error.
- */
-int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr)
-{
-	struct glass_sock *gs = glass_sk(sk);
-	struct net *net = sock_net(sk);
-	struct net_device *dev;
-	struct flowi4 fl4 = {
-		.daddr = daddr,
-		.saddr = sk->sk_rcv_saddr,
-		.flowi4_oif = sk->sk_bound_dev_if,
-	};
-	struct rtable *rt;
-	int err = 0;
-
-	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) || !daddr)
-		return -ENETUNREACH;
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	rcu_read_lock();
-	if (rt->rt_type == RTN_LOCAL)
-		dev = __ip_dev_find(net, daddr, false);
-	else
-		dev = rt->dst.dev;
-	if (!dev || !glass_dev_is_glass(dev)) {
-		err = -ENETUNREACH;
-	} else {
-		glass_use_dev(gs, dev);
-		*saddr = fl4.saddr;
-	}
-	rcu_read_unlock();
-	ip_rt_put(rt);
-	return err;
 }
 
 /*

@@ -301,6 +301,7 @@ struct glass_sock {
 	u8 probes_unanswered;		/* probes since the last ACK */
 	u8 orphan_probes;		/* probes since closed, window still shut */
 	u8 probe_backoff;		/* persist timer exponent */
+	u8 route_iw;			/* route's initcwnd, segments; 0: ten */
 	unsigned long cork_until;	/* jiffies: cork's 200 ms ceiling */
 	u64 clock_us;			/* this event's time (glass_clock()) */
 

@@ -34,7 +34,7 @@ FLOORS = [
                       "glass_memwait.h", "glass_memwait.c",
                       "glass_trace.h", "glass_trace.c", "glass_sysctl.c"]),
     ("protocol", ["glass_table.h", "glass_table.c", "glass_engine.h",
-                  "glass_input.c", "glass_output.c", "glass_timer.c", "glass_rcvbuf.c", "glass_sndbuf.c",
+                  "glass_input.c", "glass_output.c", "glass_route.c", "glass_timer.c", "glass_rcvbuf.c", "glass_sndbuf.c",
                   "glass_conn.h", "glass_conn.c", "glass_zerocopy.h",
                   "glass_zerocopy.c", "glass_txpage.h", "glass_txpage.c"]),
     ("socket calls", ["glass_socket.h", "af_glass.c", "glass_io.c",

@@ -93,6 +93,15 @@ void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt)
 	glass_cc_save(cc);
 }
 
+void glass_cc_init_window(struct glass_cc *cc, u32 segs)
+{
+	if (!segs)
+		return;
+	cc->cwnd = glass_cc_add((u64)cc->mss * segs, 0);
+	cc->cubic.origin = cc->cwnd;
+	glass_cc_save(cc);
+}
+
 void glass_cc_set_algo(struct glass_cc *cc, u32 algo)
 {
 	cc->algo = algo < GLASS_CC_ALGO_MAX ? algo : GLASS_CC_ALGO_NEWRENO;

@@ -108,6 +108,14 @@ enum glass_cc_action {
 void glass_cc_init(struct glass_cc *cc, u32 mss, u32 snd_nxt);
 
 /**
+ * glass_cc_init_window() - a route's initial window (`ip route ... initcwnd
+ *	N`), right after glass_cc_init().
+ * @cc: the state.
+ * @segs: segments cwnd starts with; 0 keeps GLASS_CC_IW_SEGS.
+ */
+void glass_cc_init_window(struct glass_cc *cc, u32 segs);
+
+/**
  * glass_cc_on_ack() - an ACK advanced snd_una.
  * @cc: the state.
  * @ack: the new snd_una.

@@ -74,6 +74,22 @@ TEST(Cc, InitHugeMssCapsCwnd) {
   EXPECT_EQ(cc.cwnd, kCwndMax);
 }
 
+// A route's initcwnd (`ip route ... initcwnd N`) replaces the ten
+// segments; 0 keeps them; a huge one is capped like any window.
+TEST(Cc, InitWindowTakesTheRoutesSegments) {
+  glass_cc cc = Fresh();
+  glass_cc_init_window(&cc, 20);
+  EXPECT_EQ(cc.cwnd, 20 * kMss);
+  EXPECT_EQ(cc.prior_cwnd, 20 * kMss) << "an undo goes back to it";
+  EXPECT_EQ(cc.cubic.origin, 20 * kMss);
+  glass_cc unchanged = Fresh();
+  glass_cc_init_window(&unchanged, 0);
+  EXPECT_EQ(unchanged.cwnd, GLASS_CC_IW_SEGS * kMss);
+  glass_cc huge = Fresh();
+  glass_cc_init_window(&huge, 0xffffffffu);
+  EXPECT_EQ(huge.cwnd, kCwndMax);
+}
+
 TEST(Cc, OnAckSlowStartGrowsByAcked) {
   glass_cc cc = Fresh();
   EXPECT_EQ(glass_cc_on_ack(&cc, 501, 500, 10 * kMss), GLASS_CC_NONE);

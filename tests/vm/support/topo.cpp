@@ -207,6 +207,34 @@ int addr_del(const std::string& dev, const std::string& ip, int prefix) {
   return addr_change(RTM_DELADDR, 0, dev, ip, prefix);
 }
 
+int route_add_host(const std::string& dev, const std::string& ip, uint32_t initcwnd,
+                   uint32_t rto_min_ms) {
+  Msg m(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+  rtmsg rt{};
+  rt.rtm_family = AF_INET;
+  rt.rtm_dst_len = 32;
+  rt.rtm_table = RT_TABLE_MAIN;
+  rt.rtm_protocol = RTPROT_BOOT;
+  rt.rtm_scope = RT_SCOPE_LINK;
+  rt.rtm_type = RTN_UNICAST;
+  m.put(&rt, sizeof(rt));
+  in_addr a{};
+  inet_pton(AF_INET, ip.c_str(), &a);
+  m.attr(RTA_DST, &a, sizeof(a));
+  const uint32_t oif = if_nametoindex(dev.c_str());
+  if (!oif) return checked(-ENODEV, "route add dev " + dev);
+  m.attr(RTA_OIF, &oif, sizeof(oif));
+  rtattr* metrics = m.begin(RTA_METRICS);
+  if (initcwnd) m.attr(RTAX_INITCWND, &initcwnd, sizeof(initcwnd));
+  if (rto_min_ms) {
+    const uint32_t lock = 1U << RTAX_RTO_MIN;
+    m.attr(RTAX_RTO_MIN, &rto_min_ms, sizeof(rto_min_ms));
+    m.attr(RTAX_LOCK, &lock, sizeof(lock));
+  }
+  m.end(metrics);
+  return checked(talk(m), "route add " + ip + " dev " + dev);
+}
+
 namespace {
 
 // tc's percentage ("25%") as netem's probability: a share of 2^32 - 1.

@@ -19,7 +19,7 @@
 
 namespace {
 
-constexpr uint64_t kSeed = 37;
+constexpr uint64_t kSteerSeed = 37;
 
 // NET_RX softirq runs per CPU, from /proc/softirqs.
 std::vector<uint64_t> net_rx_runs() {
@@ -57,11 +57,11 @@ TEST(RxSteer, TrainsArePolledOnAnotherCpuThanTheWriters) {
   std::string why;
   bool read_ok = false;
   std::thread reader([&] {
-    if (pin_to(1)) read_ok = tt::recv_pattern(link.server, kSeed, kTotal, &why);
+    if (pin_to(1)) read_ok = tt::recv_pattern(link.server, kSteerSeed, kTotal, &why);
   });
   bool write_ok = false;
   std::thread writer([&] {
-    if (pin_to(0)) write_ok = tt::send_pattern(link.client, kSeed, kTotal);
+    if (pin_to(0)) write_ok = tt::send_pattern(link.client, kSteerSeed, kTotal);
   });
   writer.join();
   reader.join();

@@ -18,7 +18,7 @@
 
 namespace {
 
-constexpr uint64_t kSeed = 31;
+constexpr uint64_t kTxPageSeed = 31;
 constexpr uint64_t kPageBytes = 32 * 1024;  // an order-3 ring page
 
 struct PageCounts {
@@ -33,11 +33,12 @@ PageCounts page_counts(const gt::Netns& ns) {
           tt::stat(ns, "tx_pages_shared"), tt::stat(ns, "tx_pages_spare")};
 }
 
-// Reads total bytes of the kSeed pattern on a thread; join() gives the verdict.
+// Reads total bytes of the kTxPageSeed pattern on a thread; join() gives the verdict.
 class PatternReader {
  public:
   PatternReader(int fd, uint64_t total, uint64_t off = 0)
-      : t_([this, fd, total, off] { ok_ = tt::recv_pattern(fd, kSeed, total, &why_, off); }) {}
+      : t_([this, fd, total, off] { ok_ = tt::recv_pattern(fd, kTxPageSeed, total, &why_, off); }) {
+  }
   std::string join() {
     t_.join();
     return ok_ ? "" : why_;
@@ -53,7 +54,7 @@ class PatternReader {
 // all are acknowledged: the socket is idle again.
 void write_then_idle(const tt::Link& link, uint64_t len, uint64_t off) {
   PatternReader reader(link.server, len, off);
-  ASSERT_TRUE(tt::send_pattern(link.client, kSeed, len, off));
+  ASSERT_TRUE(tt::send_pattern(link.client, kTxPageSeed, len, off));
   ASSERT_EQ(reader.join(), "");
   ASSERT_TRUE(tt::wait_all_acked(link.client, 5000)) << "never all acknowledged";
 }
@@ -72,7 +73,7 @@ TEST(TxPages, BulkWritesFillPagesAgainOnceTheReaderFreedThem) {
   ASSERT_GE(link.server, 0);
   const PageCounts before = page_counts(link.h1());
   PatternReader reader(link.server, kTotal);
-  EXPECT_TRUE(tt::send_pattern(link.client, kSeed, kTotal));
+  EXPECT_TRUE(tt::send_pattern(link.client, kTxPageSeed, kTotal));
   EXPECT_EQ(reader.join(), "");
   const PageCounts after = page_counts(link.h1());
   const uint64_t fresh = after.fresh - before.fresh;
@@ -95,7 +96,7 @@ TEST(TxPages, WritesOfASegmentOrLessUseNoPage) {
   constexpr uint64_t kWrites = 200, kSize = 100;
   PatternReader reader(link.server, kWrites * kSize);
   for (uint64_t i = 0; i < kWrites; i++)
-    ASSERT_TRUE(tt::send_pattern(link.client, kSeed, kSize, i * kSize));
+    ASSERT_TRUE(tt::send_pattern(link.client, kTxPageSeed, kSize, i * kSize));
   EXPECT_EQ(reader.join(), "");
   const PageCounts after = page_counts(link.h1());
   EXPECT_EQ(after.fresh, before.fresh);
@@ -157,7 +158,7 @@ TEST(TxPages, SmallAndLargeWritesInterleaveInOrder) {
   uint64_t off = 0;
   for (int round = 0; round < 8; round++) {
     for (uint64_t s : sizes) {
-      ASSERT_TRUE(tt::send_pattern(link.client, kSeed, s, off));
+      ASSERT_TRUE(tt::send_pattern(link.client, kTxPageSeed, s, off));
       off += s;
     }
   }
@@ -185,10 +186,10 @@ TEST(TxPages, PagesFreedByTheirLastHolderAreFilledAgain) {
   const PageCounts before = page_counts(pair.h1());
   for (uint64_t r = 0; r < kRounds; r++) {
     for (const auto& link : links)
-      ASSERT_TRUE(tt::send_pattern(link->client, kSeed, kWrite, r * kWrite));
+      ASSERT_TRUE(tt::send_pattern(link->client, kTxPageSeed, kWrite, r * kWrite));
     for (const auto& link : links) {
       std::string why;
-      ASSERT_TRUE(tt::recv_pattern(link->server, kSeed, kWrite, &why, r * kWrite)) << why;
+      ASSERT_TRUE(tt::recv_pattern(link->server, kTxPageSeed, kWrite, &why, r * kWrite)) << why;
       ASSERT_TRUE(tt::wait_all_acked(link->client, 5000)) << "never all acknowledged";
     }
   }

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where a connection goes, and what its route says about it, read once
+ * when the connection is made (connect(), or the SYN a listener answers),
+ * as TCP reads its route:
+ * - the glass device the kernel's routing table picks: its MTU makes the
+ *   MSS, its GSO limits the trains;
+ * - the route's metrics a TCP user sets with `ip route ... initcwnd N
+ *   rto_min T`: the congestion window a connection starts with, and the
+ *   floor of its retransmission timeout.
+ */
+#include <linux/inetdevice.h>
+#include <net/route.h>
+
+#include "glass_sock.h"
+#include "glass_dev.h"
+#include "glass_engine.h"
+#include "glass_conn.h"
+
+static u32 glass_mss_for_dev(const struct net_device *dev)
+{
+	u32 mss = dev->mtu > GLASS_HDR_LEN ? dev->mtu - GLASS_HDR_LEN : 0;
+
+	return clamp_t(u32, mss, GLASS_MIN_MSS, GLASS_MAX_MSS);
+}
+
+/**
+ * glass_train_limits() - how much one frame on dev may carry.
+ * @gs: the connection that will send on dev.
+ * @dev: its glass device.
+ *
+ * A frame may carry a train of segments (see struct glass_train), within
+ * the device's gso_max_size and gso_max_segs, which `ip link set DEV
+ * gso_max_segs 1` lowers to turn trains off, as TCP reads them from its
+ * route once, at connect.
+ */
+static void glass_train_limits(struct glass_sock *gs,
+			       const struct net_device *dev)
+{
+	u32 size = READ_ONCE(dev->gso_max_size);
+
+	size = size > GLASS_FRAME_OVERHEAD ? size - GLASS_FRAME_OVERHEAD : 0;
+	gs->train_bytes = min_t(u32, size, GLASS_TRAIN_MAX);
+	gs->train_segs = max_t(u32, READ_ONCE(dev->gso_max_segs), 1);
+}
+
+/**
+ * glass_use_dev() - a connection takes dev as its device.
+ * @gs: the connection, owned: connecting, or a listener's new child.
+ * @dev: its glass device, under RCU.
+ *
+ * The segment size follows the device's MTU, lowered to GLASS_MAXSEG if
+ * the program set one; the train limits follow the device's GSO limits.
+ */
+static void glass_use_dev(struct glass_sock *gs,
+			  const struct net_device *dev)
+{
+	WRITE_ONCE(gs->oif, dev->ifindex);
+	glass_train_limits(gs, dev);
+	gs->mss = glass_mss_for_dev(dev);
+	if (gs->user_mss && gs->user_mss < gs->mss)
+		gs->mss = gs->user_mss;
+	gs->rcv_mss = gs->mss;
+}
+
+/*
+ * The metrics of the route a connection takes, as TCP reads them:
+ * initcwnd as set (tcp_init_cwnd()), rto_min only when locked, which `ip
+ * route ... rto_min T` always does (tcp_rto_min()).
+ */
+static void glass_route_metrics(const struct dst_entry *dst,
+				struct glass_route_metrics *m)
+{
+	m->initcwnd = dst_metric(dst, RTAX_INITCWND);
+	m->rto_min_us = 0;
+	if (dst_metric_locked(dst, RTAX_RTO_MIN))
+		m->rto_min_us =
+			jiffies_to_usecs(dst_metric_rtt(dst, RTAX_RTO_MIN));
+}
+
+/**
+ * glass_route() - pick the glass device that reaches daddr.
+ * @sk: the connecting socket.
+ * @daddr: the peer.
+ * @saddr: set to the source address the route gives.
+ * @m: set to what the route says (zeroed on error).
+ *
+ * A local destination uses the glass device that owns the address (a
+ * loopback glass device answers itself). The connection takes the device
+ * (glass_use_dev()).
+ * Return: 0, -ENETUNREACH when the route does not lead over a glass
+ * device, or the routing error.
+ */
+int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
+		struct glass_route_metrics *m)
+{
+	struct glass_sock *gs = glass_sk(sk);
+	struct net *net = sock_net(sk);
+	struct net_device *dev;
+	struct flowi4 fl4 = {
+		.daddr = daddr,
+		.saddr = sk->sk_rcv_saddr,
+		.flowi4_oif = sk->sk_bound_dev_if,
+	};
+	struct rtable *rt;
+	int err = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) || !daddr)
+		return -ENETUNREACH;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	rcu_read_lock();
+	if (rt->rt_type == RTN_LOCAL)
+		dev = __ip_dev_find(net, daddr, false);
+	else
+		dev = rt->dst.dev;
+	if (!dev || !glass_dev_is_glass(dev)) {
+		err = -ENETUNREACH;
+	} else {
+		glass_use_dev(gs, dev);
+		glass_route_metrics(&rt->dst, m);
+		*saddr = fl4.saddr;
+	}
+	rcu_read_unlock();
+	ip_rt_put(rt);
+	return err;
+}
+
+/**
+ * glass_route_child() - a listener's new child takes its device and its
+ *	route's metrics.
+ * @child: the child, its addresses and ports set.
+ * @skb: the SYN it answers.
+ * @m: set to what the route back to the peer says (zero if none).
+ *
+ * The device is the one the SYN came in on: the skb holds no reference on
+ * skb->dev, which may be gone by the time a segment is replayed from the
+ * backlog, so it is looked up by index. The metrics are those of the
+ * route back to the peer, as TCP's child reads them
+ * (inet_csk_route_child_sock()); without one, the defaults.
+ * Return: false if the device is gone.
+ */
+bool glass_route_child(struct sock *child, const struct sk_buff *skb,
+		       struct glass_route_metrics *m)
+{
+	struct net *net = sock_net(child);
+	struct net_device *dev;
+	struct flowi4 fl4 = {
+		.daddr = child->sk_daddr,
+		.saddr = child->sk_rcv_saddr,
+		.flowi4_oif = skb->skb_iif,
+	};
+	struct rtable *rt;
+
+	memset(m, 0, sizeof(*m));
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, skb->skb_iif);
+	if (dev)
+		glass_use_dev(glass_sk(child), dev);
+	rcu_read_unlock();
+	if (!dev)
+		return false;
+	rt = ip_route_output_key(net, &fl4);
+	if (!IS_ERR(rt)) {
+		glass_route_metrics(&rt->dst, m);
+		ip_rt_put(rt);
+	}
+	return true;
+}
+

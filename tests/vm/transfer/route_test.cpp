@@ -1,0 +1,82 @@
+// What a route says to the connections it carries, as TCP reads it: `ip
+// route add PEER/32 dev DEV initcwnd N rto_min T` sets the congestion
+// window a connection starts with and the floor of its retransmission
+// timeout, on the connecting side (its route to the peer) and on the
+// accepting side (the child's route back).
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "transfer.hpp"
+
+namespace {
+
+constexpr uint32_t kInitCwnd = 20;
+constexpr uint32_t kRtoMinMs = 300;
+
+// Both ends exchange a byte, so each has an RTT sample and its RTO rests
+// on the measured RTT and its floor.
+void exchange_a_byte(const tt::Link& link) {
+  char c = 'x';
+  ASSERT_EQ(::write(link.client, &c, 1), 1);
+  ASSERT_EQ(::read(link.server, &c, 1), 1);
+  ASSERT_EQ(::write(link.server, &c, 1), 1);
+  ASSERT_EQ(::read(link.client, &c, 1), 1);
+  ASSERT_TRUE(tt::wait_all_acked(link.client));
+  ASSERT_TRUE(tt::wait_all_acked(link.server));
+}
+
+// Bytes the client sends at once to a peer whose ACKs never come back:
+// its initial window (a probe may add one segment of new data later).
+uint32_t first_flight(tt::Link& link, uint32_t mss) {
+  tt::netem(link.h2(), "gb", "loss 100%");
+  const std::vector<char> data(40 * mss, 'f');
+  EXPECT_EQ(::write(link.client, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  const glass_info gi = gt::info(link.client);
+  return gi.gi_snd_nxt - gi.gi_snd_una;
+}
+
+}  // namespace
+
+TEST(RouteMetrics, InitcwndAndRtoMinApplyToBothEnds) {
+  gt::Pair pair;
+  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, kInitCwnd, kRtoMinMs); });
+  pair.h2().exec([] { gt::route_add_host("gb", gt::Pair::kAddr1, kInitCwnd, kRtoMinMs); });
+  tt::Link link(pair);
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const glass_info c = gt::info(link.client), s = gt::info(link.server);
+  EXPECT_EQ(c.gi_cwnd, kInitCwnd * c.gi_mss) << "the connecting side's initial window";
+  EXPECT_EQ(s.gi_cwnd, kInitCwnd * s.gi_mss) << "the accepting side's initial window";
+  exchange_a_byte(link);
+  EXPECT_EQ(gt::info(link.client).gi_rto_us, kRtoMinMs * 1000) << "the connecting side's RTO";
+  EXPECT_EQ(gt::info(link.server).gi_rto_us, kRtoMinMs * 1000) << "the accepting side's RTO";
+}
+
+TEST(RouteMetrics, TheFirstFlightIsTheRoutesInitcwnd) {
+  gt::Pair pair;
+  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, kInitCwnd, 0); });
+  tt::Link link(pair);
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const uint32_t mss = gt::info(link.client).gi_mss;
+  const uint32_t flight = first_flight(link, mss);
+  EXPECT_GE(flight, kInitCwnd * mss);
+  EXPECT_LE(flight, (kInitCwnd + 1) * mss);
+}
+
+TEST(RouteMetrics, WithoutMetricsTenSegmentsAndTheSysctlsFloor) {
+  tt::Link link;
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const uint32_t mss = gt::info(link.client).gi_mss;
+  EXPECT_EQ(gt::info(link.client).gi_cwnd, 10 * mss);
+  EXPECT_EQ(gt::info(link.server).gi_cwnd, 10 * gt::info(link.server).gi_mss);
+  exchange_a_byte(link);
+  EXPECT_EQ(gt::info(link.client).gi_rto_us, 200000U) << "net.glass.rto_min_ms";
+  const uint32_t flight = first_flight(link, mss);
+  EXPECT_GE(flight, 10 * mss);
+  EXPECT_LE(flight, 11 * mss);
+}
