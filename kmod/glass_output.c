@@ -2,10 +2,11 @@
 /*
  * The transmit side of the engine: building headers and checksums, and
  * deciding which queued bytes may leave now (peer window, congestion
- * window, sender SWS avoidance, Nagle and cork). Control segments (SYN, ACK, RST, probes) are
- * built here too. This file is also the one owner of the write queue
- * (glass_wq_*()): the other files read it, only these functions edit it.
- * Every function runs with the socket owned by the caller.
+ * window, sender SWS avoidance, Nagle and cork). Control segments (SYN,
+ * ACK, RST, probes) are built here too. This file is also the one owner
+ * of the write queue (glass_wq_*()): the other files read it, only these
+ * functions edit it. Every function runs with the socket owned by the
+ * caller. The device a connection takes is glass_route.c's choice.
  */
 #include <linux/etherdevice.h>
 #include <net/tcp_states.h>
