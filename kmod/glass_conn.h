@@ -23,10 +23,13 @@ void glass_init_sock(struct sock *sk);
  *	initcwnd N`), 0 for ten (RFC 6928).
  * @rto_min_us: floor of the retransmission timeout (`rto_min T`), 0 for
  *	net.glass.rto_min_ms.
+ * @quickack: ACK every data segment at once (`quickack 1`), as if the
+ *	program had set GLASS_QUICKACK.
  */
 struct glass_route_metrics {
 	u32 initcwnd;
 	u32 rto_min_us;
+	bool quickack;
 };
 
 void glass_init_conn_vars(struct sock *sk, const struct glass_route_metrics *m);

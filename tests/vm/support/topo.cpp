@@ -207,8 +207,7 @@ int addr_del(const std::string& dev, const std::string& ip, int prefix) {
   return addr_change(RTM_DELADDR, 0, dev, ip, prefix);
 }
 
-int route_add_host(const std::string& dev, const std::string& ip, uint32_t initcwnd,
-                   uint32_t rto_min_ms) {
+int route_add_host(const std::string& dev, const std::string& ip, const RouteMetrics& metrics) {
   Msg m(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
   rtmsg rt{};
   rt.rtm_family = AF_INET;
@@ -224,14 +223,15 @@ int route_add_host(const std::string& dev, const std::string& ip, uint32_t initc
   const uint32_t oif = if_nametoindex(dev.c_str());
   if (!oif) return checked(-ENODEV, "route add dev " + dev);
   m.attr(RTA_OIF, &oif, sizeof(oif));
-  rtattr* metrics = m.begin(RTA_METRICS);
-  if (initcwnd) m.attr(RTAX_INITCWND, &initcwnd, sizeof(initcwnd));
-  if (rto_min_ms) {
-    const uint32_t lock = 1U << RTAX_RTO_MIN;
-    m.attr(RTAX_RTO_MIN, &rto_min_ms, sizeof(rto_min_ms));
-    m.attr(RTAX_LOCK, &lock, sizeof(lock));
-  }
-  m.end(metrics);
+  rtattr* nest = m.begin(RTA_METRICS);
+  const auto metric = [&m](uint16_t type, uint32_t value) {
+    if (value) m.attr(type, &value, sizeof(value));
+  };
+  metric(RTAX_INITCWND, metrics.initcwnd);
+  metric(RTAX_RTO_MIN, metrics.rto_min_ms);
+  metric(RTAX_LOCK, metrics.rto_min_ms ? 1U << RTAX_RTO_MIN : 0);
+  metric(RTAX_QUICKACK, metrics.quickack ? 1 : 0);
+  m.end(nest);
   return checked(talk(m), "route add " + ip + " dev " + dev);
 }
 

@@ -48,10 +48,15 @@ inline int link_set_up(const std::string& name) {
 int link_set_txqueuelen(const std::string& name, uint32_t frames);
 int addr_add(const std::string& dev, const std::string& ip, int prefix);
 int addr_del(const std::string& dev, const std::string& ip, int prefix);
-// ip route add IP/32 dev DEV initcwnd SEGS rto_min MSms (0 leaves a metric
-// out; rto_min is locked, as ip sets it).
-int route_add_host(const std::string& dev, const std::string& ip, uint32_t initcwnd,
-                   uint32_t rto_min_ms);
+// The metrics of a route, as `ip route` sets them (0 or false leaves one
+// out; rto_min is locked, as ip locks it).
+struct RouteMetrics {
+  uint32_t initcwnd = 0;
+  uint32_t rto_min_ms = 0;
+  bool quickack = false;
+};
+// ip route add IP/32 dev DEV [initcwnd N] [rto_min Tms] [quickack 1].
+int route_add_host(const std::string& dev, const std::string& ip, const RouteMetrics& metrics);
 // The device's counters (IFLA_STATS64), as `ip -s link` shows them.
 struct LinkStats {
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0, rx_dropped = 0,

@@ -1,12 +1,15 @@
 // What a route says to the connections it carries, as TCP reads it: `ip
-// route add PEER/32 dev DEV initcwnd N rto_min T` sets the congestion
-// window a connection starts with and the floor of its retransmission
-// timeout, on the connecting side (its route to the peer) and on the
-// accepting side (the child's route back).
+// route add PEER/32 dev DEV initcwnd N rto_min T quickack 1` sets the
+// congestion window a connection starts with, the floor of its
+// retransmission timeout and whether it delays ACKs, on the connecting
+// side (its route to the peer) and on the accepting side (the child's
+// route back).
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "transfer.hpp"
@@ -15,6 +18,8 @@ namespace {
 
 constexpr uint32_t kInitCwnd = 20;
 constexpr uint32_t kRtoMinMs = 300;
+// Past the delayed-ACK timer (40 ms): whatever it owed has gone.
+constexpr auto kPastDelack = std::chrono::milliseconds(300);
 
 // Both ends exchange a byte, so each has an RTT sample and its RTO rests
 // on the measured RTT and its floor.
@@ -38,12 +43,25 @@ uint32_t first_flight(tt::Link& link, uint32_t mss) {
   return gi.gi_snd_nxt - gi.gi_snd_una;
 }
 
+// ACKs the server's delayed-ACK timer sent for one byte it got and never
+// answered.
+uint64_t delayed_acks_for_a_byte(const tt::Link& link) {
+  const uint64_t before = tt::stat(link.h2(), "delayed_acks");
+  char c = 'q';
+  EXPECT_EQ(::write(link.client, &c, 1), 1);
+  EXPECT_EQ(::read(link.server, &c, 1), 1);
+  std::this_thread::sleep_for(kPastDelack);
+  EXPECT_TRUE(tt::wait_all_acked(link.client));
+  return tt::stat(link.h2(), "delayed_acks") - before;
+}
+
 }  // namespace
 
 TEST(RouteMetrics, InitcwndAndRtoMinApplyToBothEnds) {
   gt::Pair pair;
-  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, kInitCwnd, kRtoMinMs); });
-  pair.h2().exec([] { gt::route_add_host("gb", gt::Pair::kAddr1, kInitCwnd, kRtoMinMs); });
+  const gt::RouteMetrics m{.initcwnd = kInitCwnd, .rto_min_ms = kRtoMinMs};
+  pair.h1().exec([&] { gt::route_add_host("ga", gt::Pair::kAddr2, m); });
+  pair.h2().exec([&] { gt::route_add_host("gb", gt::Pair::kAddr1, m); });
   tt::Link link(pair);
   link.open();
   ASSERT_GE(link.server, 0);
@@ -57,7 +75,7 @@ TEST(RouteMetrics, InitcwndAndRtoMinApplyToBothEnds) {
 
 TEST(RouteMetrics, TheFirstFlightIsTheRoutesInitcwnd) {
   gt::Pair pair;
-  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, kInitCwnd, 0); });
+  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, {.initcwnd = kInitCwnd}); });
   tt::Link link(pair);
   link.open();
   ASSERT_GE(link.server, 0);
@@ -65,6 +83,19 @@ TEST(RouteMetrics, TheFirstFlightIsTheRoutesInitcwnd) {
   const uint32_t flight = first_flight(link, mss);
   EXPECT_GE(flight, kInitCwnd * mss);
   EXPECT_LE(flight, (kInitCwnd + 1) * mss);
+}
+
+TEST(RouteMetrics, QuickackAcksEverySegmentAtOnce) {
+  gt::Pair pair;
+  pair.h2().exec([] { gt::route_add_host("gb", gt::Pair::kAddr1, {.quickack = true}); });
+  tt::Link link(pair);
+  link.open();
+  ASSERT_GE(link.server, 0);
+  int quick = 0;
+  socklen_t len = sizeof(quick);
+  ASSERT_EQ(::getsockopt(link.server, SOL_GLASS, GLASS_QUICKACK, &quick, &len), 0);
+  EXPECT_EQ(quick, 1) << "the accepting side's GLASS_QUICKACK";
+  EXPECT_EQ(delayed_acks_for_a_byte(link), 0U) << "the byte's ACK waited for the timer";
 }
 
 TEST(RouteMetrics, WithoutMetricsTenSegmentsAndTheSysctlsFloor) {
@@ -76,6 +107,7 @@ TEST(RouteMetrics, WithoutMetricsTenSegmentsAndTheSysctlsFloor) {
   EXPECT_EQ(gt::info(link.server).gi_cwnd, 10 * gt::info(link.server).gi_mss);
   exchange_a_byte(link);
   EXPECT_EQ(gt::info(link.client).gi_rto_us, 200000U) << "net.glass.rto_min_ms";
+  EXPECT_EQ(delayed_acks_for_a_byte(link), 1U) << "a lone byte's ACK waits for the timer";
   const uint32_t flight = first_flight(link, mss);
   EXPECT_GE(flight, 10 * mss);
   EXPECT_LE(flight, 11 * mss);
