@@ -124,8 +124,9 @@ static u32 glass_isn(const struct sock *sk)
  *
  * The ISS as glass_isn() says, the RTO from the namespace's sysctls (its
  * floor from the route's rto_min if set), the receive space from
- * SO_RCVBUF; the route's initcwnd is kept for establishment, and its
- * quickack sets GLASS_QUICKACK (which the program may clear).
+ * SO_RCVBUF; the route's initcwnd is kept for establishment, its advmss
+ * lowers the MSS the SYN announces, and its quickack sets GLASS_QUICKACK
+ * (which the program may clear).
  */
 void glass_init_conn_vars(struct sock *sk, const struct glass_route_metrics *m)
 {
@@ -137,6 +138,8 @@ void glass_init_conn_vars(struct sock *sk, const struct glass_route_metrics *m)
 		       glass_ms_to_us(sc->rto_max_ms),
 		       glass_ms_to_us(sc->rto_initial_ms));
 	gs->route_iw = min_t(u32, m->initcwnd, U8_MAX);
+	if (m->advmss)
+		gs->rcv_mss = clamp_t(u32, m->advmss, GLASS_MIN_MSS, gs->rcv_mss);
 	if (m->quickack)
 		gs->quickack = true;
 	gs->iss = glass_isn(sk);

@@ -23,12 +23,15 @@ void glass_init_sock(struct sock *sk);
  *	initcwnd N`), 0 for ten (RFC 6928).
  * @rto_min_us: floor of the retransmission timeout (`rto_min T`), 0 for
  *	net.glass.rto_min_ms.
+ * @advmss: the largest segment to announce in the SYN (`advmss N`), if
+ *	below what the device carries; 0 for that.
  * @quickack: ACK every data segment at once (`quickack 1`), as if the
  *	program had set GLASS_QUICKACK.
  */
 struct glass_route_metrics {
 	u32 initcwnd;
 	u32 rto_min_us;
+	u32 advmss;
 	bool quickack;
 };
 

@@ -6,9 +6,9 @@
  * - the glass device the kernel's routing table picks: its MTU makes the
  *   MSS, its GSO limits the trains;
  * - the route's metrics a TCP user sets with `ip route ... initcwnd N
- *   rto_min T quickack 1`: the congestion window a connection starts
- *   with, the floor of its retransmission timeout, and whether it delays
- *   ACKs.
+ *   rto_min T advmss N quickack 1`: the congestion window a connection
+ *   starts with, the floor of its retransmission timeout, the MSS it
+ *   announces, and whether it delays ACKs.
  */
 #include <linux/inetdevice.h>
 #include <net/route.h>
@@ -66,7 +66,8 @@ static void glass_use_dev(struct glass_sock *gs,
 
 /*
  * The metrics of the route a connection takes, as TCP reads them:
- * initcwnd as set (tcp_init_cwnd()), quickack as set
+ * initcwnd as set (tcp_init_cwnd()), advmss only when set (TCP's default
+ * is the device's, which glass_use_dev() took already), quickack as set
  * (tcp_in_quickack_mode()), rto_min only when locked, which `ip route ...
  * rto_min T` always does (tcp_rto_min()).
  */
@@ -74,6 +75,7 @@ static void glass_route_metrics(const struct dst_entry *dst,
 				struct glass_route_metrics *m)
 {
 	m->initcwnd = dst_metric(dst, RTAX_INITCWND);
+	m->advmss = dst_metric_raw(dst, RTAX_ADVMSS);
 	m->quickack = dst_metric(dst, RTAX_QUICKACK);
 	m->rto_min_us = 0;
 	if (dst_metric_locked(dst, RTAX_RTO_MIN))

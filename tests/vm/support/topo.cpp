@@ -230,6 +230,7 @@ int route_add_host(const std::string& dev, const std::string& ip, const RouteMet
   metric(RTAX_INITCWND, metrics.initcwnd);
   metric(RTAX_RTO_MIN, metrics.rto_min_ms);
   metric(RTAX_LOCK, metrics.rto_min_ms ? 1U << RTAX_RTO_MIN : 0);
+  metric(RTAX_ADVMSS, metrics.advmss);
   metric(RTAX_QUICKACK, metrics.quickack ? 1 : 0);
   m.end(nest);
   return checked(talk(m), "route add " + ip + " dev " + dev);

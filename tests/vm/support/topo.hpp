@@ -53,9 +53,11 @@ int addr_del(const std::string& dev, const std::string& ip, int prefix);
 struct RouteMetrics {
   uint32_t initcwnd = 0;
   uint32_t rto_min_ms = 0;
+  uint32_t advmss = 0;
   bool quickack = false;
 };
-// ip route add IP/32 dev DEV [initcwnd N] [rto_min Tms] [quickack 1].
+// ip route add IP/32 dev DEV [initcwnd N] [rto_min Tms] [advmss N]
+// [quickack 1].
 int route_add_host(const std::string& dev, const std::string& ip, const RouteMetrics& metrics);
 // The device's counters (IFLA_STATS64), as `ip -s link` shows them.
 struct LinkStats {

@@ -1,14 +1,15 @@
 // What a route says to the connections it carries, as TCP reads it: `ip
-// route add PEER/32 dev DEV initcwnd N rto_min T quickack 1` sets the
-// congestion window a connection starts with, the floor of its
-// retransmission timeout and whether it delays ACKs, on the connecting
-// side (its route to the peer) and on the accepting side (the child's
-// route back).
+// route add PEER/32 dev DEV initcwnd N rto_min T advmss N quickack 1`
+// sets the congestion window a connection starts with, the floor of its
+// retransmission timeout, the MSS its SYN announces and whether it delays
+// ACKs, on the connecting side (its route to the peer) and on the
+// accepting side (the child's route back).
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -98,11 +99,31 @@ TEST(RouteMetrics, QuickackAcksEverySegmentAtOnce) {
   EXPECT_EQ(delayed_acks_for_a_byte(link), 0U) << "the byte's ACK waited for the timer";
 }
 
+TEST(RouteMetrics, AdvmssLowersTheMssEachSynAnnounces) {
+  gt::Pair pair;
+  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, {.advmss = 900}); });
+  pair.h2().exec([] { gt::route_add_host("gb", gt::Pair::kAddr1, {.advmss = 1000}); });
+  tt::Link link(pair);
+  link.open();
+  ASSERT_GE(link.server, 0);
+  const glass_info c = gt::info(link.client), s = gt::info(link.server);
+  EXPECT_EQ(s.gi_peer_mss, 900U) << "what the client's SYN announced";
+  EXPECT_EQ(c.gi_peer_mss, 1000U) << "what the server's SYN-ACK announced";
+  EXPECT_LE(c.gi_mss, 1000U);
+  EXPECT_LE(s.gi_mss, 900U);
+  std::string why;
+  std::jthread reader([&] { (void)tt::recv_pattern(link.server, 5, 64 * 1024, &why); });
+  EXPECT_TRUE(tt::send_pattern(link.client, 5, 64 * 1024));
+  reader.join();
+  EXPECT_EQ(why, "");
+}
+
 TEST(RouteMetrics, WithoutMetricsTenSegmentsAndTheSysctlsFloor) {
   tt::Link link;
   link.open();
   ASSERT_GE(link.server, 0);
   const uint32_t mss = gt::info(link.client).gi_mss;
+  EXPECT_EQ(gt::info(link.client).gi_peer_mss, 1500U - 32) << "the device's MTU less the header";
   EXPECT_EQ(gt::info(link.client).gi_cwnd, 10 * mss);
   EXPECT_EQ(gt::info(link.server).gi_cwnd, 10 * gt::info(link.server).gi_mss);
   exchange_a_byte(link);
