@@ -30,10 +30,10 @@ static u32 glass_mss_for_dev(const struct net_device *dev)
  * @gs: the connection that will send on dev.
  * @dev: its glass device.
  *
- * A frame may carry a train of segments (see struct glass_train), within
- * the device's gso_max_size and gso_max_segs, which `ip link set DEV
- * gso_max_segs 1` lowers to turn trains off, as TCP reads them from its
- * route once, at connect.
+ * A frame may carry a train of segments (struct glass_train in
+ * glass_output.c), within the device's gso_max_size and gso_max_segs,
+ * which `ip link set DEV gso_max_segs 1` lowers to turn trains off, as
+ * TCP reads them from its route once, at connect.
  */
 static void glass_train_limits(struct glass_sock *gs,
 			       const struct net_device *dev)
