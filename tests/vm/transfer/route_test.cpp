@@ -22,6 +22,18 @@ constexpr uint32_t kRtoMinMs = 300;
 // Past the delayed-ACK timer (40 ms): whatever it owed has gone.
 constexpr auto kPastDelack = std::chrono::milliseconds(300);
 
+// A connection across a pair of its own whose namespaces route to each
+// other with these metrics (host routes, made before the connection).
+struct RoutedLink {
+  gt::Pair pair;
+  tt::Link link{pair};
+  RoutedLink(const gt::RouteMetrics& to_server, const gt::RouteMetrics& to_client) {
+    pair.h1().exec([&] { gt::route_add_host("ga", gt::Pair::kAddr2, to_server); });
+    pair.h2().exec([&] { gt::route_add_host("gb", gt::Pair::kAddr1, to_client); });
+    link.open();
+  }
+};
+
 // Both ends exchange a byte, so each has an RTT sample and its RTO rests
 // on the measured RTT and its floor.
 void exchange_a_byte(const tt::Link& link) {
@@ -59,12 +71,9 @@ uint64_t delayed_acks_for_a_byte(const tt::Link& link) {
 }  // namespace
 
 TEST(RouteMetrics, InitcwndAndRtoMinApplyToBothEnds) {
-  gt::Pair pair;
   const gt::RouteMetrics m{.initcwnd = kInitCwnd, .rto_min_ms = kRtoMinMs};
-  pair.h1().exec([&] { gt::route_add_host("ga", gt::Pair::kAddr2, m); });
-  pair.h2().exec([&] { gt::route_add_host("gb", gt::Pair::kAddr1, m); });
-  tt::Link link(pair);
-  link.open();
+  RoutedLink r(m, m);
+  const tt::Link& link = r.link;
   ASSERT_GE(link.server, 0);
   const glass_info c = gt::info(link.client), s = gt::info(link.server);
   EXPECT_EQ(c.gi_cwnd, kInitCwnd * c.gi_mss) << "the connecting side's initial window";
@@ -75,10 +84,8 @@ TEST(RouteMetrics, InitcwndAndRtoMinApplyToBothEnds) {
 }
 
 TEST(RouteMetrics, TheFirstFlightIsTheRoutesInitcwnd) {
-  gt::Pair pair;
-  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, {.initcwnd = kInitCwnd}); });
-  tt::Link link(pair);
-  link.open();
+  RoutedLink r({.initcwnd = kInitCwnd}, {});
+  tt::Link& link = r.link;
   ASSERT_GE(link.server, 0);
   const uint32_t mss = gt::info(link.client).gi_mss;
   const uint32_t flight = first_flight(link, mss);
@@ -87,10 +94,8 @@ TEST(RouteMetrics, TheFirstFlightIsTheRoutesInitcwnd) {
 }
 
 TEST(RouteMetrics, QuickackAcksEverySegmentAtOnce) {
-  gt::Pair pair;
-  pair.h2().exec([] { gt::route_add_host("gb", gt::Pair::kAddr1, {.quickack = true}); });
-  tt::Link link(pair);
-  link.open();
+  RoutedLink r({}, {.quickack = true});
+  const tt::Link& link = r.link;
   ASSERT_GE(link.server, 0);
   int quick = 0;
   socklen_t len = sizeof(quick);
@@ -100,11 +105,8 @@ TEST(RouteMetrics, QuickackAcksEverySegmentAtOnce) {
 }
 
 TEST(RouteMetrics, AdvmssLowersTheMssEachSynAnnounces) {
-  gt::Pair pair;
-  pair.h1().exec([] { gt::route_add_host("ga", gt::Pair::kAddr2, {.advmss = 900}); });
-  pair.h2().exec([] { gt::route_add_host("gb", gt::Pair::kAddr1, {.advmss = 1000}); });
-  tt::Link link(pair);
-  link.open();
+  RoutedLink r({.advmss = 900}, {.advmss = 1000});
+  const tt::Link& link = r.link;
   ASSERT_GE(link.server, 0);
   const glass_info c = gt::info(link.client), s = gt::info(link.server);
   EXPECT_EQ(s.gi_peer_mss, 900U) << "what the client's SYN announced";
