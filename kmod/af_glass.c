@@ -169,11 +169,11 @@ static void glass_forget_connection(struct sock *sk)
 static int glass_connect_start(struct sock *sk, struct sockaddr_glass *addr)
 {
 	struct glass_sock *gs = glass_sk(sk);
-	struct glass_route_metrics m;
+	u32 rto_min_us;
 	__be32 saddr;
 	int err;
 
-	err = glass_route(sk, addr->sg_addr.s_addr, &saddr, &m);
+	err = glass_route(sk, addr->sg_addr.s_addr, &saddr, &rto_min_us);
 	if (err)
 		return err;
 	if (!gs->bind_hashed) {
@@ -187,7 +187,7 @@ static int glass_connect_start(struct sock *sk, struct sockaddr_glass *addr)
 	sk->sk_daddr = addr->sg_addr.s_addr;
 	sk->sk_dport = addr->sg_port;
 	glass_forget_connection(sk);
-	glass_init_conn_vars(sk, &m);
+	glass_init_conn_vars(sk, rto_min_us);
 	err = glass_conn_hash(sk);
 	if (err)
 		return err;

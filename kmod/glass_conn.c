@@ -120,28 +120,20 @@ static u32 glass_isn(const struct sock *sk)
 /**
  * glass_init_conn_vars() - start a connection's sequence space and timers.
  * @sk: the socket, owned; its device and MSS are chosen.
- * @m: what its route says.
+ * @rto_min_us: its route's floor of the RTO (glass_route.c), 0 for none.
  *
  * The ISS as glass_isn() says, the RTO from the namespace's sysctls (its
- * floor from the route's rto_min if set), the receive space from
- * SO_RCVBUF; the route's initcwnd is kept for establishment, its advmss
- * lowers the MSS the SYN announces, and its quickack sets GLASS_QUICKACK
- * (which the program may clear).
+ * floor from the route if it sets one), the receive space from SO_RCVBUF.
  */
-void glass_init_conn_vars(struct sock *sk, const struct glass_route_metrics *m)
+void glass_init_conn_vars(struct sock *sk, u32 rto_min_us)
 {
 	struct glass_sysctl *sc = &glass_pernet(sock_net(sk))->sysctl;
 	struct glass_sock *gs = glass_sk(sk);
 
 	glass_rto_init(&gs->rto,
-		       m->rto_min_us ? : glass_ms_to_us(sc->rto_min_ms),
+		       rto_min_us ? : glass_ms_to_us(sc->rto_min_ms),
 		       glass_ms_to_us(sc->rto_max_ms),
 		       glass_ms_to_us(sc->rto_initial_ms));
-	gs->route_iw = min_t(u32, m->initcwnd, U8_MAX);
-	if (m->advmss)
-		gs->rcv_mss = clamp_t(u32, m->advmss, GLASS_MIN_MSS, gs->rcv_mss);
-	if (m->quickack)
-		gs->quickack = true;
 	gs->iss = glass_isn(sk);
 	gs->snd_una = gs->iss;
 	gs->snd_nxt = gs->iss;

@@ -16,26 +16,7 @@ extern struct proto glass_proto;
 
 void glass_set_state(struct sock *sk, int state);
 void glass_init_sock(struct sock *sk);
-/**
- * struct glass_route_metrics - what the route to the peer sets for a new
- *	connection (glass_route.c), the metrics TCP reads.
- * @initcwnd: segments the congestion window starts with (`ip route ...
- *	initcwnd N`), 0 for ten (RFC 6928).
- * @rto_min_us: floor of the retransmission timeout (`rto_min T`), 0 for
- *	net.glass.rto_min_ms.
- * @advmss: the largest segment to announce in the SYN (`advmss N`), if
- *	below what the device carries; 0 for that.
- * @quickack: ACK every data segment at once (`quickack 1`), as if the
- *	program had set GLASS_QUICKACK.
- */
-struct glass_route_metrics {
-	u32 initcwnd;
-	u32 rto_min_us;
-	u32 advmss;
-	bool quickack;
-};
-
-void glass_init_conn_vars(struct sock *sk, const struct glass_route_metrics *m);
+void glass_init_conn_vars(struct sock *sk, u32 rto_min_us);
 struct sock *glass_child_alloc(struct sock *parent, gfp_t gfp);
 void glass_child_pending(struct sock *parent, struct sock *child);
 void glass_child_established(struct sock *child);

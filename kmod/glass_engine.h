@@ -23,11 +23,10 @@ int glass_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void glass_rack_loss(struct sock *sk);
 
 /* glass_route.c: the device, and what the route says */
-struct glass_route_metrics;
 int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
-		struct glass_route_metrics *m);
+		u32 *rto_min_us);
 bool glass_route_child(struct sock *child, const struct sk_buff *skb,
-		       struct glass_route_metrics *m);
+		       u32 *rto_min_us);
 
 /* glass_output.c: the segment size */
 u32 glass_fit_mss(u32 mss);

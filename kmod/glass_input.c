@@ -123,8 +123,8 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	struct glass_hdr *gh = glass_hdr(skb);
 	struct glass_sock *gs = glass_sk(sk);
-	struct glass_route_metrics m;
 	struct net *net = sock_net(sk);
+	u32 rto_min_us;
 	struct sock *child;
 
 	if (READ_ONCE(gs->accept_len) + READ_ONCE(gs->pending_len) >
@@ -137,12 +137,12 @@ static void glass_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child->sk_num = sk->sk_num;
 	child->sk_daddr = gh->saddr;
 	child->sk_dport = gh->sport;
-	if (!glass_route_child(child, skb, &m)) {
+	if (!glass_route_child(child, skb, &rto_min_us)) {
 		glass_done(child);
 		sock_put(child);
 		return glass_drop(net, skb, GLASS_MIB_DROP_TX_NO_DEVICE);
 	}
-	glass_init_conn_vars(child, &m);
+	glass_init_conn_vars(child, rto_min_us);
 	glass_take_syn(child, gh);
 	glass_set_state(child, TCP_SYN_RECV);
 

@@ -16,7 +16,6 @@
 #include "glass_sock.h"
 #include "glass_dev.h"
 #include "glass_engine.h"
-#include "glass_conn.h"
 
 static u32 glass_mss_for_dev(const struct net_device *dev)
 {
@@ -65,22 +64,27 @@ static void glass_use_dev(struct glass_sock *gs,
 }
 
 /*
- * The metrics of the route a connection takes, as TCP reads them:
- * initcwnd as set (tcp_init_cwnd()), advmss only when set (TCP's default
- * is the device's, which glass_use_dev() took already), quickack as set
- * (tcp_in_quickack_mode()), rto_min only when locked, which `ip route ...
- * rto_min T` always does (tcp_rto_min()).
+ * The connection takes its route's metrics, after its device
+ * (glass_use_dev()), as TCP reads them: initcwnd as set, kept for
+ * establishment (tcp_init_cwnd()); advmss only when set and below what
+ * the device carries (TCP's default is the device's); quickack as set,
+ * as if the program had set GLASS_QUICKACK (tcp_in_quickack_mode()).
+ * Return: the floor of the RTO, only when locked, which `ip route ...
+ * rto_min T` always does (tcp_rto_min()); 0 for none.
  */
-static void glass_route_metrics(const struct dst_entry *dst,
-				struct glass_route_metrics *m)
+static u32 glass_route_take(struct glass_sock *gs,
+			    const struct dst_entry *dst)
 {
-	m->initcwnd = dst_metric(dst, RTAX_INITCWND);
-	m->advmss = dst_metric_raw(dst, RTAX_ADVMSS);
-	m->quickack = dst_metric(dst, RTAX_QUICKACK);
-	m->rto_min_us = 0;
-	if (dst_metric_locked(dst, RTAX_RTO_MIN))
-		m->rto_min_us =
-			jiffies_to_usecs(dst_metric_rtt(dst, RTAX_RTO_MIN));
+	u32 advmss = dst_metric_raw(dst, RTAX_ADVMSS);
+
+	gs->route_iw = min_t(u32, dst_metric(dst, RTAX_INITCWND), U8_MAX);
+	if (advmss)
+		gs->rcv_mss = clamp_t(u32, advmss, GLASS_MIN_MSS, gs->rcv_mss);
+	if (dst_metric(dst, RTAX_QUICKACK))
+		gs->quickack = true;
+	if (!dst_metric_locked(dst, RTAX_RTO_MIN))
+		return 0;
+	return jiffies_to_usecs(dst_metric_rtt(dst, RTAX_RTO_MIN));
 }
 
 /**
@@ -88,16 +92,16 @@ static void glass_route_metrics(const struct dst_entry *dst,
  * @sk: the connecting socket.
  * @daddr: the peer.
  * @saddr: set to the source address the route gives.
- * @m: set to what the route says (zeroed on error).
+ * @rto_min_us: set to the route's floor of the RTO, 0 for none.
  *
  * A local destination uses the glass device that owns the address (a
  * loopback glass device answers itself). The connection takes the device
- * (glass_use_dev()).
+ * (glass_use_dev()) and the route's metrics (glass_route_take()).
  * Return: 0, -ENETUNREACH when the route does not lead over a glass
  * device, or the routing error.
  */
 int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
-		struct glass_route_metrics *m)
+		u32 *rto_min_us)
 {
 	struct glass_sock *gs = glass_sk(sk);
 	struct net *net = sock_net(sk);
@@ -110,7 +114,8 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
 	struct rtable *rt;
 	int err = 0;
 
-	memset(m, 0, sizeof(*m));
+	*rto_min_us = 0;
+	gs->route_iw = 0;
 	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) || !daddr)
 		return -ENETUNREACH;
 	rt = ip_route_output_key(net, &fl4);
@@ -125,7 +130,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
 		err = -ENETUNREACH;
 	} else {
 		glass_use_dev(gs, dev);
-		glass_route_metrics(&rt->dst, m);
+		*rto_min_us = glass_route_take(gs, &rt->dst);
 		*saddr = fl4.saddr;
 	}
 	rcu_read_unlock();
@@ -138,7 +143,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
  *	route's metrics.
  * @child: the child, its addresses and ports set.
  * @skb: the SYN it answers.
- * @m: set to what the route back to the peer says (zero if none).
+ * @rto_min_us: set to the floor of the RTO its route sets, 0 for none.
  *
  * The device is the one the SYN came in on: the skb holds no reference on
  * skb->dev, which may be gone by the time a segment is replayed from the
@@ -148,7 +153,7 @@ int glass_route(struct sock *sk, __be32 daddr, __be32 *saddr,
  * Return: false if the device is gone.
  */
 bool glass_route_child(struct sock *child, const struct sk_buff *skb,
-		       struct glass_route_metrics *m)
+		       u32 *rto_min_us)
 {
 	struct net *net = sock_net(child);
 	struct net_device *dev;
@@ -159,7 +164,8 @@ bool glass_route_child(struct sock *child, const struct sk_buff *skb,
 	};
 	struct rtable *rt;
 
-	memset(m, 0, sizeof(*m));
+	*rto_min_us = 0;
+	glass_sk(child)->route_iw = 0;
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(net, skb->skb_iif);
 	if (dev)
@@ -169,7 +175,7 @@ bool glass_route_child(struct sock *child, const struct sk_buff *skb,
 		return false;
 	rt = ip_route_output_key(net, &fl4);
 	if (!IS_ERR(rt)) {
-		glass_route_metrics(&rt->dst, m);
+		*rto_min_us = glass_route_take(glass_sk(child), &rt->dst);
 		ip_rt_put(rt);
 	}
 	return true;
