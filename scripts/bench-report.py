@@ -6,8 +6,8 @@ bench-report.py DIR [--docs docs/perf.md --commit ID --date YYYY-MM-DD]
 
 DIR holds rep*.json (glass perf --json, all tests, one per repetition),
 sweep-P*.json (bulk with -P N), many-N-R.json (the many test, N connections,
-round R), busypoll.json (rr
-with SO_BUSY_POLL), netem.json and
+round R), burst-N-R.json (the same with up to ten writes per ready connection),
+busypoll.json (rr with SO_BUSY_POLL), netem.json and
 the guest's facts (cpus, mem_kb, kernel, many_count). Writes DIR/bench.md,
 DIR/bench.csv, DIR/sweep.csv, DIR/sweep.gp and, when gnuplot is installed,
 DIR/sweep.svg. Ratios are taken within each run (glass / tcp-veth of the
@@ -97,7 +97,7 @@ MANY_TRANSPORTS = ('glass', 'tcp-veth', 'unix')
 
 def spread(values):
     """'median (min-max)' of the values that exist, '-' if none."""
-    v = [x for x in values if x]
+    v = [x for x in values if x is not None]
     if not v:
         return '-'
     return f'{fmt(statistics.median(v))} ({fmt(min(v))}-{fmt(max(v))})'
@@ -111,12 +111,12 @@ def ratio_spread(pairs):
     return f'**{statistics.median(r):.2f}x** ({min(r):.2f}-{max(r):.2f})'
 
 
-def many_rounds(dirname, n):
-    """The rounds of many-N-R.json and many-100-R.json that both exist."""
+def many_rounds(dirname, n, prefix='many'):
+    """The rounds of PREFIX-N-R.json and PREFIX-100-R.json that both exist."""
     rounds = []
-    for path in sorted(glob.glob(os.path.join(dirname, f'many-{n}-*.json'))):
+    for path in sorted(glob.glob(os.path.join(dirname, f'{prefix}-{n}-*.json'))):
         r = re.search(r'-(\d+)\.json$', path).group(1)
-        base = os.path.join(dirname, f'many-100-{r}.json')
+        base = os.path.join(dirname, f'{prefix}-100-{r}.json')
         if os.path.exists(base):
             rounds.append((load(path), load(base)))
     return rounds
@@ -133,7 +133,8 @@ def many_section(dirname):
         return []
     out = [f'Many connections moving data at once (`--tests many --many N -l 16K`), {len(rounds)} '
            f'rounds alternating {many_n} and 100 connections, MB/s: median (min-max) over the '
-           f'rounds; ratios are taken within each round.']
+           f'rounds; ratios are taken within each round. The writer writes once to each '
+           f'connection epoll reports writable.']
     if failed:
         out.append(f'The guest could not run {", ".join(map(str, failed))} connections '
                    f'(see many-N-1.err); the largest run that worked is {many_n}.')
@@ -159,7 +160,27 @@ def many_section(dirname):
                        for d, _ in rounds)
     out += [f'At {many_n} connections glass moves {g_t} of TCP\'s throughput and {g_u} of '
             'AF_UNIX\'s, in the same rounds.', '']
-    return out
+    return out + burst_section(dirname, many_n)
+
+
+def burst_section(dirname, many_n):
+    """The rounds again with a writer like iperf3's (burst-N-R.json)."""
+    rounds = many_rounds(dirname, many_n, 'burst')
+    if not rounds:
+        return []
+    secs = read(os.path.join(dirname, 'burst_secs'), '?')
+    out = [f'The same rounds with a writer like iperf3\'s (`--writes-per-wake 10`: up to ten '
+           f'writes to each connection epoll reports writable, stopping at the first that falls '
+           f'short), for {secs} s, so that every one of {many_n} connections has its turns:', '',
+           f'| transport | 100 | {many_n} | {many_n} / 100 | slowest of {many_n} |',
+           '|---|---:|---:|---:|---:|']
+    for t in MANY_TRANSPORTS:
+        at_n = [figure(d, t, 'throughput') for d, _ in rounds]
+        at_100 = [figure(b, t, 'throughput') for _, b in rounds]
+        slow = spread([figure(d, t, 'stream-min') for d, _ in rounds])
+        out.append(f'| {t} | {spread(at_100)} | {spread(at_n)} | '
+                   f'{ratio_spread(zip(at_n, at_100))} | {slow} |')
+    return out + ['']
 
 
 def markdown(dirname, reps, rows, sw):

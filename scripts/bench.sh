@@ -19,7 +19,7 @@ main() {
 	[ -d "$out/vm/guest/bench" ] || die "the guest wrote no results: $out/vm/console.log"
 	cp "$out"/vm/guest/bench/*.json "$out"/vm/guest/bench/*.err "$out"/vm/guest/bench/cpus \
 		"$out"/vm/guest/bench/mem_kb "$out"/vm/guest/bench/kernel "$out/" 2>/dev/null || true
-	cp "$out/vm/guest/bench/many_count" "$out/" 2>/dev/null || true
+	cp "$out/vm/guest/bench/many_count" "$out/vm/guest/bench/burst_secs" "$out/" 2>/dev/null || true
 	commit=$(git -C "$GLASS_ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 	python3 "$GLASS_ROOT/scripts/bench-report.py" "$out" --docs "$GLASS_ROOT/docs/perf.md" \
 		--commit "$commit" --date "$(date -u +%Y-%m-%d)" || rc=1

@@ -41,8 +41,14 @@ done
 # Then rounds alternate N and 100 connections, AF_UNIX beside glass and TCP:
 # at 10,000 the host's noise moves even AF_UNIX's figure 2x between runs in
 # one boot, so the report takes each N/100 ratio within a round and prints
-# the median and range of the rounds.
+# the median and range of the rounds. Each round runs again with a writer
+# like iperf3's (burst-N-R.json: up to ten writes per ready connection),
+# for three times as long: a turn of ten writes on each of 10,000
+# connections takes longer than the others' whole run.
 MANY="--tests many --transports glass,tcp-veth,unix --time $SECS -l 16K"
+BURST_SECS=$((SECS * 3))
+BURST="--tests many --transports glass,tcp-veth,unix --time $BURST_SECS -l 16K --writes-per-wake 10"
+echo "$BURST_SECS" >"$RES/burst_secs"
 ROUNDS=${GLASS_BENCH_MANY_ROUNDS:-3}
 for n in 10000 5000 2000 1000; do
 	# shellcheck disable=SC2086 # MANY is a list of words
@@ -59,6 +65,10 @@ if [ -f "$RES/many_count" ]; then
 		[ "$r" -eq 1 ] || run "many-$n-$r" $MANY --many "$n" || rc=1
 		# shellcheck disable=SC2086
 		run "many-100-$r" $MANY --many 100 || rc=1
+		# shellcheck disable=SC2086
+		run "burst-$n-$r" $BURST --many "$n" || rc=1
+		# shellcheck disable=SC2086
+		run "burst-100-$r" $BURST --many 100 || rc=1
 		r=$((r + 1))
 	done
 else

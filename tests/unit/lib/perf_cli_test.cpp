@@ -69,6 +69,8 @@ TEST(PerfCli, DefaultsAreIperf3s) {
   EXPECT_EQ(o.port, 5201);
   EXPECT_EQ(o.parallel, 1);
   EXPECT_EQ(o.write_size, 64 << 10);
+  EXPECT_EQ(o.writes_per_wake, 1);
+  EXPECT_EQ(parse_perf({"--writes-per-wake", "10"}).writes_per_wake, 10);  // iperf3's multisend
   EXPECT_EQ(o.format, 0);
   EXPECT_EQ(o.interval, 0);
 }
@@ -140,6 +142,7 @@ TEST(PerfCli, ModeUsageErrors) {
   expect_usage({"perf", "-f", "x"}, "--format");
   expect_usage({"perf", "-f", "mm"}, "--format");
   expect_usage({"perf", "-P", "0"}, "--parallel");
+  expect_usage({"perf", "--writes-per-wake", "0"}, "--writes-per-wake");
   expect_usage({"perf", "-i", "0.01", "-s"}, "--interval");
   expect_usage({"perf", "--netem", ""}, "--netem");
   expect_usage({"perf", "--netem", "delay 5ms; reboot"}, "--netem");

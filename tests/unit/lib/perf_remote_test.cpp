@@ -2,8 +2,12 @@
 // of -s/-c, the JSON shape, and the stream engine over AF_UNIX socketpairs.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cmath>
 #include <thread>
@@ -181,6 +185,37 @@ TEST(PerfStreams, TimedRunEndsAndEveryByteArrives) {
   EXPECT_GT(got.total(), 0u);
   EXPECT_EQ(sent.bytes, got.bytes);
   EXPECT_GE(sent.seconds, 0.1);
+}
+
+// send_burst on one non-blocking socketpair: bytes the reader can take.
+int queued_bytes(int fd) {
+  int n = -1;
+  EXPECT_EQ(::ioctl(fd, FIONREAD, &n), 0);
+  return n;
+}
+
+TEST(PerfStreams, ABurstMakesItsWritesThenStopsAtTheBudgetOrAFullBuffer) {
+  Pairs p(1);
+  ASSERT_EQ(::fcntl(p.tx[0], F_SETFL, O_NONBLOCK), 0);
+  const std::vector<std::byte> buf(1000, std::byte{1});
+  StreamMeter m(1);
+  std::uint64_t left = 0;
+  EXPECT_FALSE(send_burst(p.tx[0], {0, 0, 1000, 3}, m, 0, buf, left));
+  EXPECT_EQ(m.get(0), 3000u);
+  EXPECT_EQ(queued_bytes(p.rx[0]), 3000);
+  EXPECT_FALSE(send_burst(p.tx[0], {0, 0, 1000, 1}, m, 0, buf, left));
+  EXPECT_EQ(queued_bytes(p.rx[0]), 4000);
+  // A budget ends the burst, with a last write of what is left.
+  left = 2500;
+  EXPECT_TRUE(send_burst(p.tx[0], {0, 2500, 1000, 10}, m, 0, buf, left));
+  EXPECT_EQ(left, 0u);
+  EXPECT_EQ(queued_bytes(p.rx[0]), 6500);
+  // A full buffer ends it too: the write after would only block.
+  const std::vector<std::byte> big(64 * 1024, std::byte{2});
+  EXPECT_FALSE(send_burst(p.tx[0], {0, 0, big.size(), 1000}, m, 0, big, left));
+  EXPECT_LT(m.get(0), 6500u + 1000u * big.size());
+  EXPECT_EQ(::write(p.tx[0], big.data(), big.size()), -1);
+  EXPECT_EQ(errno, EAGAIN);
 }
 
 }  // namespace

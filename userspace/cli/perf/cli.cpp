@@ -111,6 +111,11 @@ void add_test_options(CLI::App* perf, PerfOptions& o) {
   perf->add_option("-l,--len,--write-size", o.write_size, "bulk, many, -c: bytes per write()")
       ->transform(size_validator(1, 16 << 20))
       ->capture_default_str();
+  perf->add_option("--writes-per-wake", o.writes_per_wake,
+                   "bulk, many, -c with several streams: writes to each stream epoll reports "
+                   "writable before the next, until one falls short (iperf3's multisend: 10)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   perf->add_option("-P,--parallel", o.parallel, "bulk, -c: streams at once (iperf3 -P)")
       ->check(CLI::Range(1, 20000))
       ->capture_default_str();

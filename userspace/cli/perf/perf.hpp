@@ -39,6 +39,7 @@ struct PerfOptions {
   double seconds = 2.0;        // bulk: duration (unless bytes)
   std::uint64_t bytes = 0;     // bulk: fixed byte count
   int write_size = 64 * 1024;  // bulk: bytes per write()
+  int writes_per_wake = 1;     // several streams: writes per ready stream
   int size = 64;               // rr: request = response size
   int requests = 2000;         // rr: round trips
   int busy_poll = 0;           // rr: SO_BUSY_POLL on both ends, us (0: none)

@@ -71,18 +71,9 @@ void send_many(std::span<const int> fds, const SendPlan& plan, StreamMeter& mete
     if (n < 0) throw_errno("epoll_wait", errno);
     for (int k = 0; k < n; k++) {
       const std::size_t i = evs[static_cast<std::size_t>(k)].data.u64;
-      std::size_t len = buf.size();
-      if (plan.bytes) len = static_cast<std::size_t>(std::min<std::uint64_t>(len, left[i]));
-      const ssize_t w = ::write(fds[i], buf.data(), len);
-      if (w < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-      if (w < 0) throw_errno("write", errno);
-      meter.add(i, static_cast<std::uint64_t>(w));
-      if (!plan.bytes) continue;
-      left[i] -= static_cast<std::uint64_t>(w);
-      if (left[i] == 0) {
-        (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, fds[i], nullptr);
-        active--;
-      }
+      if (!send_burst(fds[i], plan, meter, i, buf, left[i])) continue;
+      (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, fds[i], nullptr);
+      active--;
     }
   }
 }
@@ -142,6 +133,26 @@ double thread_cpu_seconds() {
   rusage ru{};
   if (::getrusage(RUSAGE_THREAD, &ru) != 0) return 0;
   return timeval_s(ru.ru_utime) + timeval_s(ru.ru_stime);
+}
+
+// A write that falls short found the send buffer full: the next would
+// only return EAGAIN, so the stream waits for epoll again.
+bool send_burst(int fd, const SendPlan& plan, StreamMeter& meter, std::size_t i,
+                std::span<const std::byte> buf, std::uint64_t& left) {
+  for (int b = 0; b < plan.writes_per_wake; b++) {
+    std::size_t len = buf.size();
+    if (plan.bytes) len = static_cast<std::size_t>(std::min<std::uint64_t>(len, left));
+    const ssize_t w = ::write(fd, buf.data(), len);
+    if (w < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+    if (w < 0) throw_errno("write", errno);
+    meter.add(i, static_cast<std::uint64_t>(w));
+    if (plan.bytes) {
+      left -= static_cast<std::uint64_t>(w);
+      if (left == 0) return true;
+    }
+    if (static_cast<std::size_t>(w) < len) return false;
+  }
+  return false;
 }
 
 SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMeter& meter,

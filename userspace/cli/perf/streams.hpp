@@ -44,6 +44,9 @@ struct SendPlan {
   double seconds = 2;       // when bytes == 0
   std::uint64_t bytes = 0;  // total over all streams (split evenly), 0: by time
   std::size_t write_len = 64 * 1024;
+  // With several streams: writes to each stream epoll reports writable
+  // before the next, until one falls short (iperf3's multisend makes 10).
+  int writes_per_wake = 1;
 };
 
 // Writes on every fd until the plan is done, then shutdown(SHUT_WR) on each;
@@ -51,6 +54,12 @@ struct SendPlan {
 // Throws Error on a failed write (a reset, for one).
 SideResult send_streams(std::span<const int> fds, const SendPlan& plan, StreamMeter& meter,
                         const std::function<void()>& done_writing = {});
+// Up to plan.writes_per_wake non-blocking writes of buf to fd (stream i
+// of meter), stopping at the first that falls short or would block; left
+// is what the stream may still send under a byte budget. Returns true once
+// that budget is spent.
+bool send_burst(int fd, const SendPlan& plan, StreamMeter& meter, std::size_t i,
+                std::span<const std::byte> buf, std::uint64_t& left);
 // Reads every fd until EOF on all of them.
 SideResult recv_streams(std::span<const int> fds, StreamMeter& meter);
 
