@@ -48,6 +48,13 @@ TEST(PerfProtocol, HelloRoundTrip) {
   EXPECT_DOUBLE_EQ(back->seconds, 2.5);
   EXPECT_EQ(back->len, 131072u);
   EXPECT_EQ(back->cookie, h.cookie);
+  EXPECT_EQ(back->writes_per_wake, 1);
+  EXPECT_EQ(line.find("burst"), std::string::npos);  // what a server before it reads
+  PerfHello b = h;
+  b.writes_per_wake = 10;
+  const auto burst = parse_hello(format_hello(b), &err);
+  ASSERT_TRUE(burst) << err;
+  EXPECT_EQ(burst->writes_per_wake, 10);
 }
 
 TEST(PerfProtocol, HelloRefusesWhatIsNotOne) {
@@ -71,6 +78,15 @@ TEST(PerfProtocol, HelloRefusesWhatIsNotOne) {
           "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=0 cookie=0123456789abcdef",
           "glass-perf 1 streams=1x reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
           "glass-perf 1 streams=-1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef",
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one literal, split
+          "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef "
+          "burst=0",
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one literal, split
+          "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef "
+          "burst=1001",
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one literal, split
+          "glass-perf 1 streams=1 reverse=0 seconds=1 bytes=0 len=1 cookie=0123456789abcdef "
+          "burst=x",
       }) {
     err.clear();
     EXPECT_FALSE(parse_hello(bad, &err)) << bad;

@@ -4,6 +4,7 @@
 #include "lab/testbed.hpp"
 #include "netem.hpp"
 #include "perf.hpp"
+#include "protocol.hpp"
 #include "remote.hpp"
 #include "validators.hpp"
 
@@ -112,9 +113,10 @@ void add_test_options(CLI::App* perf, PerfOptions& o) {
       ->transform(size_validator(1, 16 << 20))
       ->capture_default_str();
   perf->add_option("--writes-per-wake", o.writes_per_wake,
-                   "bulk, many, -c with several streams: writes to each stream epoll reports "
-                   "writable before the next, until one falls short (iperf3's multisend: 10)")
-      ->check(CLI::Range(1, 1000))
+                   "bulk, many, -c with several streams (with -R, the server's): writes to each "
+                   "stream epoll reports writable before the next, until one falls short "
+                   "(iperf3's multisend: 10)")
+      ->check(CLI::Range(1, kPerfMaxWritesPerWake))
       ->capture_default_str();
   perf->add_option("-P,--parallel", o.parallel, "bulk, -c: streams at once (iperf3 -P)")
       ->check(CLI::Range(1, 20000))

@@ -55,7 +55,8 @@ std::string format_hello(const PerfHello& h) {
   return "glass-perf " + std::to_string(kPerfProtocol) + " streams=" + std::to_string(h.streams) +
          " reverse=" + (h.reverse ? "1" : "0") + " seconds=" + g(h.seconds) +
          " bytes=" + std::to_string(h.bytes) + " len=" + std::to_string(h.len) +
-         " cookie=" + h.cookie + "\n";
+         " cookie=" + h.cookie +
+         (h.writes_per_wake != 1 ? " burst=" + std::to_string(h.writes_per_wake) : "") + "\n";
 }
 
 std::optional<PerfHello> parse_hello(const std::string& line, std::string* err) {
@@ -67,7 +68,10 @@ std::optional<PerfHello> parse_hello(const std::string& line, std::string* err) 
   std::map<std::string, std::string> f;
   PerfHello h;
   int reverse = 0;
-  if (!fields(line.substr(prefix.size()), f) || f.size() != 6 || !number(f["streams"], h.streams) ||
+  const bool parsed = fields(line.substr(prefix.size()), f);
+  const bool burst = f.count("burst") != 0;
+  if (!parsed || f.size() != (burst ? 7u : 6u) ||
+      (burst && !number(f["burst"], h.writes_per_wake)) || !number(f["streams"], h.streams) ||
       !number(f["reverse"], reverse) || !real(f["seconds"], h.seconds) ||
       !number(f["bytes"], h.bytes) || !number(f["len"], h.len)) {
     *err = "malformed request";
@@ -79,7 +83,8 @@ std::optional<PerfHello> parse_hello(const std::string& line, std::string* err) 
       h.cookie.size() == 16 && h.cookie.find_first_not_of("0123456789abcdef") == std::string::npos;
   if (h.streams < 1 || h.streams > kPerfMaxStreams || reverse > 1 || h.len < 1 ||
       h.len > (16u << 20) || h.seconds < 0.05 || h.seconds > 3600 ||
-      h.bytes > (std::uint64_t{1} << 40) || !hex) {
+      h.bytes > (std::uint64_t{1} << 40) || h.writes_per_wake < 1 ||
+      h.writes_per_wake > kPerfMaxWritesPerWake || !hex) {
     *err = "request out of range";
     return std::nullopt;
   }

@@ -24,6 +24,7 @@ namespace glass::cli {
 
 inline constexpr int kPerfProtocol = 1;
 inline constexpr int kPerfMaxStreams = 20000;
+inline constexpr int kPerfMaxWritesPerWake = 1000;
 inline constexpr std::size_t kPerfMaxLine = 1 << 20;
 
 struct PerfHello {
@@ -33,6 +34,9 @@ struct PerfHello {
   std::uint64_t bytes = 0;
   std::size_t len = 64 * 1024;
   std::string cookie;  // 16 lowercase hex digits
+  // The sender's writes per wake (--writes-per-wake): "burst=N", sent only
+  // when not 1, so a server from before it still understands the rest.
+  int writes_per_wake = 1;
 };
 
 // A fresh cookie from the kernel's random source.
@@ -47,7 +51,8 @@ struct PerfResultLine {
 std::string format_hello(const PerfHello& h);
 // The hello, or nullopt with why in *err: wrong version, a field missing,
 // malformed or out of range (streams 1..kPerfMaxStreams, len 1..16 MiB,
-// seconds 0.05..3600, a cookie of 16 lowercase hex digits).
+// seconds 0.05..3600, a cookie of 16 lowercase hex digits, burst
+// 1..kPerfMaxWritesPerWake when present).
 std::optional<PerfHello> parse_hello(const std::string& line, std::string* err);
 
 std::string format_result(const PerfResultLine& r);

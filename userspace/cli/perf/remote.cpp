@@ -169,9 +169,11 @@ void serve(const PerfOptions& o, int l, Fd ctl, const std::string& transport) {
   StreamMeter meter(data.size());
   Reporter rep(meter, o.interval, o.format, o.json);
   const std::vector<int> fds = raw(data);
-  SideResult mine = hello->reverse
-                        ? send_streams(fds, {hello->seconds, hello->bytes, hello->len}, meter)
-                        : recv_streams(fds, meter);
+  SideResult mine =
+      hello->reverse
+          ? send_streams(fds, {hello->seconds, hello->bytes, hello->len, hello->writes_per_wake},
+                         meter)
+          : recv_streams(fds, meter);
   r.intervals = rep.finish();
   // Results both ways, as iperf3 exchanges them: ours first, then theirs.
   write_text(ctl.get(), format_result({mine.seconds, mine.cpu_seconds, mine.bytes}));
@@ -216,8 +218,8 @@ IperfRun run_test(const PerfOptions& o, bool tcp) {
   const Fd ctl = connect_to(ep);
   set_timeout(ctl.get());
   const PerfHello hello{
-      o.parallel,   o.reverse, o.seconds, o.bytes, static_cast<std::size_t>(o.write_size),
-      make_cookie()};
+      o.parallel,    o.reverse,        o.seconds, o.bytes, static_cast<std::size_t>(o.write_size),
+      make_cookie(), o.writes_per_wake};
   write_text(ctl.get(), format_hello(hello));
   const std::string answer = read_line(ctl.get());
   if (answer != "ok") throw Error("perf client", EPROTO, "the server said: " + answer);
