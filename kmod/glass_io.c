@@ -769,6 +769,7 @@ static int glass_set_int(struct sock *sk, int optname, int val)
 		 * delayed-ACK timer still owes goes out now.
 		 */
 		gs->quickack = !!val;
+		gs->route_quickack = false;	/* the program's now */
 		if (val && gs->delack_pending && sk->sk_state != TCP_CLOSE)
 			glass_send_ack(sk);
 		return 0;

@@ -68,7 +68,9 @@ static void glass_use_dev(struct glass_sock *gs,
  * (glass_use_dev()), as TCP reads them: initcwnd as set, kept for
  * establishment (tcp_init_cwnd()); advmss only when set and below what
  * the device carries (TCP's default is the device's); quickack as set,
- * as if the program had set GLASS_QUICKACK (tcp_in_quickack_mode()).
+ * as if the program had set GLASS_QUICKACK (tcp_in_quickack_mode()), and
+ * taken back by the next route (a connect() again after one that failed)
+ * unless the program has set the option itself since.
  * Return: the floor of the RTO, only when locked, which `ip route ...
  * rto_min T` always does (tcp_rto_min()); 0 for none.
  */
@@ -80,7 +82,10 @@ static u32 glass_route_take(struct glass_sock *gs,
 	gs->route_iw = min_t(u32, dst_metric(dst, RTAX_INITCWND), U8_MAX);
 	if (advmss)
 		gs->rcv_mss = clamp_t(u32, advmss, GLASS_MIN_MSS, gs->rcv_mss);
-	if (dst_metric(dst, RTAX_QUICKACK))
+	if (gs->route_quickack)
+		gs->quickack = false;
+	gs->route_quickack = dst_metric(dst, RTAX_QUICKACK) && !gs->quickack;
+	if (gs->route_quickack)
 		gs->quickack = true;
 	if (!dst_metric_locked(dst, RTAX_RTO_MIN))
 		return 0;

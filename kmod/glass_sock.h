@@ -332,6 +332,7 @@ struct glass_sock {
 	bool fin_queued:1;		/* FIN is on the write queue */
 	bool delack_pending:1;
 	bool quickack:1;		/* GLASS_QUICKACK: ACK every segment */
+	bool route_quickack:1;		/* ... set by the route, not the program */
 	bool frto_orig:1;		/* this ACK delivered an original (F-RTO) */
 	bool wake_owed:1;		/* readable: wake once unlocked (input) */
 	u8 cc_algo;			/* GLASS_CC_*: sysctl, GLASS_CONGESTION */

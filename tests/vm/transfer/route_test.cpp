@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,6 +104,53 @@ TEST(RouteMetrics, QuickackAcksEverySegmentAtOnce) {
   ASSERT_EQ(::getsockopt(link.server, SOL_GLASS, GLASS_QUICKACK, &quick, &len), 0);
   EXPECT_EQ(quick, 1) << "the accepting side's GLASS_QUICKACK";
   EXPECT_EQ(delayed_acks_for_a_byte(link), 0U) << "the byte's ACK waited for the timer";
+}
+
+// A socket whose connect() failed over a quickack route and that then
+// connects over another route ACKs as the second says: the first route's
+// quickack is taken back (it was sticky before). The server's address on
+// the second route is one of its own, off the quickack host route.
+TEST(RouteMetrics, AReconnectTakesBackTheFirstRoutesQuickack) {
+  constexpr const char* kOtherAddr = "10.7.0.3";
+  constexpr uint16_t kReconnectPort = 7990;
+  gt::Pair pair;
+  pair.h2().exec([&] { ASSERT_EQ(gt::addr_add("gb", kOtherAddr, 32), 0); });
+  pair.h1().exec(
+      [&] { ASSERT_EQ(gt::route_add_host("ga", gt::Pair::kAddr2, {.quickack = true}), 0); });
+  int l = -1, c = -1;
+  {
+    gt::InNetns in(pair.h2().name());
+    l = gt::glass_socket();
+    sockaddr_glass a = gt::addr(kOtherAddr, kReconnectPort);
+    ASSERT_EQ(::bind(l, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    ASSERT_EQ(::listen(l, 1), 0);
+  }
+  {
+    gt::InNetns in(pair.h1().name());
+    c = gt::glass_socket();
+    sockaddr_glass refused = gt::addr(gt::Pair::kAddr2, kReconnectPort);
+    EXPECT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&refused), sizeof(refused)), -1);
+    EXPECT_EQ(errno, ECONNREFUSED);
+    sockaddr_glass other = gt::addr(kOtherAddr, kReconnectPort);
+    ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&other), sizeof(other)), 0)
+        << strerror(errno);
+  }
+  const int s = ::accept(l, nullptr, nullptr);
+  ASSERT_GE(s, 0);
+  int quick = -1;
+  socklen_t len = sizeof(quick);
+  ASSERT_EQ(::getsockopt(c, SOL_GLASS, GLASS_QUICKACK, &quick, &len), 0);
+  EXPECT_EQ(quick, 0) << "the first route's quickack stayed";
+  const uint64_t before = tt::stat(pair.h1(), "delayed_acks");
+  char b = 'r';
+  ASSERT_EQ(::write(s, &b, 1), 1);
+  ASSERT_EQ(::read(c, &b, 1), 1);
+  std::this_thread::sleep_for(kPastDelack);
+  EXPECT_TRUE(tt::wait_all_acked(s));
+  EXPECT_EQ(tt::stat(pair.h1(), "delayed_acks") - before, 1U) << "the byte's ACK did not wait";
+  ::close(s);
+  ::close(c);
+  ::close(l);
 }
 
 TEST(RouteMetrics, AdvmssLowersTheMssEachSynAnnounces) {
