@@ -508,7 +508,15 @@ static bool glass_ack_rcv(struct sock *sk, struct sk_buff *skb)
 		 */
 		gs->cc.frto = false;
 	}
-	glass_push(sk);
+	/*
+	 * Replayed from the backlog, ACKs push once when the program lets go
+	 * (glass_release_cb()), with whatever its writes added meanwhile,
+	 * not once per ACK.
+	 */
+	if (sock_owned_by_user(sk))
+		set_bit(GLASS_PUSH_DEFERRED, &sk->sk_tsq_flags);
+	else
+		glass_push(sk);
 	return true;
 }
 

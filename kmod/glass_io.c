@@ -55,6 +55,26 @@ static bool glass_push_due(const struct glass_sock *gs, u32 goal)
 	return gs->write_seq - gs->snd_nxt >= goal;
 }
 
+/*
+ * Autocorking (net.glass.autocork), as TCP's: a write that leaves less
+ * than a train unsent, but a segment or more, while two segments or more
+ * are in flight, does not push. Their ACK comes at once (the peer ACKs
+ * two segments without delay) and pushes it with whatever later writes
+ * added: a writer that writes many times in a row sends trains, not a
+ * train per write. Less than a segment is Nagle's to hold or send; and
+ * only new data waits, nothing in recovery or after a go-back-N rewind.
+ */
+static bool glass_autocork(struct sock *sk)
+{
+	const struct glass_sock *gs = glass_sk(sk);
+
+	return READ_ONCE(glass_pernet(sock_net(sk))->sysctl.autocork) &&
+	       gs->snd_max - gs->snd_una >= 2 * gs->mss &&
+	       gs->write_seq - gs->snd_nxt >= gs->mss &&
+	       gs->write_seq - gs->snd_nxt < glass_size_goal(gs) &&
+	       gs->snd_nxt == gs->snd_max && !gs->cc.in_recovery;
+}
+
 /* kmalloc memory for an skb of size payload bytes (a power of two above). */
 static u32 glass_skb_need(u32 size)
 {
@@ -359,7 +379,7 @@ int glass_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (glass_push_due(gs, goal))
 			glass_push(sk);
 	}
-	if (!(msg->msg_flags & MSG_MORE))
+	if (!(msg->msg_flags & MSG_MORE) && !glass_autocork(sk))
 		glass_push(sk);
 	err = 0;
 	goto out;

@@ -118,6 +118,8 @@ struct glass_mib_counters {
  *	0 never waits.
  * @reply_poll_us: how long a read awaiting a reply spins before it sleeps
  *	(core/replypoll.h); 0 never spins.
+ * @autocork: a write that leaves less than a train waits for the ACK of
+ *	what is in flight (glass_autocork()), as net.ipv4.tcp_autocorking.
  */
 struct glass_sysctl {
 	int rto_min_ms;
@@ -134,6 +136,7 @@ struct glass_sysctl {
 	int wmem[3];
 	int queue_hold_bytes;
 	int reply_poll_us;
+	int autocork;
 };
 
 /**
@@ -218,6 +221,8 @@ enum {
 	 */
 	GLASS_ACK_DEFERRED,
 	GLASS_WND_UPDATE_DEFERRED,
+	/* ACKs from the backlog opened the window: push once, at the end. */
+	GLASS_PUSH_DEFERRED,
 };
 
 /* What the write timer is armed for. */

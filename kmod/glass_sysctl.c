@@ -48,6 +48,7 @@ static const struct glass_sysctl glass_sysctl_defaults = {
 	 * median under TCG, 200-400 us at the 99th percentile (docs/perf.md).
 	 */
 	.reply_poll_us	= 200,
+	.autocork	= 1,	/* as net.ipv4.tcp_autocorking */
 };
 
 static const char *const glass_cc_names[] = {
@@ -128,6 +129,7 @@ static struct ctl_table glass_sysctl_template[] = {
 	GLASS_SYSCTL(sack, &glass_zero, &glass_one),
 	GLASS_SYSCTL(queue_hold_bytes, &glass_zero, &glass_rmem_hi),
 	GLASS_SYSCTL(reply_poll_us, &glass_zero, &glass_max_poll_us),
+	GLASS_SYSCTL(autocork, &glass_zero, &glass_one),
 	{
 		.procname	= "rmem",
 		.data		= &init_net_glass_dummy.rmem,

@@ -467,7 +467,8 @@ void glass_init_timers(struct sock *sk)
 }
 
 /**
- * glass_release_cb() - finish timer work deferred while the user held sk.
+ * glass_release_cb() - finish timer work deferred while the user held sk,
+ *	and the push and ACK its backlog left owed.
  * @sk: the socket; release_sock() calls this with ownership still held.
  */
 void glass_release_cb(struct sock *sk)
@@ -487,6 +488,8 @@ void glass_release_cb(struct sock *sk)
 	if (flags & BIT(GLASS_CORK_TIMER_DEFERRED)) {
 		glass_cork_handler(sk);
 		__sock_put(sk);
+	} else if (flags & BIT(GLASS_PUSH_DEFERRED)) {
+		glass_push(sk);
 	}
 	/* Last: whatever the work above sent may already carry the ACK. */
 	if (flags & (BIT(GLASS_ACK_DEFERRED) | BIT(GLASS_WND_UPDATE_DEFERRED)))
