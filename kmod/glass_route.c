@@ -85,8 +85,7 @@ static u32 glass_route_take(struct glass_sock *gs,
 	if (gs->route_quickack)
 		gs->quickack = false;
 	gs->route_quickack = dst_metric(dst, RTAX_QUICKACK) && !gs->quickack;
-	if (gs->route_quickack)
-		gs->quickack = true;
+	gs->quickack |= gs->route_quickack;
 	if (!dst_metric_locked(dst, RTAX_RTO_MIN))
 		return 0;
 	return jiffies_to_usecs(dst_metric_rtt(dst, RTAX_RTO_MIN));

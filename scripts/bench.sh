@@ -19,7 +19,7 @@ main() {
 		--timeout "${GLASS_BENCH_TIMEOUT:-3600}" -- env \
 		"GLASS_BENCH_REPS=${GLASS_BENCH_REPS:-5}" \
 		"GLASS_BENCH_SECONDS=${GLASS_BENCH_SECONDS:-2}" \
-		"GLASS_BENCH_MANY_ROUNDS=${GLASS_BENCH_MANY_ROUNDS:-3}" \
+		"GLASS_BENCH_MANY_ROUNDS=${GLASS_BENCH_MANY_ROUNDS:-5}" \
 		/glass/guest/bench.sh || rc=$?
 	[ -d "$out/vm/guest/bench" ] || die "the guest wrote no results: $out/vm/console.log"
 	cp "$out"/vm/guest/bench/*.json "$out"/vm/guest/bench/*.err "$out"/vm/guest/bench/cpus \

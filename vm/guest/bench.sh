@@ -49,7 +49,7 @@ MANY="--tests many --transports glass,tcp-veth,unix --time $SECS -l 16K"
 BURST_SECS=$((SECS * 3))
 BURST="--tests many --transports glass,tcp-veth,unix --time $BURST_SECS -l 16K --writes-per-wake 10"
 echo "$BURST_SECS" >"$RES/burst_secs"
-ROUNDS=${GLASS_BENCH_MANY_ROUNDS:-3}
+ROUNDS=${GLASS_BENCH_MANY_ROUNDS:-5}
 for n in 10000 5000 2000 1000; do
 	# shellcheck disable=SC2086 # MANY is a list of words
 	if run "many-$n-1" $MANY --many "$n"; then

@@ -93,8 +93,7 @@ std::vector<PerfFigure> move_streams(const std::string& test, const PerfTranspor
   StreamMeter sent(cfds.size()), got(sfds.size());
   SideResult tx;
   std::string werr;
-  const SendPlan plan{o.seconds, o.bytes, static_cast<std::size_t>(o.write_size),
-                      o.writes_per_wake};
+  const SendPlan plan = send_plan(o);
   // The data phase: bytes read by the time the writer stops writing.
   const Stopwatch clock;
   double writing_s = 0;

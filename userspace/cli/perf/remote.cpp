@@ -232,12 +232,7 @@ IperfRun run_test(const PerfOptions& o, bool tcp) {
   StreamMeter meter(data.size());
   Reporter rep(meter, o.interval, o.format, o.json);
   const std::vector<int> fds = raw(data);
-  SideResult mine = o.reverse
-                        ? recv_streams(fds, meter)
-                        : send_streams(fds,
-                                       {o.seconds, o.bytes, static_cast<std::size_t>(o.write_size),
-                                        o.writes_per_wake},
-                                       meter);
+  SideResult mine = o.reverse ? recv_streams(fds, meter) : send_streams(fds, send_plan(o), meter);
   r.intervals = rep.finish();
   ::timeval tv{60, 0};  // the server answers once its last byte arrived
   ::setsockopt(ctl.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -3,6 +3,7 @@
 #include "streams.hpp"
 
 #include "lab/stream.hpp"
+#include "perf.hpp"
 
 #include <glass/error.hpp>
 
@@ -133,6 +134,10 @@ double thread_cpu_seconds() {
   rusage ru{};
   if (::getrusage(RUSAGE_THREAD, &ru) != 0) return 0;
   return timeval_s(ru.ru_utime) + timeval_s(ru.ru_stime);
+}
+
+SendPlan send_plan(const PerfOptions& o) {
+  return {o.seconds, o.bytes, static_cast<std::size_t>(o.write_size), o.writes_per_wake};
 }
 
 // A write that falls short found the send buffer full: the next would

@@ -49,6 +49,10 @@ struct SendPlan {
   int writes_per_wake = 1;
 };
 
+struct PerfOptions;
+// The plan glass perf's options ask for (time or bytes, write size, writes per wake).
+SendPlan send_plan(const PerfOptions& o);
+
 // Writes on every fd until the plan is done, then shutdown(SHUT_WR) on each;
 // done_writing, if given, runs between the two (the end of the data phase).
 // Throws Error on a failed write (a reset, for one).
