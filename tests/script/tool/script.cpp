@@ -1405,8 +1405,8 @@ class Runner {
     cur_ = saved;
   }
 
-  void check_assert(const AssertSpec& a) {
-    int64_t v = 0;
+  // The value an assertion reads: a glass_info field, or a counter's change.
+  int64_t assert_value(const AssertSpec& a) {
     if (a.info) {
       int fd = real_fd(std::to_string(a.fd));
       glass_info gi{};
@@ -1418,13 +1418,27 @@ class Runner {
         if (a.field == x.name) f = &x;
       if (!f) fail("no glass_info field '" + a.field + "'");
       const auto* p = reinterpret_cast<const uint8_t*>(&gi) + f->off;
-      if (f->size == 1) v = *p;
-      if (f->size == 4) v = *reinterpret_cast<const uint32_t*>(p);
-      if (f->size == 8) v = static_cast<int64_t>(*reinterpret_cast<const uint64_t*>(p));
-    } else {
-      auto now_stats = read_stats();
-      if (!now_stats.count(a.field)) fail("no counter '" + a.field + "' in /proc/net/glass_stat");
-      v = static_cast<int64_t>(now_stats[a.field] - stats0_[a.field]);
+      if (f->size == 1) return *p;
+      if (f->size == 4) return *reinterpret_cast<const uint32_t*>(p);
+      if (f->size == 8) return static_cast<int64_t>(*reinterpret_cast<const uint64_t*>(p));
+      return 0;
+    }
+    auto now_stats = read_stats();
+    if (!now_stats.count(a.field)) fail("no counter '" + a.field + "' in /proc/net/glass_stat");
+    return static_cast<int64_t>(now_stats[a.field] - stats0_[a.field]);
+  }
+
+  // An injected frame the stack answers nothing to (a drop) may still be
+  // on its way: the device's poll can be running on the other CPU, and
+  // then takes it there, after sendto() returned. So an assertion that
+  // does not hold yet is read again, for up to kAssertSettle.
+  void check_assert(const AssertSpec& a) {
+    constexpr auto kAssertSettle = std::chrono::milliseconds(50);
+    const auto give_up = std::chrono::steady_clock::now() + kAssertSettle;
+    int64_t v = assert_value(a);
+    while (!compare(v, a.op, a.value) && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      v = assert_value(a);
     }
     if (!compare(v, a.op, a.value))
       fail("assertion failed: " + a.field + " is " + std::to_string(v) + ", expected " + a.op +
