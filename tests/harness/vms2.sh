@@ -2,7 +2,8 @@
 # vm/run --vms 2: two guests joined by a cable (eth1, 10.99.0.1 and .2):
 # CMD runs in both with GLASS_VM=1 or 2, the shared folder is mounted in
 # both, the IP works across, the exit status is the worse of the two,
-# both logs are kept, and a kernel warning in either guest fails the run.
+# both logs are kept, a kernel warning in either guest fails the run, and
+# a guest that failed does not leave the other running to its timeout.
 . "$(dirname "$0")/harness-lib"
 
 dir=$HOUT/vms2-share
@@ -36,5 +37,14 @@ vmrun pairwarn --vms 2 -- sh -c '[ "$GLASS_VM" = 1 ] || echo "<4>WARNING: harnes
 [ "$(summary_field vm1_log_check pairwarn)" = ok ] || fail "guest 1's log should be clean"
 [ "$(summary_field vm2_log_check pairwarn)" = fail ] || fail "guest 2's log check should fail"
 [ "$(summary_field log_check pairwarn)" = fail ] || fail "the pair's log check should fail"
+
+# A guest that fails leaves the other waiting at a barrier for good (or
+# the other never booted): the pair stops it GLASS_VM_PAIR_GRACE seconds
+# later, not at its timeout.
+GLASS_VM_PAIR_GRACE=5 vmrun pairstop --vms 2 --timeout 900 -- sh -c '[ "$GLASS_VM" = 1 ] || exit 3; sleep 900'
+[ "$RC" != 0 ] || fail "a pair whose guest 1 was stopped exited 0"
+[ "$(summary_field vm2_result pairstop)" = 3 ] || fail "guest 2's own status (3) was not kept"
+[ "$SECS" -lt 300 ] || fail "guest 1 ran ${SECS}s after guest 2 failed; the grace was 5 s"
+grep -q "vm1 still running 5s after vm2 failed; stopped" "$LOG" || fail "the pair did not say it stopped guest 1"
 
 finish
