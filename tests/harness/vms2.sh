@@ -47,4 +47,11 @@ GLASS_VM_PAIR_GRACE=5 vmrun pairstop --vms 2 --timeout 900 -- sh -c '[ "$GLASS_V
 [ "$SECS" -lt 300 ] || fail "guest 1 ran ${SECS}s after guest 2 failed; the grace was 5 s"
 grep -q "vm1 still running 5s after vm2 failed; stopped" "$LOG" || fail "the pair did not say it stopped guest 1"
 
+# Both guests fail at once: nothing the pair started (the grace's timer)
+# is left holding its output open for the 120 s grace.
+t0=$(date +%s)
+"$ROOT/vm/run" --quiet --out "$HOUT/pairpipe" --vms 2 -- sh -c 'exit $GLASS_VM' 2>&1 | cat >/dev/null || true
+took=$(($(date +%s) - t0))
+[ "$took" -lt 100 ] || fail "the output of a pair whose guests both failed stayed open ${took}s"
+
 finish
